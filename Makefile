@@ -1,0 +1,46 @@
+# Quick start:  make chat   (install, build the index if missing, start the chat app)
+#               make test   (install, then run the whole test suite)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install chat index test browser-deps bench clean
+
+# torch is installed first and pinned to the CPU build that lies on this machine
+# (pip finds it through the machine's find-links); otherwise sentence-transformers
+# would pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	test -e index/current || $(BIN)/qa build corpus/ --index index
+
+chat: install
+	$(BIN)/python app.py --index index
+
+# The browser tests drive Debian's Chromium through its chromedriver.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else \
+			echo "browser tests need chromium and chromium-driver (sudo apt-get install chromium chromium-driver)"; \
+		fi; \
+	fi
+
+test: install browser-deps
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/build_speed.py
+	$(BIN)/python bench/retrieve_speed.py
+
+clean:
+	rm -rf $(VENV) index/current index/builds index/.lock

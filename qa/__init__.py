@@ -1,0 +1,55 @@
+"""qa: answers about company press releases, with citations.
+
+    import qa
+    index = qa.build_index(["corpus/"], "index")
+    hits = qa.retrieve("When does Mission 2 land?")
+    answer = qa.answer("ミッション2の月面着陸はいつですか？")
+
+The library never configures logging and never prints; progress bars appear only
+when asked for (`progress=True`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from . import storage
+from .building import build_index
+from .errors import QAError
+from .index import BuildReport, Index, load_index
+from .records import Answer, Citation, Hit
+from .settings import Settings
+
+__all__ = [
+    "Answer", "BuildReport", "Citation", "Hit", "Index", "QAError", "Settings",
+    "answer", "build_index", "load_index", "retrieve", "cached_index",
+]
+__version__ = "0.1.0"
+
+_cache: dict[str, tuple[str, Index]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_index(index_dir="index") -> Index:
+    """The index in `index_dir`, loaded once per process and reloaded only when a
+    new build has been published there."""
+    key = str(Path(index_dir).resolve())
+    marker = storage.current_build_marker(index_dir)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == marker:
+            return cached[1]
+        index = load_index(index_dir)
+        _cache[key] = (marker, index)
+        return index
+
+
+def retrieve(question: str, k: int = 5, index_dir="index") -> list[Hit]:
+    """The `k` best passages for `question` from the index in `index_dir`."""
+    return cached_index(index_dir).search(question, k=k)
+
+
+def answer(question: str, index_dir="index", history=None) -> Answer:
+    """An answer with citations from the index in `index_dir`."""
+    return cached_index(index_dir).answer(question, history=history)

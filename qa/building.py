@@ -1,0 +1,156 @@
+"""Building an index from release files.
+
+Design choice: one pipeline (read, chunk, embed, index, write, publish) under the
+build lock, writing into a partial folder that is published atomically only when
+complete (see `storage`). Chunks of documents whose bytes, embedder and chunking
+are unchanged since the previous build reuse its vectors, so adding one release to
+a large corpus embeds only that release. BM25 scores each chunk with a contextual
+header (title and release date) in front of its text: within a release the header's
+words have no weight, between releases they route a question to the right one. The
+embedder sees the clean passage only: a header shared by every chunk of a release
+made them look alike and cost recall (measured, see README).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import storage
+from .chunking import CHUNKING_VERSION, Chunk, chunk_document
+from .documents import load_documents
+from .embedders import Embedder, make_embedder
+from .errors import IndexNotFoundError, NothingIndexedError, QAError
+from .index import BuildReport, Index, make_vector_index, read_chunks
+from .lexical import LexicalIndex
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def contextual_text(chunk: Chunk) -> str:
+    """What BM25 sees for a chunk: its header (title and date), then its text."""
+    return f"{chunk.header}\n{chunk.text}"
+
+
+def _previous_vectors(index_dir, embedder_id: str, chunking: dict) -> tuple[dict[str, tuple[str, np.ndarray]], Path | None]:
+    """Vectors of the current build, by chunk id, when they were made the same way."""
+    import faiss
+
+    try:
+        folder = storage.build_folder(index_dir)
+        manifest = storage.read_manifest(folder, index_dir)
+        if manifest["embedder"]["id"] != embedder_id or manifest["chunking"] != chunking:
+            return {}, folder
+        storage.verify_checksums(folder, manifest, index_dir)
+        chunks = read_chunks(folder)
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        matrix = vectors.reconstruct_n(0, vectors.ntotal)
+    except IndexNotFoundError:
+        return {}, None
+    except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
+        logger.info("not reusing the previous build: %s", error)
+        return {}, None
+    return {chunk.chunk_id: (chunk.text, matrix[position]) for position, chunk in enumerate(chunks)}, folder
+
+
+def _progress_bar(enabled: bool, total: int, description: str):
+    if not enabled:
+        return contextlib.nullcontext(None)
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit="chunk", file=sys.stderr, dynamic_ncols=True)
+
+
+def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,
+                progress: bool = False, settings: Settings | None = None) -> Index:
+    """Read `paths` (files or folders), build the index and publish it in `index_dir`.
+
+    Files that cannot be read are skipped and listed in `index.report.failures`.
+    Raises NothingIndexedError when no file could be indexed; the previous index,
+    if any, is then left as it was.
+    """
+    settings = settings or Settings.from_environment()
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if embedder is None or isinstance(embedder, str):
+        model = make_embedder(embedder or settings.embedder_name, query_prefix=settings.query_prefix,
+                              passage_prefix=settings.passage_prefix)
+    else:
+        model = embedder
+    chunking = {"version": CHUNKING_VERSION, "size": settings.chunk_size, "overlap": settings.chunk_overlap}
+    started = time.monotonic()
+    with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
+        loaded = load_documents(paths, time_limit=settings.per_file_timeout_seconds)
+        if not loaded.documents:
+            raise NothingIndexedError(loaded.failures)
+        per_document = [chunk_document(document, settings.chunk_size, settings.chunk_overlap)
+                        for document in loaded.documents]
+        chunks = [chunk for document_chunks in per_document for chunk in document_chunks]
+        previous, previous_folder = _previous_vectors(index_dir, model.id, chunking)
+
+        vectors = np.zeros((len(chunks), model.dim), dtype=np.float32)
+        missing = []
+        for position, chunk in enumerate(chunks):
+            reusable = previous.get(chunk.chunk_id)
+            if reusable is not None and reusable[0] == chunk.text:
+                vectors[position] = reusable[1]
+            else:
+                missing.append(position)
+        embed_started = time.monotonic()
+        with _progress_bar(progress, len(missing), "embedding") as bar:
+            embedded = model.embed_passages([chunks[position].text for position in missing],
+                                            batch_size=settings.batch_size,
+                                            progress=bar.update if bar is not None else None)
+        embed_seconds = time.monotonic() - embed_started
+        if missing:
+            vectors[missing] = embedded
+        vector_index = make_vector_index(model.dim, len(chunks))
+        vector_index.add(vectors)
+        lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], settings.lexical_tokenizer)
+
+        manifest = {
+            "format_version": storage.FORMAT_VERSION,
+            "built_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "embedder": {"id": model.id, "dim": model.dim,
+                         "query_prefix": getattr(model, "query_prefix", None),
+                         "passage_prefix": getattr(model, "passage_prefix", None)},
+            "chunking": chunking,
+            "lexical": {"library": "bm25s", "tokenizer": settings.lexical_tokenizer},
+            "vector_index": type(vector_index).__name__,
+            "documents": [
+                {"path": document.path, "source": document.source, "sha256": document.sha256,
+                 "title": document.title, "date": document.date,
+                 "pages": document.page_count if document.paged else None, "chunks": len(document_chunks)}
+                for document, document_chunks in zip(loaded.documents, per_document)
+            ],
+            "failures": [{"path": failure.path, "reason": failure.reason} for failure in loaded.failures],
+            "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as}
+                           for duplicate in loaded.duplicates],
+        }
+        index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
+                      lexical=lexical, embedder=model)
+        partial = storage.new_partial_folder(index_dir)
+        try:
+            index.write(partial)
+            storage.write_manifest(partial, manifest)
+            final = storage.publish(index_dir, partial)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        index.folder = final
+        index.manifest = storage.read_manifest(final, index_dir)
+        storage.remove_leftovers(index_dir, keep={final} | ({previous_folder} if previous_folder else set()))
+    index.report = BuildReport(
+        documents=len(loaded.documents), chunks=len(chunks), failures=loaded.failures,
+        duplicates=loaded.duplicates, reused_chunks=len(chunks) - len(missing),
+        seconds=time.monotonic() - started, embed_seconds=embed_seconds,
+    )
+    return index

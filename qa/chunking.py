@@ -1,0 +1,156 @@
+"""Sentence-aware chunking with citations attached at birth.
+
+Design choice: a chunk is a run of whole sentences of one document, at most
+`size` characters long, and it knows where it came from: source, title, release
+date, page range and character offsets. `text` is always exactly the slice of the
+normalized page text that the offsets name, so a quote found in it can be located
+on the page. Consecutive chunks share `overlap` whole sentences. A sentence longer
+than `size` is cut at a clause boundary (、，, ; or a space), or hard at `size`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .documents import Document
+from .language import detect_language
+
+CHUNKING_VERSION = 1
+
+# A sentence ends after a terminator (and any closing brackets or quotes), or at a
+# line break. A Latin full stop ends a sentence only before white space or the end.
+_SENTENCE_END = re.compile(r"[。！？!?]+[」』)\]”\"']*|\.(?=\s|$)[」』)\]”\"']*|\n")
+_CLAUSE_BREAK = re.compile(r"[、，,;；:：]\s*|\s+")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    text: str
+    source: str
+    path: str
+    title: str
+    doc_date: str | None
+    page: int | None
+    pages: tuple[int, ...]
+    start: int
+    end: int
+    language: str
+
+    @property
+    def header(self) -> str:
+        """Title and date: the context that embedding and lexical scoring see."""
+        return f"{self.title} ({self.doc_date})" if self.doc_date else self.title
+
+    def to_record(self) -> dict:
+        return {
+            "chunk_id": self.chunk_id,
+            "text": self.text,
+            "source": self.source,
+            "path": self.path,
+            "title": self.title,
+            "doc_date": self.doc_date,
+            "page": self.page,
+            "pages": list(self.pages),
+            "start": self.start,
+            "end": self.end,
+            "language": self.language,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> "Chunk":
+        return cls(**{**record, "pages": tuple(record["pages"])})
+
+
+def _split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """Cut one over-long span into pieces of at most `size`, preferring clause breaks."""
+    pieces = []
+    while end - start > size:
+        limit = start + size
+        cut = None
+        for match in _CLAUSE_BREAK.finditer(text, start + size // 2, limit):
+            cut = match.end() if match.end() <= limit else match.start()
+        if cut is None or cut <= start:
+            cut = limit
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > start:
+            pieces.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        pieces.append((start, end))
+    return pieces
+
+
+def split_sentences(text: str, size: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) of `text`, trimmed of surrounding white space.
+    With `size`, no span is longer than `size`."""
+    spans = []
+    position = 0
+    boundaries = [match.end() for match in _SENTENCE_END.finditer(text)] + [len(text)]
+    for boundary in boundaries:
+        start, end = position, boundary
+        position = boundary
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            continue
+        if size is not None and end - start > size:
+            spans.extend(_split_long(text, start, end, size))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def pack_sentences(sentences: list[tuple[int, int]], size: int, overlap: int) -> list[tuple[int, int]]:
+    """Group consecutive sentences into windows of at most `size` characters (from the
+    first sentence's start to the last one's end). Each window after the first starts
+    with up to `overlap` sentences of the previous one, as many as fit."""
+    windows = []
+    first = 0
+    while first < len(sentences):
+        last = first
+        while last + 1 < len(sentences) and sentences[last + 1][1] - sentences[first][0] <= size:
+            last += 1
+        windows.append((first, last))
+        if last + 1 >= len(sentences):
+            break
+        following = last + 1
+        carried = min(overlap, last - first)
+        while carried > 0 and sentences[following][1] - sentences[following - carried][0] > size:
+            carried -= 1
+        first = following - carried
+    return [(sentences[first][0], sentences[last][1]) for first, last in windows]
+
+
+def chunk_document(document: Document, size: int = 400, overlap: int = 1) -> list[Chunk]:
+    """Chunks of one document, in reading order."""
+    sentences = split_sentences(document.text, size)
+    chunks = []
+    for number, (start, end) in enumerate(pack_sentences(sentences, size, overlap)):
+        first_page = document.page_at(start)
+        last_page = document.page_at(end - 1)
+        page_start = document.page_offsets[first_page - 1] if first_page else 0
+        text = document.text[start:end]
+        chunks.append(
+            Chunk(
+                chunk_id=f"{document.sha256[:12]}-{number:05d}",
+                text=text,
+                source=document.source,
+                path=document.path,
+                title=document.title,
+                doc_date=document.date,
+                page=first_page,
+                pages=tuple(range(first_page, last_page + 1)) if first_page else (),
+                start=start - page_start,
+                end=end - page_start,
+                language=detect_language(text),
+            )
+        )
+    return chunks

@@ -1,0 +1,222 @@
+"""The `qa` command line: build, search, ask, eval and serve.
+
+Design choice: a thin layer over the library. It configures logging, turns typed
+`QAError`s into one-line messages on stderr with exit code 1, and prints either
+human-readable text or, with `--json`, one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import replace
+
+from .errors import NothingIndexedError, QAError
+from .settings import Settings
+
+logger = logging.getLogger("qa")
+
+
+def _settings(arguments) -> Settings:
+    overrides = {"index_dir": getattr(arguments, "index", None), "embedder": getattr(arguments, "embedder", None)}
+    settings = Settings.from_environment(**overrides)
+    if getattr(arguments, "chunk_size", None):
+        settings = replace(settings, chunk_size=arguments.chunk_size)
+    if getattr(arguments, "chunk_overlap", None) is not None:
+        settings = replace(settings, chunk_overlap=arguments.chunk_overlap)
+    if getattr(arguments, "lexical", None):
+        settings = replace(settings, lexical_tokenizer=arguments.lexical)
+    return settings
+
+
+def _page_label(hit) -> str:
+    if not hit.pages:
+        return "-"
+    return str(hit.pages[0]) if len(hit.pages) == 1 else f"{hit.pages[0]}-{hit.pages[-1]}"
+
+
+def command_build(arguments) -> int:
+    from .building import build_index
+
+    settings = _settings(arguments)
+    paths = arguments.paths or [settings.corpus_dir]
+    try:
+        index = build_index(paths, settings.index_dir, embedder=settings.embedder_name,
+                            progress=not arguments.quiet, settings=settings)
+    except NothingIndexedError as error:
+        for failure in error.failures:
+            print(f"failed: {failure.path}: {failure.reason}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    report = index.report
+    for failure in report.failures:
+        print(f"failed: {failure.path}: {failure.reason}", file=sys.stderr)
+    for duplicate in report.duplicates:
+        print(f"duplicate: {duplicate.path} has the same content as {duplicate.same_as}; indexed once",
+              file=sys.stderr)
+    print(
+        f"indexed {report.documents} document(s), {report.chunks} chunks "
+        f"({report.reused_chunks} reused), {len(report.failures)} failed, "
+        f"{len(report.duplicates)} duplicate(s) skipped, in {report.seconds:.1f} s "
+        f"({report.chunks_per_second:.1f} chunks/s) -> {index.folder}"
+    )
+    return 0
+
+
+def command_search(arguments) -> int:
+    from .index import load_index
+
+    settings = _settings(arguments)
+    index = load_index(settings.index_dir, settings=settings)
+    hits = index.search(arguments.question, k=arguments.k)
+    if arguments.json:
+        print(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("no passages found")
+    for rank, hit in enumerate(hits, start=1):
+        print(f"[{rank}] {hit.source}  page {_page_label(hit)}  date {hit.doc_date or '-'}  score {hit.score:.4f}")
+        print("    " + hit.text.replace("\n", "\n    "))
+    return 0
+
+
+def command_ask(arguments) -> int:
+    from .index import load_index
+
+    settings = _settings(arguments)
+    index = load_index(settings.index_dir, settings=settings)
+    answer = index.answer(arguments.question, k=arguments.k)
+    if arguments.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.text)
+    print()
+    if answer.citations:
+        print("Sources:")
+        for citation in answer.citations:
+            hit = citation.hit
+            print(f"[{citation.n}] {hit.source}, page {_page_label(hit)}, {hit.doc_date or 'undated'}: "
+                  f"\u201c{citation.quote}\u201d")
+    elif answer.hits:
+        print("Closest passages:")
+        for rank, hit in enumerate(answer.hits, start=1):
+            print(f"- {hit.source}, page {_page_label(hit)}, {hit.doc_date or 'undated'}: {hit.text[:160]}")
+    return 0
+
+
+def command_eval(arguments) -> int:
+    from .evaluation import evaluate, read_questions
+    from .index import load_index
+
+    settings = _settings(arguments)
+    index = load_index(settings.index_dir, settings=settings)
+    questions = read_questions(arguments.questions)
+    report = evaluate(index, questions, k=arguments.k, answers=not arguments.retrieval_only)
+    if arguments.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print(f"index: {index}")
+    for language, scores in report["retrieval"]["by_language"].items():
+        print(f"retrieval [{language}] " + "  ".join(f"{name}={value}" for name, value in scores.items()))
+    overall = report["retrieval"]["overall"]
+    print("retrieval [all] " + "  ".join(f"{name}={value}" for name, value in overall.items()))
+    for item in report["retrieval"]["questions"]:
+        if item["rank"] != 1:
+            print(f"  {item['id']}: evidence at rank {item['rank'] or f'>{max(arguments.k, 5)}'}")
+    if "answers" in report:
+        print("answers " + "  ".join(f"{name}={value}" for name, value in report["answers"]["summary"].items()))
+        for item in report["answers"]["questions"]:
+            if not item["ok"]:
+                print(f"  {item['id']}: {item['problem']}: {item['text'][:120]!r}")
+    return 0
+
+
+def command_serve(arguments) -> int:
+    import importlib.util
+    from pathlib import Path
+
+    app_path = Path(__file__).resolve().parent.parent / "app.py"
+    if not app_path.exists():
+        raise QAError(f"app.py not found next to the qa package ({app_path})")
+    spec = importlib.util.spec_from_file_location("qa_app", app_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    argv = ["--index", _settings(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
+    if arguments.share:
+        argv.append("--share")
+    if arguments.auth:
+        argv += ["--auth", arguments.auth]
+    return module.main(argv)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="qa", description="Answers about press releases, with citations.")
+    top.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def common(sub, *, embedder=False):
+        sub.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
+        if embedder:
+            sub.add_argument("--embedder", help="e5-small-q4 (default) or sentence-transformers:<path or name>")
+
+    build = commands.add_parser("build", help="build the index from release files")
+    build.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
+    common(build, embedder=True)
+    build.add_argument("--chunk-size", type=int, help="chunk size in characters (default 500)")
+    build.add_argument("--chunk-overlap", type=int, help="overlap in whole sentences (default 1)")
+    build.add_argument("--lexical", choices=["sudachi", "bigram"], help="lexical tokenizer (default sudachi)")
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(handler=command_build)
+
+    search = commands.add_parser("search", help="show the passages that best match a question")
+    search.add_argument("question")
+    search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    common(search, embedder=True)
+    search.set_defaults(handler=command_search)
+
+    ask = commands.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5, help="passages to read (default 5)")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    common(ask, embedder=True)
+    ask.set_defaults(handler=command_ask)
+
+    evaluate = commands.add_parser("eval", help="measure retrieval and answers on a questions file")
+    evaluate.add_argument("questions", help="JSONL file with id, q, lang, answer, evidence, unanswerable")
+    evaluate.add_argument("-k", type=int, default=3, help="passages the answerer reads (default 3)")
+    evaluate.add_argument("--retrieval-only", action="store_true", help="skip answer metrics")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    common(evaluate, embedder=True)
+    evaluate.set_defaults(handler=command_eval)
+
+    serve = commands.add_parser("serve", help="start the chat app")
+    common(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--share", action="store_true")
+    serve.add_argument("--auth", help="user:password (or QA_AUTH)")
+    serve.set_defaults(handler=command_serve)
+    return top
+
+
+def main(argv=None) -> int:
+    arguments = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if arguments.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for chatty in ("bm25s", "httpx", "sentence_transformers", "transformers"):
+        logging.getLogger(chatty).setLevel(logging.INFO if arguments.verbose else logging.WARNING)
+    try:
+        return arguments.handler(arguments) or 0
+    except QAError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Every error the library raises.
+
+Design choice: one module of typed errors, all subclasses of `QAError`. The library
+never prints; the CLI and `app.py` turn these into messages. Each message says what
+went wrong and, where there is one, the command that fixes it.
+"""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class for every error raised by qa."""
+
+
+class DocumentError(QAError):
+    """A single input file could not be read. The build skips it and goes on."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NothingIndexedError(QAError):
+    """No input file could be indexed, so no index was written."""
+
+    def __init__(self, failures: list):
+        self.failures = list(failures)
+        if failures:
+            detail = "; ".join(f"{failure.path}: {failure.reason}" for failure in failures[:10])
+            message = f"nothing could be indexed ({len(failures)} file(s) failed: {detail})"
+        else:
+            message = "nothing to index: no .pdf, .txt or .md files were found"
+        super().__init__(message)
+
+
+class IndexNotFoundError(QAError):
+    """There is no built index at the given folder."""
+
+    def __init__(self, index_dir: str):
+        super().__init__(
+            f"no index found in {index_dir!r}. Build one with: qa build corpus/ --index {index_dir}"
+        )
+        self.index_dir = index_dir
+
+
+class IndexCorruptError(QAError):
+    """An index file is missing, truncated or altered."""
+
+    def __init__(self, index_dir: str, detail: str):
+        super().__init__(
+            f"the index in {index_dir!r} is damaged ({detail}). "
+            f"Rebuild it with: qa build corpus/ --index {index_dir}"
+        )
+        self.index_dir = index_dir
+        self.detail = detail
+
+
+class EmbedderMismatchError(QAError):
+    """The index was built with another embedder than the one configured."""
+
+    def __init__(self, index_dir: str, index_embedder: str, configured_embedder: str):
+        super().__init__(
+            f"the index in {index_dir!r} was built with embedder {index_embedder!r}, "
+            f"but {configured_embedder!r} is configured. Rebuild it with: "
+            f"qa build corpus/ --index {index_dir} --embedder {configured_embedder}"
+        )
+        self.index_embedder = index_embedder
+        self.configured_embedder = configured_embedder
+
+
+class EmbedderError(QAError):
+    """An embedder could not be created or failed to embed."""
+
+
+class IndexLockedError(QAError):
+    """Another build holds the lock on this index folder."""
+
+
+class QuestionError(QAError):
+    """The question cannot be answered as asked (for example, it is empty)."""

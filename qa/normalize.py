@@ -1,0 +1,167 @@
+"""Text normalization for extracted release text.
+
+Design choice: normalize once, at ingestion, and make every later offset point into
+the normalized text. The steps:
+
+1. NFKC (full-width digits and letters become ASCII), control characters and lone
+   surrogates dropped, runs of white space folded to one space.
+2. Spaces next to a Japanese character are removed ("2025 年 5 月" -> "2025年5月"),
+   spaces between Latin words are kept.
+3. Page furniture is dropped: lines at the top or bottom of a page that are only a URL
+   or a page number, or that repeat at the edge of most pages.
+4. Line breaks are joined. A PDF wraps lines at a fixed width, so a line that reaches
+   (nearly) that width and does not end a sentence continues on the next line; the
+   join inserts nothing inside Japanese and one space between Latin words. Short
+   lines (headings, dates, the end of a paragraph) keep a hard break ("\n").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from .language import CJK_CHARACTERS, is_cjk
+
+_WHITESPACE = re.compile(r"\s+")
+_SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK_CHARACTERS}]) | (?=[{CJK_CHARACTERS}])")
+_URL_ONLY = re.compile(r"^\(?(https?://|www\.)\S+\)?$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(-\s*\d+\s*-|\d+\s*/\s*\d+|\d+|page\s+\d+(\s+of\s+\d+)?|\d+ページ)$", re.IGNORECASE)
+# A line ending a sentence (closing brackets and quotes may follow the terminator).
+_SENTENCE_END = re.compile(r"[。！？!?.:][」』)\]”\"']*$")
+_HARD_START = tuple("■◼□●○◆◇▼▲・※*#-•>|")
+# A wrapped line reaches at least this share of the document's wrap width.
+_WRAP_SHARE = 0.8
+
+
+def clean_characters(text: str) -> str:
+    """NFKC, then drop control characters (but line breaks and tabs) and surrogates."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        character
+        for character in text
+        if character in "\n\t" or unicodedata.category(character) not in ("Cc", "Cs", "Co")
+    )
+
+
+def normalize_line(line: str) -> str:
+    """One line of text: whitespace folded, spaces next to Japanese removed."""
+    line = _WHITESPACE.sub(" ", clean_characters(line)).strip()
+    return _SPACE_NEXT_TO_CJK.sub("", line)
+
+
+def display_width(line: str) -> int:
+    """Width in columns: Japanese characters count two, the rest one."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in line)
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line)
+
+
+def remove_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Drop header and footer lines: URL-only or page-number lines at a page edge,
+    and edge lines that repeat (digits aside) on at least half of the pages."""
+    edge = 2
+    repeated: set[str] = set()
+    if len(pages) >= 2:
+        counts: Counter[str] = Counter()
+        for lines in pages:
+            content = [line for line in lines if line]
+            counts.update({_furniture_key(line) for line in content[:edge] + content[-edge:]})
+        needed = max(2, (len(pages) + 1) // 2)
+        repeated = {key for key, count in counts.items() if count >= needed}
+
+    def is_furniture(line: str) -> bool:
+        return bool(_URL_ONLY.match(line) or _PAGE_NUMBER.match(line) or _furniture_key(line) in repeated)
+
+    cleaned = []
+    for lines in pages:
+        lines = list(lines)
+        content_positions = [position for position, line in enumerate(lines) if line]
+        edges = set(content_positions[:edge] + content_positions[-edge:])
+        # Drop from the edges inwards, so a footer made of two lines goes entirely.
+        for position in sorted(edges, reverse=True):
+            if is_furniture(lines[position]):
+                lines[position] = ""
+        cleaned.append(lines)
+    return cleaned
+
+
+def _wrap_width(pages: list[list[str]]) -> float:
+    widths = sorted(display_width(line) for lines in pages for line in lines if line)
+    if not widths:
+        return 0.0
+    if len(widths) < 10:
+        return float(widths[-1])
+    return float(widths[int(0.9 * (len(widths) - 1))])
+
+
+def _continues(previous: str, following: str, wrap_width: float) -> bool:
+    """Whether the line break between two lines is a soft wrap."""
+    if following.startswith(_HARD_START) or _SENTENCE_END.search(previous):
+        return False
+    return display_width(previous) >= _WRAP_SHARE * wrap_width
+
+
+def _glue(previous: str, following: str) -> str:
+    if is_cjk(previous[-1]) or is_cjk(following[0]) or previous.endswith("-"):
+        return ""
+    return " "
+
+
+def _usual_gap(pages: list[list[str]]) -> int:
+    """The most common number of blank lines between two text lines. It is 0 for
+    ordinary text and 1 for double-spaced extractions, where only a longer gap marks
+    a paragraph."""
+    gaps: Counter[int] = Counter()
+    for lines in pages:
+        blank = None
+        for line in lines:
+            if line:
+                if blank is not None:
+                    gaps[blank] += 1
+                blank = 0
+            elif blank is not None:
+                blank += 1
+    return gaps.most_common(1)[0][0] if gaps else 0
+
+
+def assemble_pages(raw_pages: list[str], *, drop_furniture: bool = True) -> tuple[str, list[int]]:
+    """Normalize raw page texts into one text.
+
+    Returns the text and the offset at which each page starts in it. The text of page
+    n (1-based) is `text[offsets[n - 1]:offsets[n]]`; a chunk's offsets relative to
+    its first page can run on into the following pages.
+    """
+    pages = [[normalize_line(line) for line in raw.splitlines()] for raw in raw_pages]
+    if drop_furniture:
+        pages = remove_furniture(pages)
+    wrap_width = _wrap_width(pages)
+    usual_gap = _usual_gap(pages)
+    parts: list[str] = []
+    length = 0
+    offsets: list[int] = []
+    previous: str | None = None
+    blank_since_previous = 0
+    for lines in pages:
+        page_start: int | None = None
+        for line in lines:
+            if not line:
+                blank_since_previous += 1
+                continue
+            if previous is not None:
+                if blank_since_previous > usual_gap or not _continues(previous, line, wrap_width):
+                    separator = "\n"
+                else:
+                    separator = _glue(previous, line)
+                parts.append(separator)
+                length += len(separator)
+            if page_start is None:
+                page_start = length
+            parts.append(line)
+            length += len(line)
+            previous = line
+            blank_since_previous = 0
+        offsets.append(length if page_start is None else page_start)
+    return "".join(parts), offsets

@@ -1,0 +1,73 @@
+"""Configuration: one frozen dataclass.
+
+Design choice: every tunable lives here with its default; a few `QA_*` environment
+variables override the defaults, and CLI flags override both (through
+`dataclasses.replace`). There are no free-form option dicts anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+DEFAULT_EMBEDDER = "e5-small-q4"
+
+# Environment variable -> settings field.
+ENVIRONMENT_OVERRIDES = {
+    "QA_INDEX": "index_dir",
+    "QA_CORPUS": "corpus_dir",
+    "QA_EMBEDDER": "embedder",
+    "QA_CHUNK_SIZE": "chunk_size",
+    "QA_CHUNK_OVERLAP": "chunk_overlap",
+    "QA_MAX_UPLOAD_MB": "max_upload_megabytes",
+    "QA_AUTH": "auth",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: str = "index"
+    corpus_dir: str = "corpus"
+    # None means "use the embedder the index was built with" when loading,
+    # and DEFAULT_EMBEDDER when building.
+    embedder: str | None = None
+    query_prefix: str | None = None
+    passage_prefix: str | None = None
+    chunk_size: int = 500
+    chunk_overlap: int = 1
+    lexical_tokenizer: str = "sudachi"
+    batch_size: int = 16
+    search_k: int = 5
+    per_file_timeout_seconds: float = 120.0
+    lock_wait_seconds: float = 0.0
+    max_upload_megabytes: float = 20.0
+    auth: str | None = None
+
+    def __post_init__(self):
+        if self.chunk_size < 50:
+            raise ValueError(f"chunk_size must be at least 50 characters, got {self.chunk_size}")
+        if self.chunk_overlap < 0:
+            raise ValueError(f"chunk_overlap must be 0 or more sentences, got {self.chunk_overlap}")
+
+    @property
+    def embedder_name(self) -> str:
+        return self.embedder or DEFAULT_EMBEDDER
+
+    @classmethod
+    def from_environment(cls, **overrides) -> "Settings":
+        """Defaults, then `QA_*` variables, then explicit overrides (None means unset)."""
+        types = {field.name: field.type for field in fields(cls)}
+        values = {}
+        for variable, name in ENVIRONMENT_OVERRIDES.items():
+            raw = os.environ.get(variable)
+            if raw is None or raw == "":
+                continue
+            kind = types[name]
+            if "int" in str(kind):
+                values[name] = int(raw)
+            elif "float" in str(kind):
+                values[name] = float(raw)
+            else:
+                values[name] = raw
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return replace(cls(), **values)

@@ -1,0 +1,174 @@
+"""Ingestion: pages, titles, dates, normalization, and every kind of bad file."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.dates import find_dates, find_release_date
+from qa.documents import decode_text, load_document, load_documents
+from qa.errors import DocumentError
+from qa.normalize import assemble_pages, normalize_line
+
+from conftest import SAMPLE_PDF, SAMPLE_TXT, make_text_pdf
+
+TITLE = "ispace、高砂熱学工業と月面におけるサーマルマイニング技術実証に向けた計画検討に関する覚書を締結"
+
+
+def test_sample_pdf_pages_title_and_date():
+    document = load_document(SAMPLE_PDF)
+    assert document.page_count == 5
+    assert document.paged
+    assert document.title == TITLE
+    assert document.date == "2025-05-09"
+    assert len(document.sha256) == 64
+    # Page 5 starts with the end of the sentence that page 4 began.
+    assert document.page_text(5).startswith("バックされている。")
+    assert document.page_at(document.text.index("バックされている")) == 5
+    assert document.page_at(document.text.index("RESILIENCEランダー")) == 1
+    assert document.page_at(document.text.index("アルテミス計画")) == 5
+
+
+def test_sample_text_file_title_and_date():
+    document = load_document(SAMPLE_TXT)
+    assert document.title == TITLE
+    assert document.date == "2025-05-09"
+    assert not document.paged and document.page_at(10) is None
+
+
+def test_normalization_joins_japanese_lines_without_spaces_and_keeps_latin_spaces():
+    text = load_document(SAMPLE_PDF).text
+    assert "2025年1月15日に打ち上げを完了" in text  # full-width １ and spaces removed
+    assert "コーポレートパートナー" in text  # joined across a PDF line break
+    assert "ランダー(月着陸船)" in text  # joined across a page break
+    assert "Mission 2 “SMBC x HAKUTO-R VENTURE MOON”" in text  # Latin spaces kept
+    assert "Falcon 9を使用" in text
+    assert "https://ir.ispace-inc.com/jpn/news/" not in text  # footer URL dropped
+    assert "https://ispace-inc.com/jpn/\n" not in text
+
+
+def test_normalize_line_cases():
+    assert normalize_line(" 2025 年 5 月 9 日 ") == "2025年5月9日"
+    assert normalize_line("ＡＢＣ　１２３") == "ABC 123"
+    assert normalize_line("Expand  our\tplanet.") == "Expand our planet."
+    assert normalize_line("bad\x00control\ud800") == "badcontrol"
+
+
+def test_repeated_page_furniture_is_dropped():
+    bodies = ["月面着陸は六月の予定です。", "打ち上げは一月に完了しました。", "水の電気分解に挑戦します。", "次の計画は米国で進めます。"]
+    pages = [f"ACME NEWS\n{body}\nwww.example.com\n- {number} -" for number, body in enumerate(bodies, start=1)]
+    text, offsets = assemble_pages(pages)
+    assert "ACME NEWS" not in text and "example.com" not in text and "- 2 -" not in text
+    assert text.split("\n") == bodies
+    assert len(offsets) == 4
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025年5月9日", "2025-05-09"),
+        ("2025 年 5 月 9 日", "2025-05-09"),
+        ("May 9, 2025", "2025-05-09"),
+        ("9 May 2025", "2025-05-09"),
+        ("Sept. 3rd, 2024", "2024-09-03"),
+        ("2025-05-09", "2025-05-09"),
+        ("2025/5/9", "2025-05-09"),
+        ("令和7年5月9日", "2025-05-09"),
+    ],
+)
+def test_release_date_forms(text, expected):
+    assert find_release_date(normalize_line(text)) == expected
+
+
+def test_release_date_absent_and_invalid():
+    assert find_release_date("no date here") is None
+    assert find_dates("2025年2月30日") == []
+    assert find_release_date("本文のみ", "ispace-2024-12-01-news.pdf") == "2024-12-01"
+
+
+def test_text_encodings(tmp_path):
+    japanese = "2025年5月9日\n株式会社ispaceのプレスリリースです。月面着陸の予定を発表しました。"
+    for encoding in ("utf-8", "utf-8-sig", "utf-16", "cp932"):
+        path = tmp_path / f"release-{encoding}.txt"
+        path.write_bytes(japanese.encode(encoding))
+        document = load_document(path)
+        assert "月面着陸の予定を発表しました。" in document.text, encoding
+        assert document.date == "2025-05-09"
+
+
+def test_markdown_heading_is_the_title(tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text("# Lunar lander update\n\nPublished May 9, 2025. The lander is on its way.\n", encoding="utf-8")
+    document = load_document(path)
+    assert document.title == "Lunar lander update"
+    assert document.date == "2025-05-09"
+
+
+def _encrypted_pdf(path, user_password):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(SAMPLE_PDF).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    writer.write(path)
+    return path
+
+
+def _blank_pdf(path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(path)
+    return path
+
+
+BAD_FILES = {
+    "corrupt.pdf": (lambda path: path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8), "corrupt"),
+    "truncated.pdf": (lambda path: path.write_bytes(SAMPLE_PDF.read_bytes()[:600]), "corrupt"),
+    "locked.pdf": (lambda path: _encrypted_pdf(path, "secret"), "password"),
+    "empty.pdf": (lambda path: path.write_bytes(b""), "empty"),
+    "scanned.pdf": (_blank_pdf, "no text layer"),
+    "junk.txt": (lambda path: path.write_bytes(bytes(range(256)) * 40), "binary"),
+    "undecodable.txt": (lambda path: path.write_bytes(b"\x82\xa0\xff\xfe\xfd" * 50 + b"\x81"), "undecodable"),
+    "blank.md": (lambda path: path.write_text("   \n\n  "), "empty"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_gives_a_clear_error(tmp_path, name):
+    make, reason = BAD_FILES[name]
+    path = tmp_path / name
+    make(path)
+    with pytest.raises(DocumentError) as caught:
+        load_document(path)
+    assert reason in caught.value.reason.lower()
+    assert caught.value.path == str(path)
+
+
+def test_encrypted_pdf_with_empty_user_password_is_read(tmp_path):
+    document = load_document(_encrypted_pdf(tmp_path / "open.pdf", ""))
+    assert document.title == TITLE and document.page_count == 5
+
+
+def test_load_documents_skips_bad_files_walks_folders_and_reports_duplicates(tmp_path):
+    folder = tmp_path / "releases"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "nested" / "a.pdf").write_bytes(SAMPLE_PDF.read_bytes())
+    (folder / "copy-of-a.pdf").write_bytes(SAMPLE_PDF.read_bytes())
+    (folder / "junk.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "ignored.docx").write_bytes(b"whatever")
+    (folder / ".hidden.txt").write_text("secret")
+    make_text_pdf(folder / "english.pdf", ["May 9, 2025\nACME announces a new lunar rover for science."])
+    loaded = load_documents([folder, tmp_path / "missing.pdf"])
+    sources = sorted(document.source for document in loaded.documents)
+    assert sources == ["copy-of-a.pdf", "english.pdf"]  # the first of two equal files, in path order
+    assert {failure.reason for failure in loaded.failures} >= {"no such file or folder"}
+    assert any("binary" in failure.reason for failure in loaded.failures)
+    assert [(duplicate.path.endswith("nested/a.pdf"), duplicate.same_as.endswith("copy-of-a.pdf"))
+            for duplicate in loaded.duplicates] == [(True, True)]
+
+
+def test_decode_text_rejects_nul_bytes():
+    with pytest.raises(ValueError, match="binary"):
+        decode_text(b"abc\x00def" * 10)

@@ -1,0 +1,171 @@
+"""Building, saving and loading the index: manifest, atomicity, locks, integrity."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+
+import numpy as np
+import pytest
+
+import qa
+from qa import storage
+from qa.errors import EmbedderMismatchError, IndexCorruptError, IndexLockedError, IndexNotFoundError, \
+    NothingIndexedError
+
+from conftest import SAMPLE_PDF, make_text_pdf
+
+
+def test_manifest_records_everything(built_index_dir):
+    manifest = json.loads((built_index_dir / "current" / "manifest.json").read_text())
+    assert manifest["format_version"] == storage.FORMAT_VERSION
+    assert manifest["embedder"] == {"id": "e5-small-q4", "dim": 384, "query_prefix": None, "passage_prefix": None}
+    assert manifest["chunking"] == {"version": 1, "size": 500, "overlap": 1}
+    assert manifest["lexical"]["tokenizer"] == "sudachi"
+    assert manifest["vector_index"] == "IndexFlatIP"
+    assert manifest["built_at"]
+    [document] = manifest["documents"]
+    assert document["sha256"] == storage.sha256_of(SAMPLE_PDF)
+    assert document["date"] == "2025-05-09" and document["pages"] == 5 and document["chunks"] >= 5
+    assert set(manifest["files"]) >= {"vectors.faiss", "chunks.jsonl", "lexical/vocab.index.json"}
+
+
+def test_no_pickle_anywhere(built_index_dir):
+    folder = built_index_dir / "current"
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        assert path.suffix not in (".pkl", ".pickle", ".joblib")
+        data = path.read_bytes()
+        assert not data.startswith(b"\x80"), f"{path} looks like a pickle"
+        if path.suffix == ".npy":
+            np.load(path, allow_pickle=False)
+        if path.suffix == ".npz":
+            with zipfile.ZipFile(path) as archive:
+                assert all(name.endswith(".npy") for name in archive.namelist())
+
+
+def test_chunks_file_holds_citations(built_index_dir):
+    lines = (built_index_dir / "current" / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    assert {"chunk_id", "text", "source", "page", "pages", "start", "end", "doc_date", "title"} <= set(record)
+
+
+def test_search_returns_hits_with_citations(sample_index):
+    hits = sample_index.search("ミッション2の打ち上げ日は？", k=3)
+    assert len(hits) == 3 and all(isinstance(hit, qa.Hit) for hit in hits)
+    assert hits[0].score >= hits[1].score >= hits[2].score
+    assert any("2025年1月15日" in hit.text for hit in hits)
+    hit = hits[0]
+    assert hit.source == SAMPLE_PDF.name and hit.page >= 1 and hit.doc_date == "2025-05-09"
+    assert hit.end - hit.start == len(hit.text)
+    with pytest.raises(qa.QAError):
+        sample_index.search("   ")
+    assert sample_index.search("月", k=0) == []
+
+
+def test_retrieve_caches_the_index_per_process(built_index_dir):
+    first = qa.cached_index(built_index_dir)
+    hits = qa.retrieve("When does Mission 2 land?", k=2, index_dir=built_index_dir)
+    assert len(hits) == 2 and qa.cached_index(built_index_dir) is first
+
+
+def _small_corpus(folder):
+    folder.mkdir()
+    make_text_pdf(folder / "a.pdf", ["2024年3月1日\n株式会社テストの月面ローバーに関するお知らせです。\n"
+                                     "ローバーは2026年に月面へ向かう予定です。"])
+    (folder / "b.txt").write_text("May 2, 2024\nACME lunar news release about a new antenna.\n"
+                                  "The antenna ships in 2027.", encoding="utf-8")
+    return folder
+
+
+def test_failed_build_leaves_the_previous_index_untouched(tmp_path, monkeypatch):
+    corpus = _small_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    qa.build_index([corpus], index_dir, settings=qa.Settings())
+    before = storage.build_folder(index_dir)
+    snapshot = {path: path.read_bytes() for path in before.rglob("*") if path.is_file()}
+
+    from qa import lexical
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(lexical.LexicalIndex, "build", classmethod(explode))
+    (corpus / "c.txt").write_text("2024年5月1日\n新しいお知らせです。", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        qa.build_index([corpus], index_dir, settings=qa.Settings())
+    assert storage.build_folder(index_dir) == before
+    assert {path: path.read_bytes() for path in before.rglob("*") if path.is_file()} == snapshot
+    index = qa.load_index(index_dir)
+    assert len(index.documents) == 2
+
+
+def test_leftover_partial_builds_are_never_loaded_and_are_cleaned(tmp_path):
+    corpus = _small_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    qa.build_index([corpus], index_dir, settings=qa.Settings())
+    partial = storage.new_partial_folder(index_dir)  # as if a build had been killed
+    (partial / "manifest.json").write_text("{}")
+    assert qa.load_index(index_dir).folder != partial
+    index = qa.build_index([corpus], index_dir, settings=qa.Settings())
+    assert not partial.exists()
+    assert index.report.reused_chunks == index.report.chunks  # nothing changed: vectors reused
+    assert len(list((index_dir / "builds").iterdir())) <= 2
+
+
+def test_nothing_indexable_raises_and_keeps_previous_index(tmp_path):
+    corpus = _small_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    qa.build_index([corpus], index_dir, settings=qa.Settings())
+    before = storage.build_folder(index_dir)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "junk.txt").write_bytes(bytes(range(256)) * 10)
+    with pytest.raises(NothingIndexedError) as caught:
+        qa.build_index([bad], index_dir, settings=qa.Settings())
+    assert "junk.txt" in str(caught.value)
+    assert storage.build_folder(index_dir) == before
+
+
+def test_embedder_mismatch_names_both_embedders_and_the_rebuild_command(tmp_path, minilm_path, monkeypatch):
+    corpus = _small_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    built = qa.build_index([corpus], index_dir, embedder=f"sentence-transformers:{minilm_path}",
+                           settings=qa.Settings())
+    assert built.manifest["embedder"]["id"] == f"sentence-transformers:{minilm_path.resolve()}"
+    assert qa.load_index(index_dir).search("When does the antenna ship?", k=1)[0].source == "b.txt"
+    with pytest.raises(EmbedderMismatchError) as caught:
+        qa.load_index(index_dir, embedder="e5-small-q4")
+    message = str(caught.value)
+    assert "e5-small-q4" in message and str(minilm_path.resolve()) in message and "qa build" in message
+    monkeypatch.setenv("QA_EMBEDDER", "e5-small-q4")
+    with pytest.raises(EmbedderMismatchError):
+        qa.load_index(index_dir)
+
+
+def test_missing_index_and_damaged_files(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="qa build"):
+        qa.load_index(tmp_path / "nowhere")
+    corpus = _small_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    qa.build_index([corpus], index_dir, settings=qa.Settings())
+    folder = storage.build_folder(index_dir)
+    vectors = folder / "vectors.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:-100])
+    with pytest.raises(IndexCorruptError, match="vectors.faiss.*qa build"):
+        qa.load_index(index_dir)
+    shutil.copy(tmp_path / "corpus" / "b.txt", folder / "chunks.jsonl")
+    with pytest.raises(IndexCorruptError):
+        qa.load_index(index_dir)
+
+
+def test_a_second_build_waits_or_fails_on_the_lock(tmp_path):
+    corpus = _small_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    with storage.build_lock(index_dir):
+        with pytest.raises(IndexLockedError, match=f"pid {os.getpid()}"):
+            qa.build_index([corpus], index_dir, settings=qa.Settings())
+    qa.build_index([corpus], index_dir, settings=qa.Settings())
