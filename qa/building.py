@@ -4,7 +4,13 @@ Design choice: one pipeline (read, chunk, embed, index, write, publish) under th
 build lock, writing into a partial folder that is published atomically only when
 complete (see `storage`). Chunks of documents whose bytes, embedder and chunking
 are unchanged since the previous build reuse its vectors, so adding one release to
-a large corpus embeds only that release. BM25 scores each chunk with a contextual
+a large corpus embeds only that release.
+
+Sentences, not chunks, are embedded: a chunk's vector is the normalized mean of its
+sentence vectors, and search scores a chunk by that and by its best sentence (see
+`index`). Short sentences embed more sharply than a long passage, no sentence is
+embedded twice where chunks overlap, and the answerer can pick the answering
+sentence with the same vectors at no extra cost. BM25 scores each chunk with a contextual
 header (title and release date) in front of its text: within a release the header's
 words have no weight, between releases they route a question to the right one. The
 embedder sees the clean passage only: a header shared by every chunk of a release
@@ -14,6 +20,7 @@ made them look alike and cost recall (measured, see README).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import logging
 import shutil
@@ -25,10 +32,11 @@ import numpy as np
 
 from . import storage
 from .chunking import CHUNKING_VERSION, Chunk, chunk_document
+from .index import chunk_vectors
 from .documents import load_documents
 from .embedders import Embedder, make_embedder
 from .errors import IndexNotFoundError, NothingIndexedError, QAError
-from .index import BuildReport, Index, make_vector_index, read_chunks
+from .index import BuildReport, Index, load_index, make_vector_index
 from .lexical import LexicalIndex
 from .settings import Settings
 
@@ -40,25 +48,30 @@ def contextual_text(chunk: Chunk) -> str:
     return f"{chunk.header}\n{chunk.text}"
 
 
-def _previous_vectors(index_dir, embedder_id: str, chunking: dict) -> tuple[dict[str, tuple[str, np.ndarray]], Path | None]:
-    """Vectors of the current build, by chunk id, when they were made the same way."""
-    import faiss
-
+def _previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray], Path | None]:
+    """Sentence vectors of the current build, by sentence text, when the same
+    embedder made them."""
     try:
         folder = storage.build_folder(index_dir)
-        manifest = storage.read_manifest(folder, index_dir)
-        if manifest["embedder"]["id"] != embedder_id or manifest["chunking"] != chunking:
-            return {}, folder
-        storage.verify_checksums(folder, manifest, index_dir)
-        chunks = read_chunks(folder)
-        vectors = faiss.read_index(str(folder / "vectors.faiss"))
-        matrix = vectors.reconstruct_n(0, vectors.ntotal)
     except IndexNotFoundError:
         return {}, None
+    try:
+        previous = load_index(index_dir, embedder=_Placeholder(embedder_id, None))
     except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
         logger.info("not reusing the previous build: %s", error)
-        return {}, None
-    return {chunk.chunk_id: (chunk.text, matrix[position]) for position, chunk in enumerate(chunks)}, folder
+        return {}, folder
+    vectors = {}
+    for chunk in previous.chunks:
+        for span, sentence_id in zip(chunk.sentences, chunk.sentence_ids):
+            vectors[chunk.text[span[0]:span[1]]] = previous.sentence_matrix[sentence_id]
+    return vectors, folder
+
+
+class _Placeholder:
+    """Stands in for the embedder when an index is read only for its vectors."""
+
+    def __init__(self, identifier: str, dim: int | None):
+        self.id, self.dim = identifier, dim
 
 
 def _progress_bar(enabled: bool, total: int, description: str):
@@ -91,29 +104,38 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
         loaded = load_documents(paths, time_limit=settings.per_file_timeout_seconds)
         if not loaded.documents:
             raise NothingIndexedError(loaded.failures)
-        per_document = [chunk_document(document, settings.chunk_size, settings.chunk_overlap)
-                        for document in loaded.documents]
-        chunks = [chunk for document_chunks in per_document for chunk in document_chunks]
-        previous, previous_folder = _previous_vectors(index_dir, model.id, chunking)
+        chunks: list[Chunk] = []
+        sentences: list[str] = []
+        chunk_counts = []
+        for document in loaded.documents:
+            document_chunks, document_sentences = chunk_document(document, settings.chunk_size,
+                                                                 settings.chunk_overlap)
+            chunks += [dataclasses.replace(chunk, first_sentence=len(sentences) + chunk.first_sentence)
+                       for chunk in document_chunks]
+            sentences += document_sentences
+            chunk_counts.append(len(document_chunks))
+        previous, previous_folder = _previous_vectors(index_dir, model.id)
 
-        vectors = np.zeros((len(chunks), model.dim), dtype=np.float32)
+        sentence_vectors = np.zeros((len(sentences), model.dim), dtype=np.float32)
         missing = []
-        for position, chunk in enumerate(chunks):
-            reusable = previous.get(chunk.chunk_id)
-            if reusable is not None and reusable[0] == chunk.text:
-                vectors[position] = reusable[1]
+        for position, sentence in enumerate(sentences):
+            reusable = previous.get(sentence)
+            if reusable is not None:
+                sentence_vectors[position] = reusable
             else:
                 missing.append(position)
         embed_started = time.monotonic()
         with _progress_bar(progress, len(missing), "embedding") as bar:
-            embedded = model.embed_passages([chunks[position].text for position in missing],
+            embedded = model.embed_passages([sentences[position] for position in missing],
                                             batch_size=settings.batch_size,
                                             progress=bar.update if bar is not None else None)
         embed_seconds = time.monotonic() - embed_started
         if missing:
-            vectors[missing] = embedded
+            sentence_vectors[missing] = embedded
+        sentence_index = make_vector_index(model.dim, len(sentences))
+        sentence_index.add(sentence_vectors)
         vector_index = make_vector_index(model.dim, len(chunks))
-        vector_index.add(vectors)
+        vector_index.add(chunk_vectors(chunks, sentence_vectors))
         lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], settings.lexical_tokenizer)
 
         manifest = {
@@ -123,20 +145,21 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                          "query_prefix": getattr(model, "query_prefix", None),
                          "passage_prefix": getattr(model, "passage_prefix", None)},
             "chunking": chunking,
+            "sentences": len(sentences),
             "lexical": {"library": "bm25s", "tokenizer": settings.lexical_tokenizer},
             "vector_index": type(vector_index).__name__,
             "documents": [
                 {"path": document.path, "source": document.source, "sha256": document.sha256,
                  "title": document.title, "date": document.date,
-                 "pages": document.page_count if document.paged else None, "chunks": len(document_chunks)}
-                for document, document_chunks in zip(loaded.documents, per_document)
+                 "pages": document.page_count if document.paged else None, "chunks": document_chunks}
+                for document, document_chunks in zip(loaded.documents, chunk_counts)
             ],
             "failures": [{"path": failure.path, "reason": failure.reason} for failure in loaded.failures],
             "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as}
                            for duplicate in loaded.duplicates],
         }
         index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
-                      lexical=lexical, embedder=model)
+                      sentence_vectors=sentence_index, lexical=lexical, embedder=model)
         partial = storage.new_partial_folder(index_dir)
         try:
             index.write(partial)
@@ -149,8 +172,8 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
         index.manifest = storage.read_manifest(final, index_dir)
         storage.remove_leftovers(index_dir, keep={final} | ({previous_folder} if previous_folder else set()))
     index.report = BuildReport(
-        documents=len(loaded.documents), chunks=len(chunks), failures=loaded.failures,
-        duplicates=loaded.duplicates, reused_chunks=len(chunks) - len(missing),
+        documents=len(loaded.documents), chunks=len(chunks), sentences=len(sentences),
+        failures=loaded.failures, duplicates=loaded.duplicates, reused_sentences=len(sentences) - len(missing),
         seconds=time.monotonic() - started, embed_seconds=embed_seconds,
     )
     return index

@@ -6,6 +6,8 @@ date, page range and character offsets. `text` is always exactly the slice of th
 normalized page text that the offsets name, so a quote found in it can be located
 on the page. Consecutive chunks share `overlap` whole sentences. A sentence longer
 than `size` is cut at a clause boundary (、，, ; or a space), or hard at `size`.
+A chunk also lists its sentences (spans in its text, and the position of the
+first one in the index's sentence table), because sentences are what is embedded.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class Chunk:
     start: int
     end: int
     language: str
+    sentences: tuple[tuple[int, int], ...] = ()
+    first_sentence: int = 0
 
     @property
     def header(self) -> str:
@@ -56,11 +60,18 @@ class Chunk:
             "start": self.start,
             "end": self.end,
             "language": self.language,
+            "sentences": [list(span) for span in self.sentences],
+            "first_sentence": self.first_sentence,
         }
 
     @classmethod
     def from_record(cls, record: dict) -> "Chunk":
-        return cls(**{**record, "pages": tuple(record["pages"])})
+        return cls(**{**record, "pages": tuple(record["pages"]),
+                      "sentences": tuple(tuple(span) for span in record.get("sentences", ()))})
+
+    @property
+    def sentence_ids(self) -> range:
+        return range(self.first_sentence, self.first_sentence + len(self.sentences))
 
 
 def _split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
@@ -111,7 +122,8 @@ def split_sentences(text: str, size: int | None = None) -> list[tuple[int, int]]
 def pack_sentences(sentences: list[tuple[int, int]], size: int, overlap: int) -> list[tuple[int, int]]:
     """Group consecutive sentences into windows of at most `size` characters (from the
     first sentence's start to the last one's end). Each window after the first starts
-    with up to `overlap` sentences of the previous one, as many as fit."""
+    with up to `overlap` sentences of the previous one, as many as fit. Returns
+    (first, last) sentence indexes, inclusive."""
     windows = []
     first = 0
     while first < len(sentences):
@@ -126,14 +138,16 @@ def pack_sentences(sentences: list[tuple[int, int]], size: int, overlap: int) ->
         while carried > 0 and sentences[following][1] - sentences[following - carried][0] > size:
             carried -= 1
         first = following - carried
-    return [(sentences[first][0], sentences[last][1]) for first, last in windows]
+    return windows
 
 
-def chunk_document(document: Document, size: int = 400, overlap: int = 1) -> list[Chunk]:
-    """Chunks of one document, in reading order."""
+def chunk_document(document: Document, size: int = 500, overlap: int = 1) -> tuple[list[Chunk], list[str]]:
+    """Chunks of one document in reading order, and the texts of its sentences.
+    Each chunk's `first_sentence` indexes that sentence list."""
     sentences = split_sentences(document.text, size)
     chunks = []
-    for number, (start, end) in enumerate(pack_sentences(sentences, size, overlap)):
+    for number, (first, last) in enumerate(pack_sentences(sentences, size, overlap)):
+        start, end = sentences[first][0], sentences[last][1]
         first_page = document.page_at(start)
         last_page = document.page_at(end - 1)
         page_start = document.page_offsets[first_page - 1] if first_page else 0
@@ -151,6 +165,8 @@ def chunk_document(document: Document, size: int = 400, overlap: int = 1) -> lis
                 start=start - page_start,
                 end=end - page_start,
                 language=detect_language(text),
+                sentences=tuple((a - start, b - start) for a, b in sentences[first:last + 1]),
+                first_sentence=first,
             )
         )
-    return chunks
+    return chunks, [document.text[a:b] for a, b in sentences]

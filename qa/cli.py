@@ -57,8 +57,8 @@ def command_build(arguments) -> int:
         print(f"duplicate: {duplicate.path} has the same content as {duplicate.same_as}; indexed once",
               file=sys.stderr)
     print(
-        f"indexed {report.documents} document(s), {report.chunks} chunks "
-        f"({report.reused_chunks} reused), {len(report.failures)} failed, "
+        f"indexed {report.documents} document(s), {report.chunks} chunks, {report.sentences} sentences "
+        f"({report.reused_sentences} embeddings reused), {len(report.failures)} failed, "
         f"{len(report.duplicates)} duplicate(s) skipped, in {report.seconds:.1f} s "
         f"({report.chunks_per_second:.1f} chunks/s) -> {index.folder}"
     )

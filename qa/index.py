@@ -1,9 +1,14 @@
 """The index: chunks, their vectors and their lexical index, searched together.
 
-Design choice: an `Index` is plain data in memory (chunks, a FAISS index, a BM25
-index, the manifest) plus the embedder it was built with. `search` embeds the
-question once, takes the dense and the lexical candidates and fuses their ranks
-(see `fusion`). The FAISS index type is chosen in one place, `make_vector_index`.
+Design choice: an `Index` is plain data in memory (chunks, two FAISS indexes, a BM25
+index, the manifest) plus the embedder it was built with. Sentences are embedded;
+a chunk's vector is the normalized mean of its sentences'. `search` embeds the
+question once; a chunk's dense score is the cosine with its mean vector plus the
+cosine with its best sentence (the whole passage's topic, and the one sentence that
+may hold the fact). Measured on the development questions, this was the only dense
+score that kept recall@3 at 1.00 in both languages across chunk sizes 300 to 600.
+Dense and lexical candidates are then fused by rank (see `fusion`). The FAISS index
+type is chosen in one place, `make_vector_index`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from .records import Hit
 logger = logging.getLogger(__name__)
 
 VECTORS_NAME = "vectors.faiss"
+SENTENCE_VECTORS_NAME = "sentences.faiss"
 CHUNKS_NAME = "chunks.jsonl"
 LEXICAL_FOLDER = "lexical"
 # Questions longer than this are cut before embedding and scoring.
@@ -40,6 +46,18 @@ def make_vector_index(dim: int, count: int):
     import faiss
 
     return faiss.IndexFlatIP(dim)
+
+
+def chunk_vectors(chunks: list[Chunk], sentence_vectors: np.ndarray) -> np.ndarray:
+    """Each chunk's vector: the normalized mean of its sentences' vectors."""
+    vectors = np.zeros((len(chunks), sentence_vectors.shape[1]), dtype=np.float32)
+    for position, chunk in enumerate(chunks):
+        ids = chunk.sentence_ids
+        if len(ids):
+            vectors[position] = sentence_vectors[ids.start:ids.stop].mean(axis=0)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
 
 
 def clean_question(question: str) -> str:
@@ -55,9 +73,10 @@ def clean_question(question: str) -> str:
 class BuildReport:
     documents: int
     chunks: int
+    sentences: int = 0
     failures: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)
-    reused_chunks: int = 0
+    reused_sentences: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
 
@@ -67,16 +86,26 @@ class BuildReport:
 
 
 class Index:
-    def __init__(self, *, folder: Path, manifest: dict, chunks: list[Chunk], vectors, lexical: LexicalIndex,
-                 embedder: Embedder, report: BuildReport | None = None):
+    def __init__(self, *, folder: Path, manifest: dict, chunks: list[Chunk], vectors, sentence_vectors,
+                 lexical: LexicalIndex, embedder: Embedder, report: BuildReport | None = None):
         self.folder = folder
         self.manifest = manifest
         self.chunks = chunks
         self.vectors = vectors
+        self.sentence_vectors = sentence_vectors
+        # Exact rescoring of candidates reads sentence vectors from memory.
+        self.sentence_matrix = sentence_vectors.reconstruct_n(0, sentence_vectors.ntotal) \
+            if sentence_vectors.ntotal else np.zeros((0, vectors.d), dtype=np.float32)
+        self._chunk_of_sentence = np.zeros(len(self.sentence_matrix), dtype=np.int64)
+        for position, chunk in enumerate(chunks):
+            self._chunk_of_sentence[chunk.sentence_ids.start:chunk.sentence_ids.stop] = position
         self.lexical = lexical
         self.embedder = embedder
         self.report = report
         self._languages = np.array([chunk.language for chunk in chunks])
+        self._first_chunk: dict[str, int] = {}
+        for position, chunk in enumerate(chunks):
+            self._first_chunk.setdefault(chunk.path, position)
         # FAISS and bm25s are safe for concurrent reads; the embedder may not be.
         self._embed_lock = threading.Lock()
 
@@ -106,11 +135,29 @@ class Index:
             return []
         language = detect_language(question)
         query_vector = self.embed_question(question)
+        hits, _ = self.search_with_vector(question, query_vector, k=k, language=language)
+        return hits
+
+    def search_with_vector(self, question: str, query_vector: np.ndarray, *, k: int,
+                           language: str) -> tuple[list[Hit], list[tuple[tuple, np.ndarray]]]:
+        """Search with an embedded question. Also returns, for each hit, its sentence
+        spans and the cosine of each sentence with the question (for the answerer)."""
         total = len(self.chunks)
         depth = min(total, max(50, 10 * k))
-        dense_scores, dense_positions = self.vectors.search(query_vector, depth)
-        dense_ranked = [int(position) for position in dense_positions[0] if position >= 0]
-        dense_by_position = dict(zip(dense_ranked, (float(score) for score in dense_scores[0])))
+        candidates: set[int] = set()
+        _, chunk_positions = self.vectors.search(query_vector, depth)
+        candidates.update(int(position) for position in chunk_positions[0] if position >= 0)
+        sentence_depth = min(self.sentence_vectors.ntotal, 4 * depth)
+        if sentence_depth:
+            _, sentence_positions = self.sentence_vectors.search(query_vector, sentence_depth)
+            candidates.update(int(self._chunk_of_sentence[position]) for position in sentence_positions[0]
+                              if position >= 0)
+        ordered = sorted(candidates)
+        sentence_scores = {}
+        dense = np.zeros(total, dtype=np.float32)
+        for position in ordered:
+            dense[position], sentence_scores[position] = self._dense_score(position, query_vector[0])
+        dense_ranked = ranking(dense, np.array(ordered, dtype=np.int64), depth)
 
         lexical_scores = self.lexical.scores(question)
         same_language = self._languages == language
@@ -122,11 +169,28 @@ class Index:
         best = sorted(fused, key=lambda position: (-fused[position], position))[:k]
         hits = []
         for position in best:
-            dense = dense_by_position.get(position)
-            if dense is None:
-                dense = float(self.vectors.reconstruct(position) @ query_vector[0])
-            hits.append(self._hit(position, fused[position], dense, float(lexical_scores[position])))
-        return hits
+            if position not in sentence_scores:
+                dense[position], sentence_scores[position] = self._dense_score(position, query_vector[0])
+            hits.append(self._hit(position, fused[position], float(dense[position]) / 2,
+                                  float(lexical_scores[position])))
+        return hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best]
+
+    def first_hit_of(self, path: str) -> Hit | None:
+        """The first chunk of the document at `path`, as a hit (for questions about
+        the release itself: its date, its title)."""
+        position = self._first_chunk.get(path)
+        return None if position is None else self._hit(position, 0.0, 0.0, 0.0)
+
+    def _dense_score(self, position: int, query: np.ndarray) -> tuple[float, np.ndarray]:
+        """Cosine with the chunk's mean vector plus cosine with its best sentence, and
+        the cosine of each of its sentences."""
+        ids = self.chunks[position].sentence_ids
+        vectors = self.sentence_matrix[ids.start:ids.stop]
+        if not len(vectors):
+            return 0.0, np.zeros(0, dtype=np.float32)
+        scores = vectors @ query
+        mean = vectors.mean(axis=0)
+        return float(mean @ query) / (float(np.linalg.norm(mean)) or 1.0) + float(scores.max()), scores
 
     def _hit(self, position: int, score: float, dense: float, lexical: float) -> Hit:
         chunk = self.chunks[position]
@@ -148,6 +212,7 @@ class Index:
         import faiss
 
         faiss.write_index(self.vectors, str(folder / VECTORS_NAME))
+        faiss.write_index(self.sentence_vectors, str(folder / SENTENCE_VECTORS_NAME))
         with open(folder / CHUNKS_NAME, "w", encoding="utf-8") as handle:
             for chunk in self.chunks:
                 handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
@@ -187,16 +252,20 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
     else:
         model = make_embedder(built_with, query_prefix=manifest["embedder"].get("query_prefix"),
                               passage_prefix=manifest["embedder"].get("passage_prefix"))
-    if model.dim != manifest["embedder"]["dim"]:
+    if model.dim is not None and model.dim != manifest["embedder"]["dim"]:
         raise IndexCorruptError(str(index_dir), f"embedder dim {model.dim} != manifest {manifest['embedder']['dim']}")
     try:
         chunks = read_chunks(folder)
         vectors = faiss.read_index(str(folder / VECTORS_NAME))
+        sentence_vectors = faiss.read_index(str(folder / SENTENCE_VECTORS_NAME))
         lexical = LexicalIndex.load(folder / LEXICAL_FOLDER)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexCorruptError(str(index_dir), f"cannot read index files: {error}") from None
-    if vectors.ntotal != len(chunks) or lexical.size != len(chunks):
+    sentences = max((chunk.sentence_ids.stop for chunk in chunks), default=0)
+    if vectors.ntotal != len(chunks) or lexical.size != len(chunks) or sentence_vectors.ntotal != sentences:
         raise IndexCorruptError(
-            str(index_dir), f"{len(chunks)} chunks but {vectors.ntotal} vectors and {lexical.size} lexical rows"
+            str(index_dir), f"{len(chunks)} chunks and {sentences} sentences, but {vectors.ntotal} chunk vectors, "
+            f"{sentence_vectors.ntotal} sentence vectors and {lexical.size} lexical rows"
         )
-    return Index(folder=folder, manifest=manifest, chunks=chunks, vectors=vectors, lexical=lexical, embedder=model)
+    return Index(folder=folder, manifest=manifest, chunks=chunks, vectors=vectors,
+                 sentence_vectors=sentence_vectors, lexical=lexical, embedder=model)

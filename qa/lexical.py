@@ -49,6 +49,12 @@ def _sudachi():
     return make(SplitMode.B), SplitMode.B
 
 
+def sudachi_morphemes(text: str):
+    """SudachiPy morphemes of `text` (offsets are positions in `text`)."""
+    analyzer, mode = _sudachi()
+    return analyzer.tokenize(text[:4000], mode)
+
+
 def tokenize(text: str, tokenizer: str) -> list[str]:
     """Tokens of `text` for the named tokenizer."""
     text = text.lower()
@@ -104,6 +110,10 @@ class LexicalIndex:
             return 0.0
         vocabulary = self._bm25.vocab_dict
         return sum(token in vocabulary for token in tokens) / len(tokens)
+
+    def knows(self, term: str) -> bool:
+        """Whether a (lower-cased) token occurs anywhere in the index."""
+        return term in self._bm25.vocab_dict
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,7 @@ def test_closing_brackets_stay_with_their_sentence():
 
 def test_sample_chunks_offsets_point_at_their_text_and_pages_are_right():
     document = load_document(SAMPLE_PDF)
-    chunks = chunk_document(document, size=300, overlap=1)
+    chunks, _ = chunk_document(document, size=300, overlap=1)
     assert len(chunks) > 5
     for chunk in chunks:
         assert _page_relative_text(document, chunk)[chunk.start:chunk.end] == chunk.text
@@ -43,12 +43,12 @@ def test_sample_chunks_offsets_point_at_their_text_and_pages_are_right():
     assert len(by_text) == len(chunks)
     assert len({chunk.chunk_id for chunk in chunks}) == len(chunks)
     # Stable ids: the same file and parameters give the same ids.
-    assert [c.chunk_id for c in chunk_document(document, 300, 1)] == [c.chunk_id for c in chunks]
+    assert [c.chunk_id for c in chunk_document(document, 300, 1)[0]] == [c.chunk_id for c in chunks]
 
 
 def test_overlap_is_whole_sentences():
     document = load_document(SAMPLE_PDF)
-    chunks = chunk_document(document, size=300, overlap=1)
+    chunks, _ = chunk_document(document, size=300, overlap=1)
     for previous, following in zip(chunks, chunks[1:]):
         first_sentence = following.text[: split_sentences(following.text)[0][1]]
         assert first_sentence in previous.text
@@ -56,15 +56,15 @@ def test_overlap_is_whole_sentences():
 
 def test_overlap_zero_means_disjoint_chunks():
     sentences = [(0, 10), (11, 20), (21, 30), (31, 40)]
-    assert pack_sentences(sentences, size=20, overlap=0) == [(0, 20), (21, 40)]
-    assert pack_sentences(sentences, size=20, overlap=1) == [(0, 20), (11, 30), (21, 40)]
+    assert pack_sentences(sentences, size=20, overlap=0) == [(0, 1), (2, 3)]
+    assert pack_sentences(sentences, size=20, overlap=1) == [(0, 1), (1, 2), (2, 3)]
 
 
 def test_an_over_long_sentence_is_cut_within_the_bound():
     text = "、".join(["月面探査車に搭載する技術"] * 60) + "。"
     document = Document(path="x.txt", source="x.txt", title="t", date=None, sha256="0" * 64, text=text,
                         page_offsets=(0,), paged=False)
-    chunks = chunk_document(document, size=100, overlap=1)
+    chunks, _ = chunk_document(document, size=100, overlap=1)
     assert all(len(chunk.text) <= 100 for chunk in chunks)
     assert "".join(chunk.text for chunk in chunks) .replace("、", "") == text.replace("、", "")
     assert all(chunk.page is None and chunk.pages == () for chunk in chunks)
@@ -81,11 +81,13 @@ def test_property_offsets_bounds_and_coverage(pages, size, overlap):
     text, offsets = assemble_pages(pages)
     document = Document(path="p.txt", source="p.txt", title="t", date=None, sha256="f" * 64, text=text,
                         page_offsets=tuple(offsets), paged=True)
-    chunks = chunk_document(document, size=size, overlap=overlap)
+    chunks, sentences = chunk_document(document, size=size, overlap=overlap)
     covered = [False] * len(text)
     for chunk in chunks:
         assert 0 < len(chunk.text) <= size
         assert _page_relative_text(document, chunk)[chunk.start:chunk.end] == chunk.text
+        for span, sentence_id in zip(chunk.sentences, chunk.sentence_ids):
+            assert chunk.text[span[0]:span[1]] == sentences[sentence_id]
         absolute = offsets[chunk.page - 1] + chunk.start
         for position in range(absolute, absolute + len(chunk.text)):
             covered[position] = True

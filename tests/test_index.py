@@ -29,7 +29,7 @@ def test_manifest_records_everything(built_index_dir):
     [document] = manifest["documents"]
     assert document["sha256"] == storage.sha256_of(SAMPLE_PDF)
     assert document["date"] == "2025-05-09" and document["pages"] == 5 and document["chunks"] >= 5
-    assert set(manifest["files"]) >= {"vectors.faiss", "chunks.jsonl", "lexical/vocab.index.json"}
+    assert set(manifest["files"]) >= {"vectors.faiss", "sentences.faiss", "chunks.jsonl", "lexical/vocab.index.json"}
 
 
 def test_no_pickle_anywhere(built_index_dir):
@@ -112,7 +112,7 @@ def test_leftover_partial_builds_are_never_loaded_and_are_cleaned(tmp_path):
     assert qa.load_index(index_dir).folder != partial
     index = qa.build_index([corpus], index_dir, settings=qa.Settings())
     assert not partial.exists()
-    assert index.report.reused_chunks == index.report.chunks  # nothing changed: vectors reused
+    assert index.report.reused_sentences == index.report.sentences  # nothing changed: vectors reused
     assert len(list((index_dir / "builds").iterdir())) <= 2
 
 

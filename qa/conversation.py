@@ -1,0 +1,67 @@
+"""Follow-up questions: "What about Mission 3?" after "When does Mission 2 land?".
+
+Design choice: rewrite, then retrieve. A follow-up that names only a new subject is
+turned back into a full question by putting that subject in place of the matching
+one in the previous question (same stem, other number: Mission 2 -> Mission 3,
+ミッション2 -> ミッション3), or, failing that, by adding it to the previous question.
+A question with a pronoun ("When was it launched?") is searched together with the
+previous question. The rewritten question is kept on the answer, so a chain of
+follow-ups keeps its subject.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ENGLISH_FOLLOW_UP = re.compile(
+    r"^(?:and\s+)?(?:what|how)\s+about\s+(?:the\s+)?(?P<subject>.+?)\s*[?？.]*$"
+    r"|^and\s+(?:for\s+|in\s+|of\s+)?(?:the\s+)?(?P<subject_and>.+?)\s*[?？.]*$",
+    re.IGNORECASE,
+)
+_JAPANESE_FOLLOW_UP = re.compile(
+    r"^(?:では|じゃあ|それでは|それなら|なら|で)?[、,]?\s*(?P<subject>[^?？、。]{1,30}?)"
+    r"(?:は|では|の場合は|については|はどう)(?:どう)?(?:ですか|でしょうか|なの|ですか)?\s*[?？]*$"
+)
+_QUESTION_WORDS = re.compile(r"いつ|どこ|誰|だれ|何|なに|どの|どう|いくら|いくつ|どれ|なぜ")
+_PRONOUN = re.compile(r"\b(it|its|they|them|their|that|this|he|she|his|her)\b|それ|その|そこ|同社|彼|彼女", re.IGNORECASE)
+_STEM_NUMBER = re.compile(r"^(?P<stem>.*?)\s*(?P<number>\d+)$")
+
+
+def _previous_question(history) -> str | None:
+    if not history:
+        return None
+    turn = history[-1]
+    if isinstance(turn, str):
+        return turn
+    question, answer = turn[0], (turn[1] if len(turn) > 1 else None)
+    # An Answer keeps the question as it was understood; prefer that.
+    return getattr(answer, "question", None) or question
+
+
+def follow_up_subject(question: str) -> str | None:
+    """The new subject if `question` only names one ("What about Mission 3?")."""
+    match = _ENGLISH_FOLLOW_UP.match(question.strip())
+    if match:
+        return (match.group("subject") or match.group("subject_and")).strip()
+    match = _JAPANESE_FOLLOW_UP.match(question.strip())
+    if match and not _QUESTION_WORDS.search(match.group("subject")):
+        return match.group("subject").strip()
+    return None
+
+
+def resolve(question: str, history=None) -> str:
+    """The question to search for, given the earlier turns."""
+    previous = _previous_question(history)
+    if not previous:
+        return question
+    subject = follow_up_subject(question)
+    if subject:
+        numbered = _STEM_NUMBER.match(subject)
+        if numbered and numbered.group("stem"):
+            pattern = re.compile(re.escape(numbered.group("stem")) + r"\s*\d+", re.IGNORECASE)
+            if pattern.search(previous):
+                return pattern.sub(lambda _: subject, previous, count=1)
+        return f"{previous} {subject}"
+    if _PRONOUN.search(question):
+        return f"{question} ({previous})"
+    return question
