@@ -200,8 +200,8 @@ class Index:
                    dense_score=round(dense, 6), lexical_score=round(lexical, 6))
 
     def answer(self, question: str, *, history=None, k: int = 5):
-        """Answer `question` from this index, with citations (see `qa.answer`)."""
-        from .answer import answer_from_index
+        """Answer `question` from this index, with citations (see `qa.answering`)."""
+        from .answering import answer_from_index
 
         return answer_from_index(self, question, history=history, k=k)
 

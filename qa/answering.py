@@ -108,7 +108,13 @@ def _clause(sentence: str, position: int, *, with_predicate: bool = False) -> st
     for _ in range(2 if with_predicate else 1):
         ends = [index for index in (sentence.find(mark, end) for mark in "、,;。") if index >= 0]
         end = (min(ends) + 1) if ends else len(sentence)
+        if not _NEEDS_PREDICATE.search(sentence[start:end]):
+            break
     return sentence[start:end]
+
+
+# A clause ending in an adverbial particle (…6日に、) leaves its verb to the next one.
+_NEEDS_PREDICATE = re.compile(r"(に|には|で|では|まで|から|頃|ごろ|以降|日|月|年)[、,;]$")
 
 
 def _event_words(question: str, terms: set[str]) -> set[str]:

@@ -1,0 +1,139 @@
+"""Answers: fact first, framing, verbatim quotes, plans, refusals, follow-ups."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import qa
+from qa.answering import Evidence, ExtractiveAnswerer, verify_citations
+from qa.conversation import resolve
+from qa.errors import QAError
+from qa.evaluation import evaluate_answers, read_questions
+from qa.facts import find_facts, question_kind
+
+from conftest import DATA, DEV_QUESTIONS
+
+
+def _assert_verbatim(answer):
+    for citation in answer.citations:
+        assert citation.hit.text[citation.quote_start:citation.quote_end] == citation.quote
+        assert citation.quote in citation.hit.text
+        assert f"[{citation.n}]" in answer.text
+
+
+def test_english_when_question_puts_the_date_first_with_plan_and_citation(sample_index):
+    answer = sample_index.answer("When does Mission 2 land?")
+    assert answer.found and answer.language == "en"
+    assert answer.text.startswith("June 6, 2025 (2025年6月6日)")
+    assert "as of the 2025-05-09 release" in answer.text
+    assert answer.citations[0].n == 1 and "[1]" in answer.text.splitlines()[0]
+    assert answer.citations[0].hit.source == "ispace-2025-05-09-thermal-mining.pdf"
+    _assert_verbatim(answer)
+
+
+def test_japanese_question_gets_japanese_framing(sample_index):
+    answer = sample_index.answer("ミッション2の月面着陸はいつですか？")
+    assert answer.found and answer.language == "ja"
+    assert answer.text.startswith("2025年6月6日(最短) [1]")
+    assert "2025-05-09発表時点の予定です" in answer.text
+    assert "リリースの記載:「" in answer.text
+    _assert_verbatim(answer)
+
+
+def test_fact_kinds(sample_index):
+    person = sample_index.answer("Who is the founder and CEO of ispace?")
+    assert person.text.startswith("袴田武史 [1]")
+    place = sample_index.answer("Where is ispace headquartered?")
+    assert place.text.startswith("東京都中央区 [1]")
+    number = sample_index.answer("ispaceのスタッフは何人ですか？")
+    assert number.text.startswith("約300名 [1]")
+    launch = sample_index.answer("ミッション2の打ち上げ日は？")
+    assert launch.text.startswith("2025年1月15日 [1]")
+    assert "予定です" not in launch.text.splitlines()[0]  # a completed launch is not a plan
+
+
+def test_question_about_the_release_itself(sample_index):
+    answer = sample_index.answer("このプレスリリースの発表日はいつですか？")
+    assert answer.text.startswith("2025年5月9日 [1]")
+    assert answer.citations[0].hit.page == 1
+    _assert_verbatim(answer)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("How much money is the MOU worth?", "en"),
+    ("フランスの首都はどこですか？", "ja"),
+    ("When will Mission 7 launch?", "en"),
+    ("覚書の契約金額はいくらですか？", "ja"),
+])
+def test_refusals_say_so_plainly_and_list_the_closest_passages(sample_index, question, language):
+    answer = sample_index.answer(question)
+    assert not answer.found and answer.citations == [] and answer.language == language
+    assert answer.hits, "the closest passages are still listed"
+    if language == "en":
+        assert answer.text.startswith("The indexed releases do not say.")
+    else:
+        assert answer.text.startswith("登録されているリリースには")
+
+
+def test_follow_up_questions(sample_index):
+    first = sample_index.answer("When does Mission 2 land?")
+    follow = sample_index.answer("What about Mission 3?", history=[("When does Mission 2 land?", first)])
+    assert follow.question == "When does Mission 3 land?"
+    assert follow.found and follow.text.startswith("2026")
+    assert "ミッション3" in follow.citations[0].quote
+    japanese = sample_index.answer("ミッション3は？", history=[("ミッション2の月面着陸はいつですか？", "…")])
+    assert japanese.found and japanese.text.startswith("2026年")
+    assert resolve("ミッション3はいつですか？", [("ミッション2は？", None)]) == "ミッション3はいつですか？"
+
+
+def test_module_level_answer_uses_the_cached_index(built_index_dir):
+    answer = qa.answer("ミッション3はいつ実行される予定ですか？", index_dir=built_index_dir)
+    assert isinstance(answer, qa.Answer) and answer.found and "2026" in answer.text
+    assert json.loads(json.dumps(answer.to_dict()))["citations"][0]["n"] == 1
+
+
+def test_every_quote_is_verbatim_on_every_development_question(sample_index):
+    for question in read_questions(DEV_QUESTIONS) + read_questions(DATA / "extra_qa.jsonl"):
+        _assert_verbatim(sample_index.answer(question.q))
+
+
+def test_verification_catches_a_forged_quote(sample_index):
+    answer = sample_index.answer("When does Mission 2 land?")
+    citation = answer.citations[0]
+    forged = qa.Citation(1, citation.hit, citation.quote + "!", citation.quote_start, citation.quote_end + 1)
+    with pytest.raises(QAError, match="verbatim"):
+        verify_citations(qa.Answer(answer.text, True, [forged], "en"))
+
+
+def test_development_targets(sample_index):
+    summary = evaluate_answers(sample_index, read_questions(DEV_QUESTIONS))["summary"]
+    assert summary["answer_accuracy"] >= 0.9
+    assert summary["refusal_accuracy"] == 1.0 and summary["false_answers"] == 0
+    assert summary["citation_validity"] >= 0.9
+
+
+def test_question_kinds_and_facts():
+    assert question_kind("When does Mission 2 land?") == "date"
+    assert question_kind("How much money is the MOU worth?") == "money"
+    assert question_kind("高砂熱学工業の社長は誰ですか？") == "person"
+    assert question_kind("ispaceの本社はどこですか？") == "place"
+    assert question_kind("何人のスタッフがいますか？") == "number"
+    assert [fact.text for fact in find_facts("place", "高砂熱学工業株式会社(本社:東京都新宿区、社長:小島和人)")] == ["東京都新宿区"]
+    assert [fact.text for fact in find_facts("person", "社長:小島和人氏のコメント")] == ["小島和人"]
+    assert find_facts("money", "約300名のスタッフ") == []
+    assert [fact.text for fact in find_facts("money", "総額10億円の契約")] == ["10億円"]
+    assert find_facts("place", "https://ispace-inc.com/jpn/") == []
+
+
+def test_empty_question_is_a_typed_error(sample_index):
+    with pytest.raises(qa.QAError):
+        sample_index.answer(" \n\t")
+
+
+def test_answerer_interface_accepts_evidence_directly(sample_index):
+    hits = sample_index.search("RESILIENCE", k=3)
+    evidence = Evidence("What is RESILIENCE?", "What is RESILIENCE?", "en", hits, [((), [])] * len(hits))
+    answer = ExtractiveAnswerer().answer(evidence)
+    assert not answer.found and answer.hits == hits
