@@ -1,0 +1,118 @@
+"""Query speed: warm retrieve() and answer() against embedding the question alone.
+
+Usage: python bench/retrieve_speed.py [--chunks 10000] [--repeat 5]
+
+Two indexes:
+- the bundled sample release, built for real (answer() on real vectors);
+- a 10,000-chunk index of real Japanese text (manpages-ja) with real BM25, whose
+  sentence vectors are random unit vectors: embedding 40,000 sentences would take
+  over an hour here, and search cost depends on the number of vectors, not on their
+  values.
+Questions: the development questions (English and Japanese), each asked `repeat`
+times after one warm-up pass. Prints p50 and p95 in milliseconds and the ratios
+(targets: retrieve p50 <= 2x embedding p50; answer p50 <= 1.5x retrieve p50).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import qa  # noqa: E402
+from qa.chunking import chunk_document  # noqa: E402
+from qa.documents import load_documents  # noqa: E402
+from qa.evaluation import read_questions  # noqa: E402
+from qa.index import Index, chunk_vectors, make_vector_index  # noqa: E402
+from qa.lexical import LexicalIndex  # noqa: E402
+
+from build_speed import machine  # noqa: E402
+from corpus import write_corpus  # noqa: E402
+
+
+def timed(function, questions, repeat):
+    for question in questions:  # warm-up
+        function(question)
+    samples = []
+    for _ in range(repeat):
+        for question in questions:
+            started = time.perf_counter()
+            function(question)
+            samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def synthetic_index(target_chunks: int, embedder, scratch: Path) -> Index:
+    corpus = scratch / "manpages"
+    write_corpus(corpus, 2000)
+    settings = qa.Settings()
+    chunks, sentence_count = [], 0
+    documents = load_documents([corpus]).documents
+    while len(chunks) < target_chunks:
+        for document in documents:
+            document_chunks, sentences = chunk_document(document, settings.chunk_size, settings.chunk_overlap)
+            copy = len(chunks)
+            chunks += [dataclasses.replace(chunk, chunk_id=f"{chunk.chunk_id}-{copy}",
+                                           first_sentence=sentence_count + chunk.first_sentence)
+                       for chunk in document_chunks]
+            sentence_count += len(sentences)
+            if len(chunks) >= target_chunks:
+                break
+    chunks = chunks[:target_chunks]
+    sentence_count = chunks[-1].sentence_ids.stop
+    generator = np.random.default_rng(0)
+    vectors = generator.standard_normal((sentence_count, embedder.dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sentence_index = make_vector_index(embedder.dim, sentence_count)
+    sentence_index.add(vectors)
+    chunk_index = make_vector_index(embedder.dim, len(chunks))
+    chunk_index.add(chunk_vectors(chunks, vectors))
+    lexical = LexicalIndex.build([chunk.text for chunk in chunks], settings.lexical_tokenizer)
+    manifest = {"documents": [], "built_at": "benchmark"}
+    return Index(folder=scratch, manifest=manifest, chunks=chunks, vectors=chunk_index,
+                 sentence_vectors=sentence_index, lexical=lexical, embedder=embedder)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chunks", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    arguments = parser.parse_args()
+    questions = [question.q for question in read_questions(ROOT / "tests" / "data" / "dev_qa.jsonl")]
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        sample = qa.build_index([ROOT / "corpus"], scratch / "sample-index", settings=qa.Settings())
+        embed = timed(lambda question: sample.embedder.embed_queries([question]), questions, arguments.repeat)
+        retrieve = timed(lambda question: sample.search(question, k=5), questions, arguments.repeat)
+        answer = timed(lambda question: sample.answer(question), questions, arguments.repeat)
+        print(f"sample release ({len(sample)} chunks), {len(questions)} questions x {arguments.repeat}:")
+        print(f"  embed question alone: p50 {embed[0]:.1f} ms  p95 {embed[1]:.1f} ms")
+        print(f"  retrieve():           p50 {retrieve[0]:.1f} ms  p95 {retrieve[1]:.1f} ms")
+        print(f"  answer():             p50 {answer[0]:.1f} ms  p95 {answer[1]:.1f} ms")
+        print(f"  answer/retrieve p50 ratio: {answer[0] / retrieve[0]:.2f} (target <= 1.5)")
+
+        large = synthetic_index(arguments.chunks, sample.embedder, scratch)
+        retrieve = timed(lambda question: large.search(question, k=5), questions, arguments.repeat)
+        answer = timed(lambda question: large.answer(question), questions, arguments.repeat)
+        print(f"{len(large)} chunks ({large.sentence_vectors.ntotal} sentence vectors), same questions:")
+        print(f"  embed question alone: p50 {embed[0]:.1f} ms")
+        print(f"  retrieve():           p50 {retrieve[0]:.1f} ms  p95 {retrieve[1]:.1f} ms")
+        print(f"  answer():             p50 {answer[0]:.1f} ms  p95 {answer[1]:.1f} ms")
+        print(f"  retrieve/embed p50 ratio: {retrieve[0] / embed[0]:.2f} (target <= 2.0)")
+        print(f"  answer/retrieve p50 ratio: {answer[0] / retrieve[0]:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
