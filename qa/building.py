@@ -79,7 +79,7 @@ def _progress_bar(enabled: bool, total: int, description: str):
         return contextlib.nullcontext(None)
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=description, unit="chunk", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc=description, unit="sentence", file=sys.stderr, dynamic_ncols=True)
 
 
 def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,

@@ -137,3 +137,30 @@ def test_answerer_interface_accepts_evidence_directly(sample_index):
     evidence = Evidence("What is RESILIENCE?", "What is RESILIENCE?", "en", hits, [((), [])] * len(hits))
     answer = ExtractiveAnswerer().answer(evidence)
     assert not answer.found and answer.hits == hits
+
+
+@pytest.mark.parametrize("question", [
+    "x" * 100_000,
+    "ミッション2\x00\x07の着陸は\ud800いつ？",
+    "🚀 When does ミッション2 land? 🌕",
+    "<script>alert(1)</script> When does Mission 2 land?",
+    "[1] [2] **bold** [link](javascript:alert(1))",
+])
+def test_odd_questions_get_an_answer_or_a_refusal_quickly(sample_index, question):
+    import time
+
+    started = time.monotonic()
+    answer = sample_index.answer(question)
+    assert isinstance(answer, qa.Answer) and time.monotonic() - started < 10
+    _assert_verbatim(answer)
+
+
+def test_passages_with_bracket_numbers_do_not_confuse_citations(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "refs.txt").write_text("2025年3月1日\n参考株式会社\n参考株式会社の新型ローバーは2026年[1]に打ち上げる予定です[2]。",
+                                     encoding="utf-8")
+    index = qa.build_index([corpus], tmp_path / "index", settings=qa.Settings())
+    answer = index.answer("新型ローバーはいつ打ち上げる予定ですか？")
+    assert answer.found and len(answer.citations) == 1 and answer.text.startswith("2026年 [1]")
+    _assert_verbatim(answer)
