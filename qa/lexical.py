@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -40,13 +41,27 @@ def _bigrams(run: str) -> list[str]:
     return [run[position:position + 2] for position in range(len(run) - 1)]
 
 
-@functools.lru_cache(maxsize=1)
-def _sudachi():
-    from sudachipy import Dictionary, SplitMode
+_THREAD_LOCAL = threading.local()
 
-    dictionary = Dictionary(dict="core")
-    make = getattr(dictionary, "tokenizer", None) or dictionary.create
-    return make(SplitMode.B), SplitMode.B
+
+@functools.lru_cache(maxsize=1)
+def _sudachi_dictionary():
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+def _sudachi():
+    """This thread's SudachiPy tokenizer: one instance cannot be used by two threads
+    at once (the app answers several users concurrently)."""
+    from sudachipy import SplitMode
+
+    tokenizer = getattr(_THREAD_LOCAL, "tokenizer", None)
+    if tokenizer is None:
+        dictionary = _sudachi_dictionary()
+        make = getattr(dictionary, "tokenizer", None) or dictionary.create
+        tokenizer = _THREAD_LOCAL.tokenizer = make(SplitMode.B)
+    return tokenizer, SplitMode.B
 
 
 def sudachi_morphemes(text: str):

@@ -169,3 +169,21 @@ def test_a_second_build_waits_or_fails_on_the_lock(tmp_path):
         with pytest.raises(IndexLockedError, match=f"pid {os.getpid()}"):
             qa.build_index([corpus], index_dir, settings=qa.Settings())
     qa.build_index([corpus], index_dir, settings=qa.Settings())
+
+
+def test_concurrent_tokenizing_and_questions_from_many_threads(sample_index):
+    """Regression: SudachiPy's tokenizer refused concurrent use under the load test
+    ("Tokenizer is already in use")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from qa.lexical import tokenize
+
+    text = "ミッション2は2025年1月15日に打上げを完了し、最短2025年6月6日に月面着陸へ再挑戦の予定です。" * 40
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: tokenize(text, "sudachi"), range(64)))
+    assert all(result == results[0] for result in results)
+    questions = ["ミッション2の月面着陸はいつですか？", "When does Mission 2 land?", "高砂熱学工業の主な事業は何ですか？"] * 10
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(sample_index.answer, questions))
+    assert all(isinstance(answer, qa.Answer) for answer in answers)
+    assert answers[0].text == answers[3].text
