@@ -81,10 +81,13 @@ def remove_furniture(pages: list[list[str]]) -> list[list[str]]:
         content_positions = [position for position, line in enumerate(lines) if line]
         edges = set(content_positions[:edge] + content_positions[-edge:])
         # Drop from the edges inwards, so a footer made of two lines goes entirely.
+        original = list(lines)
         for position in sorted(edges, reverse=True):
             if is_furniture(lines[position]):
                 lines[position] = ""
-        cleaned.append(lines)
+        # A page that would lose everything (identical pages, a one-line page) is
+        # content, not furniture: keep it.
+        cleaned.append(lines if any(lines) else original)
     return cleaned
 
 

@@ -172,3 +172,16 @@ def test_load_documents_skips_bad_files_walks_folders_and_reports_duplicates(tmp
 def test_decode_text_rejects_nul_bytes():
     with pytest.raises(ValueError, match="binary"):
         decode_text(b"abc\x00def" * 10)
+
+
+def test_per_file_time_limit(tmp_path):
+    path = make_text_pdf(tmp_path / "slow.pdf", ["2025年5月9日\n長い文書です。"] * 30)
+    with pytest.raises(DocumentError, match="longer than"):
+        load_document(path, time_limit=0.0)
+    assert load_document(path, time_limit=60).page_count == 30
+
+
+def test_identical_pages_are_not_all_dropped_as_furniture(tmp_path):
+    """Regression: repeated-line furniture removal emptied a PDF whose pages were identical."""
+    document = load_document(make_text_pdf(tmp_path / "same.pdf", ["2025年5月9日\n同じ内容のページです。"] * 4))
+    assert "同じ内容のページです。" in document.text and document.date == "2025-05-09"
