@@ -44,9 +44,11 @@ MIN_RELEVANCE_CROSS_LANGUAGE_TYPED = 0.77
 # Passages whose sentences the answerer reads.
 PASSAGES_READ = 3
 # A second sentence is quoted for a general question when it is this close to the first.
-SECOND_QUOTE_MARGIN = 0.01
+SECOND_QUOTE_MARGIN = 0.02
 _RELEASE_ITSELF = re.compile(r"この(プレス)?リリース|本リリース|このニュース|\bth(is|e) (press )?release\b|\bthis announcement\b",
                              re.IGNORECASE)
+# A heading line: no sentence-ending mark (■…のコメント, ◼…について).
+_HEADING = re.compile(r"[^。.!?！？」』)\]”\"]$")
 _IGNORED_TERMS = {"何", "いつ", "どこ", "誰", "だれ", "どう", "どれ", "いくら", "いくつ", "です", "ます", "する", "為る",
                   "ある", "いる", "居る", "有る", "成る", "なる", "よう", "名前", "name", "called", "does", "do"}
 
@@ -167,10 +169,15 @@ class ExtractiveAnswerer:
                 continue
             if not all(name.lower() in hit.text.lower() for name in latin):
                 continue
-            for (start, end), cosine in zip(spans, scores):
+            for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
+                relevance = float(cosine) + 0.1 * _overlap(terms, hit.text[start:end])
+                if kind == GENERAL and _HEADING.search(hit.text[start:end]) and position + 1 < len(spans):
+                    # A heading answers nothing by itself: quote it with what follows it.
+                    end = spans[position + 1][1]
+                    relevance = max(relevance, float(scores[position + 1]) +
+                                    0.1 * _overlap(terms, hit.text[spans[position + 1][0]:end]))
                 text = hit.text[start:end]
                 facts = tuple(find_facts(kind, text)) if kind != GENERAL else ()
-                relevance = float(cosine) + 0.1 * _overlap(terms, text)
                 in_sentence = all(pattern.search(text) for pattern in numbered)
                 event = any(word in text for word in events)
                 found.append(_Candidate(hit, rank, start, end, text, relevance, in_sentence, event, facts))
@@ -216,10 +223,13 @@ class ExtractiveAnswerer:
         if not relevant:
             return _refusal(evidence, None)
         chosen = [relevant[0]]
-        if kind == GENERAL and len(relevant) > 1:
-            second = relevant[1]
-            if chosen[0].relevance - second.relevance <= SECOND_QUOTE_MARGIN and second.text != chosen[0].text:
-                chosen.append(second)
+        if kind == GENERAL:
+            # The best sentence of another passage, when nearly as relevant, is quoted
+            # too: a general question is often answered in a second place.
+            others = [candidate for candidate in relevant[1:] if candidate.hit.chunk_id != chosen[0].hit.chunk_id
+                      and candidate.text not in chosen[0].text and chosen[0].text not in candidate.text]
+            if others and chosen[0].relevance - others[0].relevance <= SECOND_QUOTE_MARGIN:
+                chosen.append(others[0])
         fact = None
         if chosen[0].facts:
             fact = _best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind)
