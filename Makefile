@@ -38,7 +38,7 @@ browser-deps:
 test: install browser-deps
 	$(BIN)/python -m pytest -q
 
-bench: install
+bench: install  # also: bench/kill_builds.py, bench/load.py, bench/big_pdf.py
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/retrieve_speed.py
 

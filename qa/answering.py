@@ -25,6 +25,7 @@ from .errors import QAError
 from .evaluation import squash
 from .facts import DATE, EVENT_WORDS, GENERAL, VOCABULARY, Fact, find_facts, is_earliest, is_plan, latin_names, \
     numbered_names, question_kind
+from .framing import compose, refusal_text
 from .index import clean_question
 from .language import detect_language
 from .lexical import tokenize
@@ -248,7 +249,8 @@ class ExtractiveAnswerer:
 
     def _found(self, evidence: Evidence, kind: str, fact: Fact | None, citations: list[Citation],
                plan_text: str) -> Answer:
-        text = _compose(evidence.language, kind, fact, citations, plan_text)
+        earliest = kind == DATE and fact is not None and is_earliest(_clause(citations[0].quote, fact.start))
+        text = compose(evidence.language, fact, citations, plan=is_plan(plan_text), earliest=earliest)
         answer = Answer(text=text, found=True, citations=citations, language=evidence.language,
                         question=evidence.resolved_question, hits=list(evidence.hits))
         verify_citations(answer)
@@ -262,59 +264,9 @@ def _english_iso(fact: Fact) -> str | None:
     return mentions[0].iso if mentions else None
 
 
-def _release_label(hit: Hit, language: str) -> str:
-    if language == "ja":
-        return f"{hit.doc_date}発表時点" if hit.doc_date else "発表時点"
-    return f"as of the {hit.doc_date} release" if hit.doc_date else "as of the release"
-
-
-def _compose(language: str, kind: str, fact: Fact | None, citations: list[Citation], plan_text: str) -> str:
-    first = citations[0]
-    plan = is_plan(plan_text)
-    earliest = kind == DATE and fact is not None and is_earliest(_clause(first.quote, fact.start))
-    lines = []
-    if language == "ja":
-        if fact is not None:
-            head = f"{fact.text}{'(最短)' if earliest else ''} [1]。"
-            if plan:
-                head += f"{_release_label(first.hit, 'ja')}の予定です。"
-            lines += [head, f"リリースの記載:「{first.quote}」[1]"]
-        else:
-            lines.append(f"リリースによると:「{first.quote}」[1]" + (f"({_release_label(first.hit, 'ja')}の計画)" if plan else ""))
-        lines += [f"「{citation.quote}」[{citation.n}]" for citation in citations[1:]]
-        return "\n".join(lines)
-    if fact is not None:
-        head = f"{fact.english}{', at the earliest' if earliest else ''} [1]."
-        if plan:
-            head += f" This is a plan, {_release_label(first.hit, 'en')}."
-        lines += [head, f"The release says: \u201c{first.quote}\u201d [1]"]
-    else:
-        lines.append(f"The release says: \u201c{first.quote}\u201d [1]" +
-                     (f" (a plan, {_release_label(first.hit, 'en')})" if plan else ""))
-    lines += [f"\u201c{citation.quote}\u201d [{citation.n}]" for citation in citations[1:]]
-    return "\n".join(lines)
-
-
-_MISSING_KIND = {
-    "en": {"date": "a date", "person": "a name", "number": "a figure", "money": "an amount of money",
-           "place": "a place"},
-    "ja": {"date": "日付", "person": "人名", "number": "数値", "money": "金額", "place": "場所"},
-}
-
-
 def _refusal(evidence: Evidence, missing_kind: str | None) -> Answer:
-    if evidence.language == "ja":
-        text = "登録されているリリースには、この質問に答える記載が見つかりませんでした。"
-        if missing_kind:
-            text += f"近い箇所はありますが、{_MISSING_KIND['ja'][missing_kind]}は書かれていません。"
-        text += "参考までに、最も近い箇所を示します。"
-    else:
-        text = "The indexed releases do not say."
-        if missing_kind:
-            text += f" The closest passages do not give {_MISSING_KIND['en'][missing_kind]}."
-        text += " The closest passages are listed for you to check."
-    return Answer(text=text, found=False, citations=[], language=evidence.language,
-                  question=evidence.resolved_question, hits=list(evidence.hits))
+    return Answer(text=refusal_text(evidence.language, missing_kind), found=False, citations=[],
+                  language=evidence.language, question=evidence.resolved_question, hits=list(evidence.hits))
 
 
 def verify_citations(answer: Answer) -> None:
