@@ -36,7 +36,7 @@ from .index import chunk_vectors
 from .documents import load_documents
 from .embedders import Embedder, make_embedder
 from .errors import IndexNotFoundError, NothingIndexedError, QAError
-from .index import BuildReport, Index, load_index, make_vector_index
+from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, make_vector_index, read_chunks
 from .lexical import LexicalIndex
 from .settings import Settings
 
@@ -50,28 +50,30 @@ def contextual_text(chunk: Chunk) -> str:
 
 def _previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray], Path | None]:
     """Sentence vectors of the current build, by sentence text, when the same
-    embedder made them."""
+    embedder made them. Reads only the manifest, the chunks and the sentence vectors."""
+    import faiss
+
     try:
         folder = storage.build_folder(index_dir)
     except IndexNotFoundError:
         return {}, None
     try:
-        previous = load_index(index_dir, embedder=_Placeholder(embedder_id, None))
+        manifest = storage.read_manifest(folder, index_dir)
+        if manifest["embedder"]["id"] != embedder_id:
+            return {}, folder
+        storage.verify_checksums(folder, manifest, index_dir)
+        chunks = read_chunks(folder)
+        sentence_vectors = faiss.read_index(str(folder / SENTENCE_VECTORS_NAME))
+        matrix = sentence_vectors.reconstruct_n(0, sentence_vectors.ntotal)
     except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
         logger.info("not reusing the previous build: %s", error)
         return {}, folder
     vectors = {}
-    for chunk in previous.chunks:
+    for chunk in chunks:
         for span, sentence_id in zip(chunk.sentences, chunk.sentence_ids):
-            vectors[chunk.text[span[0]:span[1]]] = previous.sentence_matrix[sentence_id]
+            if sentence_id < len(matrix):
+                vectors[chunk.text[span[0]:span[1]]] = matrix[sentence_id]
     return vectors, folder
-
-
-class _Placeholder:
-    """Stands in for the embedder when an index is read only for its vectors."""
-
-    def __init__(self, identifier: str, dim: int | None):
-        self.id, self.dim = identifier, dim
 
 
 def _progress_bar(enabled: bool, total: int, description: str):
