@@ -149,7 +149,8 @@ def _best_fact(facts: tuple[Fact, ...], sentence: str, question: str, kind: str)
 
     def weight(fact):
         clause = _clause(sentence, fact.start)
-        return (_overlap(events, _clause(sentence, fact.start, with_predicate=True)) if events else 0.0, sum(bool(name.search(clause)) for name in names),
+        event_overlap = _overlap(events, _clause(sentence, fact.start, with_predicate=True)) if events else 0.0
+        return (event_overlap, sum(bool(name.search(clause)) for name in names),
                 _nearness(fact, sentence, literal), _overlap(terms, clause), -fact.start)
 
     return max(facts, key=weight)

@@ -32,11 +32,10 @@ import numpy as np
 
 from . import storage
 from .chunking import CHUNKING_VERSION, Chunk, chunk_document
-from .index import chunk_vectors
 from .documents import load_documents
 from .embedders import Embedder, make_embedder
 from .errors import IndexNotFoundError, NothingIndexedError, QAError
-from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, make_vector_index, read_chunks
+from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks
 from .lexical import LexicalIndex
 from .settings import Settings
 

@@ -248,7 +248,7 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
     else:
         model = make_embedder(built_with, query_prefix=manifest["embedder"].get("query_prefix"),
                               passage_prefix=manifest["embedder"].get("passage_prefix"))
-    if model.dim is not None and model.dim != manifest["embedder"]["dim"]:
+    if model.dim != manifest["embedder"]["dim"]:
         raise IndexCorruptError(str(index_dir), f"embedder dim {model.dim} != manifest {manifest['embedder']['dim']}")
     try:
         chunks = read_chunks(folder)
