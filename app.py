@@ -26,6 +26,7 @@ import gradio as gr
 
 import qa
 from qa.errors import QAError
+from qa.index import MAX_QUESTION_CHARACTERS, clean_question
 from qa.settings import Settings
 
 logger = logging.getLogger("qa.app")
@@ -96,9 +97,14 @@ class ChatApp:
     def ask(self, question: str, messages: list | None, turns: list | None):
         messages = list(messages or [])
         turns = list(turns or [])
-        question = (question or "").strip()
-        if not question:
+        raw = question if isinstance(question, str) else ""
+        try:
+            question = clean_question(raw)
+        except QAError:
             return messages, [("Type a question about the releases.", None)], turns, ""
+        shown = question
+        if len(raw) > MAX_QUESTION_CHARACTERS and len(question) == MAX_QUESTION_CHARACTERS:
+            shown += f" … (only the first {MAX_QUESTION_CHARACTERS:,} characters were read)"
         try:
             answer = self.index.answer(question, history=turns[-MAX_TURNS_KEPT:])
             reply = answer.text
@@ -106,7 +112,7 @@ class ChatApp:
             turns.append((question, answer))
         except QAError as error:
             reply, segments = f"Sorry: {error}", []
-        messages += [{"role": "user", "content": as_text(question)}, {"role": "assistant", "content": as_text(reply)}]
+        messages += [{"role": "user", "content": as_text(shown)}, {"role": "assistant", "content": as_text(reply)}]
         return messages, segments, turns[-MAX_TURNS_KEPT:], ""
 
     def add_releases(self, files) -> tuple[str, str]:

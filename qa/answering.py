@@ -83,7 +83,8 @@ class _Candidate:
 
 
 def _terms(text: str) -> set[str]:
-    return {token for token in tokenize(text, "sudachi") if token not in _IGNORED_TERMS}
+    terms = {token.removesuffix("'s") for token in tokenize(text, "sudachi")}  # ispace's -> ispace
+    return terms - _IGNORED_TERMS
 
 
 def _focus_terms(question: str) -> set[str]:
@@ -100,6 +101,26 @@ def _overlap(terms: set[str], text: str) -> float:
     found = _terms(text)
     lowered = text.lower()
     return sum(term in found or (len(term) > 1 and term in lowered) for term in terms) / len(terms)
+
+
+def _anchors(question: str) -> set[str]:
+    """The question's words a general answer must share with its quote: content words
+    and their Japanese equivalents, bare numbers aside. Without one, a heading such as
+    "PRESS RELEASE" is close in cosine to "hello" or "<script>" (measured: 0.84-0.87)."""
+    return {term for term in _focus_terms(question) if not term.isdigit()}
+
+
+def _shares_anchor(anchors: set[str], text: str) -> bool:
+    """Whether `text` holds one of `anchors`: a Latin word at a word start (lander,
+    landers), a Japanese word anywhere (事業 in 事業内容)."""
+    lowered = text.lower()
+    for term in anchors:
+        if term.isascii():
+            if re.search(r"(?<![a-z0-9])" + re.escape(term), lowered):
+                return True
+        elif term in lowered:
+            return True
+    return False
 
 
 def _clause(sentence: str, position: int, *, with_predicate: bool = False) -> str:
@@ -215,8 +236,15 @@ class ExtractiveAnswerer:
             floor = MIN_RELEVANCE_SAME_LANGUAGE
         else:
             floor = MIN_RELEVANCE_CROSS_LANGUAGE if kind == GENERAL else MIN_RELEVANCE_CROSS_LANGUAGE_TYPED
+        anchors = _anchors(evidence.resolved_question)
+        if not anchors:  # nothing asked about: "?", "🚀", "いつ？" with no earlier turn
+            return _refusal(evidence, None)
         candidates = self.candidates(evidence, kind)
         relevant = [candidate for candidate in candidates if candidate.relevance >= floor]
+        if kind == GENERAL:
+            # A general answer has no fact type to check, so its quote must share a word
+            # with the question; a cosine alone is not enough evidence.
+            relevant = [candidate for candidate in relevant if _shares_anchor(anchors, candidate.text)]
         if kind != GENERAL:
             typed = [candidate for candidate in relevant if candidate.facts]
             if not typed:
@@ -236,12 +264,17 @@ class ExtractiveAnswerer:
         if chosen[0].facts:
             fact = _best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind)
         if fact is not None:
-            # The same fact stated elsewhere (another passage) is cited too, so the user
-            # sees every place the releases give it.
+            # The same fact stated elsewhere (another passage) about the same thing is
+            # cited too, so the user sees every place the releases give it. "About the
+            # same thing": the quote shares as many of the question's words; 2026 for a
+            # rover's launch is not confirmed by 2026 for Mission 3's.
             same = squash(fact.text)
+            focus = _focus_terms(evidence.resolved_question)
+            needed = _overlap(focus, chosen[0].text)
             chosen += [candidate for candidate in relevant[1:]
                        if candidate.hit.chunk_id != chosen[0].hit.chunk_id and candidate.text != chosen[0].text
-                       and any(squash(other.text) == same for other in candidate.facts)][:1]
+                       and any(squash(other.text) == same for other in candidate.facts)
+                       and _overlap(focus, candidate.text) >= needed][:1]
         citations = []
         for candidate in chosen:
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start, candidate.end))

@@ -28,7 +28,18 @@ def _settings(arguments) -> Settings:
         settings = replace(settings, chunk_overlap=arguments.chunk_overlap)
     if getattr(arguments, "lexical", None):
         settings = replace(settings, lexical_tokenizer=arguments.lexical)
+    if getattr(arguments, "file_timeout", None) is not None:
+        settings = replace(settings, per_file_timeout_seconds=arguments.file_timeout)
     return settings
+
+
+def _question(arguments) -> str:
+    """The question from the command line, or from standard input when it is "-"
+    (for questions longer than a command line allows). Undecodable bytes are kept as
+    lone surrogates, which the library drops."""
+    if arguments.question == "-":
+        return sys.stdin.buffer.read().decode("utf-8", errors="surrogateescape")
+    return arguments.question
 
 
 def _page_label(hit) -> str:
@@ -70,7 +81,7 @@ def command_search(arguments) -> int:
 
     settings = _settings(arguments)
     index = load_index(settings.index_dir, settings=settings)
-    hits = index.search(arguments.question, k=arguments.k)
+    hits = index.search(_question(arguments), k=arguments.k)
     if arguments.json:
         print(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
         return 0
@@ -87,7 +98,7 @@ def command_ask(arguments) -> int:
 
     settings = _settings(arguments)
     index = load_index(settings.index_dir, settings=settings)
-    answer = index.answer(arguments.question, k=arguments.k)
+    answer = index.answer(_question(arguments), k=arguments.k)
     if arguments.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -167,18 +178,20 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--chunk-size", type=int, help="chunk size in characters (default 500)")
     build.add_argument("--chunk-overlap", type=int, help="overlap in whole sentences (default 1)")
     build.add_argument("--lexical", choices=["sudachi", "bigram"], help="lexical tokenizer (default sudachi)")
+    build.add_argument("--file-timeout", type=float, metavar="SECONDS",
+                       help="give up on a file that takes longer to read (default 120, or QA_FILE_TIMEOUT)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=command_build)
 
     search = commands.add_parser("search", help="show the passages that best match a question")
-    search.add_argument("question")
+    search.add_argument("question", help='the question, or "-" to read it from standard input')
     search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
     search.add_argument("--json", action="store_true", help="print JSON")
     common(search, embedder=True)
     search.set_defaults(handler=command_search)
 
     ask = commands.add_parser("ask", help="answer a question with citations")
-    ask.add_argument("question")
+    ask.add_argument("question", help='the question, or "-" to read it from standard input')
     ask.add_argument("-k", type=int, default=5, help="passages to read (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
     common(ask, embedder=True)

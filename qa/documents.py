@@ -2,7 +2,8 @@
 
 Design choice: a document is its normalized text plus the offset where each page
 starts, so every later offset (chunks, quotes) points into one string and the page is
-derived, never guessed. PDFs are read page by page with pypdf; .txt and .md are
+derived, never guessed. PDFs are read page by page with pypdf, in a child process
+that is killed past the per-file time limit (see `pdf_reader`); .txt and .md are
 decoded (UTF-8, UTF-16 with a byte-order mark, or Shift_JIS) and a form feed, where
 there is one, starts a new page. A file that cannot be read raises `DocumentError`
 with a reason a person can act on; `load_documents` collects those and goes on.
@@ -14,7 +15,6 @@ import bisect
 import hashlib
 import logging
 import re
-import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Iterator
 from .dates import find_dates, find_release_date
 from .errors import DocumentError
 from .normalize import assemble_pages
+from .pdf_reader import PdfReaderProcess
 
 logger = logging.getLogger(__name__)
 
@@ -125,38 +126,6 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-def _pdf_pages(path: Path, time_limit: float) -> list[str]:
-    import pypdf
-    from pypdf.errors import PdfReadError
-
-    started = time.monotonic()
-    try:
-        reader = pypdf.PdfReader(str(path))
-        if reader.is_encrypted:
-            try:
-                unlocked = reader.decrypt("")
-            except Exception as error:  # missing crypto backend, unknown algorithm
-                raise DocumentError(str(path), f"encrypted PDF that cannot be opened ({error})") from None
-            if not unlocked:
-                raise DocumentError(str(path), "encrypted PDF: a password is needed to read it")
-        pages = []
-        for page in reader.pages:
-            pages.append(page.extract_text() or "")
-            if time.monotonic() - started > time_limit:
-                raise DocumentError(
-                    str(path), f"reading took longer than {time_limit:.0f} s (QA per-file time limit)"
-                )
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
-        raise DocumentError(str(path), f"corrupt or unreadable PDF ({type(error).__name__}: {error})") from None
-    except Exception as error:  # pypdf raises many kinds on malformed files
-        raise DocumentError(str(path), f"corrupt or unreadable PDF ({type(error).__name__}: {error})") from None
-    if not any(page.strip() for page in pages):
-        raise DocumentError(str(path), "no text layer (a scanned PDF? run OCR first)")
-    return pages
-
-
 def _title(text: str, fallback: str) -> str:
     for line in text.split("\n")[:40]:
         heading = re.match(r"^#+\s*(.+)$", line)
@@ -170,8 +139,11 @@ def _title(text: str, fallback: str) -> str:
     return fallback
 
 
-def load_document(path, *, time_limit: float = 120.0) -> Document:
-    """Read one .pdf, .txt or .md file. Raises DocumentError if it cannot be read."""
+def load_document(path, *, time_limit: float = 120.0, pdf_reader: PdfReaderProcess | None = None) -> Document:
+    """Read one .pdf, .txt or .md file. Raises DocumentError if it cannot be read.
+
+    PDFs are read in a child process (`pdf_reader`, or a new one for this file) that
+    is killed when reading takes longer than `time_limit` seconds."""
     path = Path(path)
     name = str(path)
     try:
@@ -182,7 +154,11 @@ def load_document(path, *, time_limit: float = 120.0) -> Document:
         raise DocumentError(name, "empty file (0 bytes)")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        raw_pages = _pdf_pages(path, time_limit)
+        if pdf_reader is None:
+            with PdfReaderProcess() as own_reader:
+                raw_pages = own_reader.read_pages(path, time_limit)
+        else:
+            raw_pages = pdf_reader.read_pages(path, time_limit)
         paged = True
     elif suffix in (".txt", ".md"):
         try:
@@ -222,21 +198,22 @@ def load_documents(paths, *, time_limit: float = 120.0) -> LoadedDocuments:
     failures: list[Failure] = []
     duplicates: list[Duplicate] = []
     seen: dict[str, str] = {}
-    for path, problem in iter_input_files(paths):
-        if problem:
-            failures.append(Failure(str(path), problem))
-            logger.warning("skipped %s: %s", path, problem)
-            continue
-        try:
-            document = load_document(path, time_limit=time_limit)
-        except DocumentError as error:
-            failures.append(Failure(error.path, error.reason))
-            logger.warning("skipped %s: %s", error.path, error.reason)
-            continue
-        if document.sha256 in seen:
-            duplicates.append(Duplicate(document.path, seen[document.sha256]))
-            logger.info("%s has the same content as %s; indexed once", document.path, seen[document.sha256])
-            continue
-        seen[document.sha256] = document.path
-        documents.append(document)
+    with PdfReaderProcess() as pdf_reader:  # started only when the first PDF comes
+        for path, problem in iter_input_files(paths):
+            if problem:
+                failures.append(Failure(str(path), problem))
+                logger.warning("skipped %s: %s", path, problem)
+                continue
+            try:
+                document = load_document(path, time_limit=time_limit, pdf_reader=pdf_reader)
+            except DocumentError as error:
+                failures.append(Failure(error.path, error.reason))
+                logger.warning("skipped %s: %s", error.path, error.reason)
+                continue
+            if document.sha256 in seen:
+                duplicates.append(Duplicate(document.path, seen[document.sha256]))
+                logger.info("%s has the same content as %s; indexed once", document.path, seen[document.sha256])
+                continue
+            seen[document.sha256] = document.path
+            documents.append(document)
     return LoadedDocuments(documents, failures, duplicates)

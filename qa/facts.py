@@ -54,6 +54,21 @@ VOCABULARY = {
     "mission": ("ミッション",), "lander": ("ランダー",), "rover": ("ローバー", "探査車"), "moon": ("月面", "月"),
     "lunar": ("月面", "月"), "water": ("水",), "partner": ("パートナー",), "team": ("チーム",),
     "business": ("事業",), "first": ("初", "最初"), "securities": ("証券",), "code": ("コード",), "stock": ("証券", "株式"), "economy": ("経済圏",), "technology": ("技術",), "milestone": ("マイルストーン", "Success"),
+    # Words common to space-industry releases in general.
+    "agreement": ("契約", "覚書", "合意", "締結"), "memorandum": ("覚書",), "contract": ("契約",),
+    "partnership": ("パートナーシップ", "提携"), "collaboration": ("協業", "連携", "協力"),
+    "purpose": ("目的",), "goal": ("目標", "目的"), "aim": ("目指", "目的"), "vision": ("ビジョン",),
+    "company": ("会社", "企業", "社"), "service": ("サービス",), "services": ("サービス",), "data": ("データ",),
+    "customer": ("顧客",), "customers": ("顧客",), "investment": ("出資", "投資"), "funding": ("資金", "調達"),
+    "revenue": ("売上", "収益"), "government": ("政府",), "payload": ("ペイロード",), "payloads": ("ペイロード",),
+    "spacecraft": ("宇宙機",), "orbit": ("軌道",), "satellite": ("衛星",), "hydrogen": ("水素",),
+    "oxygen": ("酸素",), "electrolysis": ("電気分解", "水電解"), "mining": ("マイニング", "採掘"),
+    "thermal": ("サーマル", "熱"), "exploration": ("探査",), "program": ("プログラム",),
+    "programme": ("プログラム",), "comment": ("コメント",), "comments": ("コメント",), "space": ("宇宙",),
+    "resources": ("資源",), "resource": ("資源",), "transportation": ("輸送",), "transport": ("輸送",),
+    "equipment": ("装置",), "device": ("装置",), "engineering": ("工学", "エンジニアリング"),
+    "environment": ("環境",), "results": ("結果", "成果"), "result": ("結果", "成果"), "office": ("拠点", "オフィス"),
+    "offices": ("拠点", "オフィス"), "sponsor": ("スポンサー",), "sponsors": ("スポンサー",), "rocket": ("ロケット",),
 }
 # Words of events: for a when-question they pick the clause whose date is meant.
 EVENT_WORDS = ("着陸", "打ち上げ", "打上げ", "発表", "締結", "設立", "創業", "開始", "完了", "実行", "実施",

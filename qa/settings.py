@@ -21,6 +21,7 @@ ENVIRONMENT_OVERRIDES = {
     "QA_CHUNK_OVERLAP": "chunk_overlap",
     "QA_MAX_UPLOAD_MB": "max_upload_megabytes",
     "QA_AUTH": "auth",
+    "QA_FILE_TIMEOUT": "per_file_timeout_seconds",
 }
 
 

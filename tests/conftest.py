@@ -62,3 +62,57 @@ def make_text_pdf(path: Path, pages: list[str]) -> Path:
         drawing.showPage()
     drawing.save()
     return path
+
+
+def make_slow_pdf(path: Path, fanout: int = 2000) -> Path:
+    """A 1 KB PDF whose one page keeps pypdf's text extraction busy for a minute or
+    more: the page draws a form `fanout` times, and the form shows `fanout` strings."""
+    import zlib
+
+    def stream(content: bytes, extra: bytes = b"") -> bytes:
+        packed = zlib.compress(content, 9)
+        return b"<< /Length %d /Filter /FlateDecode %s>>\nstream\n" % (len(packed), extra) + packed + b"\nendstream"
+
+    form = b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+           b"/Resources << /XObject << /X 6 0 R >> >> /Contents 5 0 R >>",
+        4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        5: stream(b"/X Do " * fanout),
+        6: stream(b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj " * fanout + b"ET", form),
+    }
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in objects.items():
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    path.write_bytes(bytes(out))
+    return path
+
+
+# Questions that must neither crash nor hang, with what each should get: "empty" (a
+# clear message), "answer" (found, cited) or "refusal" (plainly not found). Shared by
+# the library, `qa ask` and app tests.
+BAD_QUESTIONS = [
+    ("empty", "", "empty"),
+    ("whitespace", " \t\n\u3000 ", "empty"),
+    ("long", "ミッション2の着陸はいつですか？" * 7000, "answer"),  # 105,000 characters
+    ("long-junk", "x" * 100_000, "refusal"),
+    ("control-and-surrogates", "ミッション2\x00\x07の着陸は\ud800いつ？\x1b[31m", "answer"),
+    ("emoji-mixed-scripts", "🚀 When does ミッション2 land? 🌕", "answer"),
+    ("emoji-only", "🚀🌕✨", "refusal"),
+    ("html-injection", "<script>alert(1)</script><img src=x onerror=alert(2)>", "refusal"),
+    ("markdown-injection", "[click](javascript:alert(1)) **When** does Mission 2 `land`?", "answer"),
+    ("bracket-numbers", "[1] [2] [3]", "refusal"),
+    ("greeting", "hello", "refusal"),
+]
+
+# A release whose text itself holds [n]-like markers, for the citation-marker checks.
+BRACKETED_RELEASE = ("2025年3月1日\n参考株式会社\n参考株式会社の新型ローバーは2026年[1]に打ち上げる予定です[2]。\n",
+                     "新型ローバーはいつ打ち上げる予定ですか？")

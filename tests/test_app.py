@@ -10,7 +10,7 @@ import qa
 from qa.errors import QAError
 
 from app_server import RunningApp
-from conftest import SAMPLE_PDF
+from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, SAMPLE_PDF
 
 
 @pytest.fixture()
@@ -137,3 +137,63 @@ def test_login_is_enforced_when_asked(app_dirs):
         assert messages
     finally:
         server.stop()
+
+
+def test_bad_questions_through_the_real_server(tmp_path):
+    """Each bad question over HTTP, as a browser's request would carry it: the server
+    answers every one (no error event), within a bounded time, and stays up."""
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SAMPLE_PDF, corpus / SAMPLE_PDF.name)
+    (corpus / "refs.txt").write_text(BRACKETED_RELEASE[0], encoding="utf-8")
+    index_dir = tmp_path / "index"
+    qa.build_index([corpus], index_dir, settings=qa.Settings())
+    server = RunningApp(index_dir, corpus)
+    try:
+        for name, question, expected in BAD_QUESTIONS + [("bracketed-release", BRACKETED_RELEASE[1], "answer")]:
+            started = time.monotonic()
+            messages, sources = _call(server.url, "ask", [question, []])[:2]
+            assert time.monotonic() - started < 30, name
+            if expected == "empty":
+                assert messages == [] and "Type a question" in sources[0]["token"], name
+                continue
+            user, reply = (_text(message) for message in messages[-2:])
+            assert "<" not in user and "<" not in reply, name  # markup arrives escaped
+            if expected == "answer":
+                assert "[1]" in reply and any(segment["class_or_confidence"] == "[1]" for segment in sources), name
+            else:
+                assert "do not say" in reply or "見つかりませんでした" in reply, (name, reply)
+            if name == "long":
+                assert user.endswith("(only the first 2,000 characters were read)")
+            if name == "bracketed-release":
+                assert reply.startswith("2026年 [1]") and "[2]" not in reply.replace("予定です[2]", ""), reply
+        messages = _call(server.url, "ask", ["When does Mission 2 land?", []])[0]
+        assert _text(messages[-1]).startswith("June 6, 2025")
+    finally:
+        server.stop()
+
+
+def _call(url: str, api_name: str, data: list) -> list:
+    """Gradio's HTTP API called the way a browser's JSON reaches it: lone surrogates
+    travel as \\ud800 escapes (gradio_client cannot send them at all)."""
+    import json
+    import urllib.request
+
+    body = json.dumps({"data": data}, ensure_ascii=True).encode("ascii")
+    request = urllib.request.Request(f"{url}gradio_api/call/{api_name}", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        event_id = json.loads(response.read())["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/{api_name}/{event_id}", timeout=60) as response:
+        stream = response.read().decode("utf-8")
+    events = [block for block in stream.split("\n\n") if block.strip()]
+    last = events[-1].splitlines()
+    assert last[0] == "event: complete", stream[:500]
+    return json.loads(last[1].removeprefix("data: "))
+
+
+def _text(message) -> str:
+    content = message["content"]
+    return content[0]["text"] if isinstance(content, list) else content

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from qa.cli import main
 
-from conftest import DEV_QUESTIONS, SAMPLE_PDF
+from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, DEV_QUESTIONS, SAMPLE_PDF, make_slow_pdf
 
 
 def test_build_search_eval(tmp_path, capsys):
@@ -17,13 +19,15 @@ def test_build_search_eval(tmp_path, capsys):
     corpus.mkdir()
     (corpus / SAMPLE_PDF.name).write_bytes(SAMPLE_PDF.read_bytes())
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    make_slow_pdf(corpus / "slow.pdf")
     index_dir = tmp_path / "index"
 
-    assert main(["build", str(corpus), "--index", str(index_dir), "--quiet"]) == 0
+    assert main(["build", str(corpus), "--index", str(index_dir), "--quiet", "--file-timeout", "1"]) == 0
     captured = capsys.readouterr()
-    assert "indexed 1 document(s)" in captured.out and "1 failed" in captured.out
+    assert "indexed 1 document(s)" in captured.out and "2 failed" in captured.out
     assert "chunks/s" in captured.out
     assert "broken.pdf" in captured.err and "corrupt" in captured.err
+    assert "slow.pdf: reading took longer than 1 s" in captured.err
 
     assert main(["search", "ミッション2の打ち上げ日は？", "-k", "2", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
@@ -55,3 +59,53 @@ def test_console_script_runs(built_index_dir):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "RESILIENCE" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def release_index(tmp_path_factory) -> Path:
+    """The sample release plus a release whose text holds [1]-like markers."""
+    import qa
+
+    corpus = tmp_path_factory.mktemp("corpus")
+    (corpus / SAMPLE_PDF.name).write_bytes(SAMPLE_PDF.read_bytes())
+    (corpus / "refs.txt").write_text(BRACKETED_RELEASE[0], encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("index")
+    qa.build_index([corpus], index_dir, settings=qa.Settings())
+    return index_dir
+
+
+def _qa_ask(index_dir: Path, question: str) -> subprocess.CompletedProcess:
+    """`qa ask` as a user runs it: the question on the command line, or on standard
+    input ("-") when a command line cannot carry it (NUL, lone surrogates, 100 KB)."""
+    script = str(Path(sys.executable).with_name("qa"))
+    arguments = [script, "ask", question, "--index", str(index_dir)]
+    data = None
+    if "\x00" in question or len(question.encode("utf-8", "surrogatepass")) > 100_000 or any(
+            "\ud800" <= character <= "\udfff" for character in question):
+        arguments[2] = "-"
+        data = question.encode("utf-8", "surrogatepass")
+    return subprocess.run(arguments, input=data, capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize("name, question, expected", BAD_QUESTIONS, ids=[case[0] for case in BAD_QUESTIONS])
+def test_bad_questions_through_qa_ask(release_index, name, question, expected):
+    result = _qa_ask(release_index, question)
+    out, err = result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+    if expected == "empty":
+        assert result.returncode == 1 and err.strip() == "error: the question is empty", err
+        return
+    assert result.returncode == 0, err
+    assert "Traceback" not in err
+    if expected == "answer":
+        assert "[1]" in out and "\nSources:\n[1] ispace-2025-05-09-thermal-mining.pdf, page" in out, out
+    else:
+        assert "do not say" in out or "見つかりませんでした" in out, out
+        assert "Sources:" not in out
+
+
+def test_bracket_markers_in_a_release_through_qa_ask(release_index):
+    result = _qa_ask(release_index, BRACKETED_RELEASE[1])
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0 and out.startswith("2026年 [1]"), out
+    assert "[2]" not in out.split("Sources:")[0].replace("予定です[2]", ""), out
+    assert out.count("\n[1] refs.txt") == 1 and "\n[2] " not in out.split("Sources:")[1]

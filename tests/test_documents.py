@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
 import pytest
 
 from qa.dates import find_dates, find_release_date
 from qa.documents import decode_text, load_document, load_documents
 from qa.errors import DocumentError
 from qa.normalize import assemble_pages, normalize_line
+from qa.pdf_reader import PdfReaderProcess
 
-from conftest import SAMPLE_PDF, SAMPLE_TXT, make_text_pdf
+from conftest import SAMPLE_PDF, SAMPLE_TXT, make_slow_pdf, make_text_pdf
 
 TITLE = "ispace、高砂熱学工業と月面におけるサーマルマイニング技術実証に向けた計画検討に関する覚書を締結"
 
@@ -179,6 +187,60 @@ def test_per_file_time_limit(tmp_path):
     with pytest.raises(DocumentError, match="longer than"):
         load_document(path, time_limit=0.0)
     assert load_document(path, time_limit=60).page_count == 30
+
+
+def test_a_page_that_keeps_the_parser_busy_is_cut_off_and_the_build_goes_on(tmp_path):
+    """One page that pypdf needs a minute or more for: a check between pages could
+    not stop it; the reader process is killed at the limit and the next file loads."""
+    slow = make_slow_pdf(tmp_path / "a-slow.pdf")
+    make_text_pdf(tmp_path / "b-good.pdf", ["2025年5月9日\nこれは普通のリリースです。"])
+    started = time.monotonic()
+    loaded = load_documents([tmp_path], time_limit=1.0)
+    elapsed = time.monotonic() - started
+    assert [failure.path for failure in loaded.failures] == [str(slow)]
+    assert "longer than 1 s" in loaded.failures[0].reason
+    assert [document.source for document in loaded.documents] == ["b-good.pdf"]
+    assert elapsed < 10, elapsed
+
+
+def test_a_reader_process_that_dies_costs_only_its_file(tmp_path):
+    slow = make_slow_pdf(tmp_path / "slow.pdf")
+    good = make_text_pdf(tmp_path / "good.pdf", ["2025年5月9日\n普通のページ。"])
+    with PdfReaderProcess() as reader:
+        reader.read_pages(good, time_limit=30)  # starts the child
+        threading.Timer(0.5, lambda: os.kill(reader._process.pid, signal.SIGKILL)).start()
+        with pytest.raises(DocumentError, match="reader process stopped"):
+            reader.read_pages(slow, time_limit=30)
+        assert "普通のページ" in reader.read_pages(good, time_limit=30)[0]
+
+
+def test_the_reader_process_exits_when_its_parent_is_killed(tmp_path):
+    slow = make_slow_pdf(tmp_path / "slow.pdf")
+    script = (
+        "import sys, threading\n"
+        "from qa.pdf_reader import PdfReaderProcess\n"
+        "reader = PdfReaderProcess()\n"
+        "reader._start()\n"
+        "print(reader._process.pid, flush=True)\n"
+        "reader.read_pages(sys.argv[1], time_limit=600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script, str(slow)], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    time.sleep(0.5)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.2)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_identical_pages_are_not_all_dropped_as_furniture(tmp_path):
