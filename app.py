@@ -109,7 +109,7 @@ class ChatApp:
             answer = self.index.answer(question, history=turns[-MAX_TURNS_KEPT:])
             reply = answer.text
             segments = sources_segments(answer)
-            turns.append((question, answer))
+            turns.append(answer.question)  # the question as understood; all a follow-up needs
         except QAError as error:
             reply, segments = f"Sorry: {error}", []
         messages += [{"role": "user", "content": as_text(shown)}, {"role": "assistant", "content": as_text(reply)}]
@@ -234,6 +234,9 @@ def main(argv=None) -> int:
             return 1
         auth = (user, password)
     demo = build_app(index, settings=settings)
+    # Gradio keeps a record of the last GRADIO_ANALYTICS_MAX_EVENTS events (10,000 by
+    # default, about 3 KB each); 1,000 bounds that memory sooner (bench/load.py --soak-seconds).
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     demo.queue(default_concurrency_limit=2, max_size=1024)
     demo.launch(server_name=arguments.host, server_port=arguments.port, share=arguments.share, auth=auth,
                 max_file_size=f"{settings.max_upload_megabytes:g}mb", show_error=True)

@@ -78,18 +78,18 @@ class PdfReaderProcess:
     def read_pages(self, path, time_limit: float) -> list[str]:
         """The text of each page, or DocumentError (also when `time_limit` seconds pass)."""
         name = str(path)
-        self._start()
+        self._start(name)
         try:
             self._process.stdin.write(json.dumps({"path": str(Path(path).resolve())}).encode() + b"\n")
             self._process.stdin.flush()
         except OSError:
-            raise DocumentError(name, self._crash_reason()) from None
+            raise DocumentError(name, f"the PDF reader process stopped on this file ({self._exit_detail()})") from None
         line = self._read_line(time.monotonic() + max(time_limit, 0.0))
         if line is None:
             self.close()
             raise DocumentError(name, f"reading took longer than {time_limit:g} s (the per-file time limit)")
         if line == b"":
-            raise DocumentError(name, self._crash_reason())
+            raise DocumentError(name, f"the PDF reader process stopped on this file ({self._exit_detail()})")
         reply = json.loads(line)
         for warning in reply.get("warnings", []):
             logger.info("%s: %s", name, warning)
@@ -110,7 +110,7 @@ class PdfReaderProcess:
             self._errors = None
         self._buffer = b""
 
-    def _start(self) -> None:
+    def _start(self, path) -> None:
         if self._process is not None and self._process.poll() is None:
             return
         self.close()
@@ -119,14 +119,14 @@ class PdfReaderProcess:
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
         self._errors = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "qa.pdf_reader"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self._errors, env=environment, close_fds=True,
+            [sys.executable, "-c", "from qa.pdf_reader import serve; serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=environment, close_fds=True,
         )
         ready = self._read_line(time.monotonic() + STARTUP_SECONDS)
-        if not ready:
-            reason = self._crash_reason()
+        if ready != b"ready":
+            reason = self._exit_detail() if ready == b"" else f"no answer in {STARTUP_SECONDS:g} s"
             self.close()
-            raise DocumentError("(PDF reader)", reason)
+            raise DocumentError(str(path), f"the PDF reader process could not start ({reason})")
 
     def _read_line(self, deadline: float) -> bytes | None:
         """One line from the child; b"" if it exited, None if the deadline passed."""
@@ -144,15 +144,17 @@ class PdfReaderProcess:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def _crash_reason(self) -> str:
+    def _exit_detail(self) -> str:
+        """How the child ended: its exit code and the last line it wrote to stderr.
+        Closes this reader; the next file starts a fresh child."""
         code = self._process.wait() if self._process is not None else None
-        detail = ""
+        detail = f"exit code {code}"
         if self._errors is not None:
             self._errors.seek(0)
             lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
-            detail = f": {lines[-1]}" if lines else ""
+            detail += f": {lines[-1]}" if lines else ""
         self.close()
-        return f"the PDF reader process stopped on this file (exit code {code}){detail}"
+        return detail
 
 
 class _WarningCollector(logging.Handler):
@@ -161,7 +163,8 @@ class _WarningCollector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if len(self.messages) < 20:
+            self.messages.append(record.getMessage())
 
 
 def _exit_when_orphaned(parent: int) -> None:
@@ -171,7 +174,7 @@ def _exit_when_orphaned(parent: int) -> None:
             os._exit(1)
 
 
-def _serve() -> None:
+def serve() -> None:
     """The child's loop: one JSON request a line in, one JSON reply a line out."""
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     sys.stdout = sys.stderr  # nothing but replies may reach the parent's pipe
@@ -191,9 +194,6 @@ def _serve() -> None:
             reply = {"error": error.reason}
         except MemoryError:
             reply = {"error": "the PDF needs more memory than is available"}
-        reply["warnings"] = collector.messages[:20]
+        reply["warnings"] = collector.messages
         replies.write(json.dumps(reply).encode() + b"\n")
 
-
-if __name__ == "__main__":
-    _serve()

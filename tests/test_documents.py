@@ -214,13 +214,23 @@ def test_a_reader_process_that_dies_costs_only_its_file(tmp_path):
         assert "普通のページ" in reader.read_pages(good, time_limit=30)[0]
 
 
+def test_a_reader_process_that_cannot_start_is_a_per_file_message(tmp_path, monkeypatch):
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\necho 'no module named pypdf' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(broken))
+    good = make_text_pdf(tmp_path / "good.pdf", ["2025年5月9日\n普通のページ。"])
+    loaded = load_documents([good], time_limit=30)
+    assert loaded.failures[0].reason == "the PDF reader process could not start (exit code 3: no module named pypdf)"
+
+
 def test_the_reader_process_exits_when_its_parent_is_killed(tmp_path):
     slow = make_slow_pdf(tmp_path / "slow.pdf")
     script = (
         "import sys, threading\n"
         "from qa.pdf_reader import PdfReaderProcess\n"
         "reader = PdfReaderProcess()\n"
-        "reader._start()\n"
+        "reader._start('slow')\n"
         "print(reader._process.pid, flush=True)\n"
         "reader.read_pages(sys.argv[1], time_limit=600)\n"
     )
