@@ -97,6 +97,11 @@ def main() -> None:
         print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
               f"p95 {latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
     print(f"server RSS samples (MB): {samples}")
+    if len(samples) >= 4:
+        half = len(samples) // 2
+        print(f"server RSS: {samples[0]} MB idle, {samples[1]} MB at the first sample under load, "
+              f"{samples[half]} MB half-way, {samples[-1]} MB at the end "
+              f"(second half: {samples[-1] - samples[half]:+.1f} MB)")
     for error in sorted(set(errors))[:5]:
         print("error:", error)
 

@@ -23,13 +23,13 @@ import numpy as np
 from .conversation import resolve
 from .errors import QAError
 from .evaluation import squash
-from .facts import DATE, EVENT_WORDS, GENERAL, VOCABULARY, Fact, find_facts, is_earliest, is_plan, latin_names, \
+from .facts import DATE, EVENT_WORDS, GENERAL, Fact, find_facts, is_earliest, is_plan, latin_names, \
     numbered_names, question_kind
 from .framing import compose, refusal_text
 from .index import clean_question
 from .language import detect_language
-from .lexical import tokenize
 from .records import Answer, Citation, Hit
+from .terms import anchors_of, focus_terms, overlap, shares_anchor, terms_of
 
 # A sentence is close enough to answer when its relevance reaches a floor. Relevance
 # is the sentence's cosine with the question plus 0.1 x the share of the question's
@@ -50,8 +50,7 @@ _RELEASE_ITSELF = re.compile(r"この(プレス)?リリース|本リリース|�
                              re.IGNORECASE)
 # A heading line: no sentence-ending mark (■…のコメント, ◼…について).
 _HEADING = re.compile(r"[^。.!?！？」』)\]”\"]$")
-_IGNORED_TERMS = {"何", "いつ", "どこ", "誰", "だれ", "どう", "どれ", "いくら", "いくつ", "です", "ます", "する", "為る",
-                  "ある", "いる", "居る", "有る", "成る", "なる", "よう", "名前", "name", "called", "does", "do"}
+
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,14 @@ class Evidence:
     sentences: list[tuple[tuple, np.ndarray]]  # per hit: sentence spans, cosine of each
     heads: list[Hit | None] = field(default_factory=list)  # per hit: its document's first chunk
     in_corpus: Callable[[str], bool] = lambda term: True
+    # Japanese words of the index that a romaji word spells ("takasago" -> 高砂).
+    japanese_for: Callable[[str], tuple[str, ...]] = lambda word: ()
+
+    @property
+    def spelled(self) -> frozenset[str]:
+        """The Japanese words the question's romaji names stand for."""
+        return frozenset(japanese for term in terms_of(self.resolved_question)
+                         for japanese in self.japanese_for(term))
 
 
 class Answerer(Protocol):
@@ -80,47 +87,6 @@ class _Candidate:
     names_in_sentence: bool
     event_in_sentence: bool
     facts: tuple[Fact, ...]
-
-
-def _terms(text: str) -> set[str]:
-    terms = {token.removesuffix("'s") for token in tokenize(text, "sudachi")}  # ispace's -> ispace
-    return terms - _IGNORED_TERMS
-
-
-def _focus_terms(question: str) -> set[str]:
-    """Content words of the question, with Japanese equivalents of English ones."""
-    terms = _terms(question)
-    for term in list(terms):
-        terms.update(word.lower() for word in VOCABULARY.get(term, ()))
-    return terms
-
-
-def _overlap(terms: set[str], text: str) -> float:
-    if not terms:
-        return 0.0
-    found = _terms(text)
-    lowered = text.lower()
-    return sum(term in found or (len(term) > 1 and term in lowered) for term in terms) / len(terms)
-
-
-def _anchors(question: str) -> set[str]:
-    """The question's words a general answer must share with its quote: content words
-    and their Japanese equivalents, bare numbers aside. Without one, a heading such as
-    "PRESS RELEASE" is close in cosine to "hello" or "<script>" (measured: 0.84-0.87)."""
-    return {term for term in _focus_terms(question) if not term.isdigit()}
-
-
-def _shares_anchor(anchors: set[str], text: str) -> bool:
-    """Whether `text` holds one of `anchors`: a Latin word at a word start (lander,
-    landers), a Japanese word anywhere (事業 in 事業内容)."""
-    lowered = text.lower()
-    for term in anchors:
-        if term.isascii():
-            if re.search(r"(?<![a-z0-9])" + re.escape(term), lowered):
-                return True
-        elif term in lowered:
-            return True
-    return False
 
 
 def _clause(sentence: str, position: int, *, with_predicate: bool = False) -> str:
@@ -159,20 +125,21 @@ def _nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
     return best
 
 
-def _best_fact(facts: tuple[Fact, ...], sentence: str, question: str, kind: str) -> Fact:
+def _best_fact(facts: tuple[Fact, ...], sentence: str, question: str, kind: str,
+               spelled: frozenset[str] = frozenset()) -> Fact:
     """The fact the question is about: for a date, the one in the clause with the
     question's event word (launch, landing); otherwise the one that a word of the
     question most closely precedes, then the one whose clause shares most words."""
-    literal = _terms(question)
-    terms = _focus_terms(question)
+    literal = terms_of(question) | spelled
+    terms = focus_terms(question, spelled)
     names = numbered_names(question)
     events = _event_words(question, terms) if kind == DATE else set()
 
     def weight(fact):
         clause = _clause(sentence, fact.start)
-        event_overlap = _overlap(events, _clause(sentence, fact.start, with_predicate=True)) if events else 0.0
+        event_overlap = overlap(events, _clause(sentence, fact.start, with_predicate=True)) if events else 0.0
         return (event_overlap, sum(bool(name.search(clause)) for name in names),
-                _nearness(fact, sentence, literal), _overlap(terms, clause), -fact.start)
+                _nearness(fact, sentence, literal), overlap(terms, clause), -fact.start)
 
     return max(facts, key=weight)
 
@@ -182,23 +149,30 @@ class ExtractiveAnswerer:
 
     def candidates(self, evidence: Evidence, kind: str) -> list[_Candidate]:
         question = evidence.resolved_question
-        terms = _focus_terms(question)
+        terms = focus_terms(question, evidence.spelled)
         numbered = numbered_names(question)
-        latin = [name for name in latin_names(question) if evidence.in_corpus(name.lower())]
+        # A passage must name each Latin-script name of the question that the index
+        # knows, as written or, for a romaji name, in Japanese (Takasago: 高砂).
+        latin = []
+        for name in latin_names(question):
+            if evidence.in_corpus(name.lower()):
+                latin.append((name.lower(),))
+            elif evidence.japanese_for(name.lower()):
+                latin.append(evidence.japanese_for(name.lower()))
         events = _event_words(question, terms) if kind == DATE else set()
         found = []
         for rank, (hit, (spans, scores)) in enumerate(zip(evidence.hits[:PASSAGES_READ], evidence.sentences)):
             if not all(pattern.search(hit.text) for pattern in numbered):
                 continue
-            if not all(name.lower() in hit.text.lower() for name in latin):
+            if not all(any(form in hit.text.lower() for form in forms) for forms in latin):
                 continue
             for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
-                relevance = float(cosine) + 0.1 * _overlap(terms, hit.text[start:end])
+                relevance = float(cosine) + 0.1 * overlap(terms, hit.text[start:end])
                 if kind == GENERAL and _HEADING.search(hit.text[start:end]) and position + 1 < len(spans):
                     # A heading answers nothing by itself: quote it with what follows it.
                     end = spans[position + 1][1]
                     relevance = max(relevance, float(scores[position + 1]) +
-                                    0.1 * _overlap(terms, hit.text[spans[position + 1][0]:end]))
+                                    0.1 * overlap(terms, hit.text[spans[position + 1][0]:end]))
                 text = hit.text[start:end]
                 facts = tuple(find_facts(kind, text)) if kind != GENERAL else ()
                 in_sentence = all(pattern.search(text) for pattern in numbered)
@@ -236,7 +210,7 @@ class ExtractiveAnswerer:
             floor = MIN_RELEVANCE_SAME_LANGUAGE
         else:
             floor = MIN_RELEVANCE_CROSS_LANGUAGE if kind == GENERAL else MIN_RELEVANCE_CROSS_LANGUAGE_TYPED
-        anchors = _anchors(evidence.resolved_question)
+        anchors = anchors_of(evidence.resolved_question, evidence.spelled)
         if not anchors:  # nothing asked about: "?", "🚀", "いつ？" with no earlier turn
             return _refusal(evidence, None)
         candidates = self.candidates(evidence, kind)
@@ -244,7 +218,7 @@ class ExtractiveAnswerer:
         if kind == GENERAL:
             # A general answer has no fact type to check, so its quote must share a word
             # with the question; a cosine alone is not enough evidence.
-            relevant = [candidate for candidate in relevant if _shares_anchor(anchors, candidate.text)]
+            relevant = [candidate for candidate in relevant if shares_anchor(anchors, candidate.text)]
         if kind != GENERAL:
             typed = [candidate for candidate in relevant if candidate.facts]
             if not typed:
@@ -262,19 +236,19 @@ class ExtractiveAnswerer:
                 chosen.append(others[0])
         fact = None
         if chosen[0].facts:
-            fact = _best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind)
+            fact = _best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind, evidence.spelled)
         if fact is not None:
             # The same fact stated elsewhere (another passage) about the same thing is
             # cited too, so the user sees every place the releases give it. "About the
             # same thing": the quote shares as many of the question's words; 2026 for a
             # rover's launch is not confirmed by 2026 for Mission 3's.
             same = squash(fact.text)
-            focus = _focus_terms(evidence.resolved_question)
-            needed = _overlap(focus, chosen[0].text)
+            focus = focus_terms(evidence.resolved_question, evidence.spelled)
+            needed = overlap(focus, chosen[0].text)
             chosen += [candidate for candidate in relevant[1:]
                        if candidate.hit.chunk_id != chosen[0].hit.chunk_id and candidate.text != chosen[0].text
                        and any(squash(other.text) == same for other in candidate.facts)
-                       and _overlap(focus, candidate.text) >= needed][:1]
+                       and overlap(focus, candidate.text) >= needed][:1]
         citations = []
         for candidate in chosen:
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start, candidate.end))
@@ -324,5 +298,5 @@ def answer_from_index(index, question: str, *, history=None, k: int = 5,
     hits, sentences = index.search_with_vector(resolved, vector, k=depth, language=detect_language(resolved))
     evidence = Evidence(question, resolved, language, hits, sentences,
                         heads=[index.first_hit_of(hit.path) for hit in hits],
-                        in_corpus=index.lexical.knows)
+                        in_corpus=index.lexical.knows, japanese_for=index.lexical.japanese_for)
     return (answerer or ExtractiveAnswerer()).answer(evidence)

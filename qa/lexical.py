@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .language import CJK_CHARACTERS
+from .romaji import spelling_key, spelling_table
 
 TOKENIZERS = ("sudachi", "bigram")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
@@ -94,6 +95,10 @@ def tokenize(text: str, tokenizer: str) -> list[str]:
     return tokens
 
 
+def _reading(word: str) -> str:
+    return "".join(morpheme.reading_form() for morpheme in sudachi_morphemes(word))
+
+
 class LexicalIndex:
     """BM25 over chunk texts. `scores(question)` gives one score per chunk."""
 
@@ -101,6 +106,24 @@ class LexicalIndex:
         self.tokenizer = tokenizer
         self._bm25 = bm25
         self.size = size
+        self._spellings: dict[str, tuple[str, ...]] | None = None
+        self._spellings_lock = threading.Lock()
+
+    def japanese_for(self, word: str) -> tuple[str, ...]:
+        """Japanese words of the index that a Latin word unknown to it spells in romaji
+        ("takasago" -> 高砂); see `romaji`. The table is made on first use."""
+        word = word.lower()
+        if self.tokenizer != "sudachi" or not word.isascii() or word in self._bm25.vocab_dict:
+            return ()
+        with self._spellings_lock:
+            if self._spellings is None:
+                self._spellings = spelling_table(self._bm25.vocab_dict, _reading)
+        return self._spellings.get(spelling_key(word), ())
+
+    def _query_tokens(self, question: str) -> list[str]:
+        """The question's tokens, and the Japanese words its romaji names spell."""
+        tokens = tokenize(question, self.tokenizer)
+        return tokens + [japanese for token in tokens for japanese in self.japanese_for(token)]
 
     @classmethod
     def build(cls, texts: list[str], tokenizer: str) -> "LexicalIndex":
@@ -112,7 +135,7 @@ class LexicalIndex:
         return cls(tokenizer, bm25, len(texts))
 
     def scores(self, question: str) -> np.ndarray:
-        identifiers = self._bm25.get_tokens_ids(tokenize(question, self.tokenizer))
+        identifiers = self._bm25.get_tokens_ids(self._query_tokens(question))
         if not identifiers or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(identifiers), dtype=np.float32)
@@ -120,7 +143,7 @@ class LexicalIndex:
     def coverage(self, question: str) -> float:
         """The share of the question's tokens that occur anywhere in the index: how much
         of the question BM25 can see at all."""
-        tokens = tokenize(question, self.tokenizer)
+        tokens = self._query_tokens(question)
         if not tokens:
             return 0.0
         vocabulary = self._bm25.vocab_dict

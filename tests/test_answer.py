@@ -176,3 +176,13 @@ def test_passages_with_bracket_numbers_do_not_confuse_citations(tmp_path):
     answer = index.answer(question)
     assert answer.found and len(answer.citations) == 1 and answer.text.startswith("2026年 [1]")
     _assert_verbatim(answer)
+
+
+def test_question_words_and_anchors():
+    from qa.terms import anchors_of, shares_anchor
+
+    assert anchors_of("What is ispace's main business?") >= {"ispace", "business", "事業"}
+    assert anchors_of("🚀🌕") == set() and anchors_of("いつ？") == set() and anchors_of("[1] [2]") == set()
+    assert shares_anchor(anchors_of("When was it launched?"), "ロケットの打上げは成功した")  # 打ち上げ / 打上げ
+    assert shares_anchor({"lander"}, "two landers") and not shares_anchor({"test"}, "the latest news")
+    assert shares_anchor({"事業"}, "主な事業内容は") and not shares_anchor({"hello"}, "PRESS RELEASE")

@@ -187,3 +187,12 @@ def test_concurrent_tokenizing_and_questions_from_many_threads(sample_index):
         answers = list(pool.map(sample_index.answer, questions))
     assert all(isinstance(answer, qa.Answer) for answer in answers)
     assert answers[0].text == answers[3].text
+
+
+def test_settings_from_environment(monkeypatch):
+    monkeypatch.setenv("QA_FILE_TIMEOUT", "2.5")
+    monkeypatch.setenv("QA_CHUNK_SIZE", "400")
+    monkeypatch.setenv("QA_INDEX", "elsewhere")
+    settings = qa.Settings.from_environment(index_dir="given")
+    assert settings.per_file_timeout_seconds == 2.5 and settings.chunk_size == 400
+    assert settings.index_dir == "given"  # an explicit value beats the environment
