@@ -235,7 +235,7 @@ def main(argv=None) -> int:
         auth = (user, password)
     demo = build_app(index, settings=settings)
     # Gradio keeps a record of the last GRADIO_ANALYTICS_MAX_EVENTS events (10,000 by
-    # default, about 3 KB each); 1,000 bounds that memory sooner (bench/load.py --soak-seconds).
+    # default); 1,000 stops that memory growing sooner (bench/load.py --soak-seconds).
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     demo.queue(default_concurrency_limit=2, max_size=1024)
     demo.launch(server_name=arguments.host, server_port=arguments.port, share=arguments.share, auth=auth,
