@@ -35,7 +35,8 @@ from .chunking import CHUNKING_VERSION, Chunk, chunk_document
 from .documents import load_documents
 from .embedders import Embedder, make_embedder
 from .errors import IndexNotFoundError, NothingIndexedError, QAError
-from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks
+from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks, \
+    vectors_of
 from .lexical import LexicalIndex
 from .settings import Settings
 
@@ -62,8 +63,7 @@ def _previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray
             return {}, folder
         storage.verify_checksums(folder, manifest, index_dir)
         chunks = read_chunks(folder)
-        sentence_vectors = faiss.read_index(str(folder / SENTENCE_VECTORS_NAME))
-        matrix = sentence_vectors.reconstruct_n(0, sentence_vectors.ntotal)
+        matrix = vectors_of(faiss.read_index(str(folder / SENTENCE_VECTORS_NAME)))
     except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
         logger.info("not reusing the previous build: %s", error)
         return {}, folder
@@ -133,8 +133,6 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
         embed_seconds = time.monotonic() - embed_started
         if missing:
             sentence_vectors[missing] = embedded
-        sentence_index = make_vector_index(model.dim, len(sentences))
-        sentence_index.add(sentence_vectors)
         vector_index = make_vector_index(model.dim, len(chunks))
         vector_index.add(chunk_vectors(chunks, sentence_vectors))
         lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], settings.lexical_tokenizer)
@@ -160,7 +158,7 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                            for duplicate in loaded.duplicates],
         }
         index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
-                      sentence_vectors=sentence_index, lexical=lexical, embedder=model)
+                      sentence_vectors=sentence_vectors, lexical=lexical, embedder=model)
         partial = storage.new_partial_folder(index_dir)
         try:
             index.write(partial)

@@ -1,7 +1,8 @@
 """The index: chunks, their vectors and their lexical index, searched together.
 
-Design choice: an `Index` is plain data in memory (chunks, two FAISS indexes, a BM25
-index, the manifest) plus the embedder it was built with. Sentences are embedded;
+Design choice: an `Index` is plain data in memory (chunks, the chunk vectors in FAISS,
+the sentence vectors as one array, a BM25 index, the manifest) plus the embedder it
+was built with; on disk both sets of vectors are FAISS files. Sentences are embedded;
 a chunk's vector is the normalized mean of its sentences'. `search` embeds the
 question once, takes candidates from the chunk vectors and from BM25, and rescores
 each candidate exactly: its dense score is the cosine with its mean vector plus the
@@ -49,6 +50,13 @@ def make_vector_index(dim: int, count: int):
     return faiss.IndexFlatIP(dim)
 
 
+def vectors_of(index) -> np.ndarray:
+    """The vectors a flat FAISS index holds, as an array of their own."""
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    return index.reconstruct_n(0, index.ntotal)
+
+
 def chunk_vectors(chunks: list[Chunk], sentence_vectors: np.ndarray) -> np.ndarray:
     """Each chunk's vector: the normalized mean of its sentences' vectors."""
     vectors = np.zeros((len(chunks), sentence_vectors.shape[1]), dtype=np.float32)
@@ -93,10 +101,11 @@ class Index:
         self.manifest = manifest
         self.chunks = chunks
         self.vectors = vectors
-        self.sentence_vectors = sentence_vectors
-        # Exact rescoring of candidates reads sentence vectors from memory.
-        self.sentence_matrix = sentence_vectors.reconstruct_n(0, sentence_vectors.ntotal) \
-            if sentence_vectors.ntotal else np.zeros((0, vectors.d), dtype=np.float32)
+        # Sentence vectors are only read (exact rescoring of candidates), never searched
+        # through FAISS, so memory holds them once, as an array; `write` makes the file.
+        self.sentence_matrix = sentence_vectors if isinstance(sentence_vectors, np.ndarray) \
+            else vectors_of(sentence_vectors)
+        self.chunk_matrix = vectors_of(vectors)
         self.lexical = lexical
         self.embedder = embedder
         self.report = report
@@ -185,8 +194,8 @@ class Index:
         if not len(vectors):
             return 0.0, np.zeros(0, dtype=np.float32)
         scores = vectors @ query
-        mean = vectors.mean(axis=0)
-        return float(mean @ query) / (float(np.linalg.norm(mean)) or 1.0) + float(scores.max()), scores
+        # The chunk's stored vector is the normalized mean of its sentence vectors.
+        return float(self.chunk_matrix[position] @ query) + float(scores.max()), scores
 
     def _hit(self, position: int, score: float, dense: float, lexical: float) -> Hit:
         chunk = self.chunks[position]
@@ -208,7 +217,9 @@ class Index:
         import faiss
 
         faiss.write_index(self.vectors, str(folder / VECTORS_NAME))
-        faiss.write_index(self.sentence_vectors, str(folder / SENTENCE_VECTORS_NAME))
+        sentence_vectors = make_vector_index(self.sentence_matrix.shape[1], len(self.sentence_matrix))
+        sentence_vectors.add(self.sentence_matrix)
+        faiss.write_index(sentence_vectors, str(folder / SENTENCE_VECTORS_NAME))
         with open(folder / CHUNKS_NAME, "w", encoding="utf-8") as handle:
             for chunk in self.chunks:
                 handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
