@@ -29,6 +29,7 @@ from .framing import compose, refusal_text
 from .index import clean_question
 from .language import detect_language
 from .records import Answer, Citation, Hit
+from .romaji import capitalized_words
 from .terms import anchors_of, focus_terms, overlap, shares_anchor, terms_of
 
 # A sentence is close enough to answer when its relevance reaches a floor. Relevance
@@ -68,8 +69,27 @@ class Evidence:
     @property
     def spelled(self) -> frozenset[str]:
         """The Japanese words the question's romaji names stand for."""
-        return frozenset(japanese for term in terms_of(self.resolved_question)
-                         for japanese in self.japanese_for(term))
+        return frozenset(japanese for forms in self.romaji_names for japanese in forms)
+
+    @property
+    def romaji_names(self) -> list[tuple[str, ...]]:
+        """For each romaji name of the question (Takasago), the Japanese words it spells."""
+        return [forms for forms in map(self.japanese_for, capitalized_words(self.resolved_question)) if forms]
+
+    @property
+    def name_terms(self) -> frozenset[str]:
+        """Words of the question that name something in the index: its Latin-script
+        words the index knows (ispace) and the Japanese words of its romaji names."""
+        latin = {word for word in re.findall(r"[a-z][a-z0-9-]+", self.resolved_question.lower())
+                 if self.in_corpus(word)}
+        return frozenset(latin) | self.spelled
+
+    @property
+    def names(self) -> list[tuple[str, ...]]:
+        """The names a passage must hold, each as the forms it may take: Latin-script
+        names the index knows (RESILIENCE, SpaceX) and romaji names in Japanese (高砂)."""
+        known = [(name.lower(),) for name in latin_names(self.resolved_question) if self.in_corpus(name.lower())]
+        return known + self.romaji_names
 
 
 class Answerer(Protocol):
@@ -112,6 +132,12 @@ def _event_words(question: str, terms: set[str]) -> set[str]:
     return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)}
 
 
+def _names_all(names: list[tuple[str, ...]], text: str) -> bool:
+    """Whether `text` holds each name, in one of its forms."""
+    lowered = text.lower()
+    return all(any(form in lowered for form in forms) for forms in names)
+
+
 def _nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
     """How closely a term the question itself uses precedes the fact (ispace(東京都中央区)."""
     lowered = sentence.lower()
@@ -126,20 +152,24 @@ def _nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
 
 
 def _best_fact(facts: tuple[Fact, ...], sentence: str, question: str, kind: str,
-               spelled: frozenset[str] = frozenset()) -> Fact:
+               spelled: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> Fact:
     """The fact the question is about: for a date, the one in the clause with the
-    question's event word (launch, landing); otherwise the one that a word of the
-    question most closely precedes, then the one whose clause shares most words."""
+    question's event word (launch, landing); otherwise the one that a name of the
+    question (ispace, 高砂) most closely precedes, then any word of it, then the one
+    whose clause shares most words. ispaceの本社 is ispace(東京都中央区, not the
+    本社:東京都新宿区 of the other company in the same sentence."""
     literal = terms_of(question) | spelled
     terms = focus_terms(question, spelled)
-    names = numbered_names(question)
+    numbered = numbered_names(question)
     events = _event_words(question, terms) if kind == DATE else set()
 
     def weight(fact):
         clause = _clause(sentence, fact.start)
         event_overlap = overlap(events, _clause(sentence, fact.start, with_predicate=True)) if events else 0.0
-        return (event_overlap, sum(bool(name.search(clause)) for name in names),
-                _nearness(fact, sentence, literal), overlap(terms, clause), -fact.start)
+        governed = _clause(sentence, fact.start, with_predicate=True)
+        return (event_overlap, sum(bool(name.search(governed)) for name in numbered),
+                _nearness(fact, sentence, names), _nearness(fact, sentence, literal), overlap(terms, clause),
+                -fact.start)
 
     return max(facts, key=weight)
 
@@ -151,20 +181,13 @@ class ExtractiveAnswerer:
         question = evidence.resolved_question
         terms = focus_terms(question, evidence.spelled)
         numbered = numbered_names(question)
-        # A passage must name each Latin-script name of the question that the index
-        # knows, as written or, for a romaji name, in Japanese (Takasago: 高砂).
-        latin = []
-        for name in latin_names(question):
-            if evidence.in_corpus(name.lower()):
-                latin.append((name.lower(),))
-            elif evidence.japanese_for(name.lower()):
-                latin.append(evidence.japanese_for(name.lower()))
+        names = evidence.names
         events = _event_words(question, terms) if kind == DATE else set()
         found = []
         for rank, (hit, (spans, scores)) in enumerate(zip(evidence.hits[:PASSAGES_READ], evidence.sentences)):
             if not all(pattern.search(hit.text) for pattern in numbered):
                 continue
-            if not all(any(form in hit.text.lower() for form in forms) for forms in latin):
+            if not _names_all(names, hit.text):
                 continue
             for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
                 relevance = float(cosine) + 0.1 * overlap(terms, hit.text[start:end])
@@ -175,10 +198,10 @@ class ExtractiveAnswerer:
                                     0.1 * overlap(terms, hit.text[spans[position + 1][0]:end]))
                 text = hit.text[start:end]
                 facts = tuple(find_facts(kind, text)) if kind != GENERAL else ()
-                in_sentence = all(pattern.search(text) for pattern in numbered)
+                in_sentence = all(pattern.search(text) for pattern in numbered) and _names_all(names, text)
                 event = any(word in text for word in events)
                 found.append(_Candidate(hit, rank, start, end, text, relevance, in_sentence, event, facts))
-        # A sentence naming the numbered thing asked about (Mission 2) comes first; for a
+        # A sentence naming what is asked about (Mission 2, 高砂) comes first; for a
         # when-question, then one naming the event asked about (landing); then relevance.
         return sorted(found, key=lambda candidate: (-candidate.names_in_sentence, -candidate.event_in_sentence,
                                                     -candidate.relevance, candidate.hit_rank, candidate.start))
@@ -236,7 +259,8 @@ class ExtractiveAnswerer:
                 chosen.append(others[0])
         fact = None
         if chosen[0].facts:
-            fact = _best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind, evidence.spelled)
+            fact = _best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind, evidence.spelled,
+                              evidence.name_terms)
         if fact is not None:
             # The same fact stated elsewhere (another passage) about the same thing is
             # cited too, so the user sees every place the releases give it. "About the

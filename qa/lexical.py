@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .language import CJK_CHARACTERS
-from .romaji import spelling_key, spelling_table
+from .romaji import capitalized_words, spelling_key, spelling_table
 
 TOKENIZERS = ("sudachi", "bigram")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
@@ -122,8 +122,8 @@ class LexicalIndex:
 
     def _query_tokens(self, question: str) -> list[str]:
         """The question's tokens, and the Japanese words its romaji names spell."""
-        tokens = tokenize(question, self.tokenizer)
-        return tokens + [japanese for token in tokens for japanese in self.japanese_for(token)]
+        return tokenize(question, self.tokenizer) + [
+            japanese for word in capitalized_words(question) for japanese in self.japanese_for(word)]
 
     @classmethod
     def build(cls, texts: list[str], tokenizer: str) -> "LexicalIndex":

@@ -31,6 +31,9 @@ _SINGLE = dict(zip(
     "vu a i u e o ya yu yo wa".split(),
 ))
 _MINIMUM_LETTERS = 4
+# A romaji name is written capitalized (Takasago, Hakamada); lower-case words are
+# never looked up, so "make" or "take" cannot turn into 負け or 竹.
+_CAPITALIZED_WORD = re.compile(r"(?<![A-Za-z])[A-Z][a-z]{3,}(?![A-Za-z])")
 
 
 def hepburn(katakana: str) -> str:
@@ -55,6 +58,11 @@ def hepburn(katakana: str) -> str:
             double_next = False
         letters.append(syllable)
     return "".join(letters)
+
+
+def capitalized_words(text: str) -> list[str]:
+    """The capitalized Latin words of `text`, lower-cased: the candidates for romaji names."""
+    return [word.lower() for word in _CAPITALIZED_WORD.findall(text)]
 
 
 def spelling_key(latin: str) -> str:

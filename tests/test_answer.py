@@ -186,3 +186,25 @@ def test_question_words_and_anchors():
     assert shares_anchor(anchors_of("When was it launched?"), "ロケットの打上げは成功した")  # 打ち上げ / 打上げ
     assert shares_anchor({"lander"}, "two landers") and not shares_anchor({"test"}, "the latest news")
     assert shares_anchor({"事業"}, "主な事業内容は") and not shares_anchor({"hello"}, "PRESS RELEASE")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # Two companies and two places in one sentence: the place follows the name asked about.
+    ("ispaceの本社はどこですか？", "東京都中央区 [1]"),
+    # Two years in one sentence: the year whose clause, verb included, names Mission 4.
+    ("When is Mission 4 planned?", "2027 (2027年) [1]"),
+    ("ミッション3はいつ実行される予定ですか？", "2026年 [1]"),
+])
+def test_the_fact_about_the_thing_asked_is_chosen(sample_index, question, expected):
+    answer = sample_index.answer(question)
+    assert answer.found and answer.text.startswith(expected), answer.text
+
+
+def test_a_romaji_name_must_be_named_by_the_passage(sample_index):
+    """Regression: "How many employees does Takasago have?" quoted ispace's 300 staff."""
+    answer = sample_index.answer("How many employees does Takasago have?")
+    assert not answer.found, answer.text
+    from qa.romaji import capitalized_words
+
+    # Only capitalized words are read as romaji names: "make" never becomes 負け.
+    assert capitalized_words("Did Takasago make it? Ask NASA, ok") == ["takasago"]
