@@ -21,16 +21,17 @@ from typing import Callable, Protocol
 import numpy as np
 
 from .conversation import resolve
+from .clauses import best_fact, clause, event_words
 from .errors import QAError
 from .evaluation import squash
-from .facts import DATE, EVENT_WORDS, GENERAL, Fact, find_facts, is_earliest, is_plan, latin_names, \
-    numbered_names, question_kind
+from .facts import DATE, GENERAL, Fact, find_facts, is_earliest, is_plan, latin_names, numbered_names, \
+    question_kind
 from .framing import compose, refusal_text
 from .index import clean_question
 from .language import detect_language
 from .records import Answer, Citation, Hit
 from .romaji import capitalized_words
-from .terms import anchors_of, focus_terms, overlap, shares_anchor, terms_of
+from .terms import anchors_of, focus_terms, overlap, shares_anchor
 
 # A sentence is close enough to answer when its relevance reaches a floor. Relevance
 # is the sentence's cosine with the question plus 0.1 x the share of the question's
@@ -109,69 +110,10 @@ class _Candidate:
     facts: tuple[Fact, ...]
 
 
-def _clause(sentence: str, position: int, *, with_predicate: bool = False) -> str:
-    """The clause (between 、 , ; marks) around `position`. With `with_predicate`, the
-    following clause too: in Japanese the verb comes after the date it governs
-    (最短2025年6月6日に、月面着陸へ再挑戦の予定です)."""
-    start = max(sentence.rfind(mark, 0, position) for mark in "、,;") + 1
-    end = position
-    for _ in range(2 if with_predicate else 1):
-        ends = [index for index in (sentence.find(mark, end) for mark in "、,;。") if index >= 0]
-        end = (min(ends) + 1) if ends else len(sentence)
-        if not _NEEDS_PREDICATE.search(sentence[start:end]):
-            break
-    return sentence[start:end]
-
-
-# A clause ending in an adverbial particle (…6日に、) leaves its verb to the next one.
-_NEEDS_PREDICATE = re.compile(r"(に|には|で|では|まで|から|頃|ごろ|以降|日|月|年)[、,;]$")
-
-
-def _event_words(question: str, terms: set[str]) -> set[str]:
-    """The event words (launch, landing, founding) a question is about."""
-    return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)}
-
-
 def _names_all(names: list[tuple[str, ...]], text: str) -> bool:
     """Whether `text` holds each name, in one of its forms."""
     lowered = text.lower()
     return all(any(form in lowered for form in forms) for forms in names)
-
-
-def _nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
-    """How closely a term the question itself uses precedes the fact (ispace(東京都中央区)."""
-    lowered = sentence.lower()
-    best = 0.0
-    for term in literal_terms:
-        if len(term) < 2:
-            continue
-        end = lowered.rfind(term, 0, fact.start)
-        if end >= 0:
-            best = max(best, 1.0 / (1 + fact.start - (end + len(term))))
-    return best
-
-
-def _best_fact(facts: tuple[Fact, ...], sentence: str, question: str, kind: str,
-               spelled: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> Fact:
-    """The fact the question is about: for a date, the one in the clause with the
-    question's event word (launch, landing); otherwise the one that a name of the
-    question (ispace, 高砂) most closely precedes, then any word of it, then the one
-    whose clause shares most words. ispaceの本社 is ispace(東京都中央区, not the
-    本社:東京都新宿区 of the other company in the same sentence."""
-    literal = terms_of(question) | spelled
-    terms = focus_terms(question, spelled)
-    numbered = numbered_names(question)
-    events = _event_words(question, terms) if kind == DATE else set()
-
-    def weight(fact):
-        clause = _clause(sentence, fact.start)
-        event_overlap = overlap(events, _clause(sentence, fact.start, with_predicate=True)) if events else 0.0
-        governed = _clause(sentence, fact.start, with_predicate=True)
-        return (event_overlap, sum(bool(name.search(governed)) for name in numbered),
-                _nearness(fact, sentence, names), _nearness(fact, sentence, literal), overlap(terms, clause),
-                -fact.start)
-
-    return max(facts, key=weight)
 
 
 class ExtractiveAnswerer:
@@ -182,7 +124,7 @@ class ExtractiveAnswerer:
         terms = focus_terms(question, evidence.spelled)
         numbered = numbered_names(question)
         names = evidence.names
-        events = _event_words(question, terms) if kind == DATE else set()
+        events = event_words(question, terms) if kind == DATE else set()
         found = []
         for rank, (hit, (spans, scores)) in enumerate(zip(evidence.hits[:PASSAGES_READ], evidence.sentences)):
             if not all(pattern.search(hit.text) for pattern in numbered):
@@ -259,7 +201,7 @@ class ExtractiveAnswerer:
                 chosen.append(others[0])
         fact = None
         if chosen[0].facts:
-            fact = _best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind, evidence.spelled,
+            fact = best_fact(chosen[0].facts, chosen[0].text, evidence.resolved_question, kind, evidence.spelled,
                               evidence.name_terms)
         if fact is not None:
             # The same fact stated elsewhere (another passage) about the same thing is
@@ -276,12 +218,12 @@ class ExtractiveAnswerer:
         citations = []
         for candidate in chosen:
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start, candidate.end))
-        plan_text = _clause(chosen[0].text, fact.start, with_predicate=True) if fact is not None else chosen[0].text
+        plan_text = clause(chosen[0].text, fact.start, with_predicate=True) if fact is not None else chosen[0].text
         return self._found(evidence, kind, fact, citations, plan_text)
 
     def _found(self, evidence: Evidence, kind: str, fact: Fact | None, citations: list[Citation],
                plan_text: str) -> Answer:
-        earliest = kind == DATE and fact is not None and is_earliest(_clause(citations[0].quote, fact.start))
+        earliest = kind == DATE and fact is not None and is_earliest(clause(citations[0].quote, fact.start))
         text = compose(evidence.language, fact, citations, plan=is_plan(plan_text), earliest=earliest)
         answer = Answer(text=text, found=True, citations=citations, language=evidence.language,
                         question=evidence.resolved_question, hits=list(evidence.hits))

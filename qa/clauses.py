@@ -1,0 +1,74 @@
+"""Which fact of a sentence a question is about.
+
+Design choice: a quoted sentence often holds several facts of the asked kind (two
+dates, two places), so the fact is chosen by how the question's words sit around it
+in the sentence, not by order. Japanese puts the verb after the date it governs
+(最短2025年6月6日に、月面着陸へ再挑戦の予定です), so a date's clause is read with the
+clause that follows when it ends in a particle. Event words (landing, launch) come
+first, then numbered names (Mission 4), then the question's names (ispace, 高砂) just
+before the fact, then any of its words, then shared words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .facts import DATE, EVENT_WORDS, Fact, numbered_names
+from .terms import focus_terms, overlap, terms_of
+
+
+def clause(sentence: str, position: int, *, with_predicate: bool = False) -> str:
+    """The clause (between 、 , ; marks) around `position`. With `with_predicate`, the
+    following clause too: in Japanese the verb comes after the date it governs
+    (最短2025年6月6日に、月面着陸へ再挑戦の予定です)."""
+    start = max(sentence.rfind(mark, 0, position) for mark in "、,;") + 1
+    end = position
+    for _ in range(2 if with_predicate else 1):
+        ends = [index for index in (sentence.find(mark, end) for mark in "、,;。") if index >= 0]
+        end = (min(ends) + 1) if ends else len(sentence)
+        if not _NEEDS_PREDICATE.search(sentence[start:end]):
+            break
+    return sentence[start:end]
+
+
+# A clause ending in an adverbial particle (…6日に、) leaves its verb to the next one.
+_NEEDS_PREDICATE = re.compile(r"(に|には|で|では|まで|から|頃|ごろ|以降|日|月|年)[、,;]$")
+
+
+def event_words(question: str, terms: set[str]) -> set[str]:
+    """The event words (launch, landing, founding) a question is about."""
+    return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)}
+
+
+def nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
+    """How closely a term the question itself uses precedes the fact (ispace(東京都中央区)."""
+    lowered = sentence.lower()
+    best = 0.0
+    for term in literal_terms:
+        if len(term) < 2:
+            continue
+        end = lowered.rfind(term, 0, fact.start)
+        if end >= 0:
+            best = max(best, 1.0 / (1 + fact.start - (end + len(term))))
+    return best
+
+
+def best_fact(facts: tuple[Fact, ...], sentence: str, question: str, kind: str,
+              spelled: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> Fact:
+    """The fact the question is about: for a date, the one in the clause with the
+    question's event word (launch, landing); otherwise the one that a name of the
+    question (ispace, 高砂) most closely precedes, then any word of it, then the one
+    whose clause shares most words. ispaceの本社 is ispace(東京都中央区, not the
+    本社:東京都新宿区 of the other company in the same sentence."""
+    literal = terms_of(question) | spelled
+    terms = focus_terms(question, spelled)
+    numbered = numbered_names(question)
+    events = event_words(question, terms) if kind == DATE else set()
+
+    def weight(fact):
+        governed = clause(sentence, fact.start, with_predicate=True)  # with its verb
+        return (overlap(events, governed) if events else 0.0, sum(bool(name.search(governed)) for name in numbered),
+                nearness(fact, sentence, names), nearness(fact, sentence, literal),
+                overlap(terms, clause(sentence, fact.start)), -fact.start)
+
+    return max(facts, key=weight)
