@@ -38,6 +38,18 @@ def _release(name: str) -> str:
         f"{name}の月面輸送サービスでは第{line}便の貨物を予定しています。" for line in range(150))
 
 
+def _processes_running(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def answers(index_dir) -> list[str]:
     index = qa.load_index(index_dir)
     return [index.answer(question.q).text for question in read_questions(ROOT / "tests/data/dev_qa.jsonl")]
@@ -80,13 +92,16 @@ def run(kills: int, seed: int, scratch: Path) -> dict:
             assert answers(index_dir) == expected, "answers changed after a killed build"
         else:
             published_during_kill += 1
+    time.sleep(2)  # a PDF reader whose build was killed exits within about a second
+    orphans = [pid for pid in _processes_running("qa.pdf_reader import serve")]
+    assert not orphans, f"PDF reader processes outlived their killed builds: {orphans}"
     leftovers = len(list((index_dir / "builds").iterdir()))
     qa.build_index([corpus], index_dir, settings=qa.Settings())
     partials = [path for path in (index_dir / "builds").iterdir() if path.name.endswith(storage.PARTIAL_SUFFIX)]
     assert not partials, partials
     return {"kills": kills, "build_seconds": round(duration, 2), "killed_before_publication": killed_before_publication,
             "completed_before_the_kill": published_during_kill, "folders_before_cleanup": leftovers,
-            "folders_after_cleanup": len(list((index_dir / "builds").iterdir()))}
+            "folders_after_cleanup": len(list((index_dir / "builds").iterdir())), "orphaned_pdf_readers": 0}
 
 
 def main() -> None:
