@@ -24,7 +24,7 @@ from .conversation import resolve
 from .clauses import best_fact, clause, event_words
 from .errors import QAError
 from .evaluation import squash
-from .facts import DATE, GENERAL, Fact, find_facts, is_earliest, is_plan, latin_names, numbered_names, \
+from .facts import DATE, GENERAL, VOCABULARY, Fact, find_facts, is_earliest, is_plan, latin_names, numbered_names, \
     question_kind
 from .framing import compose, refusal_text
 from .index import clean_question
@@ -88,9 +88,15 @@ class Evidence:
     @property
     def names(self) -> list[tuple[str, ...]]:
         """The names a passage must hold, each as the forms it may take: Latin-script
-        names the index knows (RESILIENCE, SpaceX) and romaji names in Japanese (高砂)."""
-        known = [(name.lower(),) for name in latin_names(self.resolved_question) if self.in_corpus(name.lower())]
-        return known + self.romaji_names
+        names (RESILIENCE, SpaceX, CFO), as written or in their Japanese form
+        (CFO: 最高財務責任者), and romaji names in Japanese (Takasago: 高砂). A name
+        that no passage holds ("the CFO of ispace" over a release that names only its
+        CEO) leaves nothing to quote."""
+        names = []
+        for name in latin_names(self.resolved_question):
+            lowered = name.lower()
+            names.append((lowered, *(word.lower() for word in VOCABULARY.get(lowered, ()))))
+        return names + self.romaji_names
 
 
 class Answerer(Protocol):
@@ -184,6 +190,9 @@ class ExtractiveAnswerer:
             # A general answer has no fact type to check, so its quote must share a word
             # with the question; a cosine alone is not enough evidence.
             relevant = [candidate for candidate in relevant if shares_anchor(anchors, candidate.text)]
+        # A quote is only about the thing asked for (Mission 2, 高砂, the US) when it
+        # names it: Mission 3's place is no answer to where Mission 2 lands.
+        relevant = [candidate for candidate in relevant if candidate.names_in_sentence]
         if kind != GENERAL:
             typed = [candidate for candidate in relevant if candidate.facts]
             if not typed:

@@ -69,6 +69,10 @@ VOCABULARY = {
     "equipment": ("装置",), "device": ("装置",), "engineering": ("工学", "エンジニアリング"),
     "environment": ("環境",), "results": ("結果", "成果"), "result": ("結果", "成果"), "office": ("拠点", "オフィス"),
     "offices": ("拠点", "オフィス"), "sponsor": ("スポンサー",), "sponsors": ("スポンサー",), "rocket": ("ロケット",),
+    # Acronyms a Japanese release may spell out.
+    "us": ("米国", "アメリカ"), "usa": ("米国", "アメリカ"), "uk": ("英国", "イギリス"), "eu": ("欧州",),
+    "cfo": ("最高財務責任者",), "cto": ("最高技術責任者",), "coo": ("最高執行責任者",), "ipo": ("上場",),
+    "jaxa": ("宇宙航空研究開発機構",), "esa": ("欧州宇宙機関",), "nasa": ("アメリカ航空宇宙局",),
 }
 # Words of events: for a when-question they pick the clause whose date is meant.
 EVENT_WORDS = ("着陸", "打ち上げ", "打上げ", "発表", "締結", "設立", "創業", "開始", "完了", "実行", "実施",

@@ -208,3 +208,27 @@ def test_a_romaji_name_must_be_named_by_the_passage(sample_index):
 
     # Only capitalized words are read as romaji names: "make" never becomes 負け.
     assert capitalized_words("Did Takasago make it? Ask NASA, ok") == ["takasago"]
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the CFO of ispace?",              # only the CEO is named; 袴田武史 would be wrong
+    "What is ispace's role in CLPS?",         # an acronym the releases never use
+    "Where will Mission 2 land on the Moon?",  # a place exists only in Mission 3's sentence
+])
+def test_a_fact_must_be_about_the_thing_named(sample_index, question):
+    answer = sample_index.answer(question)
+    assert not answer.found, answer.text
+
+
+@pytest.mark.parametrize("question, forms", [
+    ("Does ispace have an office in the US?", ("us", "米国", "アメリカ")),  # an acronym spelled out
+    ("What did NASA plan?", ("nasa",)),
+    ("What is the name of the Mission 2 lander?", ("mission 2", "ミッション2")),
+    ("When did Takasago join HAKUTO-R?", ("高砂",)),  # a romaji name
+])
+def test_every_quote_names_what_the_question_names(sample_index, question, forms):
+    """Regression: "in the US" was answered with a quote that does not name the US."""
+    answer = sample_index.answer(question)
+    for citation in answer.citations:
+        assert any(form in citation.quote.lower() for form in forms), (question, citation.quote)
+    assert answer.found or question.startswith("Does"), answer.text
