@@ -123,9 +123,17 @@ def numbered_names(question: str) -> list[re.Pattern]:
     return patterns
 
 
+_SHOUTED_OR_COMMON = {"I", "CEO", "MOU", "OK", "WHAT", "WHEN", "WHERE", "WHO", "WHY", "HOW", "WHICH", "DOES", "DID",
+                      "IS", "ARE", "WAS", "THE", "AND", "OF", "TO", "IN", "ON", "FOR"}
+
+
 def latin_names(question: str) -> list[str]:
-    """Names written in Latin capitals in the question: SpaceX, NASA, RESILIENCE."""
-    return [name for name in _LATIN_NAME.findall(question) if name.upper() not in ("I", "CEO", "MOU", "OK")]
+    """Names written in Latin capitals in the question: SpaceX, NASA, RESILIENCE. A
+    question typed in capitals throughout has none: its capitals say nothing."""
+    letters = [character for character in question if character.isascii() and character.isalpha()]
+    if letters and sum(character.isupper() for character in letters) > 0.6 * len(letters):
+        return []
+    return [name for name in _LATIN_NAME.findall(question) if name.upper() not in _SHOUTED_OR_COMMON]
 
 
 def question_kind(question: str) -> str:
