@@ -14,6 +14,7 @@ answer is returned. Another answerer (a generative model) can take the same
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
@@ -30,7 +31,6 @@ from .framing import compose, refusal_text
 from .index import clean_question
 from .language import detect_language
 from .records import Answer, Citation, Hit
-from .romaji import capitalized_words
 from .terms import anchors_of, focus_terms, overlap, shares_anchor
 
 # A sentence is close enough to answer when its relevance reaches a floor. Relevance
@@ -64,20 +64,20 @@ class Evidence:
     sentences: list[tuple[tuple, np.ndarray]]  # per hit: sentence spans, cosine of each
     heads: list[Hit | None] = field(default_factory=list)  # per hit: its document's first chunk
     in_corpus: Callable[[str], bool] = lambda term: True
-    # Japanese words of the index that a romaji word spells ("takasago" -> 高砂).
-    japanese_for: Callable[[str], tuple[str, ...]] = lambda word: ()
+    # For each romaji name of the question (Takasago), the Japanese words it spells (高砂).
+    romaji_names: tuple[tuple[str, ...], ...] = ()
 
-    @property
+    @functools.cached_property
     def spelled(self) -> frozenset[str]:
         """The Japanese words the question's romaji names stand for."""
         return frozenset(japanese for forms in self.romaji_names for japanese in forms)
 
-    @property
-    def romaji_names(self) -> list[tuple[str, ...]]:
-        """For each romaji name of the question (Takasago), the Japanese words it spells."""
-        return [forms for forms in map(self.japanese_for, capitalized_words(self.resolved_question)) if forms]
+    @functools.cached_property
+    def terms(self) -> set[str]:
+        """The question's content words, with Japanese equivalents (see `terms`)."""
+        return focus_terms(self.resolved_question, self.spelled)
 
-    @property
+    @functools.cached_property
     def name_terms(self) -> frozenset[str]:
         """Words of the question that name something in the index: its Latin-script
         words the index knows (ispace) and the Japanese words of its romaji names."""
@@ -85,9 +85,9 @@ class Evidence:
                  if self.in_corpus(word)}
         return frozenset(latin) | self.spelled
 
-    @property
+    @functools.cached_property
     def names(self) -> list[tuple[str, ...]]:
-        """The names a passage must hold, each as the forms it may take: Latin-script
+        """The names a quote must hold, each as the forms it may take: Latin-script
         names (RESILIENCE, SpaceX, CFO), as written or in their Japanese form
         (CFO: 最高財務責任者), and romaji names in Japanese (Takasago: 高砂). A name
         that no passage holds ("the CFO of ispace" over a release that names only its
@@ -96,7 +96,7 @@ class Evidence:
         for name in latin_names(self.resolved_question):
             lowered = name.lower()
             names.append((lowered, *(word.lower() for word in VOCABULARY.get(lowered, ()))))
-        return names + self.romaji_names
+        return names + list(self.romaji_names)
 
 
 class Answerer(Protocol):
@@ -111,7 +111,6 @@ class _Candidate:
     end: int
     text: str
     relevance: float
-    names_in_sentence: bool
     event_in_sentence: bool
     facts: tuple[Fact, ...]
 
@@ -127,16 +126,12 @@ class ExtractiveAnswerer:
 
     def candidates(self, evidence: Evidence, kind: str) -> list[_Candidate]:
         question = evidence.resolved_question
-        terms = focus_terms(question, evidence.spelled)
+        terms = evidence.terms
         numbered = numbered_names(question)
         names = evidence.names
         events = event_words(question, terms) if kind == DATE else set()
         found = []
         for rank, (hit, (spans, scores)) in enumerate(zip(evidence.hits[:PASSAGES_READ], evidence.sentences)):
-            if not all(pattern.search(hit.text) for pattern in numbered):
-                continue
-            if not _names_all(names, hit.text):
-                continue
             for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
                 relevance = float(cosine) + 0.1 * overlap(terms, hit.text[start:end])
                 if kind == GENERAL and _HEADING.search(hit.text[start:end]) and position + 1 < len(spans):
@@ -145,14 +140,17 @@ class ExtractiveAnswerer:
                     relevance = max(relevance, float(scores[position + 1]) +
                                     0.1 * overlap(terms, hit.text[spans[position + 1][0]:end]))
                 text = hit.text[start:end]
+                # A quote is only about the thing asked for (Mission 2, 高砂, the US) when
+                # it names it: Mission 3's place is no answer to where Mission 2 lands.
+                if not (all(pattern.search(text) for pattern in numbered) and _names_all(names, text)):
+                    continue
                 facts = tuple(find_facts(kind, text)) if kind != GENERAL else ()
-                in_sentence = all(pattern.search(text) for pattern in numbered) and _names_all(names, text)
                 event = any(word in text for word in events)
-                found.append(_Candidate(hit, rank, start, end, text, relevance, in_sentence, event, facts))
-        # A sentence naming what is asked about (Mission 2, 高砂) comes first; for a
-        # when-question, then one naming the event asked about (landing); then relevance.
-        return sorted(found, key=lambda candidate: (-candidate.names_in_sentence, -candidate.event_in_sentence,
-                                                    -candidate.relevance, candidate.hit_rank, candidate.start))
+                found.append(_Candidate(hit, rank, start, end, text, relevance, event, facts))
+        # For a when-question, a sentence naming the event asked about (landing) comes
+        # first; then relevance.
+        return sorted(found, key=lambda candidate: (-candidate.event_in_sentence, -candidate.relevance,
+                                                    candidate.hit_rank, candidate.start))
 
     def _release_date_answer(self, evidence: Evidence) -> Answer | None:
         """"When was this release published?": quote the date line of the top document."""
@@ -190,9 +188,6 @@ class ExtractiveAnswerer:
             # A general answer has no fact type to check, so its quote must share a word
             # with the question; a cosine alone is not enough evidence.
             relevant = [candidate for candidate in relevant if shares_anchor(anchors, candidate.text)]
-        # A quote is only about the thing asked for (Mission 2, 高砂, the US) when it
-        # names it: Mission 3's place is no answer to where Mission 2 lands.
-        relevant = [candidate for candidate in relevant if candidate.names_in_sentence]
         if kind != GENERAL:
             typed = [candidate for candidate in relevant if candidate.facts]
             if not typed:
@@ -218,7 +213,7 @@ class ExtractiveAnswerer:
             # same thing": the quote shares as many of the question's words; 2026 for a
             # rover's launch is not confirmed by 2026 for Mission 3's.
             same = squash(fact.text)
-            focus = focus_terms(evidence.resolved_question, evidence.spelled)
+            focus = evidence.terms
             needed = overlap(focus, chosen[0].text)
             chosen += [candidate for candidate in relevant[1:]
                        if candidate.hit.chunk_id != chosen[0].hit.chunk_id and candidate.text != chosen[0].text
@@ -273,5 +268,5 @@ def answer_from_index(index, question: str, *, history=None, k: int = 5,
     hits, sentences = index.search_with_vector(resolved, vector, k=depth, language=detect_language(resolved))
     evidence = Evidence(question, resolved, language, hits, sentences,
                         heads=[index.first_hit_of(hit.path) for hit in hits],
-                        in_corpus=index.lexical.knows, japanese_for=index.lexical.japanese_for)
+                        in_corpus=index.lexical.knows, romaji_names=index.lexical.romaji_names(resolved))
     return (answerer or ExtractiveAnswerer()).answer(evidence)

@@ -115,15 +115,21 @@ class LexicalIndex:
         word = word.lower()
         if self.tokenizer != "sudachi" or not word.isascii() or word in self._bm25.vocab_dict:
             return ()
-        with self._spellings_lock:
-            if self._spellings is None:
-                self._spellings = spelling_table(self._bm25.vocab_dict, _reading)
+        if self._spellings is None:  # the lock is taken only until the table exists
+            with self._spellings_lock:
+                if self._spellings is None:
+                    self._spellings = spelling_table(self._bm25.vocab_dict, _reading)
         return self._spellings.get(spelling_key(word), ())
+
+    def romaji_names(self, question: str) -> tuple[tuple[str, ...], ...]:
+        """For each romaji name of the question (a capitalized word the index does not
+        know), the Japanese words of the index it spells: Takasago -> (高砂,)."""
+        return tuple(forms for forms in map(self.japanese_for, capitalized_words(question)) if forms)
 
     def _query_tokens(self, question: str) -> list[str]:
         """The question's tokens, and the Japanese words its romaji names spell."""
         return tokenize(question, self.tokenizer) + [
-            japanese for word in capitalized_words(question) for japanese in self.japanese_for(word)]
+            japanese for forms in self.romaji_names(question) for japanese in forms]
 
     @classmethod
     def build(cls, texts: list[str], tokenizer: str) -> "LexicalIndex":
