@@ -60,6 +60,18 @@ def timed(function, questions, repeat):
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
+def report(index: Index, questions, repeat: int, embed) -> tuple[float, float]:
+    """Print question-embedding, retrieve() and answer() latency for `index`; return
+    retrieve()'s (p50, p95)."""
+    retrieve = timed(lambda question: index.search(question, k=5), questions, repeat)
+    answer = timed(lambda question: index.answer(question), questions, repeat)
+    print(f"  embed question alone: p50 {embed[0]:.1f} ms  p95 {embed[1]:.1f} ms")
+    print(f"  retrieve():           p50 {retrieve[0]:.1f} ms  p95 {retrieve[1]:.1f} ms")
+    print(f"  answer():             p50 {answer[0]:.1f} ms  p95 {answer[1]:.1f} ms")
+    print(f"  answer/retrieve p50 ratio: {answer[0] / retrieve[0]:.2f} (target <= 1.5)")
+    return retrieve
+
+
 def synthetic_index(target_chunks: int, embedder, scratch: Path) -> Index:
     corpus = scratch / "manpages"
     write_corpus(corpus, 2000)
@@ -100,13 +112,8 @@ def main() -> None:
         scratch = Path(scratch)
         sample = qa.build_index([ROOT / "corpus"], scratch / "sample-index", settings=qa.Settings())
         embed = timed(lambda question: sample.embedder.embed_queries([question]), questions, arguments.repeat)
-        retrieve = timed(lambda question: sample.search(question, k=5), questions, arguments.repeat)
-        answer = timed(lambda question: sample.answer(question), questions, arguments.repeat)
         print(f"sample release ({len(sample)} chunks), {len(questions)} questions x {arguments.repeat}:")
-        print(f"  embed question alone: p50 {embed[0]:.1f} ms  p95 {embed[1]:.1f} ms")
-        print(f"  retrieve():           p50 {retrieve[0]:.1f} ms  p95 {retrieve[1]:.1f} ms")
-        print(f"  answer():             p50 {answer[0]:.1f} ms  p95 {answer[1]:.1f} ms")
-        print(f"  answer/retrieve p50 ratio: {answer[0] / retrieve[0]:.2f} (target <= 1.5)")
+        report(sample, questions, arguments.repeat, embed)
 
         large = synthetic_index(arguments.chunks, sample.embedder, scratch)
         started = time.perf_counter()
@@ -114,14 +121,9 @@ def main() -> None:
         print(f"resident memory with the {len(large)}-chunk index in memory: {resident_megabytes():.0f} MB")
         print(f"romaji spelling table over {len(large.lexical._bm25.vocab_dict):,} vocabulary words: "
               f"built once in {time.perf_counter() - started:.2f} s")
-        retrieve = timed(lambda question: large.search(question, k=5), questions, arguments.repeat)
-        answer = timed(lambda question: large.answer(question), questions, arguments.repeat)
         print(f"{len(large)} chunks ({len(large.sentence_matrix)} sentence vectors), same questions:")
-        print(f"  embed question alone: p50 {embed[0]:.1f} ms")
-        print(f"  retrieve():           p50 {retrieve[0]:.1f} ms  p95 {retrieve[1]:.1f} ms")
-        print(f"  answer():             p50 {answer[0]:.1f} ms  p95 {answer[1]:.1f} ms")
+        retrieve = report(large, questions, arguments.repeat, embed)
         print(f"  retrieve/embed p50 ratio: {retrieve[0] / embed[0]:.2f} (target <= 2.0)")
-        print(f"  answer/retrieve p50 ratio: {answer[0] / retrieve[0]:.2f} (target <= 1.5)")
 
 
 if __name__ == "__main__":
