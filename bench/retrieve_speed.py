@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import statistics
 import sys
 import tempfile
@@ -38,13 +39,7 @@ from qa.lexical import LexicalIndex  # noqa: E402
 
 from build_speed import machine  # noqa: E402
 from corpus import write_corpus  # noqa: E402
-
-
-def resident_megabytes() -> float:
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+from load import rss_megabytes  # noqa: E402
 
 
 def timed(function, questions, repeat):
@@ -118,7 +113,7 @@ def main() -> None:
         large = synthetic_index(arguments.chunks, sample.embedder, scratch)
         started = time.perf_counter()
         large.lexical.japanese_for("takasago")  # the first unknown romaji word builds the table
-        print(f"resident memory with the {len(large)}-chunk index in memory: {resident_megabytes():.0f} MB")
+        print(f"resident memory with the {len(large)}-chunk index in memory: {rss_megabytes(os.getpid()):.0f} MB")
         print(f"romaji spelling table over {len(large.lexical._bm25.vocab_dict):,} vocabulary words: "
               f"built once in {time.perf_counter() - started:.2f} s")
         print(f"{len(large)} chunks ({len(large.sentence_matrix)} sentence vectors), same questions:")
