@@ -54,12 +54,6 @@ def as_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _pages(hit) -> str:
-    if not hit.pages:
-        return "-"
-    return str(hit.pages[0]) if len(hit.pages) == 1 else f"{hit.pages[0]}-{hit.pages[-1]}"
-
-
 def sources_segments(answer) -> list[tuple[str, str | None]]:
     """The sources panel: for each citation a header line and its passage, with the
     quoted span labelled [n]. For a refusal, the closest passages, unlabelled."""
@@ -67,14 +61,14 @@ def sources_segments(answer) -> list[tuple[str, str | None]]:
     if answer.citations:
         for citation in answer.citations:
             hit = citation.hit
-            segments.append((f"[{citation.n}] {hit.title} | {hit.source} | page {_pages(hit)} | "
+            segments.append((f"[{citation.n}] {hit.title} | {hit.source} | page {hit.page_label} | "
                              f"{hit.doc_date or 'undated'} | score {hit.score:.4f}\n", None))
             segments.append((hit.text[:citation.quote_start], None))
             segments.append((citation.quote, f"[{citation.n}]"))
             segments.append((hit.text[citation.quote_end:] + "\n\n", None))
     else:
         for rank, hit in enumerate(answer.hits[:3], start=1):
-            segments.append((f"closest {rank}: {hit.title} | {hit.source} | page {_pages(hit)} | "
+            segments.append((f"closest {rank}: {hit.title} | {hit.source} | page {hit.page_label} | "
                              f"{hit.doc_date or 'undated'} | score {hit.score:.4f}\n{hit.text}\n\n", None))
     return [(text, label) for text, label in segments if text]
 

@@ -43,12 +43,6 @@ def _question(arguments) -> str:
     return arguments.question
 
 
-def _page_label(hit) -> str:
-    if not hit.pages:
-        return "-"
-    return str(hit.pages[0]) if len(hit.pages) == 1 else f"{hit.pages[0]}-{hit.pages[-1]}"
-
-
 def command_build(arguments) -> int:
     from .building import build_index
 
@@ -89,7 +83,7 @@ def command_search(arguments) -> int:
     if not hits:
         print("no passages found")
     for rank, hit in enumerate(hits, start=1):
-        print(f"[{rank}] {hit.source}  page {_page_label(hit)}  date {hit.doc_date or '-'}  score {hit.score:.4f}")
+        print(f"[{rank}] {hit.source}  page {hit.page_label}  date {hit.doc_date or '-'}  score {hit.score:.4f}")
         print("    " + hit.text.replace("\n", "\n    "))
     return 0
 
@@ -109,12 +103,12 @@ def command_ask(arguments) -> int:
         print("Sources:")
         for citation in answer.citations:
             hit = citation.hit
-            print(f"[{citation.n}] {hit.source}, page {_page_label(hit)}, {hit.doc_date or 'undated'}: "
+            print(f"[{citation.n}] {hit.source}, page {hit.page_label}, {hit.doc_date or 'undated'}: "
                   f"\u201c{citation.quote}\u201d")
     elif answer.hits:
         print("Closest passages:")
         for rank, hit in enumerate(answer.hits, start=1):
-            print(f"- {hit.source}, page {_page_label(hit)}, {hit.doc_date or 'undated'}: {hit.text[:160]}")
+            print(f"- {hit.source}, page {hit.page_label}, {hit.doc_date or 'undated'}: {hit.text[:160]}")
     return 0
 
 

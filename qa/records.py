@@ -27,6 +27,13 @@ class Hit:
     dense_score: float = 0.0
     lexical_score: float = 0.0
 
+    @property
+    def page_label(self) -> str:
+        """The pages as a reader cites them: "3", "3-4", or "-" for an unpaged text."""
+        if not self.pages:
+            return "-"
+        return str(self.pages[0]) if len(self.pages) == 1 else f"{self.pages[0]}-{self.pages[-1]}"
+
     def to_dict(self) -> dict:
         record = asdict(self)
         record["pages"] = list(self.pages)

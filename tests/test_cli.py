@@ -109,3 +109,12 @@ def test_bracket_markers_in_a_release_through_qa_ask(release_index):
     assert result.returncode == 0 and out.startswith("2026年 [1]"), out
     assert "[2]" not in out.split("Sources:")[0].replace("予定です[2]", ""), out
     assert out.count("\n[1] refs.txt") == 1 and "\n[2] " not in out.split("Sources:")[1]
+
+
+def test_page_labels():
+    from qa.records import Hit
+
+    def hit(pages):
+        return Hit("c", "t", "s.pdf", pages[0] if pages else None, pages, "T", None, 0.0, 0, 1)
+
+    assert [hit(pages).page_label for pages in ((), (3,), (3, 4))] == ["-", "3", "3-4"]
