@@ -187,10 +187,8 @@ def serve() -> None:
         path = json.loads(request)["path"]
         try:
             reply = {"pages": extract_pages(path)}
-        except DocumentError as error:
+        except DocumentError as error:  # extract_pages turns every failure into one
             reply = {"error": error.reason}
-        except MemoryError:
-            reply = {"error": "the PDF needs more memory than is available"}
         reply["warnings"] = collector.messages
         replies.write(json.dumps(reply).encode() + b"\n")
 
