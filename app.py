@@ -26,7 +26,7 @@ import gradio as gr
 
 import qa
 from qa.errors import QAError
-from qa.index import MAX_QUESTION_CHARACTERS, clean_question
+from qa.search.question import MAX_QUESTION_CHARACTERS, clean_question
 from qa.settings import Settings
 
 logger = logging.getLogger("qa.app")

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import make_text_pdf  # noqa: E402
-from qa.documents import load_document  # noqa: E402
+from qa.ingest.documents import load_document  # noqa: E402
 
 
 def main() -> None:

@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qa  # noqa: E402
-from qa.chunking import chunk_document  # noqa: E402
-from qa.documents import load_documents  # noqa: E402
-from qa.embedders import make_embedder  # noqa: E402
+from qa.ingest.chunking import chunk_document  # noqa: E402
+from qa.ingest.documents import load_documents  # noqa: E402
+from qa.search.embedders import make_embedder  # noqa: E402
 
 from corpus import write_corpus  # noqa: E402
 

@@ -93,7 +93,7 @@ def run(kills: int, seed: int, scratch: Path) -> dict:
         else:
             published_during_kill += 1
     time.sleep(2)  # a PDF reader whose build was killed exits within about a second
-    orphans = [pid for pid in _processes_running("qa.pdf_reader import serve")]
+    orphans = [pid for pid in _processes_running("qa.ingest.pdf_reader import serve")]
     assert not orphans, f"PDF reader processes outlived their killed builds: {orphans}"
     leftovers = len(list((index_dir / "builds").iterdir()))
     qa.build_index([corpus], index_dir, settings=qa.Settings())

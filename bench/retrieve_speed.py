@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import qa  # noqa: E402
-from qa.chunking import chunk_document  # noqa: E402
-from qa.documents import load_documents  # noqa: E402
+from qa.ingest.chunking import chunk_document  # noqa: E402
+from qa.ingest.documents import load_documents  # noqa: E402
 from qa.evaluation import read_questions  # noqa: E402
 from qa.index import Index, chunk_vectors, make_vector_index  # noqa: E402
-from qa.lexical import LexicalIndex  # noqa: E402
+from qa.search.lexical import LexicalIndex  # noqa: E402
 
 from build_speed import machine  # noqa: E402
 from corpus import write_corpus  # noqa: E402

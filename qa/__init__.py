@@ -15,6 +15,12 @@ import threading
 from pathlib import Path
 
 from . import storage
+# The pipeline's stages are packages (qa.ingest, qa.search, qa.answer). qa.answer is
+# imported here, before the function `answer` below is defined, so that the public
+# `qa.answer(...)` keeps its name: importing a package binds it on its parent only
+# the first time. Import from the stage modules by their full names
+# (`from qa.answer.facts import ...`).
+from . import answer as _answer_stage  # noqa: F401
 from .building import build_index
 from .errors import QAError
 from .index import BuildReport, Index, load_index

@@ -31,13 +31,13 @@ from pathlib import Path
 import numpy as np
 
 from . import storage
-from .chunking import CHUNKING_VERSION, Chunk, chunk_document
-from .documents import load_documents
-from .embedders import Embedder, make_embedder
+from .ingest.chunking import CHUNKING_VERSION, Chunk, chunk_document
+from .ingest.documents import load_documents
+from .search.embedders import Embedder, make_embedder
 from .errors import IndexNotFoundError, NothingIndexedError, QAError
 from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks, \
     vectors_of
-from .lexical import LexicalIndex
+from .search.lexical import LexicalIndex
 from .settings import Settings
 
 logger = logging.getLogger(__name__)

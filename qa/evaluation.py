@@ -9,16 +9,11 @@ when its passage contains the evidence string.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import QAError
-
-
-def squash(text: str) -> str:
-    """NFKC with all white space removed: the form every comparison uses."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+from .ingest.normalize import squash
 
 
 @dataclass(frozen=True)

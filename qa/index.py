@@ -24,14 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from . import storage
-from .chunking import Chunk
-from .embedders import Embedder, canonical_embedder_id, make_embedder
+from .ingest.chunking import Chunk
+from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .errors import EmbedderMismatchError, IndexCorruptError, QuestionError
-from .fusion import ranking, reciprocal_rank_fusion
-from .language import detect_language
-from .lexical import LexicalIndex
-from .normalize import clean_characters
+from .search.fusion import ranking, reciprocal_rank_fusion
+from .ingest.language import detect_language
+from .search.lexical import LexicalIndex
 from .records import Hit
+from .search.question import MAX_QUESTION_CHARACTERS, clean_question
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +39,6 @@ VECTORS_NAME = "vectors.faiss"
 SENTENCE_VECTORS_NAME = "sentences.faiss"
 CHUNKS_NAME = "chunks.jsonl"
 LEXICAL_FOLDER = "lexical"
-# Questions longer than this are cut before embedding and scoring.
-MAX_QUESTION_CHARACTERS = 2000
 
 
 def make_vector_index(dim: int, count: int):
@@ -67,15 +65,6 @@ def chunk_vectors(chunks: list[Chunk], sentence_vectors: np.ndarray) -> np.ndarr
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return vectors / norms
-
-
-def clean_question(question: str) -> str:
-    if not isinstance(question, str):
-        raise QuestionError("the question must be text")
-    cleaned = " ".join(clean_characters(question).split())
-    if not cleaned:
-        raise QuestionError("the question is empty")
-    return cleaned[:MAX_QUESTION_CHARACTERS]
 
 
 @dataclass(frozen=True)
@@ -205,8 +194,8 @@ class Index:
                    dense_score=round(dense, 6), lexical_score=round(lexical, 6))
 
     def answer(self, question: str, *, history=None, k: int = 5):
-        """Answer `question` from this index, with citations (see `qa.answering`)."""
-        from .answering import answer_from_index
+        """Answer `question` from this index, with citations (see `qa.answer.answering`)."""
+        from .answer.answering import answer_from_index
 
         return answer_from_index(self, question, history=history, k=k)
 

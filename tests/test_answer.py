@@ -7,11 +7,11 @@ import json
 import pytest
 
 import qa
-from qa.answering import Evidence, ExtractiveAnswerer, verify_citations
-from qa.conversation import resolve
+from qa.answer.answering import Evidence, ExtractiveAnswerer, verify_citations
+from qa.answer.conversation import resolve
 from qa.errors import QAError
 from qa.evaluation import evaluate_answers, read_questions
-from qa.facts import find_facts, question_kind
+from qa.answer.facts import find_facts, question_kind
 
 from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, DATA, DEV_QUESTIONS
 
@@ -179,7 +179,7 @@ def test_passages_with_bracket_numbers_do_not_confuse_citations(tmp_path):
 
 
 def test_question_words_and_anchors():
-    from qa.terms import anchors_of, shares_anchor
+    from qa.answer.terms import anchors_of, shares_anchor
 
     assert anchors_of("What is ispace's main business?") >= {"ispace", "business", "事業"}
     assert anchors_of("🚀🌕") == set() and anchors_of("いつ？") == set() and anchors_of("[1] [2]") == set()
@@ -204,7 +204,7 @@ def test_a_romaji_name_must_be_named_by_the_passage(sample_index):
     """Regression: "How many employees does Takasago have?" quoted ispace's 300 staff."""
     answer = sample_index.answer("How many employees does Takasago have?")
     assert not answer.found, answer.text
-    from qa.romaji import capitalized_words
+    from qa.search.romaji import capitalized_words
 
     # Only capitalized words are read as romaji names: "make" never becomes 負け.
     assert capitalized_words("Did Takasago make it? Ask NASA, ok") == ["takasago"]
@@ -235,7 +235,7 @@ def test_every_quote_names_what_the_question_names(sample_index, question, forms
 
 
 def test_capitals_for_emphasis_are_not_names(sample_index):
-    from qa.facts import latin_names
+    from qa.answer.facts import latin_names
 
     assert latin_names("WHEN does Mission 2 land?") == []
     assert latin_names("WHEN DOES MISSION 2 LAND?") == []

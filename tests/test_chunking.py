@@ -6,9 +6,9 @@ import unicodedata
 
 from hypothesis import given, settings, strategies as st
 
-from qa.chunking import chunk_document, pack_sentences, split_sentences
-from qa.documents import Document, load_document
-from qa.normalize import assemble_pages
+from qa.ingest.chunking import chunk_document, pack_sentences, split_sentences
+from qa.ingest.documents import Document, load_document
+from qa.ingest.normalize import assemble_pages
 
 from conftest import SAMPLE_PDF
 

@@ -11,11 +11,11 @@ import time
 
 import pytest
 
-from qa.dates import find_dates, find_release_date
-from qa.documents import decode_text, load_document, load_documents
+from qa.ingest.dates import find_dates, find_release_date
+from qa.ingest.documents import decode_text, load_document, load_documents
 from qa.errors import DocumentError
-from qa.normalize import assemble_pages, normalize_line
-from qa.pdf_reader import PdfReaderProcess
+from qa.ingest.normalize import assemble_pages, normalize_line
+from qa.ingest.pdf_reader import PdfReaderProcess
 
 from conftest import SAMPLE_PDF, SAMPLE_TXT, make_slow_pdf, make_text_pdf
 
@@ -228,7 +228,7 @@ def test_the_reader_process_exits_when_its_parent_is_killed(tmp_path):
     slow = make_slow_pdf(tmp_path / "slow.pdf")
     script = (
         "import sys, threading\n"
-        "from qa.pdf_reader import PdfReaderProcess\n"
+        "from qa.ingest.pdf_reader import PdfReaderProcess\n"
         "reader = PdfReaderProcess()\n"
         "reader._start('slow')\n"
         "print(reader._process.pid, flush=True)\n"

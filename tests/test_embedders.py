@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.embedders import canonical_embedder_id, make_embedder
+from qa.search.embedders import canonical_embedder_id, make_embedder
 from qa.errors import EmbedderError
 
 

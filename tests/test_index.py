@@ -88,7 +88,7 @@ def test_failed_build_leaves_the_previous_index_untouched(tmp_path, monkeypatch)
     before = storage.build_folder(index_dir)
     snapshot = {path: path.read_bytes() for path in before.rglob("*") if path.is_file()}
 
-    from qa import lexical
+    from qa.search import lexical
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -176,7 +176,7 @@ def test_concurrent_tokenizing_and_questions_from_many_threads(sample_index):
     ("Tokenizer is already in use")."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from qa.lexical import tokenize
+    from qa.search.lexical import tokenize
 
     text = "ミッション2は2025年1月15日に打上げを完了し、最短2025年6月6日に月面着陸へ再挑戦の予定です。" * 40
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.romaji import _SINGLE, hepburn, spelling_key, spelling_table
+from qa.search.romaji import _SINGLE, hepburn, spelling_key, spelling_table
 
 
 def test_hepburn_readings():

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .language import CJK_CHARACTERS
+from ..ingest.language import CJK_CHARACTERS
 from .romaji import capitalized_words, spelling_key, spelling_table
 
 TOKENIZERS = ("sudachi", "bigram")

@@ -18,7 +18,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from .errors import EmbedderError
+from ..errors import EmbedderError
 
 logger = logging.getLogger(__name__)
 

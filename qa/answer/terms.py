@@ -13,7 +13,7 @@ import functools
 import re
 
 from .facts import VOCABULARY
-from .lexical import tokenize
+from ..search.lexical import tokenize
 
 IGNORED_TERMS = {"何", "いつ", "どこ", "誰", "だれ", "どう", "どれ", "いくら", "いくつ", "です", "ます", "する", "為る",
                  "ある", "いる", "居る", "有る", "成る", "なる", "よう", "名前", "name", "called", "does", "do"}

@@ -15,7 +15,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .dates import find_dates
+from ..ingest.dates import find_dates
 
 DATE, PERSON, NUMBER, MONEY, PLACE, GENERAL = "date", "person", "number", "money", "place", "general"
 
@@ -189,7 +189,7 @@ def _tagged_runs(sentence: str, tag: str) -> list[tuple[int, int]]:
     """Spans of consecutive morphemes tagged `tag` (人名, 地名). A person's run must hold
     a surname; a place glued to more kanji or katakana is part of a longer name
     (高砂 in 高砂熱学工業) and is skipped."""
-    from .lexical import sudachi_morphemes
+    from ..search.lexical import sudachi_morphemes
 
     runs: list[list] = []
     for morpheme in sudachi_morphemes(sentence):

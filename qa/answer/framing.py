@@ -9,7 +9,7 @@ a Japanese one. Quotes stay in the document's language. Every [n] in the text na
 from __future__ import annotations
 
 from .facts import Fact
-from .records import Citation, Hit
+from ..records import Citation, Hit
 
 _MISSING_KIND = {
     "en": {"date": "a date", "person": "a name", "number": "a figure", "money": "an amount of money",

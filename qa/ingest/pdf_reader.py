@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import DocumentError
+from ..errors import DocumentError
 
 logger = logging.getLogger(__name__)
 
@@ -111,12 +111,12 @@ class PdfReaderProcess:
         if self._process is not None and self._process.poll() is None:
             return
         self.close()
-        package_parent = str(Path(__file__).resolve().parent.parent)
+        package_parent = str(Path(__file__).resolve().parents[2])
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
         self._errors = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-c", "from qa.pdf_reader import serve; serve()"],
+            [sys.executable, "-c", "from qa.ingest.pdf_reader import serve; serve()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=environment, close_fds=True,
         )
         ready = self._read_line(time.monotonic() + STARTUP_SECONDS)

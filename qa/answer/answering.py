@@ -23,14 +23,14 @@ import numpy as np
 
 from .conversation import resolve
 from .clauses import best_fact, clause, event_words
-from .errors import QAError
-from .evaluation import squash
+from ..errors import QAError
 from .facts import DATE, GENERAL, VOCABULARY, Fact, find_facts, is_earliest, is_plan, latin_names, numbered_names, \
     question_kind
 from .framing import compose, refusal_text
-from .index import clean_question
-from .language import detect_language
-from .records import Answer, Citation, Hit
+from ..ingest.language import detect_language
+from ..ingest.normalize import squash
+from ..records import Answer, Citation, Hit
+from ..search.question import clean_question
 from .terms import anchors_of, focus_terms, overlap, shares_anchor
 
 # A sentence is close enough to answer when its relevance reaches a floor. Relevance
@@ -236,7 +236,7 @@ class ExtractiveAnswerer:
 
 
 def _english_iso(fact: Fact) -> str | None:
-    from .dates import find_dates
+    from ..ingest.dates import find_dates
 
     mentions = find_dates(fact.text)
     return mentions[0].iso if mentions else None

@@ -44,6 +44,12 @@ def clean_characters(text: str) -> str:
     )
 
 
+def squash(text: str) -> str:
+    """NFKC with all white space removed: the form every comparison of quotes,
+    answers and evidence uses."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def normalize_line(line: str) -> str:
     """One line of text: whitespace folded, spaces next to Japanese removed."""
     line = _WHITESPACE.sub(" ", clean_characters(line)).strip()

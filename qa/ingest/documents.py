@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .dates import find_dates, find_release_date
-from .errors import DocumentError
+from ..errors import DocumentError
 from .normalize import assemble_pages
 from .pdf_reader import PdfReaderProcess
 
