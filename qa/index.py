@@ -197,8 +197,10 @@ class Index:
                 sentence_scores[position] = self.dense.rescore(position, query)
             hits.append(self._hit(position, fused[position], dense.get(position, 0.0),
                                   float(lexical_scores[position])))
+        before = [self.chunks[position - 1].text if position and self.chunks[position - 1].path ==
+                  self.chunks[position].path else "" for position in best]
         return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
-                         baselines)
+                         baselines, before)
 
     def first_hit_of(self, path: str) -> Hit | None:
         """The first chunk of the document at `path`, as a hit (for questions about

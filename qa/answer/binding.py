@@ -105,11 +105,12 @@ class Subject:
 
     def holds_names(self, text: str, language: str | None = None, loose: bool = False) -> bool:
         """Whether `text` names each name of the question (with `loose`, also the
-        loosely bound ones), in one of its forms. In a passage of `language`, a name
-        with no spelling in that language's script (SME, with no Japanese form) cannot
-        be asked for and is not."""
+        loosely bound ones), in one of its forms. In a passage of `language`, a loose
+        name with no spelling in that language's script cannot be asked for and is not."""
         lowered = text.lower()
-        for forms in self.names + (self.loose if loose else ()):
+        if not all(any(form in lowered for form in forms) for forms in self.names):
+            return False  # acronyms, CamelCase and romaji names: named in every quote
+        for forms in self.loose if loose else ():
             if any(form in lowered for form in forms):
                 continue
             if language is not None and not any(form.isascii() == (language == "en") for form in forms):

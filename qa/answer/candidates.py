@@ -20,7 +20,7 @@ from typing import Callable
 from ..records import Hit
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, Question, numbered_names
 from .binding import Subject, other_role_positions
-from .clauses import event_words
+from .clauses import event_words, names_event
 from .facts import Fact, find_facts
 from .quantities import quantities, shares_quantity
 from .terms import Terms
@@ -92,14 +92,29 @@ def _near(fact: Fact, positions: list[int]) -> bool:
                for position in positions)
 
 
+def _names_numbered(numbered: list[re.Pattern], stems: list[re.Pattern], text: str, context: str) -> bool:
+    """Whether a sentence is about the numbered things asked (Mission 1): it names
+    them, or its passage (with the chunk before it) does and the sentence names no
+    other number of the same stem ("the lunar landing" in a Mission 1 passage is
+    Mission 1's landing; a sentence naming Mission 3 is not)."""
+    for pattern, stem in zip(numbered, stems):
+        if pattern.search(text):
+            continue
+        if stem.search(text) or not pattern.search(context):
+            return False
+    return True
+
+
 def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, terms: Terms,
                subject: Subject, baselines: dict[str, float], passages: int,
-               common: Callable[[str], bool] | None = None) -> list[Candidate]:
+               common: Callable[[str], bool] | None = None, before: list[str] | None = None) -> list[Candidate]:
     """The candidate sentences of the first `passages` hits, best first: for a
     when-question a sentence naming the event asked about (landing) comes first, then
     relevance."""
     kind, language = question.kind, question.language
     numbered = numbered_names(question)
+    stems = [re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*\d", re.IGNORECASE)
+             for forms, _ in question.numbered]
     events = event_words(question.text, set(terms.all)) if kind == DATE else set()
     stated = quantities(question.text)
     found = []
@@ -119,12 +134,13 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
             text = hit.text[start:end]
             # A quote is only about the thing asked for (Mission 2, 高砂, the CTO, the 4th
             # round) when it names it: Mission 3's place is no answer to where Mission 2 lands.
-            if not all(pattern.search(text) for pattern in numbered) or not subject.holds_ordinals(text):
+            context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
+            if not _names_numbered(numbered, stems, text, context) or not subject.holds_ordinals(text):
                 continue
             if not subject.holds_names(text, hit.language, loose=kind != GENERAL):
                 continue
             facts = bound_facts(find_facts(kind, text, common), text, subject, kind) if kind != GENERAL else ()
-            event = any(word in text for word in events)
+            event = names_event(events, text)
             found.append(Candidate(hit, rank, start, end, text, relevance + (shift or 0.0), event, facts,
                                    cross_language=shift is None))
     return sorted(found, key=lambda candidate: (-candidate.event_in_sentence, -candidate.relevance,
