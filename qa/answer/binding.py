@@ -67,6 +67,8 @@ MONEY_TOPICS = (
     (re.compile(r"\b(price|per share)\b|価格|株価|1株当たり|単価"), ("price", "per share", "価格", "株価", "1株当たり", "単価")),
     (re.compile(r"\b(valuation|valued)\b|評価額|時価総額"), ("valuation", "valued", "評価額", "時価総額")),
 )
+_INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
+                         re.IGNORECASE)
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                   "eighth": 8, "ninth": 9, "tenth": 10}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -100,6 +102,7 @@ class Subject:
     roles: tuple[str, ...] = ()                # role keys (see ROLES)
     units: tuple[str, ...] = ()                # the counted noun's units
     topic: tuple[str, ...] = ()                # what an amount of money is for (revenue, price)
+    individual: bool = False                   # one party's share is asked, not a total
     ordinals: tuple[re.Pattern, ...] = ()      # 第4回 / fourth round
     stated: frozenset[str] = field(default_factory=frozenset)  # numbers the question states
 
@@ -228,7 +231,8 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             if pattern.search(text.lower()):
                 units = family
                 break
-    return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), roles=role_keys, units=units, topic=topic,
+    individual = bool(_INDIVIDUAL.search(text))
+    return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, roles=role_keys, units=units, topic=topic,
                    ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text))
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..records import Hit
+from ..search.timeframe import names_period
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, Question, numbered_names
 from .binding import Subject, other_role_positions
 from .clauses import event_words, names_event
@@ -29,8 +30,12 @@ from .terms import Terms
 _HEADING = re.compile(r"[^。.!?！？」』)\]”\"]$")
 # How far (in characters) a person may stand from the role asked about.
 ROLE_REACH = 30
-# A sentence that states a quantity the question states (1.4 million km: 約140万km).
+# A sentence that states a quantity the question states (1.4 million km: 約140万km), or
+# names the period it asks about (2023年 for "in 2023").
 QUANTITY_BONUS = 0.05
+# A sentence this short may take its subject from the sentence before it.
+CONTINUATION_LENGTH = 40
+_TOTAL = re.compile(r"total|combined|aggregate|in all|総額|合計|総計|累計|計", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -66,6 +71,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             digits = {match.group().replace(",", "") for match in _DIGITS.finditer(fact.text)}
             if digits and digits <= subject.stated:
                 continue
+        if subject.individual and _TOTAL.search(text[max(0, fact.start - 24):fact.start]):
+            continue  # asked what one party gave, the sentence gives the total
         if subject.topic and not any(word in text.lower() for word in subject.topic):
             continue  # asked for revenue, the sentence gives another amount
         if kind == NUMBER and subject.units:
@@ -124,7 +131,7 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
             continue  # the passage must name the role and the things asked about
         for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
             relevance = float(cosine) + 0.1 * terms.overlap(hit.text[start:end])
-            if shares_quantity(stated, hit.text[start:end]):
+            if shares_quantity(stated, hit.text[start:end]) or names_period(question.timeframe, hit.text[start:end]):
                 relevance += QUANTITY_BONUS
             if kind == GENERAL and _HEADING.search(hit.text[start:end]) and position + 1 < len(spans):
                 # A heading answers nothing by itself: quote it with what follows it.
@@ -138,7 +145,12 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
             if not _names_numbered(numbered, stems, text, context) or not subject.holds_ordinals(text):
                 continue
             if not subject.holds_names(text, hit.language, loose=kind != GENERAL):
-                continue
+                # A short sentence right after one that names the subject continues it
+                # ("…MAGPIEについて…発表した。2028年の打ち上げを目指している。").
+                previous = hit.text[spans[position - 1][0]:spans[position - 1][1]] if position else ""
+                if len(text) > CONTINUATION_LENGTH or not subject.holds_names(previous + text, hit.language,
+                                                                              loose=kind != GENERAL):
+                    continue
             facts = bound_facts(find_facts(kind, text, common), text, subject, kind) if kind != GENERAL else ()
             event = names_event(events, text)
             found.append(Candidate(hit, rank, start, end, text, relevance + (shift or 0.0), event, facts,

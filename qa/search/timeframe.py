@@ -144,6 +144,15 @@ def without_time(question: str) -> str:
     return stripped or question
 
 
+def names_period(frame: TimeFrame, text: str) -> bool:
+    """Whether `text` names a date, month or year within the frame's period (a
+    sentence saying 2023年 answers a question about what happened in 2023)."""
+    if frame.kind not in ("during", "as_of") or frame.start is None:
+        return False
+    return any(start <= frame.end and end >= frame.start and (end - start).days <= (frame.end - frame.start).days
+               for _, start, end in _periods(text))
+
+
 def read_timeframe(question: str) -> TimeFrame:
     """The time frame a question sets, or an empty one."""
     periods = _periods(question)
