@@ -37,7 +37,7 @@ from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .search.fusion import as_tiers, ranking, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
 from .search.question import MAX_QUESTION_CHARACTERS, Question, clean_question, read_question  # noqa: F401
-from .search.timeframe import TimeFrame, allowed_dates, time_ranking
+from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
@@ -118,6 +118,7 @@ class Index:
         self.dense = DenseScorer(self.chunk_matrix, self.sentence_matrix, [chunk.sentence_ids for chunk in chunks],
                                  [chunk.language for chunk in chunks])
         self._dates = [chunk.doc_date for chunk in chunks]
+        self._days = day_numbers(self._dates)
         self._first_chunk: dict[str, int] = {}
         for position, chunk in enumerate(chunks):
             self._first_chunk.setdefault(chunk.path, position)
@@ -174,7 +175,7 @@ class Index:
         total = len(self.chunks)
         depth = min(total, max(50, 10 * k))
         query = query_vector[0]
-        allowed = allowed_dates(question.timeframe, self._dates) if settings.time_filter else None
+        allowed = allowed_dates(question.timeframe, self._days) if settings.time_filter else None
         if allowed is not None and not allowed.any():
             if question.timeframe.kind == "after":
                 return Retrieved([], [], {})
