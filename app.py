@@ -51,6 +51,7 @@ if (!window.__qaCitationLinks) {
   }, true);
 }
 """
+CONFIRM_REMOVAL_JS = "(name) => (name && confirm('Remove ' + name + ' from the index?')) ? name : ''"
 CSS = """
 #chat a.qa-cite { font-weight: 600; text-decoration: none; padding: 0 2px; border-radius: 3px;
                   background: #fff3b0; color: #7a4b00; cursor: pointer; }
@@ -132,6 +133,8 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         return (chat.document_rows(), gr.update(choices=names, value=None), message, chat.status(), chat.marker())
 
     def remove(name):
+        if not name:
+            return library_outputs("Nothing removed: choose a document (click its row), then Remove.")
         outcome = chat.remove(name)
         message = f"{outcome.outcome}: {outcome.name}" + (f" ({outcome.reason})" if outcome.reason else "")
         return library_outputs(message)
@@ -274,7 +277,7 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         previous_page.click(lambda state: turn_page(state, -1), [view_state], viewer, **private)
         next_page.click(lambda state: turn_page(state, 1), [view_state], viewer, **private)
         documents.select(pick_document, None, [chosen], **private)
-        remove_button.click(remove, [chosen], library, concurrency_limit=1, **private)
+        remove_button.click(remove, [chosen], library, concurrency_limit=1, js=CONFIRM_REMOVAL_JS, **private)
         upload_outputs = [outcomes, pending, files] + library + [replace_row]
         add_button.click(upload, [files], upload_outputs, concurrency_limit=1, **private)
         replace_button.click(replace_pending, [pending], upload_outputs, concurrency_limit=1, **private)

@@ -1,14 +1,17 @@
-"""Crash safety: kill `qa build` with SIGKILL at random moments, then check the index.
+"""Crash safety: kill `qa build`, `qa add` or `qa remove` with SIGKILL at random
+moments, then check the index.
 
-Usage: python bench/kill_builds.py [--kills 20] [--seed 1]
+Usage: python bench/kill_builds.py [--kills 20] [--seed 1] [--mode build|add|remove]
 
 Builds a multi-document corpus once (the sample release plus manpages-ja pages when
-installed), records the answers to the development questions, then N times: adds a
-new document (so the build has real work), starts `qa build` in a subprocess and
-SIGKILLs it after a random delay. After every kill the current index must load, pass
-its checksums and, when the kill came before publication, give the same answers as
-before; `.partial` folders must never be current. A final build must succeed and
-remove the leftovers.
+installed), records the answers to the development questions, then N times starts
+the command in a subprocess and SIGKILLs it after a random delay: `build` rebuilds the
+corpus with a new document in it, `add` adds a new document, `remove` removes one of
+the documents added at the start. After every kill the current index must load, pass
+its checksums, find every document it lists in its document store and, when the kill
+came before publication, give the same answers as before; `.partial` folders must
+never be current. A final command must succeed and remove the leftovers (old builds,
+partial builds, stored files no build lists).
 """
 
 from __future__ import annotations
@@ -55,7 +58,16 @@ def answers(index_dir) -> list[str]:
     return [index.answer(question.q).text for question in read_questions(ROOT / "tests/data/dev_qa.jsonl")]
 
 
-def run(kills: int, seed: int, scratch: Path) -> dict:
+def check_store(index_dir) -> None:
+    """Every document the current build lists is in the store with its bytes."""
+    manifest = storage.read_manifest(storage.build_folder(index_dir), index_dir)
+    for document in manifest["documents"]:
+        stored = Path(index_dir) / document["path"]
+        assert stored.is_file(), f"{document['name']} is listed but {stored} is missing"
+        assert storage.sha256_of(stored) == document["sha256"], f"{stored} does not hold {document['name']}"
+
+
+def run(kills: int, seed: int, scratch: Path, mode: str = "build") -> dict:
     generator = random.Random(seed)
     corpus = scratch / "corpus"
     corpus.mkdir()
@@ -69,24 +81,45 @@ def run(kills: int, seed: int, scratch: Path) -> dict:
     index_dir = scratch / "index"
     qa.build_index([corpus], index_dir, settings=qa.Settings())
     expected = answers(index_dir)
-    command = [str(Path(sys.executable).with_name("qa")), "build", str(corpus), "--index", str(index_dir), "-q"]
-    # Time one uninterrupted build of the same size, so kills land inside builds.
-    (corpus / "extra-timing.txt").write_text(_release("計測用"), encoding="utf-8")
+    qa_command = [str(Path(sys.executable).with_name("qa"))]
+    extras = scratch / "extras"
+    extras.mkdir()
+
+    def command(number: int) -> list[str]:
+        if mode == "build":
+            return qa_command + ["build", str(corpus), "--index", str(index_dir), "-q"]
+        if mode == "add":
+            return qa_command + ["add", str(extras / f"extra-{number}.txt"), "--index", str(index_dir), "-q"]
+        return qa_command + ["remove", f"extra-{number}.txt", "--index", str(index_dir)]
+
+    def prepare(number: int) -> None:
+        if mode == "build":
+            (corpus / f"extra-{number}.txt").write_text(_release(f"追加{number}号"), encoding="utf-8")
+        elif mode == "add":
+            (extras / f"extra-{number}.txt").write_text(_release(f"追加{number}号"), encoding="utf-8")
+
+    if mode == "remove":  # the documents to remove, one per kill, plus one to time
+        for number in range(-1, kills):
+            (extras / f"extra-{number}.txt").write_text(_release(f"追加{number}号"), encoding="utf-8")
+        qa.load_index(index_dir).add([extras])
+    # Time one uninterrupted run of the same size, so kills land inside runs.
+    prepare(-1)
     started = time.monotonic()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(command(-1), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     duration = time.monotonic() - started
     expected = answers(index_dir)
     killed_before_publication = published_during_kill = 0
     for number in range(kills):
-        (corpus / f"extra-{number}.txt").write_text(_release(f"追加{number}号"), encoding="utf-8")
+        prepare(number)
         before = storage.build_folder(index_dir)
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command(number), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(generator.uniform(0.05, 1.1 * duration))
         process.send_signal(signal.SIGKILL)
         process.wait()
         current = storage.build_folder(index_dir)
         assert not current.name.endswith(storage.PARTIAL_SUFFIX), current
         qa.load_index(index_dir)  # loads and passes its checksums
+        check_store(index_dir)
         if current == before:
             killed_before_publication += 1
             assert answers(index_dir) == expected, "answers changed after a killed build"
@@ -96,10 +129,21 @@ def run(kills: int, seed: int, scratch: Path) -> dict:
     orphans = [pid for pid in _processes_running("qa.ingest.pdf_reader import serve")]
     assert not orphans, f"PDF reader processes outlived their killed builds: {orphans}"
     leftovers = len(list((index_dir / "builds").iterdir()))
-    qa.build_index([corpus], index_dir, settings=qa.Settings())
+    if mode == "build":
+        qa.build_index([corpus], index_dir, settings=qa.Settings())
+    else:
+        (extras / "final.txt").write_text(_release("最終"), encoding="utf-8")
+        qa.load_index(index_dir).add([extras / "final.txt"])
     partials = [path for path in (index_dir / "builds").iterdir() if path.name.endswith(storage.PARTIAL_SUFFIX)]
     assert not partials, partials
-    return {"kills": kills, "build_seconds": round(duration, 2), "killed_before_publication": killed_before_publication,
+    check_store(index_dir)
+    listed = set()
+    for folder in (index_dir / "builds").iterdir():
+        listed |= {document["path"] for document in storage.read_manifest(folder, index_dir)["documents"]}
+    stored = {f"{storage.DOCUMENTS_FOLDER}/{path.name}" for path in (index_dir / storage.DOCUMENTS_FOLDER).iterdir()}
+    assert stored == listed, f"stored files no build lists: {sorted(stored - listed)}"
+    return {"mode": mode, "kills": kills, "seconds_per_run": round(duration, 2),
+            "killed_before_publication": killed_before_publication,
             "completed_before_the_kill": published_during_kill, "folders_before_cleanup": leftovers,
             "folders_after_cleanup": len(list((index_dir / "builds").iterdir())), "orphaned_pdf_readers": 0}
 
@@ -108,9 +152,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mode", choices=["build", "add", "remove"], default="build")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        print(run(arguments.kills, arguments.seed, Path(scratch)))
+        print(run(arguments.kills, arguments.seed, Path(scratch), arguments.mode))
 
 
 if __name__ == "__main__":
