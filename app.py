@@ -165,8 +165,13 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
             except queue.Empty:
                 continue
             if name and name in rows:
-                detail = f"{done}/{total} sentences" if stage == "embedding" else ""
-                rows[name][1:] = [f"{stage}…", detail]
+                if stage == "reading":
+                    for row in rows.values():
+                        if row[1] == "reading…":
+                            row[1:] = ["read", "waiting to embed"]
+                    rows[name][1:] = ["reading…", ""]
+                else:
+                    rows[name][1:] = ["embedding…", f"{done}/{total} sentences"]
             if stage == "embedding" and total:
                 progress((done, total), desc=f"embedding {name}", unit="sentences")
             elif stage == "reading":
@@ -237,7 +242,7 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                             next_page = gr.Button("next page ▶", size="sm", elem_id="next-page")
                         passage = gr.HighlightedText(label="Passage (the quote is highlighted)", elem_id="passage",
                                                      combine_adjacent=False, show_legend=False,
-                                                     color_map={"quote": "#ffd600"})
+                                                     show_inline_category=False, color_map={"quote": "#ffd600"})
             with gr.Tab("Documents", id="documents", elem_id="documents-tab"):
                 documents = gr.Dataframe(headers=DOCUMENT_COLUMNS, value=chat.document_rows, interactive=False,
                                          wrap=True, column_widths=["33%", "24%", "10%", "6%", "8%", "6%", "13%"], label="Indexed documents (click a header to sort, a row to "
@@ -295,8 +300,13 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
             return answer.text, [_public_source(record) for record in source_records(answer)]
 
         def list_documents() -> list[dict]:
-            """The indexed documents, one row each."""
-            return [document.to_dict() for document in chat.documents()]
+            """The indexed documents, one row each (`stored`: the copy in the index folder)."""
+            rows = []
+            for document in chat.documents():
+                row = document.to_dict()
+                row["stored"] = row.pop("path")  # a "path" key would make clients fetch it as a file
+                rows.append(row)
+            return rows
 
         def add_documents(files: list[gr.FileData], replace: bool = False) -> list[dict]:
             """Add files to the index; one outcome per file: added, replaced, duplicate,
