@@ -67,7 +67,7 @@ def check_store(index_dir) -> None:
         assert storage.sha256_of(stored) == document["sha256"], f"{stored} does not hold {document['name']}"
 
 
-def run(kills: int, seed: int, scratch: Path, mode: str = "build") -> dict:
+def run(kills: int, seed: int, scratch: Path, mode: str = "build", manpages: int = 6) -> dict:
     generator = random.Random(seed)
     corpus = scratch / "corpus"
     corpus.mkdir()
@@ -75,7 +75,8 @@ def run(kills: int, seed: int, scratch: Path, mode: str = "build") -> dict:
     try:
         from corpus import write_corpus
 
-        write_corpus(corpus / "manpages", 6)
+        if manpages:
+            write_corpus(corpus / "manpages", manpages)
     except SystemExit:
         pass
     index_dir = scratch / "index"
