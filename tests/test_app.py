@@ -11,7 +11,7 @@ from qa.chat import ChatApp, linked_answer, safe_file_name, source_records, sour
 from qa.errors import QAError
 
 from app_server import RunningApp
-from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, SAMPLE_PDF, copy_index
+from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, SAMPLE_PDF, copy_index, make_text_pdf
 
 RELEASE = "2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。"
 
@@ -228,6 +228,20 @@ def test_named_endpoints_through_gradio_client(server, tmp_path):
     assert [row["name"] for row in client.predict(api_name="/documents")] == [SAMPLE_PDF.name, "refs.txt"]
 
 
+def test_the_readmes_client_example_runs(server, tmp_path, monkeypatch):
+    from test_readme import python_examples
+
+    [example] = [block for block in python_examples() if "gradio_client" in block]
+    make_text_pdf(tmp_path / "new-release.pdf", ["2025年12月1日\n新月株式会社の新しい着陸船の名前はシンゲツです。"])
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(example.replace("http://127.0.0.1:7860/", server.url), "README.md", "exec"), namespace)
+    assert namespace["text"].startswith("June 6, 2025") and namespace["sources"][0]["n"] == 1
+    assert [outcome["outcome"] for outcome in namespace["outcomes"]] == ["added"]
+    assert "new-release.pdf" in [row["name"] for row in namespace["rows"]]
+    assert "new-release.pdf" not in [row["name"] for row in namespace["client"].predict(api_name="/documents")]
+
+
 def test_bad_questions_through_the_real_server(server):
     """Each bad question over HTTP, as a browser's request would carry it: the server
     answers every one (no error event), within a bounded time, and stays up."""
@@ -286,3 +300,27 @@ def _call(url: str, api_name: str, data: list) -> list:
     last = events[-1].splitlines()
     assert last[0] == "event: complete", stream[:500]
     return json.loads(last[1].removeprefix("data: "))
+
+
+def test_upload_asks_before_replacing_a_new_version(app_dirs, tmp_path):
+    import app
+
+    index_dir, corpus = app_dirs
+    demo = app.build_app(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings())
+    handlers = {function.name: function.fn for function in demo.fns.values()}
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    first, second = tmp_path / "v1" / "base.txt", tmp_path / "v2" / "base.txt"
+    first.write_text(RELEASE, encoding="utf-8")
+    second.write_text(RELEASE.replace("2025年7月1日", "2025年8月1日").replace("ルナベース", "ムーンベース"),
+                      encoding="utf-8")
+    *_, final = handlers["upload"]([str(first)])
+    assert final[0] == [["base.txt", "added", ""]] and final[1] == []
+    *_, final = handlers["upload"]([str(second)])
+    outcomes, pending, _, rows, _, _, status, _, replace_row = final
+    assert outcomes[0][:2] == ["base.txt", "conflict"] and pending == [str(second)]
+    assert replace_row["visible"] is True and "ルナベース" in demo.chat_app.ask("月面基地の名前は？")[1].text
+    *_, final = handlers["replace_pending"](pending)
+    assert final[0][0][:2] == ["base.txt", "replaced"] and final[1] == [] and final[-1]["visible"] is False
+    assert "ムーンベース" in demo.chat_app.ask("月面基地の名前は？")[1].text
+    assert [row[1] for row in final[3]] == [SAMPLE_PDF.name, "base.txt"] and "replaced base.txt" in final[6]

@@ -178,3 +178,15 @@ def test_the_library_logs_nothing_below_warning_by_default(built_index_dir, tmp_
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", result.stderr
+
+
+def test_make_chat_and_qa_serve_take_a_port_and_an_index(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    planned = subprocess.run(["make", "-n", "-C", str(root), "chat", "PORT=8000", f"INDEX={tmp_path / 'idx'}"],
+                             capture_output=True, text=True, timeout=60)
+    assert f"app.py --index {tmp_path / 'idx'} --corpus corpus --port 8000 --host 127.0.0.1" in planned.stdout
+    served = subprocess.run([str(Path(sys.executable).with_name("qa")), "serve", "--index", str(tmp_path / "idx"),
+                             "--corpus", str(tmp_path / "no-corpus"), "--port", "8001", "--max-upload-mb", "5"],
+                            capture_output=True, text=True, timeout=120)
+    assert served.returncode == 1  # no index there and nothing to build it from: said once, then exit
+    assert served.stderr.count("error: ") == 1 and "no-corpus" in served.stderr, served.stderr
