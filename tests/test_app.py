@@ -202,6 +202,7 @@ def server(built_index_dir, tmp_path_factory):
     running.stop()
 
 
+@pytest.mark.slow
 def test_named_endpoints_through_gradio_client(server, tmp_path):
     from gradio_client import Client, handle_file
 
@@ -228,6 +229,7 @@ def test_named_endpoints_through_gradio_client(server, tmp_path):
     assert [row["name"] for row in client.predict(api_name="/documents")] == [SAMPLE_PDF.name, "refs.txt"]
 
 
+@pytest.mark.slow
 def test_the_readmes_client_example_runs(server, tmp_path, monkeypatch):
     from test_readme import python_examples
 
@@ -242,6 +244,7 @@ def test_the_readmes_client_example_runs(server, tmp_path, monkeypatch):
     assert "new-release.pdf" not in [row["name"] for row in namespace["client"].predict(api_name="/documents")]
 
 
+@pytest.mark.slow
 def test_bad_questions_through_the_real_server(server):
     """Each bad question over HTTP, as a browser's request would carry it: the server
     answers every one (no error event), within a bounded time, and stays up."""
@@ -264,6 +267,7 @@ def test_bad_questions_through_the_real_server(server):
     assert _call(server.url, "ask", ["When does Mission 2 land?"])[0][0].startswith("June 6, 2025")
 
 
+@pytest.mark.slow
 def test_login_is_enforced_when_asked(built_index_dir, tmp_path):
     import urllib.error
     import urllib.request

@@ -88,6 +88,7 @@ def _qa_ask(index_dir: Path, question: str) -> subprocess.CompletedProcess:
     return subprocess.run(arguments, input=data, capture_output=True, timeout=60)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, question, expected", BAD_QUESTIONS, ids=[case[0] for case in BAD_QUESTIONS])
 def test_bad_questions_through_qa_ask(release_index, name, question, expected):
     result = _qa_ask(release_index, question)
@@ -180,6 +181,7 @@ def test_the_library_logs_nothing_below_warning_by_default(built_index_dir, tmp_
     assert result.stderr == "", result.stderr
 
 
+@pytest.mark.slow
 def test_make_chat_and_qa_serve_take_a_port_and_an_index(tmp_path):
     root = Path(__file__).resolve().parent.parent
     planned = subprocess.run(["make", "-n", "-C", str(root), "chat", "PORT=8000", f"INDEX={tmp_path / 'idx'}"],
