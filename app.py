@@ -287,7 +287,7 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         add_button.click(upload, [files], upload_outputs, concurrency_limit=1, **private)
         replace_button.click(replace_pending, [pending], upload_outputs, concurrency_limit=1, **private)
         keep_button.click(keep_pending, None, [pending, replace_row, outcomes], **private)
-        timer.tick(poll, [known_marker], library, show_progress="hidden", **private)
+        timer.tick(poll, [known_marker], library, show_progress="hidden", queue=False, **private)
 
         # --- named endpoints for scripts (gradio_client) ---------------------------------
 

@@ -2,6 +2,7 @@
 
     import qa
     index = qa.build_index(["corpus/"], "index")
+    index.add(["new-release.pdf"]); index.remove(["old-release.pdf"]); index.documents()
     hits = qa.retrieve("When does Mission 2 land?")
     answer = qa.answer("ミッション2の月面着陸はいつですか？")
 
@@ -31,6 +32,7 @@ from . import storage
 # (`from qa.answer.facts import ...`).
 from . import answer as _answer_stage  # noqa: F401
 from .building import build_index
+from . import library  # noqa: F401  (qa.library.add_documents / remove_documents)
 from .errors import QAError
 from .index import BuildReport, Index, load_index
 from .records import Answer, Citation, DocumentInfo, FileOutcome, Hit

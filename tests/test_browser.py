@@ -205,6 +205,14 @@ def test_document_text_never_runs_as_script(server, browser):
         time.sleep(0.5)
         _no_script_ran(browser)
         assert not browser.find_elements(By.CSS_SELECTOR, "#chat script, #passage script, #chat iframe")
+    _tab(browser, "Documents")  # the release's title, with its <script>, in the table
+    _wait(browser, lambda d: "hostile.txt" in d.find_element(By.ID, "documents").text)
+    title = [document.title for document in qa.load_index(server.index_dir).documents()
+             if document.name == "hostile.txt"][0]
+    assert title[:30] in browser.find_element(By.ID, "documents").text.replace("\n", "")  # shown as text
+    time.sleep(0.5)
+    _no_script_ran(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#documents script, #documents img, #documents iframe")
 
 
 def test_examples_submit_when_clicked_and_clear_resets(server, browser):
