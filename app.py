@@ -245,8 +245,8 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                                                      show_inline_category=False, color_map={"quote": "#ffd600"})
             with gr.Tab("Documents", id="documents", elem_id="documents-tab"):
                 documents = gr.Dataframe(headers=DOCUMENT_COLUMNS, value=chat.document_rows, interactive=False,
-                                         wrap=True, column_widths=["33%", "24%", "10%", "6%", "8%", "6%", "13%"], label="Indexed documents (click a header to sort, a row to "
-                                                          "choose it)", elem_id="documents")
+                                         wrap=True, column_widths=["33%", "24%", "10%", "6%", "8%", "6%", "13%"], label="Indexed documents (sort with a column's ⋮ menu; click a "
+                                                          "row to choose it)", elem_id="documents")
                 with gr.Row():
                     chosen = gr.Dropdown(choices=[document.name for document in chat.documents()], value=None,
                                          label="Document", elem_id="remove-choice", scale=3)

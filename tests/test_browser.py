@@ -245,6 +245,15 @@ def test_library_add_two_list_remove_one_ask_the_other(server, browser, tmp_path
     table = browser.find_element(By.ID, "documents").text
     assert "lunar-garden.txt" in table and "orbit-hotel.pdf" in table and "2025-10-01" in table
     assert "updated" in _value(browser, "status")
+    names = lambda: [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#documents [role=gridcell]")
+                     if cell.get_attribute("data-col") == "1"]  # noqa: E731
+    assert names()[-2:] == ["lunar-garden.txt", "orbit-hotel.pdf"]  # in the order they were added
+    header = [cell for cell in browser.find_elements(By.CSS_SELECTOR, "#documents th[role=columnheader]")
+              if cell.get_attribute("title") == "file"][0]
+    browser.execute_script("arguments[0].click()", header.find_element(By.CSS_SELECTOR, "button.cell-menu-button"))
+    _wait(browser, lambda d: [item for item in d.find_elements(By.CSS_SELECTOR, "[role=menu] button")
+                              if item.text == "Sort descending"])[0].click()
+    _wait(browser, lambda d: names() == sorted(names(), reverse=True))  # sortable
     cell = [element for element in browser.find_elements(By.CSS_SELECTOR, "#documents [role=gridcell]")
             if element.text.strip() == "lunar-garden.txt"][0]
     cell.click()
