@@ -224,7 +224,7 @@ def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, n
 
 def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: str, chunks: list[Chunk],
             sentence_vectors: np.ndarray, documents: list[dict], failures=(), duplicates=(),
-            previous_folder: Path | None = None) -> Index:
+            previous_folder: Path | None = None, settings: Settings | None = None) -> Index:
     """Write a complete build of `chunks` and publish it atomically; then remove old
     builds (the previous one is kept) and stored files no kept build lists. Call only
     while holding the build lock."""
@@ -246,7 +246,7 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
         "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as} for duplicate in duplicates],
     }
     index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
-                  sentence_vectors=sentence_vectors, lexical=lexical, embedder=model)
+                  sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)
     partial = storage.new_partial_folder(index_dir)
     try:
         index.write(partial)
@@ -326,7 +326,8 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                 model, sentences, previous, batch_size=settings.batch_size, report=report)
             index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=settings.lexical_tokenizer,
                             chunks=chunks, sentence_vectors=sentence_vectors, documents=records,
-                            failures=failures, duplicates=duplicates, previous_folder=previous_folder)
+                            failures=failures, duplicates=duplicates, previous_folder=previous_folder,
+                            settings=settings)
     finally:
         close_reporter(report)
     index.report = BuildReport(

@@ -186,7 +186,8 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
                 records += new_records
                 index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer,
                                 chunks=chunks, sentence_vectors=np.concatenate(parts), documents=records,
-                                failures=failures, previous_folder=state.folder if state else None)
+                                failures=failures, previous_folder=state.folder if state else None,
+                                settings=settings)
     finally:
         close_reporter(report)
     index.report = BuildReport(
@@ -271,7 +272,8 @@ def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = Non
                 state, settings, current.embedder if current is not None else None)
             chunks, vectors, records = _kept(state, set(dropped))
             index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer, chunks=chunks,
-                            sentence_vectors=vectors, documents=records, previous_folder=state.folder)
+                            sentence_vectors=vectors, documents=records, previous_folder=state.folder,
+                            settings=settings)
     index.report = BuildReport(documents=len(index.manifest.get("documents", [])), chunks=len(index.chunks),
                                sentences=len(index.sentence_matrix), seconds=time.monotonic() - started,
                                outcomes=outcomes)

@@ -109,3 +109,14 @@ class FileOutcome:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What a search hands the answerer: the hits, each hit's sentence spans with the
+    cosine of each sentence with the question, and per language the question's
+    typical best-sentence cosine (see `qa.search.dense`)."""
+
+    hits: list[Hit]
+    sentences: list[tuple]
+    baselines: dict[str, float] = field(default_factory=dict)

@@ -18,11 +18,16 @@ from dataclasses import dataclass
 from .documents import Document
 from .language import detect_language
 
-CHUNKING_VERSION = 1
+# 2: no sentence break after an abbreviation or an initial (U.S., Inc., J.).
+CHUNKING_VERSION = 2
 
 # A sentence ends after a terminator (and any closing brackets or quotes), or at a
 # line break. A Latin full stop ends a sentence only before white space or the end.
 _SENTENCE_END = re.compile(r"[。！？!?]+[」』)\]”\"']*|\.(?=\s|$)[」』)\]”\"']*|\n")
+# A full stop that ends an abbreviation or an initial, not a sentence: "U.S. Lander
+# Program Director", "Hoshino Electric Co., Ltd. is", "J. Smith".
+_ABBREVIATION = re.compile(r"(?:(?<![A-Za-z])[A-Z]|\b(?:U\.S|U\.K|Inc|Co|Ltd|Corp|Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Vol|vs|"
+                           r"approx|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
 _CLAUSE_BREAK = re.compile(r"[、，,;；:：]\s*|\s+")
 
 
@@ -97,12 +102,20 @@ def _split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, i
     return pieces
 
 
+def _continues_lower_or_name(text: str, position: int) -> bool:
+    """After an abbreviation, the sentence goes on unless a line break follows."""
+    following = text[position:position + 2]
+    return not following.startswith("\n") and following.strip() != ""
+
+
 def split_sentences(text: str, size: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans (start, end) of `text`, trimmed of surrounding white space.
     With `size`, no span is longer than `size`."""
     spans = []
     position = 0
-    boundaries = [match.end() for match in _SENTENCE_END.finditer(text)] + [len(text)]
+    boundaries = [match.end() for match in _SENTENCE_END.finditer(text)
+                  if not (match.group() == "." and _ABBREVIATION.search(text, max(0, match.end() - 8), match.end())
+                          and _continues_lower_or_name(text, match.end()))] + [len(text)]
     for boundary in boundaries:
         start, end = position, boundary
         position = boundary
