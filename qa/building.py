@@ -198,13 +198,13 @@ def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, n
     """Vectors for `sentences`, reusing `reusable` (by text) and embedding the rest;
     also how many were embedded and the seconds it took."""
     vectors = np.zeros((len(sentences), model.dim), dtype=np.float32)
-    missing = []
+    missing: dict[str, list[int]] = {}  # each sentence text to embed, once, and where it goes
     for position, sentence in enumerate(sentences):
         known = reusable.get(sentence)
         if known is not None:
             vectors[position] = known
         else:
-            missing.append(position)
+            missing.setdefault(sentence, []).append(position)
     started = time.monotonic()
     done = 0
     report("embedding", name, 0, len(missing))
@@ -215,8 +215,9 @@ def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, n
         report("embedding", name, done, len(missing))
 
     if missing:
-        vectors[missing] = model.embed_passages([sentences[position] for position in missing],
-                                                batch_size=batch_size, progress=advance)
+        embedded = model.embed_passages(list(missing), batch_size=batch_size, progress=advance)
+        for positions, vector in zip(missing.values(), embedded):
+            vectors[positions] = vector
     return vectors, len(missing), time.monotonic() - started
 
 

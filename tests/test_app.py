@@ -86,8 +86,10 @@ def test_a_text_source_is_shown_in_its_document_with_the_span_marked(app_dirs, t
     index_dir, corpus = app_dirs
     chat = _chat(index_dir, corpus)
     release = tmp_path / "base.txt"
-    release.write_text("2025年7月1日\nテスト宇宙株式会社\n" + "前置きの文です。" * 40 + "\n" + RELEASE.split("\n")[-1]
-                       + "\n" + "後書きの文です。" * 40, encoding="utf-8")
+    before = "".join(f"前置きの{number}番目の文で、本文とは関係のない説明が長く続きます。" * 3 + "\n" for number in range(8))
+    after = "".join(f"後書きの{number}番目の文で、本文とは関係のない説明が長く続きます。" * 3 + "\n" for number in range(8))
+    release.write_text("2025年7月1日\nテスト宇宙株式会社\n" + before + RELEASE.split("\n")[-1] + "\n" + after,
+                       encoding="utf-8")
     chat.add_files([release])
     _, answer, _ = chat.ask("月面基地の名前は何ですか？")
     view = chat.view(source_records(answer)[0])
