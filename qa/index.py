@@ -37,7 +37,7 @@ from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .search.fusion import as_tiers, ranking, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
 from .search.question import MAX_QUESTION_CHARACTERS, Question, clean_question, read_question  # noqa: F401
-from .search.timeframe import TimeFrame, allowed_dates, time_ranking
+from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
@@ -121,6 +121,7 @@ class Index:
         self.dense = DenseScorer(self.chunk_matrix, self.sentence_matrix, [chunk.sentence_ids for chunk in chunks],
                                  [chunk.language for chunk in chunks])
         self._dates = [chunk.doc_date for chunk in chunks]
+        self._days = day_numbers(self._dates)
         self._first_chunk: dict[str, int] = {}
         for position, chunk in enumerate(chunks):
             self._first_chunk.setdefault(chunk.path, position)
@@ -206,7 +207,7 @@ class Index:
         total = len(self.chunks)
         depth = min(total, max(50, 10 * k))
         query = query_vector[0]
-        allowed = allowed_dates(question.timeframe, self._dates) if settings.time_filter else None
+        allowed = allowed_dates(question.timeframe, self._days) if settings.time_filter else None
         if allowed is not None and not allowed.any():
             if question.timeframe.kind == "after":
                 return Retrieved([], [], {})
@@ -229,8 +230,10 @@ class Index:
                 sentence_scores[position] = self.dense.rescore(position, query)
             hits.append(self._hit(position, fused[position], dense.get(position, 0.0),
                                   float(lexical_scores[position])))
+        before = [self.chunks[position - 1].text if position and self.chunks[position - 1].path ==
+                  self.chunks[position].path else "" for position in best]
         return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
-                         baselines)
+                         baselines, before)
 
     def first_hit_of(self, path: str) -> Hit | None:
         """The first chunk of the document at `path`, as a hit (for questions about

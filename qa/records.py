@@ -120,3 +120,4 @@ class Retrieved:
     hits: list[Hit]
     sentences: list[tuple]
     baselines: dict[str, float] = field(default_factory=dict)
+    before: list[str] = field(default_factory=list)  # per hit: the text of the chunk before it in its document

@@ -48,8 +48,9 @@ MIN_RELEVANCE_SAME_LANGUAGE = 0.85
 MIN_RELEVANCE_TYPED = 0.82
 MIN_RELEVANCE_CROSS_LANGUAGE = 0.84
 MIN_RELEVANCE_CROSS_LANGUAGE_TYPED = 0.77
-# Passages whose sentences the answerer reads.
-PASSAGES_READ = 3
+# Passages whose sentences the answerer reads (3, 4, 5 measured: 0.85, 0.89, 0.93 answer
+# accuracy on the development releases; the sample and fixture sets unchanged).
+PASSAGES_READ = 5
 # A second sentence is quoted for a general question when it is this close to the first.
 SECOND_QUOTE_MARGIN = 0.02
 _RELEASE_ITSELF = re.compile(r"この(プレス)?リリース|本リリース|このニュース|\bth(is|e) (press )?release\b|\bthis announcement\b",
@@ -108,7 +109,7 @@ class ExtractiveAnswerer:
         question = evidence.question
         return candidates(retrieved.hits, retrieved.sentences, question=question, terms=evidence.terms,
                           subject=evidence.subject, baselines=retrieved.baselines, passages=passages,
-                          common=evidence.common)
+                          common=evidence.common, before=retrieved.before)
 
     def _fact_of(self, evidence: Evidence, candidate: Candidate) -> Fact:
         return best_fact(candidate.facts, candidate.text, evidence.question, evidence.terms, evidence.literal,

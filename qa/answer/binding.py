@@ -67,6 +67,8 @@ MONEY_TOPICS = (
     (re.compile(r"\b(price|per share)\b|価格|株価|1株当たり|単価"), ("price", "per share", "価格", "株価", "1株当たり", "単価")),
     (re.compile(r"\b(valuation|valued)\b|評価額|時価総額"), ("valuation", "valued", "評価額", "時価総額")),
 )
+_INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
+                         re.IGNORECASE)
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                   "eighth": 8, "ninth": 9, "tenth": 10}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -100,16 +102,18 @@ class Subject:
     roles: tuple[str, ...] = ()                # role keys (see ROLES)
     units: tuple[str, ...] = ()                # the counted noun's units
     topic: tuple[str, ...] = ()                # what an amount of money is for (revenue, price)
+    individual: bool = False                   # one party's share is asked, not a total
     ordinals: tuple[re.Pattern, ...] = ()      # 第4回 / fourth round
     stated: frozenset[str] = field(default_factory=frozenset)  # numbers the question states
 
     def holds_names(self, text: str, language: str | None = None, loose: bool = False) -> bool:
         """Whether `text` names each name of the question (with `loose`, also the
-        loosely bound ones), in one of its forms. In a passage of `language`, a name
-        with no spelling in that language's script (SME, with no Japanese form) cannot
-        be asked for and is not."""
+        loosely bound ones), in one of its forms. In a passage of `language`, a loose
+        name with no spelling in that language's script cannot be asked for and is not."""
         lowered = text.lower()
-        for forms in self.names + (self.loose if loose else ()):
+        if not all(any(form in lowered for form in forms) for forms in self.names):
+            return False  # acronyms, CamelCase and romaji names: named in every quote
+        for forms in self.loose if loose else ():
             if any(form in lowered for form in forms):
                 continue
             if language is not None and not any(form.isascii() == (language == "en") for form in forms):
@@ -227,7 +231,8 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             if pattern.search(text.lower()):
                 units = family
                 break
-    return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), roles=role_keys, units=units, topic=topic,
+    individual = bool(_INDIVIDUAL.search(text))
+    return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, roles=role_keys, units=units, topic=topic,
                    ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text))
 
 

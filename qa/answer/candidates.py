@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..records import Hit
+from ..search.timeframe import names_period
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, Question, numbered_names
 from .binding import Subject, other_role_positions
-from .clauses import event_words
+from .clauses import event_words, names_event
 from .facts import Fact, find_facts
 from .quantities import quantities, shares_quantity
 from .terms import Terms
@@ -29,8 +30,12 @@ from .terms import Terms
 _HEADING = re.compile(r"[^。.!?！？」』)\]”\"]$")
 # How far (in characters) a person may stand from the role asked about.
 ROLE_REACH = 30
-# A sentence that states a quantity the question states (1.4 million km: 約140万km).
+# A sentence that states a quantity the question states (1.4 million km: 約140万km), or
+# names the period it asks about (2023年 for "in 2023").
 QUANTITY_BONUS = 0.05
+# A sentence this short may take its subject from the sentence before it.
+CONTINUATION_LENGTH = 40
+_TOTAL = re.compile(r"total|combined|aggregate|in all|総額|合計|総計|累計|計", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -66,6 +71,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             digits = {match.group().replace(",", "") for match in _DIGITS.finditer(fact.text)}
             if digits and digits <= subject.stated:
                 continue
+        if subject.individual and _TOTAL.search(text[max(0, fact.start - 24):fact.start]):
+            continue  # asked what one party gave, the sentence gives the total
         if subject.topic and not any(word in text.lower() for word in subject.topic):
             continue  # asked for revenue, the sentence gives another amount
         if kind == NUMBER and subject.units:
@@ -92,14 +99,29 @@ def _near(fact: Fact, positions: list[int]) -> bool:
                for position in positions)
 
 
+def _names_numbered(numbered: list[re.Pattern], stems: list[re.Pattern], text: str, context: str) -> bool:
+    """Whether a sentence is about the numbered things asked (Mission 1): it names
+    them, or its passage (with the chunk before it) does and the sentence names no
+    other number of the same stem ("the lunar landing" in a Mission 1 passage is
+    Mission 1's landing; a sentence naming Mission 3 is not)."""
+    for pattern, stem in zip(numbered, stems):
+        if pattern.search(text):
+            continue
+        if stem.search(text) or not pattern.search(context):
+            return False
+    return True
+
+
 def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, terms: Terms,
                subject: Subject, baselines: dict[str, float], passages: int,
-               common: Callable[[str], bool] | None = None) -> list[Candidate]:
+               common: Callable[[str], bool] | None = None, before: list[str] | None = None) -> list[Candidate]:
     """The candidate sentences of the first `passages` hits, best first: for a
     when-question a sentence naming the event asked about (landing) comes first, then
     relevance."""
     kind, language = question.kind, question.language
     numbered = numbered_names(question)
+    stems = [re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*\d", re.IGNORECASE)
+             for forms, _ in question.numbered]
     events = event_words(question.text, set(terms.all)) if kind == DATE else set()
     stated = quantities(question.text)
     found = []
@@ -109,7 +131,7 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
             continue  # the passage must name the role and the things asked about
         for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
             relevance = float(cosine) + 0.1 * terms.overlap(hit.text[start:end])
-            if shares_quantity(stated, hit.text[start:end]):
+            if shares_quantity(stated, hit.text[start:end]) or names_period(question.timeframe, hit.text[start:end]):
                 relevance += QUANTITY_BONUS
             if kind == GENERAL and _HEADING.search(hit.text[start:end]) and position + 1 < len(spans):
                 # A heading answers nothing by itself: quote it with what follows it.
@@ -119,12 +141,18 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
             text = hit.text[start:end]
             # A quote is only about the thing asked for (Mission 2, 高砂, the CTO, the 4th
             # round) when it names it: Mission 3's place is no answer to where Mission 2 lands.
-            if not all(pattern.search(text) for pattern in numbered) or not subject.holds_ordinals(text):
+            context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
+            if not _names_numbered(numbered, stems, text, context) or not subject.holds_ordinals(text):
                 continue
             if not subject.holds_names(text, hit.language, loose=kind != GENERAL):
-                continue
+                # A short sentence right after one that names the subject continues it
+                # ("…MAGPIEについて…発表した。2028年の打ち上げを目指している。").
+                previous = hit.text[spans[position - 1][0]:spans[position - 1][1]] if position else ""
+                if len(text) > CONTINUATION_LENGTH or not subject.holds_names(previous + text, hit.language,
+                                                                              loose=kind != GENERAL):
+                    continue
             facts = bound_facts(find_facts(kind, text, common), text, subject, kind) if kind != GENERAL else ()
-            event = any(word in text for word in events)
+            event = names_event(events, text)
             found.append(Candidate(hit, rank, start, end, text, relevance + (shift or 0.0), event, facts,
                                    cross_language=shift is None))
     return sorted(found, key=lambda candidate: (-candidate.event_in_sentence, -candidate.relevance,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..search.question import DATE, Question, numbered_names
-from .facts import EVENT_WORDS, Fact
+from .facts import ENGLISH_EVENTS, EVENT_WORDS, Fact
 from .terms import Terms, overlap
 
 
@@ -37,8 +37,29 @@ _NEEDS_PREDICATE = re.compile(r"(に|には|で|では|まで|から|頃|ごろ|
 
 
 def event_words(question: str, terms: set[str]) -> set[str]:
-    """The event words (launch, landing, founding) a question is about."""
-    return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)}
+    """The events (着陸, 打ち上げ, 設立: landing, launch, founding) a question is about,
+    in either language."""
+    lowered = question.lower()
+    return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)
+            or any(re.search(r"(?<![a-z])" + re.escape(form), lowered) for form in ENGLISH_EVENTS.get(event, ()))}
+
+
+def names_event(events: set[str], text: str) -> bool:
+    """Whether `text` names one of the events, in Japanese or English."""
+    return event_share(events, text) > 0
+
+
+def event_share(events: set[str], text: str) -> float:
+    if not events:
+        return 0.0
+    lowered = text.lower()
+    return sum(bool(re.search(re.escape(event) + _NOT_A_VEHICLE, text)) or
+               any(re.search(r"(?<![a-z])" + re.escape(form), lowered) for form in ENGLISH_EVENTS.get(event, ()))
+               for event in events) / len(events)
+
+
+# 着陸船 (a lander) and 打ち上げ機 name vehicles, not events.
+_NOT_A_VEHICLE = "(?![船機])"
 
 
 def nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
@@ -66,7 +87,7 @@ def best_fact(facts: tuple[Fact, ...], sentence: str, question: Question, terms:
 
     def weight(fact):
         governed = clause(sentence, fact.start, with_predicate=True)  # with its verb
-        return (overlap(events, governed) if events else 0.0, sum(bool(name.search(governed)) for name in numbered),
+        return (event_share(events, governed), sum(bool(name.search(governed)) for name in numbered),
                 nearness(fact, sentence, names), nearness(fact, sentence, literal),
                 terms.overlap(clause(sentence, fact.start)), -fact.start)
 

@@ -23,6 +23,16 @@ from ..search.question import DATE, MONEY, NUMBER, PERSON, PLACE
 # Words of events: for a when-question they pick the clause whose date is meant.
 EVENT_WORDS = ("着陸", "打ち上げ", "打上げ", "発表", "締結", "設立", "創業", "開始", "完了", "実行", "実施",
                "発売", "提供", "開発", "参画", "成功", "公開", "開催", "契約", "上場", "実証")
+# The same events in English (word starts, lower case): a landing is 着陸 in either language.
+ENGLISH_EVENTS = {
+    "着陸": ("landing", "land ", "lands ", "landed", "touchdown", "touch down"),
+    "打ち上げ": ("launch", "liftoff", "lift off", "lift-off"), "打上げ": ("launch", "liftoff", "lift off"),
+    "発表": ("announce",), "締結": ("sign",), "設立": ("found", "establish"), "創業": ("found",),
+    "開始": ("start", "begin", "began", "commence"), "完了": ("complet",), "実行": ("conduct", "carr", "perform"),
+    "実施": ("conduct", "carr", "perform"), "発売": ("release",), "提供": ("provid", "suppl"), "開発": ("develop",),
+    "参画": ("join", "participat"), "成功": ("succe",), "公開": ("publish", "unveil"), "開催": ("held", "hold"),
+    "契約": ("contract", "agreement"), "上場": ("listing", "listed", "ipo"), "実証": ("demonstrat",),
+}
 
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December"]

@@ -57,13 +57,23 @@ def question_terms(question: Question) -> Terms:
     return Terms(frozenset(own), translated)
 
 
+def _related_stems(term: str, found: frozenset[str]) -> bool:
+    """English stems of one word family that Snowball keeps apart (failur / fail,
+    announc / announcement): one is a prefix of the other, four letters at least."""
+    if not term.isascii() or len(term) < 4:
+        return False
+    return any(token.isascii() and len(token) >= 4 and (token.startswith(term) or term.startswith(token))
+               for token in found)
+
+
 def overlap(terms: set[str] | frozenset[str], text: str) -> float:
     """The share of `terms` that `text` holds, as a word or inside a longer one."""
     if not terms:
         return 0.0
     found = terms_of(text)
     lowered = text.lower()
-    return sum(term in found or (len(term) > 1 and term in lowered) for term in terms) / len(terms)
+    return sum(term in found or (len(term) > 1 and term in lowered) or _related_stems(term, found)
+               for term in terms) / len(terms)
 
 
 def anchors_of(question: Question) -> set[str]:

@@ -31,10 +31,13 @@ def prefer_in_time(candidates: list[Candidate], frame: TimeFrame) -> list[Candid
     are not within `LATEST_MARGIN` of the best keep their place after the others."""
     if not frame or not candidates:
         return candidates
-    best = max(candidate.relevance for candidate in candidates)
-    close = [candidate for candidate in candidates if candidate.relevance >= best - LATEST_MARGIN]
-    rest = [candidate for candidate in candidates if candidate.relevance < best - LATEST_MARGIN]
-    if frame.kind == "latest":
+    # Only the leading group competes: candidates naming the event asked about (a
+    # landing) stay ahead of the others, whatever their dates.
+    group = [candidate for candidate in candidates if candidate.event_in_sentence == candidates[0].event_in_sentence]
+    best = max(candidate.relevance for candidate in group)
+    close = [candidate for candidate in group if candidate.relevance >= best - LATEST_MARGIN]
+    rest = [candidate for candidate in candidates if candidate not in close]
+    if frame.kind in ("latest", "as_of", "before"):  # the newest statement the frame admits
         close.sort(key=lambda candidate: (candidate.hit.doc_date or ""), reverse=True)
     else:
         close.sort(key=lambda candidate: not frame.contains(candidate.hit.doc_date))

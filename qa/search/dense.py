@@ -34,6 +34,8 @@ class DenseScorer:
         self.chunk_matrix = chunk_matrix
         self.sentence_matrix = sentence_matrix
         self.sentence_ranges = sentence_ranges
+        self.starts = np.array([ids.start for ids in sentence_ranges], dtype=np.int64)
+        self.stops = np.array([ids.stop for ids in sentence_ranges], dtype=np.int64)
         self.languages = np.array(languages)
         self.by_language = {language: np.flatnonzero(self.languages == language)
                             for language in sorted(set(languages))}
@@ -66,9 +68,7 @@ class DenseScorer:
             take = min(len(positions), 2 * depth)
             best = positions[np.argpartition(-coarse[positions], take - 1)[:take]] if take < len(positions) \
                 else positions
-            raw = {}
-            for position in best:
-                raw[int(position)], sentences[int(position)] = self.chunk_score(int(position), query)
+            raw = self._rescore_many(best, coarse, query, sentences)
             ranked = sorted(raw, key=lambda p: (-raw[p], p))
             baseline = float(np.mean([raw[p] for p in ranked[:CALIBRATION_DEPTH]])) if calibrate else 0.0
             baselines[language] = float(np.mean([sentences[p].max() for p in ranked[:CALIBRATION_DEPTH]
@@ -76,6 +76,25 @@ class DenseScorer:
             for position in ranked[:depth]:
                 calibrated[position] = raw[position] - baseline
         return calibrated, sentences, baselines
+
+    def _rescore_many(self, positions: np.ndarray, coarse: np.ndarray, query: np.ndarray,
+                      sentences: dict[int, np.ndarray]) -> dict[int, float]:
+        """Raw dense scores of many chunks at once (one matrix product over all their
+        sentences), storing each one's sentence cosines in `sentences`."""
+        positions = positions[self.stops[positions] > self.starts[positions]]
+        if not len(positions):
+            return {}
+        lengths = self.stops[positions] - self.starts[positions]
+        rows = np.concatenate([np.arange(start, stop) for start, stop in
+                               zip(self.starts[positions], self.stops[positions])])
+        cosines = self.sentence_matrix[rows] @ query
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        best = np.maximum.reduceat(cosines, offsets)
+        raw = {}
+        for index, position in enumerate(positions.tolist()):
+            sentences[position] = cosines[offsets[index]:offsets[index] + lengths[index]]
+            raw[position] = float(coarse[position]) + float(best[index])
+        return raw
 
     def rescore(self, position: int, query: np.ndarray) -> np.ndarray:
         """Sentence cosines of a chunk that the dense search did not bring."""

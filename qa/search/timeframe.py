@@ -144,6 +144,15 @@ def without_time(question: str) -> str:
     return stripped or question
 
 
+def names_period(frame: TimeFrame, text: str) -> bool:
+    """Whether `text` names a date, month or year within the frame's period (a
+    sentence saying 2023年 answers a question about what happened in 2023)."""
+    if frame.kind not in ("during", "as_of") or frame.start is None:
+        return False
+    return any(start <= frame.end and end >= frame.start and (end - start).days <= (frame.end - frame.start).days
+               for _, start, end in _periods(text))
+
+
 def read_timeframe(question: str) -> TimeFrame:
     """The time frame a question sets, or an empty one."""
     periods = _periods(question)
@@ -161,18 +170,22 @@ def read_timeframe(question: str) -> TimeFrame:
     return TimeFrame()
 
 
-def allowed_dates(frame: TimeFrame, dates: list[str | None]) -> np.ndarray | None:
-    """Which chunks a frame admits at all: "as of" a time rules out releases after it
-    (they tell a later state), "before" a time those from it on. Undated chunks are
-    admitted. None when the frame rules out nothing."""
+def day_numbers(dates: list[str | None]) -> np.ndarray:
+    """Release dates as day numbers (proleptic ordinals), 0 for undated chunks: made
+    once per index, so a frame is applied with one comparison per chunk."""
+    return np.array([(_parse(date) or datetime.date.min).toordinal() - 1 for date in dates], dtype=np.int64)
+
+
+def allowed_dates(frame: TimeFrame, days: np.ndarray) -> np.ndarray | None:
+    """Which chunks a frame admits at all (`days` from `day_numbers`): "as of" a time
+    rules out releases after it (they tell a later state), "before" a time those from
+    it on. Undated chunks are admitted. None when the frame rules out nothing."""
     if frame.kind == "after":
-        parsed = [_parse(date) for date in dates]
-        return np.array([date is not None and date > frame.end for date in parsed], dtype=bool)
+        return days > frame.end.toordinal() - 1
     if frame.kind not in ("as_of", "before"):
         return None
     limit = frame.end if frame.kind == "as_of" else frame.start - datetime.timedelta(days=1)
-    parsed = [_parse(date) for date in dates]
-    return np.array([date is None or date <= limit for date in parsed], dtype=bool)
+    return (days <= limit.toordinal() - 1) | (days == 0)
 
 
 def time_ranking(frame: TimeFrame, candidates: list[int], dates: list[str | None]) -> list[list[int]]:
