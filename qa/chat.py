@@ -211,6 +211,10 @@ class ChatApp:
             view.update(image=shown.image, page=shown.page, pages=shown.pages)
             if page is None and not shown.boxes:
                 view["note"] = "The quote could not be located on the page image; the passage is below."
+            elif page is None and shown.matched < 0.9 and len(record["pages"]) > 1:
+                others = [number for number in record["pages"] if number != shown.page]
+                view["note"] = (f"The quote runs over pages {record['pages'][0]}–{record['pages'][-1]}: "
+                                f"the rest is highlighted on page {others[0]}.")
             return view
         document = _text_document(str(path), path.stat().st_mtime)
         page_start = document.page_offsets[record["pages"][0] - 1] if record["pages"] and document.paged else 0

@@ -330,3 +330,15 @@ def test_upload_asks_before_replacing_a_new_version(app_dirs, tmp_path):
     assert final[0][0][:2] == ["base.txt", "replaced"] and final[1] == [] and final[-1]["visible"] is False
     assert "ムーンベース" in demo.chat_app.ask("月面基地の名前は？")[1].text
     assert [row[1] for row in final[3]] == [SAMPLE_PDF.name, "base.txt"] and "replaced base.txt" in final[6]
+
+
+def test_a_quote_over_two_pages_is_highlighted_on_both(app_dirs):
+    chat = _chat(*app_dirs)
+    _, answer, _ = chat.ask("ミッション3はいつ実行される予定ですか？")
+    record = source_records(answer)[0]
+    if len(record["pages"]) < 2:
+        pytest.skip("the answer's passage no longer spans two pages")
+    first = chat.view(record)
+    assert "runs over pages" in first["note"]
+    rest = chat.view(record, page=record["pages"][1])
+    assert rest["image"] is not None and rest["page"] == record["pages"][1]
