@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import re
 
-_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand|trillion|万|億|千|兆)?", re.IGNORECASE)
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?\s*(million|billion|thousand|trillion|万|億|千|兆)?",
+                     re.IGNORECASE)
 _MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "千": 1e3, "万": 1e4, "億": 1e8,
                 "兆": 1e12}
 
@@ -24,11 +25,9 @@ def quantities(text: str) -> frozenset[float]:
     """The telling quantities of `text`, as values (1.4 million and 140万 are 1400000)."""
     found = set()
     for match in _NUMBER.finditer(text):
-        digits, multiplier = match.group(1), match.group(2)
-        try:
-            value = float(digits.replace(",", ""))
-        except ValueError:
-            continue
+        digits, fraction, multiplier = match.group(1), match.group(2) or "", match.group(3)
+        value = float(digits.replace(",", "") + fraction)
+        digits += fraction
         if multiplier:
             value *= _MULTIPLIERS[multiplier.lower()]
         elif "," not in digits and "." not in digits and (value < 100 or (1900 <= value <= 2100 and len(digits) == 4)):
