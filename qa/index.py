@@ -34,7 +34,7 @@ from .records import Answer, Hit, Retrieved
 from .search import dictionary
 from .search.dense import DenseScorer
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
-from .search.fusion import as_tiers, ranking, reciprocal_rank_fusion
+from .search.fusion import as_tiers, collapse_duplicates, ranking, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
 from .search.question import MAX_QUESTION_CHARACTERS, Question, clean_question, read_question  # noqa: F401
 from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
@@ -223,7 +223,8 @@ class Index:
             candidates = sorted(set(dense_ranked) | set(lexical_ranked))
             rankings.append((time_ranking(question.timeframe, candidates, self._dates), settings.time_weight))
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
-        best = sorted(fused, key=lambda position: (-fused[position], position))[:k]
+        ranked = sorted(fused, key=lambda position: (-fused[position], position))
+        best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])[:k]
         hits = []
         for position in best:
             if position not in sentence_scores:

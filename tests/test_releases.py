@@ -109,3 +109,38 @@ def test_settings_variants_change_the_ranking_not_the_results_shape(releases_ind
         hits = index.search("As of June 2022, when was Flight 1 expected to launch?", k=3)
         assert len(hits) == 3 and all(isinstance(hit, qa.Hit) for hit in hits)
     assert replace(qa.Settings(), rrf_k=10).rrf_k == 10
+
+
+def test_a_reprint_does_not_fill_the_top_places(tmp_path):
+    """The same news in a second release (a reprint with another headline) is moved
+    below a passage of another release."""
+    body = ("ルナリスは本日、月面ローバーHOPPERの走行試験を完了したと発表しました。試験は大阪の施設で3週間にわたり"
+            "実施され、ローバーは合計12キロメートルを走行しました。次の試験は2026年に予定されています。")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "2025-01-10-ja-hopper.txt").write_text(f"HOPPERの走行試験を完了\n2025年1月10日\n{body}\n", encoding="utf-8")
+    (corpus / "2025-01-11-ja-hopper-news.txt").write_text(f"(ニュース) ルナリス、ローバー試験完了\n2025年1月11日\n{body}\n",
+                                                        encoding="utf-8")
+    (corpus / "2025-02-01-ja-hopper-next.txt").write_text(
+        "HOPPERの次の試験について\n2025年2月1日\nルナリスは、ローバーHOPPERの次の走行試験を2026年3月に北海道で実施すると"
+        "発表しました。\n", encoding="utf-8")
+    index = qa.build_index([corpus], tmp_path / "index", settings=qa.Settings())
+    hits = index.search("HOPPERは走行試験で合計何キロメートル走行しましたか？", k=3)
+    assert [hit.source for hit in hits] == ["2025-01-10-ja-hopper.txt", "2025-02-01-ja-hopper-next.txt",
+                                            "2025-01-11-ja-hopper-news.txt"]
+
+
+def test_collapse_moves_reprints_down():
+    from qa.ingest.chunking import Chunk
+    from qa.search.fusion import collapse_duplicates
+
+    text = "The rover drove 12 kilometres in three weeks of tests. The next test is planned for 2026 in Hokkaido."
+    spans = ((0, 54), (55, len(text)))
+
+    def chunk(path, body=text):
+        return Chunk("id", body, path, path, "t", None, None, (), 0, len(body), "en", spans if body == text else
+                     ((0, len(body)),))
+
+    chunks = [chunk("a.txt"), chunk("b.txt"), chunk("c.txt", "Another release says something else entirely here."),
+              chunk("a.txt")]
+    assert collapse_duplicates([0, 1, 2, 3], chunks) == [0, 2, 1, 3]  # a reprint of a reprint goes too

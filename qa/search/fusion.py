@@ -43,3 +43,25 @@ def reciprocal_rank_fusion(rankings: list[tuple[list[list[int]], float]], k: int
             for position in tier:
                 fused[position] = fused.get(position, 0.0) + weight / (k + rank)
     return fused
+
+
+# A passage whose sentences are at least this share of another release's passage
+# ranked above it is a reprint of it.
+DUPLICATE_SHARE = 0.6
+
+
+def collapse_duplicates(positions: list[int], chunks: list) -> list[int]:
+    """`positions` (best first, with their `chunks`), reprints moved to the end: the
+    same news carried by two releases or a news site must not fill the top places
+    while another release holds the answer. Sentences are compared after NFKC without
+    white space; passages of one release are never each other's reprints."""
+    from ..ingest.normalize import squash
+
+    kept, later, seen = [], [], []
+    for position, chunk in zip(positions, chunks):
+        sentences = {squash(chunk.text[start:end]) for start, end in chunk.sentences if end - start >= 20}
+        duplicate = sentences and any(path != chunk.path and len(sentences & other) >= DUPLICATE_SHARE * len(sentences)
+                                      for path, other in seen)
+        (later if duplicate else kept).append(position)
+        seen.append((chunk.path, sentences))
+    return kept + later
