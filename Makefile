@@ -1,12 +1,17 @@
 # Quick start:  make chat   (install, build the index if missing, start the chat app)
 #               make test   (install, then run the whole test suite)
+# make chat PORT=8000 INDEX=/path/to/index HOST=127.0.0.1 picks the port, the index
+# folder and the address (loopback unless you say otherwise).
 PYTHON ?= python3
+PORT ?= 7860
+HOST ?= 127.0.0.1
+INDEX ?= index
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install chat index test browser-deps bench eval-releases clean
+.PHONY: install chat index test test-quick browser-deps bench eval-releases clean
 
 # torch is installed first and pinned to the CPU build that lies on this machine
 # (pip finds it through the machine's find-links); otherwise sentence-transformers
@@ -21,10 +26,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 index: install
-	test -e index/current || $(BIN)/qa build corpus/ --index index
+	test -e $(INDEX)/current || $(BIN)/qa build corpus/ --index $(INDEX)
 
 chat: install
-	$(BIN)/python app.py --index index
+	$(BIN)/python app.py --index $(INDEX) --corpus corpus --port $(PORT) --host $(HOST)
 
 # The browser tests drive Debian's Chromium through its chromedriver.
 browser-deps:
@@ -36,8 +41,13 @@ browser-deps:
 		fi; \
 	fi
 
+# Everything, the tests marked slow (browser, kills, servers) included.
 test: install browser-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=10
+
+# While developing: without the tests marked slow.
+test-quick: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # The real releases of ../shared (never copied into the project), indexed and asked
 # their development questions: per-language and per-kind tables.
@@ -50,6 +60,7 @@ eval-releases: install
 bench: install  # also: bench/kill_builds.py, bench/load.py, bench/big_pdf.py
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/retrieve_speed.py
+	$(BIN)/python bench/library_speed.py
 
 clean:
-	rm -rf $(VENV) index/current index/builds index/.lock
+	rm -rf $(VENV) index/current index/builds index/documents index/.lock

@@ -1,192 +1,337 @@
-"""The qa chat app: answers with citations and the passages they quote.
+"""The qa chat app: answers with citations, a source viewer and a document library.
 
-Design choice: a thin Gradio layer over `qa`. All behaviour lives in `ChatApp`
-(plain methods, testable without a server); `build_app` only lays out components and
-wires events; `launch()` runs only under `__main__`. Document text is never
-rendered as HTML: chat messages are HTML-escaped (markdown rendering off, HTML
-sanitized as a second guard), the sources panel is a HighlightedText (text segments,
-the quoted span highlighted), and the status line is a read-only textbox.
+Design choice: a thin Gradio layer over `qa.chat.ChatApp`, which holds all the
+behaviour as plain methods (testable without a server); `build_app` only lays out
+components and wires events, and `launch()` runs only under `__main__`. Document text
+is never rendered as HTML: chat messages are HTML-escaped (markdown rendering off,
+HTML sanitized as a second guard) and the only links in them are the app's own
+`[n]` markers, which a small script hands to the viewer; passages are HighlightedText
+segments, titles and file names sit in tables and read-only text boxes. Scripts use
+four named endpoints: /ask, /documents, /add_documents and /remove_document.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import logging
 import os
-import re
-import shutil
+import queue
 import sys
 import threading
-import unicodedata
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
 
 import qa
+from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_COLUMNS, ChatApp, as_text, \
+    linked_answer, safe_file_name, source_records, source_rows  # noqa: F401  (safe_file_name: tests)
 from qa.errors import QAError
-from qa.search.question import MAX_QUESTION_CHARACTERS, clean_question
 from qa.settings import Settings
 
 logger = logging.getLogger("qa.app")
 
-ALLOWED_SUFFIXES = (".pdf", ".txt", ".md")
 EXAMPLES = ["When does Mission 2 land?", "ミッション2の月面着陸はいつですか？",
             "Who is the founder and CEO of ispace?", "高砂熱学工業の主な事業は何ですか？"]
-MAX_TURNS_KEPT = 6
+STATUS_SECONDS = 5.0  # how often an open page checks for a newer index
+# Clicking an [n] link in an answer: the link's #cite-<turn>-<n> goes to the viewer
+# through this component's `trigger` (a Gradio custom-HTML event with data).
+CITATION_BRIDGE_JS = """
+window.__qaShowCitation = (turn, n) => trigger('click', {turn: turn, n: n});
+if (!window.__qaCitationLinks) {
+  window.__qaCitationLinks = true;
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest ? event.target.closest('a[href^="#cite-"]') : null;
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const [turn, n] = link.getAttribute('href').slice('#cite-'.length).split('-').map(Number);
+    window.__qaShowCitation(turn, n);
+  }, true);
+}
+"""
+CONFIRM_REMOVAL_JS = "(name) => (name && confirm('Remove ' + name + ' from the index?')) ? name : ''"
+CSS = """
+#chat a.qa-cite { font-weight: 600; text-decoration: none; padding: 0 2px; border-radius: 3px;
+                  background: #fff3b0; color: #7a4b00; cursor: pointer; }
+#chat a.qa-cite:hover { background: #ffd600; }
+#citation-bridge { display: none; }
+"""
+OUTCOME_COLUMNS = ["file", "outcome", "detail"]
 
 
-def safe_file_name(name: str) -> str:
-    """A file name that cannot leave the corpus folder: no folders, no leading dots,
-    only letters (any script), digits, '-', '_' and '.'."""
-    base = unicodedata.normalize("NFKC", str(name)).replace("\\", "/").split("/")[-1]
-    base = re.sub(r"[^\w.\-]", "_", base).lstrip("._-")[:120]
-    stem, suffix = os.path.splitext(base)
-    if suffix.lower() not in ALLOWED_SUFFIXES or not stem:
-        raise QAError(f"{name!r}: only .pdf, .txt and .md files can be added")
-    return stem + suffix.lower()
+def _viewer(chat: ChatApp, record: dict | None, page: int | None = None, message: str = ""):
+    """The viewer's outputs: header, page image, page label, passage, state."""
+    if record is None:
+        return message, gr.update(value=None, visible=False), "", [], None
+    view = chat.view(record, page)
+    header = view["header"] + (f"\n{view['note']}" if view["note"] else "")
+    if view["image"] is None:
+        return header, gr.update(value=None, visible=False), "", view["segments"], {"record": record}
+    return (header, gr.update(value=view["image"], visible=True), f"page {view['page']} of {view['pages']}",
+            view["segments"], {"record": record, "page": view["page"], "pages": view["pages"]})
 
 
-def as_text(text: str) -> str:
-    """Chat content that displays as the given text: the Chatbot renders its messages
-    as HTML even with markdown off, so markup characters are escaped."""
-    return html.escape(text, quote=False)
-
-
-def sources_segments(answer) -> list[tuple[str, str | None]]:
-    """The sources panel: for each citation a header line and its passage, with the
-    quoted span labelled [n]. For a refusal, the closest passages, unlabelled."""
-    segments: list[tuple[str, str | None]] = []
-    if answer.citations:
-        for citation in answer.citations:
-            hit = citation.hit
-            segments.append((f"[{citation.n}] {hit.title} | {hit.source} | page {hit.page_label} | "
-                             f"{hit.doc_date or 'undated'} | score {hit.score:.4f}\n", None))
-            segments.append((hit.text[:citation.quote_start], None))
-            segments.append((citation.quote, f"[{citation.n}]"))
-            segments.append((hit.text[citation.quote_end:] + "\n\n", None))
-    else:
-        for rank, hit in enumerate(answer.hits[:3], start=1):
-            segments.append((f"closest {rank}: {hit.title} | {hit.source} | page {hit.page_label} | "
-                             f"{hit.doc_date or 'undated'} | score {hit.score:.4f}\n{hit.text}\n\n", None))
-    return [(text, label) for text, label in segments if text]
-
-
-class ChatApp:
-    """The app's behaviour: ask, add releases, report status."""
-
-    def __init__(self, index: qa.Index, *, index_dir, corpus_dir, settings: Settings):
-        self.index = index
-        self.index_dir = Path(index_dir)
-        self.corpus_dir = Path(corpus_dir)
-        self.settings = settings
-        self._rebuild_lock = threading.Lock()
-
-    def status(self) -> str:
-        index = self.index
-        return (f"{len(index.documents)} document(s), {len(index)} chunks | embedder {index.embedder.id} | "
-                f"index built {index.built_at}")
-
-    def ask(self, question: str, messages: list | None, turns: list | None):
-        messages = list(messages or [])
-        turns = list(turns or [])
-        raw = question if isinstance(question, str) else ""
-        try:
-            question = clean_question(raw)
-        except QAError:
-            return messages, [("Type a question about the releases.", None)], turns, ""
-        shown = question
-        if len(raw) > MAX_QUESTION_CHARACTERS and len(question) == MAX_QUESTION_CHARACTERS:
-            shown += f" … (only the first {MAX_QUESTION_CHARACTERS:,} characters were read)"
-        try:
-            answer = self.index.answer(question, history=turns[-MAX_TURNS_KEPT:])
-            reply = answer.text
-            segments = sources_segments(answer)
-            turns.append(answer.question)  # the question as understood; all a follow-up needs
-        except QAError as error:
-            reply, segments = f"Sorry: {error}", []
-        messages += [{"role": "user", "content": as_text(shown)}, {"role": "assistant", "content": as_text(reply)}]
-        return messages, segments, turns[-MAX_TURNS_KEPT:], ""
-
-    def add_releases(self, files) -> tuple[str, str]:
-        """Save uploaded files under the corpus folder and rebuild the index. The old
-        index answers until the new one is published."""
-        paths = [getattr(item, "name", item) for item in (files or [])]
-        if not paths:
-            return "Choose .pdf, .txt or .md files to add.", self.status()
-        limit = int(self.settings.max_upload_megabytes * 1024 * 1024)
-        saved, problems = [], []
-        self.corpus_dir.mkdir(parents=True, exist_ok=True)
-        for path in paths:
-            original = Path(str(path)).name
-            try:
-                name = safe_file_name(original)
-                size = os.path.getsize(path)
-                if size > limit:
-                    raise QAError(f"{original!r} is {size / 1e6:.1f} MB; the limit is "
-                                  f"{self.settings.max_upload_megabytes:g} MB")
-                target = self.corpus_dir / name
-                counter = 1
-                while target.exists():
-                    target = self.corpus_dir / f"{Path(name).stem}-{counter}{Path(name).suffix}"
-                    counter += 1
-                shutil.copyfile(path, target)
-                saved.append(target.name)
-            except (QAError, OSError) as error:
-                problems.append(str(error))
-        if not saved:
-            return "Nothing added. " + " ".join(problems), self.status()
-        if not self._rebuild_lock.acquire(blocking=False):
-            return "A rebuild is already running; try again when it ends.", self.status()
-        try:
-            index = qa.build_index([self.corpus_dir], self.index_dir, settings=self.settings)
-        except QAError as error:
-            return f"Saved {', '.join(saved)}, but the rebuild failed: {error}. The old index still answers.", \
-                self.status()
-        finally:
-            self._rebuild_lock.release()
-        self.index = index
-        failed = [f"{Path(failure.path).name}: {failure.reason}" for failure in index.report.failures]
-        message = f"Added {', '.join(saved)}. Index rebuilt: {index.report.documents} document(s), " \
-                  f"{index.report.chunks} chunks."
-        if failed or problems:
-            message += " Problems: " + "; ".join(problems + failed)
-        return message, self.status()
+def _public_source(record: dict) -> dict:
+    return {key: record[key] for key in ("n", "title", "file", "page", "date", "rank", "quote")} | \
+        {"passage": record["text"]}
 
 
 def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Settings | None = None) -> gr.Blocks:
     """The chat UI for `index`, not launched."""
     settings = settings or Settings.from_environment()
     if index_dir is None:
-        folder = Path(index.folder)
-        index_dir = folder.parent.parent if folder.parent.name == "builds" else settings.index_dir
+        index_dir = index.root if index.folder and Path(index.folder).name else settings.index_dir
     chat = ChatApp(index, index_dir=index_dir, corpus_dir=corpus_dir or settings.corpus_dir, settings=settings)
+
+    # --- handlers -----------------------------------------------------------------------
+
+    def respond(question, messages, turns, cites, counter):
+        shown, answer, message = chat.ask(question, turns)
+        messages, turns, cites = list(messages or []), list(turns or []), dict(cites or {})
+        if answer is None:
+            if shown:
+                messages += [{"role": "user", "content": as_text(shown)},
+                             {"role": "assistant", "content": as_text(message)}]
+            return (messages, turns, cites, counter, [], [], "", chat.status()) + _viewer(chat, None, message=message)
+        counter = int(counter or 0) + 1
+        records = source_records(answer)
+        cites[counter] = records
+        cites = {turn: cites[turn] for turn in sorted(cites)[-MAX_TURNS_KEPT:]}
+        turns = (turns + [answer.question])[-MAX_TURNS_KEPT:]
+        messages += [{"role": "user", "content": as_text(shown)},
+                     {"role": "assistant", "content": linked_answer(answer.text, [citation.quote for citation in answer.citations], counter)}]
+        return (messages, turns, cites, counter, source_rows(records, len(answer.hits)), records, "",
+                chat.status()) + _viewer(chat, records[0] if records else None)
+
+    def show_citation(cites, event: gr.EventData):
+        data = getattr(event, "_data", None) or {}
+        records = (cites or {}).get(int(data.get("turn") or 0)) or []
+        number = int(data.get("n") or 0)
+        if not 1 <= number <= len(records):
+            return _viewer(chat, None, message="That citation belongs to a cleared conversation.")
+        return _viewer(chat, records[number - 1])
+
+    def select_source(records, event: gr.SelectData):
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        if not records or row is None or not 0 <= row < len(records):
+            return _viewer(chat, None)
+        return _viewer(chat, records[row])
+
+    def turn_page(view_state, delta):
+        if not view_state or "page" not in view_state:
+            return _viewer(chat, view_state["record"] if view_state else None)
+        page = max(1, min(view_state["pages"], view_state["page"] + delta))
+        return _viewer(chat, view_state["record"], page)
+
+    def clear():
+        return ([], [], {}, 0, [], [], "", chat.status()) + _viewer(chat, None)
+
+    def library_outputs(message: str = ""):
+        names = [document.name for document in chat.documents()]
+        return (chat.document_rows(), gr.update(choices=names, value=None), message, chat.status(), chat.marker())
+
+    def remove(name):
+        if not name:
+            return library_outputs("Nothing removed: choose a document (click its row), then Remove.")
+        outcome = chat.remove(name)
+        message = f"{outcome.outcome}: {outcome.name}" + (f" ({outcome.reason})" if outcome.reason else "")
+        return library_outputs(message)
+
+    def upload(files, replace_existing=False, progress=gr.Progress()):
+        paths = [getattr(item, "name", item) for item in (files or [])]
+        if not paths:
+            yield ([["", "nothing to add", "choose .pdf, .txt or .md files first"]], [], gr.skip()) + \
+                library_outputs() + (gr.update(visible=False),)
+            return
+        rows = {Path(str(path)).name: [Path(str(path)).name, "waiting", ""] for path in paths}
+        events: queue.Queue = queue.Queue()
+        result: dict = {}
+
+        def work():
+            try:
+                result["outcomes"] = chat.add_files(paths, replace=replace_existing,
+                                                    progress=lambda *event: events.put(event))
+            except QAError as error:
+                result["error"] = str(error)
+
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        last = 0.0
+        while worker.is_alive() or not events.empty():
+            try:
+                stage, name, done, total = events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if name and name in rows:
+                if stage == "reading":
+                    for row in rows.values():
+                        if row[1] == "reading…":
+                            row[1:] = ["read", "waiting to embed"]
+                    rows[name][1:] = ["reading…", ""]
+                else:
+                    rows[name][1:] = ["embedding…", f"{done}/{total} sentences"]
+            if stage == "embedding" and total:
+                progress((done, total), desc=f"embedding {name}", unit="sentences")
+            elif stage == "reading":
+                progress((done, max(total, 1)), desc=f"reading {name}".strip(), unit="files")
+            if time.monotonic() - last > 0.3:
+                last = time.monotonic()
+                yield (list(rows.values()),) + (gr.skip(),) * 8
+        worker.join()
+        if "error" in result:
+            outcome_rows = [[name, "not added", result["error"]] for name in rows]
+            pending = []
+        else:
+            outcome_rows = [[outcome.name, outcome.outcome, outcome.reason] for outcome in result["outcomes"]]
+            pending = [path for path in paths if safe_name(path) in
+                       {outcome.name for outcome in result["outcomes"] if outcome.outcome == "conflict"}]
+        yield (outcome_rows, pending, None) + library_outputs() + (gr.update(visible=bool(pending)),)
+
+    def replace_pending(pending, progress=gr.Progress()):
+        yield from upload(pending, True, progress)
+
+    def keep_pending():
+        return [], gr.update(visible=False), [["", "kept", "the indexed versions were kept"]]
+
+    def pick_document(event: gr.SelectData):
+        row = getattr(event, "row_value", None)
+        if row and len(row) > 1:
+            return row[1]
+        return gr.skip()
+
+    def poll(known):
+        chat.current()
+        if chat.marker() == known:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return library_outputs()
+
+    # --- layout -------------------------------------------------------------------------
+
     with gr.Blocks(title="qa: press releases, with citations", analytics_enabled=False) as demo:
-        gr.Markdown("## Ask the press releases\nAnswers quote the releases; each [n] is shown on the right.")
+        gr.Markdown("## Ask the press releases\nAnswers quote the releases; click a [n] to see it on its page.")
         status = gr.Textbox(value=chat.status, label="Index", interactive=False, elem_id="status")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Answers", height=460, render_markdown=False, sanitize_html=True,
-                                     elem_id="chat")
-                question = gr.Textbox(label="Question", placeholder="When does Mission 2 land? / いつ…？",
-                                      elem_id="question", submit_btn=True)
-                gr.Examples(EXAMPLES, inputs=[question], label="Examples")
-            with gr.Column(scale=2):
-                sources = gr.HighlightedText(label="Sources (the quoted span is highlighted)", elem_id="sources",
-                                             combine_adjacent=False, show_legend=False)
-        with gr.Accordion("Add releases", open=False):
-            files = gr.File(file_count="multiple", file_types=list(ALLOWED_SUFFIXES), label="PDF, txt or md",
-                            elem_id="upload")
-            add = gr.Button("Add to index and rebuild", elem_id="add")
-            upload_result = gr.Textbox(label="Result", interactive=False, elem_id="upload-result")
-        turns = gr.State([])
-        question.submit(chat.ask, [question, chatbot, turns], [chatbot, sources, turns, question], api_name="ask",
-                        concurrency_limit=2)
-        add.click(chat.add_releases, [files], [upload_result, status], api_name="add_releases",
-                  concurrency_limit=1)
+        turns, cites, counter = gr.State([]), gr.State({}), gr.State(0)
+        shown_sources, view_state, pending, known_marker = gr.State([]), gr.State(None), gr.State([]), \
+            gr.State(chat.marker())
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab("Ask", id="ask", elem_id="ask-tab"):
+                with gr.Row():
+                    with gr.Column(scale=5):
+                        chatbot = gr.Chatbot(label="Answers", height=480, render_markdown=False, sanitize_html=True,
+                                             elem_id="chat")
+                        question = gr.Textbox(label="Question", placeholder="When does Mission 2 land? / いつ…？",
+                                              elem_id="question", submit_btn=True)
+                        with gr.Row():
+                            clear_button = gr.Button("Clear", elem_id="clear", size="sm", scale=0)
+                        examples = gr.Examples(EXAMPLES, inputs=[question], label="Examples (click to ask)",
+                                               elem_id="examples")
+                    with gr.Column(scale=5):
+                        sources = gr.Dataframe(headers=SOURCE_COLUMNS, value=[], interactive=False, wrap=True,
+                                               column_widths=["7%", "35%", "25%", "8%", "13%", "12%"],
+                                               label="Sources (rank: 1 = the passage search ranked first; "
+                                                     "click a row to view it)", elem_id="sources")
+                        header = gr.Textbox(label="Source", interactive=False, lines=2, elem_id="viewer-header")
+                        page_image = gr.Image(label="Page", type="pil", format="png", interactive=False, height=760,
+                                              visible=False, elem_id="viewer-page", buttons=["fullscreen"])
+                        with gr.Row():
+                            previous_page = gr.Button("◀ previous page", size="sm", elem_id="previous-page")
+                            page_label = gr.Textbox(show_label=False, interactive=False, container=False,
+                                                    elem_id="page-label")
+                            next_page = gr.Button("next page ▶", size="sm", elem_id="next-page")
+                        passage = gr.HighlightedText(label="Passage (the quote is highlighted)", elem_id="passage",
+                                                     combine_adjacent=False, show_legend=False,
+                                                     show_inline_category=False, color_map={"quote": "#ffd600"})
+            with gr.Tab("Documents", id="documents", elem_id="documents-tab"):
+                documents = gr.Dataframe(headers=DOCUMENT_COLUMNS, value=chat.document_rows, interactive=False,
+                                         wrap=True, column_widths=["33%", "24%", "10%", "6%", "8%", "6%", "13%"], label="Indexed documents (sort with a column's ⋮ menu; click a "
+                                                          "row to choose it)", elem_id="documents")
+                with gr.Row():
+                    chosen = gr.Dropdown(choices=[document.name for document in chat.documents()], value=None,
+                                         label="Document", elem_id="remove-choice", scale=3)
+                    remove_button = gr.Button("Remove from the index", variant="stop", elem_id="remove", scale=1)
+                library_message = gr.Textbox(label="Result", interactive=False, elem_id="library-message")
+                files = gr.File(file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
+                                label=f"Add PDF, txt or md files (up to {settings.max_upload_megabytes:g} MB each)",
+                                elem_id="upload")
+                add_button = gr.Button("Add to the index", variant="primary", elem_id="add")
+                outcomes = gr.Dataframe(headers=OUTCOME_COLUMNS, value=[], interactive=False, wrap=True,
+                                        column_widths=["30%", "15%", "55%"],
+                                        label="Per file", elem_id="outcomes")
+                with gr.Row(visible=False, elem_id="replace-row") as replace_row:
+                    gr.Markdown("A different version of a file above is already indexed under the same name. "
+                                "Replace the indexed version?")
+                    replace_button = gr.Button("Replace", variant="primary", elem_id="replace")
+                    keep_button = gr.Button("Keep the indexed version", elem_id="keep")
+        bridge = gr.HTML("", js_on_load=CITATION_BRIDGE_JS, elem_id="citation-bridge")
+        timer = gr.Timer(STATUS_SECONDS)
+
+        viewer = [header, page_image, page_label, passage, view_state]
+        answer_outputs = [chatbot, turns, cites, counter, sources, shown_sources, question, status] + viewer
+        library = [documents, chosen, library_message, status, known_marker]
+        private = {"api_visibility": "undocumented"}
+        question.submit(respond, [question, chatbot, turns, cites, counter], answer_outputs, concurrency_limit=2,
+                        **private)
+        examples.load_input_event.then(respond, [question, chatbot, turns, cites, counter], answer_outputs,
+                                       concurrency_limit=2, **private)
+        clear_button.click(clear, None, answer_outputs, **private)
+        chatbot.clear(clear, None, answer_outputs, **private)
+        bridge.click(show_citation, [cites], viewer, **private)
+        sources.select(select_source, [shown_sources], viewer, **private)
+        previous_page.click(lambda state: turn_page(state, -1), [view_state], viewer, **private)
+        next_page.click(lambda state: turn_page(state, 1), [view_state], viewer, **private)
+        documents.select(pick_document, None, [chosen], **private)
+        remove_button.click(remove, [chosen], library, concurrency_limit=1, js=CONFIRM_REMOVAL_JS, **private)
+        upload_outputs = [outcomes, pending, files] + library + [replace_row]
+        add_button.click(upload, [files], upload_outputs, concurrency_limit=1, **private)
+        replace_button.click(replace_pending, [pending], upload_outputs, concurrency_limit=1, **private)
+        keep_button.click(keep_pending, None, [pending, replace_row, outcomes], **private)
+        timer.tick(poll, [known_marker], library, show_progress="hidden", queue=False, **private)
+
+        # --- named endpoints for scripts (gradio_client) ---------------------------------
+
+        def ask(question: str) -> tuple[str, list[dict]]:
+            """Answer a question: the answer text with [n] markers, and its sources (for a
+            refusal, the closest passages, n = 0)."""
+            _, answer, message = chat.ask(question)
+            if answer is None:
+                return message, []
+            return answer.text, [_public_source(record) for record in source_records(answer)]
+
+        def list_documents() -> list[dict]:
+            """The indexed documents, one row each (`stored`: the copy in the index folder)."""
+            rows = []
+            for document in chat.documents():
+                row = document.to_dict()
+                row["stored"] = row.pop("path")  # a "path" key would make clients fetch it as a file
+                rows.append(row)
+            return rows
+
+        def add_documents(files: list[gr.FileData], replace: bool = False) -> list[dict]:
+            """Add files to the index; one outcome per file: added, replaced, duplicate,
+            conflict (a different file under an indexed name; call again with replace=True)
+            or rejected (with the reason)."""
+            paths = [item["path"] if isinstance(item, dict) else getattr(item, "path", item) for item in files or []]
+            return [outcome.to_dict() for outcome in chat.add_files(paths, replace=replace)]
+
+        def remove_document(name: str) -> dict:
+            """Remove a document by name (or id); the outcome: removed, not found or kept."""
+            return chat.remove(name).to_dict()
+
+        gr.api(ask, api_name="ask", concurrency_limit=2)
+        gr.api(list_documents, api_name="documents")
+        gr.api(add_documents, api_name="add_documents", concurrency_limit=1)
+        gr.api(remove_document, api_name="remove_document", concurrency_limit=1)
     demo.chat_app = chat
     return demo
+
+
+def safe_name(path) -> str:
+    try:
+        return safe_file_name(Path(str(path)).name)
+    except QAError:
+        return ""
 
 
 def load_or_build(settings: Settings) -> qa.Index:
@@ -201,20 +346,17 @@ def load_or_build(settings: Settings) -> qa.Index:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Start the qa chat app.")
-    parser.add_argument("--index", help="index folder (default: index)")
-    parser.add_argument("--corpus", help="folder of releases, built into the index if it is missing")
+    parser.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
+    parser.add_argument("--corpus", help="folder of releases to build the index from when there is none")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     parser.add_argument("--share", action="store_true", help="make a public Gradio link (off by default)")
     parser.add_argument("--auth", help="require a login, user:password (or QA_AUTH)")
+    parser.add_argument("--max-upload-mb", type=float, help="largest file accepted (default 20, or QA_MAX_UPLOAD_MB)")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    import bm25s  # noqa: F401  (it sets its own logger to DEBUG on import)
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    settings = Settings.from_environment(index_dir=arguments.index, corpus_dir=arguments.corpus)
-    if arguments.auth:
-        settings = replace(settings, auth=arguments.auth)
+    settings = Settings.from_environment(index_dir=arguments.index, corpus_dir=arguments.corpus,
+                                         auth=arguments.auth, max_upload_megabytes=arguments.max_upload_mb)
     try:
         index = load_or_build(settings)
     except QAError as error:
@@ -227,13 +369,13 @@ def main(argv=None) -> int:
             print("error: --auth needs user:password", file=sys.stderr)
             return 1
         auth = (user, password)
-    demo = build_app(index, settings=settings)
+    demo = build_app(index, settings=replace(settings, index_dir=str(settings.index_dir)))
     # Gradio keeps a record of the last GRADIO_ANALYTICS_MAX_EVENTS events (10,000 by
     # default); 1,000 stops that memory growing sooner (bench/load.py --soak-seconds).
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     demo.queue(default_concurrency_limit=2, max_size=1024)
     demo.launch(server_name=arguments.host, server_port=arguments.port, share=arguments.share, auth=auth,
-                max_file_size=f"{settings.max_upload_megabytes:g}mb", show_error=True)
+                max_file_size=f"{settings.max_upload_megabytes:g}mb", show_error=True, css=CSS)
     return 0
 
 

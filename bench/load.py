@@ -67,8 +67,8 @@ def main() -> None:
                 question = QUESTIONS[(number + asked) % len(QUESTIONS)]
                 started = time.perf_counter()
                 try:
-                    messages, _, _ = client.predict(question, [], api_name="/ask")
-                    if not messages:
+                    text, _ = client.predict(question, api_name="/ask")
+                    if not text:
                         raise RuntimeError("empty reply")
                     with lock:
                         latencies.append(time.perf_counter() - started)

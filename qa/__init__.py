@@ -2,6 +2,7 @@
 
     import qa
     index = qa.build_index(["corpus/"], "index")
+    index.add(["new-release.pdf"]); index.remove(["old-release.pdf"]); index.documents()
     hits = qa.retrieve("When does Mission 2 land?")
     answer = qa.answer("ミッション2の月面着陸はいつですか？")
 
@@ -11,8 +12,17 @@ when asked for (`progress=True`).
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
+
+# bm25s sets its own logger to DEBUG when it is imported, so its "Building index from
+# tokens" lines reach any handler an application configures. It is imported here once
+# and its logger set back to follow the application's configuration.
+import bm25s as _bm25s  # noqa: F401
+
+if logging.getLogger("bm25s").level == logging.DEBUG:
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
 
 from . import storage
 # The pipeline's stages are packages (qa.ingest, qa.search, qa.answer). qa.answer is
@@ -22,13 +32,14 @@ from . import storage
 # (`from qa.answer.facts import ...`).
 from . import answer as _answer_stage  # noqa: F401
 from .building import build_index
+from . import library  # noqa: F401  (qa.library.add_documents / remove_documents)
 from .errors import QAError
 from .index import BuildReport, Index, load_index
-from .records import Answer, Citation, Hit
+from .records import Answer, Citation, DocumentInfo, FileOutcome, Hit
 from .settings import Settings
 
 __all__ = [
-    "Answer", "BuildReport", "Citation", "Hit", "Index", "QAError", "Settings",
+    "Answer", "BuildReport", "Citation", "DocumentInfo", "FileOutcome", "Hit", "Index", "QAError", "Settings",
     "answer", "build_index", "load_index", "retrieve", "cached_index",
 ]
 __version__ = "0.1.0"

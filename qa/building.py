@@ -2,9 +2,12 @@
 
 Design choice: one pipeline (read, chunk, embed, index, write, publish) under the
 build lock, writing into a partial folder that is published atomically only when
-complete (see `storage`). Chunks of documents whose bytes, embedder and chunking
-are unchanged since the previous build reuse its vectors, so adding one release to
-a large corpus embeds only that release.
+complete (see `storage`). `build_index` makes the index hold exactly the files it is
+given; `qa.library` adds and removes documents with the same last step, `publish`.
+Every indexed file is kept in the index folder under its sha256 (see `storage`), and
+the manifest lists each document with its name, title, date, pages, language, size
+and when it was added. Sentences whose text, embedder and chunking are unchanged
+since the previous build reuse its vectors, so rebuilding embeds only what is new.
 
 Sentences, not chunks, are embedded: a chunk's vector is the normalized mean of its
 sentence vectors, and search scores a chunk by that and by its best sentence (see
@@ -19,22 +22,24 @@ made them look alike and cost recall (measured, see README).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import logging
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Union
 
 import numpy as np
 
 from . import storage
 from .ingest.chunking import CHUNKING_VERSION, Chunk, chunk_document
-from .ingest.documents import load_documents
+from .ingest.documents import Document, Duplicate, Failure, iter_input_files, load_document
+from .ingest.pdf_reader import PdfReaderProcess
 from .search.embedders import Embedder, make_embedder
-from .errors import IndexNotFoundError, NothingIndexedError, QAError
+from .errors import DocumentError, IndexNotFoundError, NothingIndexedError, QAError
 from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks, \
     vectors_of
 from .search.lexical import LexicalIndex
@@ -42,13 +47,126 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
+# progress(stage, file name, done, total): stage "reading" (files read so far),
+# "embedding" (sentences of the file named, or of all files when the name is "").
+ProgressCallback = Callable[[str, str, int, int], None]
+Progress = Union[bool, ProgressCallback, None]
+
 
 def contextual_text(chunk: Chunk) -> str:
     """What BM25 sees for a chunk: its header (title and date), then its text."""
     return f"{chunk.header}\n{chunk.text}"
 
 
-def _previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray], Path | None]:
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+class _Bars:
+    """Progress as tqdm bars on stderr, one per stage (and per file while embedding)."""
+
+    def __init__(self):
+        self._bar = None
+        self._key = None
+
+    def __call__(self, stage: str, name: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        key = (stage, name if stage == "embedding" else "")
+        if key != self._key:
+            self.close()
+            self._key = key
+            self._bar = tqdm(total=total, desc=" ".join(key).strip(), file=sys.stderr, dynamic_ncols=True,
+                             unit="file" if stage == "reading" else "sentence")
+        self._bar.total = total
+        self._bar.n = done
+        if stage == "reading":
+            self._bar.set_postfix_str(name, refresh=False)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._bar = self._key = None
+
+
+def reporter(progress: Progress) -> ProgressCallback:
+    """A callback for `progress`: the caller's own, tqdm bars for True, or nothing."""
+    if callable(progress):
+        return progress
+    return _Bars() if progress else (lambda *event: None)
+
+
+def close_reporter(report: ProgressCallback) -> None:
+    if isinstance(report, _Bars):
+        report.close()
+
+
+def make_model(embedder: str | Embedder | None, settings: Settings) -> Embedder:
+    if embedder is None or isinstance(embedder, str):
+        return make_embedder(embedder or settings.embedder_name, query_prefix=settings.query_prefix,
+                             passage_prefix=settings.passage_prefix)
+    return embedder
+
+
+# --- reading -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    name: str               # the name it is indexed under: relative to the folder given, or its own
+    problem: str | None = None
+
+
+def input_files(paths) -> list[InputFile]:
+    """Every file named or found under the folders named, with the name it will be
+    indexed under, or the problem that keeps it out."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    found = []
+    for given in map(Path, paths):
+        for path, problem in iter_input_files([given]):
+            name = path.relative_to(given).as_posix() if given.is_dir() else path.name
+            found.append(InputFile(path, name, problem))
+    return found
+
+
+def read_file(item: InputFile, *, time_limit: float, pdf_reader: PdfReaderProcess) -> Document:
+    """Read one input; the document is named as the library names it. Raises DocumentError."""
+    if item.problem:
+        raise DocumentError(str(item.path), item.problem)
+    document = load_document(item.path, time_limit=time_limit, pdf_reader=pdf_reader)
+    return dataclasses.replace(document, source=item.name)
+
+
+def document_language(chunks: list[Chunk]) -> str:
+    """The language of most of a document's text."""
+    weight: dict[str, int] = {}
+    for chunk in chunks:
+        weight[chunk.language] = weight.get(chunk.language, 0) + len(chunk.text)
+    return max(weight, key=weight.get) if weight else "en"
+
+
+def document_record(document: Document, chunks: list[Chunk], *, stored: str, size: int, added: str) -> dict:
+    """A document's entry in the manifest (see `qa.records.DocumentInfo`)."""
+    return {"id": document.sha256, "name": document.source, "source": document.source, "path": stored,
+            "sha256": document.sha256, "title": document.title, "date": document.date,
+            "pages": document.page_count if document.paged else None, "language": document_language(chunks),
+            "size": size, "added_at": added, "chunks": len(chunks)}
+
+
+def stored_and_chunked(index_dir, document: Document, item: InputFile, settings: Settings
+                       ) -> tuple[Document, list[Chunk], list[str]]:
+    """Keep the file in the index folder, and chunk it as stored there."""
+    stored = storage.store_document(index_dir, item.path, document.sha256)
+    document = dataclasses.replace(document, path=stored)
+    chunks, sentences = chunk_document(document, settings.chunk_size, settings.chunk_overlap)
+    return document, chunks, sentences
+
+
+# --- embedding ---------------------------------------------------------------------
+
+def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray], Path | None]:
     """Sentence vectors of the current build, by sentence text, when the same
     embedder made them. Reads only the manifest, the chunks and the sentence vectors."""
     import faiss
@@ -75,104 +193,158 @@ def _previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray
     return vectors, folder
 
 
-def _progress_bar(enabled: bool, total: int, description: str):
-    if not enabled:
-        return contextlib.nullcontext(None)
-    from tqdm import tqdm
+def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, np.ndarray], *, batch_size: int,
+                    report: ProgressCallback, name: str = "") -> tuple[np.ndarray, int, float]:
+    """Vectors for `sentences`, reusing `reusable` (by text) and embedding the rest;
+    also how many were embedded and the seconds it took."""
+    vectors = np.zeros((len(sentences), model.dim), dtype=np.float32)
+    missing: dict[str, list[int]] = {}  # each sentence text to embed, once, and where it goes
+    for position, sentence in enumerate(sentences):
+        known = reusable.get(sentence)
+        if known is not None:
+            vectors[position] = known
+        else:
+            missing.setdefault(sentence, []).append(position)
+    started = time.monotonic()
+    done = 0
+    report("embedding", name, 0, len(missing))
 
-    return tqdm(total=total, desc=description, unit="sentence", file=sys.stderr, dynamic_ncols=True)
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        report("embedding", name, done, len(missing))
+
+    if missing:
+        embedded = model.embed_passages(list(missing), batch_size=batch_size, progress=advance)
+        for positions, vector in zip(missing.values(), embedded):
+            vectors[positions] = vector
+    return vectors, len(missing), time.monotonic() - started
+
+
+# --- publishing --------------------------------------------------------------------
+
+def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: str, chunks: list[Chunk],
+            sentence_vectors: np.ndarray, documents: list[dict], failures=(), duplicates=(),
+            previous_folder: Path | None = None, settings: Settings | None = None) -> Index:
+    """Write a complete build of `chunks` and publish it atomically; then remove old
+    builds (the previous one is kept) and stored files no kept build lists. Call only
+    while holding the build lock."""
+    vector_index = make_vector_index(model.dim, len(chunks))
+    vector_index.add(chunk_vectors(chunks, sentence_vectors))
+    lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
+    manifest = {
+        "format_version": storage.FORMAT_VERSION,
+        "built_at": utc_now(),
+        "embedder": {"id": model.id, "dim": model.dim,
+                     "query_prefix": getattr(model, "query_prefix", None),
+                     "passage_prefix": getattr(model, "passage_prefix", None)},
+        "chunking": chunking,
+        "sentences": len(sentence_vectors),
+        "lexical": {"library": "bm25s", "tokenizer": lexical_tokenizer},
+        "vector_index": type(vector_index).__name__,
+        "documents": documents,
+        "failures": [{"path": failure.path, "reason": failure.reason} for failure in failures],
+        "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as} for duplicate in duplicates],
+    }
+    index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
+                  sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)
+    partial = storage.new_partial_folder(index_dir)
+    try:
+        index.write(partial)
+        storage.write_manifest(partial, manifest)
+        final = storage.publish(index_dir, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    index.folder = final
+    index.manifest = storage.read_manifest(final, index_dir)
+    storage.remove_leftovers(index_dir, keep={final} | ({previous_folder} if previous_folder else set()))
+    storage.remove_unlisted_documents(index_dir)
+    return index
 
 
 def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,
-                progress: bool = False, settings: Settings | None = None) -> Index:
-    """Read `paths` (files or folders), build the index and publish it in `index_dir`.
+                progress: Progress = False, settings: Settings | None = None) -> Index:
+    """Read `paths` (files or folders), build the index and publish it in `index_dir`:
+    the index then holds exactly these documents (`Index.add` and `Index.remove`
+    change it one document at a time).
 
     Files that cannot be read are skipped and listed in `index.report.failures`.
     Raises NothingIndexedError when no file could be indexed; the previous index,
-    if any, is then left as it was.
+    if any, is then left as it was. `progress`: True for bars on stderr, or a
+    callback `progress(stage, name, done, total)`.
     """
     settings = settings or Settings.from_environment()
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    if embedder is None or isinstance(embedder, str):
-        model = make_embedder(embedder or settings.embedder_name, query_prefix=settings.query_prefix,
-                              passage_prefix=settings.passage_prefix)
-    else:
-        model = embedder
+    model = make_model(embedder, settings)
     chunking = {"version": CHUNKING_VERSION, "size": settings.chunk_size, "overlap": settings.chunk_overlap}
     started = time.monotonic()
-    with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
-        loaded = load_documents(paths, time_limit=settings.per_file_timeout_seconds)
-        if not loaded.documents:
-            raise NothingIndexedError(loaded.failures)
-        chunks: list[Chunk] = []
-        sentences: list[str] = []
-        chunk_counts = []
-        for document in loaded.documents:
-            document_chunks, document_sentences = chunk_document(document, settings.chunk_size,
-                                                                 settings.chunk_overlap)
-            chunks += [dataclasses.replace(chunk, first_sentence=len(sentences) + chunk.first_sentence)
-                       for chunk in document_chunks]
-            sentences += document_sentences
-            chunk_counts.append(len(document_chunks))
-        previous, previous_folder = _previous_vectors(index_dir, model.id)
-
-        sentence_vectors = np.zeros((len(sentences), model.dim), dtype=np.float32)
-        missing = []
-        for position, sentence in enumerate(sentences):
-            reusable = previous.get(sentence)
-            if reusable is not None:
-                sentence_vectors[position] = reusable
-            else:
-                missing.append(position)
-        embed_started = time.monotonic()
-        with _progress_bar(progress, len(missing), "embedding") as bar:
-            embedded = model.embed_passages([sentences[position] for position in missing],
-                                            batch_size=settings.batch_size,
-                                            progress=bar.update if bar is not None else None)
-        embed_seconds = time.monotonic() - embed_started
-        if missing:
-            sentence_vectors[missing] = embedded
-        vector_index = make_vector_index(model.dim, len(chunks))
-        vector_index.add(chunk_vectors(chunks, sentence_vectors))
-        lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], settings.lexical_tokenizer)
-
-        manifest = {
-            "format_version": storage.FORMAT_VERSION,
-            "built_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "embedder": {"id": model.id, "dim": model.dim,
-                         "query_prefix": getattr(model, "query_prefix", None),
-                         "passage_prefix": getattr(model, "passage_prefix", None)},
-            "chunking": chunking,
-            "sentences": len(sentences),
-            "lexical": {"library": "bm25s", "tokenizer": settings.lexical_tokenizer},
-            "vector_index": type(vector_index).__name__,
-            "documents": [
-                {"path": document.path, "source": document.source, "sha256": document.sha256,
-                 "title": document.title, "date": document.date,
-                 "pages": document.page_count if document.paged else None, "chunks": document_chunks}
-                for document, document_chunks in zip(loaded.documents, chunk_counts)
-            ],
-            "failures": [{"path": failure.path, "reason": failure.reason} for failure in loaded.failures],
-            "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as}
-                           for duplicate in loaded.duplicates],
-        }
-        index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
-                      sentence_vectors=sentence_vectors, lexical=lexical, embedder=model)
-        partial = storage.new_partial_folder(index_dir)
-        try:
-            index.write(partial)
-            storage.write_manifest(partial, manifest)
-            final = storage.publish(index_dir, partial)
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        index.folder = final
-        index.manifest = storage.read_manifest(final, index_dir)
-        storage.remove_leftovers(index_dir, keep={final} | ({previous_folder} if previous_folder else set()))
+    report = reporter(progress)
+    try:
+        with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
+            items = input_files(paths)
+            added_before = _added_times(index_dir)
+            failures: list[Failure] = []
+            duplicates: list[Duplicate] = []
+            seen: dict[str, str] = {}
+            names: dict[str, str] = {}
+            chunks: list[Chunk] = []
+            sentences: list[str] = []
+            records = []
+            with PdfReaderProcess() as pdf_reader:  # started only when the first PDF comes
+                for number, item in enumerate(items):
+                    report("reading", item.name, number, len(items))
+                    try:
+                        document = read_file(item, time_limit=settings.per_file_timeout_seconds,
+                                             pdf_reader=pdf_reader)
+                        if document.sha256 in seen:
+                            duplicates.append(Duplicate(str(item.path), seen[document.sha256]))
+                            continue
+                        if item.name in names:
+                            raise DocumentError(str(item.path), f"another file is already indexed as {item.name!r} "
+                                                                f"({names[item.name]}); rename one of them")
+                        document, document_chunks, document_sentences = stored_and_chunked(
+                            index_dir, document, item, settings)
+                    except DocumentError as error:
+                        failures.append(Failure(error.path, error.reason))
+                        logger.info("skipped %s: %s", error.path, error.reason)
+                        continue
+                    except (OSError, ValueError) as error:
+                        failures.append(Failure(str(item.path), f"cannot keep a copy in the index ({error})"))
+                        continue
+                    seen[document.sha256] = str(item.path)
+                    names[item.name] = str(item.path)
+                    chunks += [dataclasses.replace(chunk, first_sentence=len(sentences) + chunk.first_sentence)
+                               for chunk in document_chunks]
+                    sentences += document_sentences
+                    records.append(document_record(document, document_chunks, stored=document.path,
+                                                   size=item.path.stat().st_size,
+                                                   added=added_before.get(document.sha256) or utc_now()))
+                report("reading", "", len(items), len(items))
+            if not records:
+                raise NothingIndexedError(failures)
+            previous, previous_folder = previous_vectors(index_dir, model.id)
+            sentence_vectors, embedded, embed_seconds = embed_sentences(
+                model, sentences, previous, batch_size=settings.batch_size, report=report)
+            index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=settings.lexical_tokenizer,
+                            chunks=chunks, sentence_vectors=sentence_vectors, documents=records,
+                            failures=failures, duplicates=duplicates, previous_folder=previous_folder,
+                            settings=settings)
+    finally:
+        close_reporter(report)
     index.report = BuildReport(
-        documents=len(loaded.documents), chunks=len(chunks), sentences=len(sentences),
-        failures=loaded.failures, duplicates=loaded.duplicates, reused_sentences=len(sentences) - len(missing),
+        documents=len(records), chunks=len(chunks), sentences=len(sentences), failures=failures,
+        duplicates=duplicates, reused_sentences=len(sentences) - embedded,
         seconds=time.monotonic() - started, embed_seconds=embed_seconds,
     )
     return index
+
+
+def _added_times(index_dir) -> dict[str, str]:
+    """When each document of the current build was added, by sha256."""
+    try:
+        folder = storage.build_folder(index_dir)
+        manifest = storage.read_manifest(folder, index_dir)
+    except QAError:
+        return {}
+    return {document.get("sha256", ""): document.get("added_at") or manifest.get("built_at")
+            for document in manifest.get("documents", [])}

@@ -1,7 +1,8 @@
-"""The `qa` command line: build, search, ask, eval and serve.
+"""The `qa` command line: build, add, remove, list, search, ask, eval and serve.
 
 Design choice: a thin layer over the library. It configures logging, turns typed
-`QAError`s into one-line messages on stderr with exit code 1, and prints either
+`QAError`s into one-line messages on stderr with exit code 1 (each printed once: the
+library's own log lines about the same files stay below WARNING), and prints either
 human-readable text or, with `--json`, one JSON document.
 """
 
@@ -54,7 +55,7 @@ def command_build(arguments) -> int:
     except NothingIndexedError as error:
         for failure in error.failures:
             print(f"failed: {failure.path}: {failure.reason}", file=sys.stderr)
-        print(f"error: {error}", file=sys.stderr)
+        print("error: nothing could be indexed" if error.failures else f"error: {error}", file=sys.stderr)
         return 1
     report = index.report
     for failure in report.failures:
@@ -68,6 +69,81 @@ def command_build(arguments) -> int:
         f"{len(report.duplicates)} duplicate(s) skipped, in {report.seconds:.1f} s "
         f"({report.chunks_per_second:.1f} chunks/s) -> {index.folder}"
     )
+    return 0
+
+
+def _print_outcomes(index, arguments) -> int:
+    """Each file's or name's outcome once; exit status 1 when any was not done."""
+    report = index.report
+    if arguments.json:
+        print(json.dumps({"outcomes": [outcome.to_dict() for outcome in report.outcomes],
+                          "documents": len(index.documents()), "chunks": len(index),
+                          "embedded_sentences": report.embedded_sentences, "seconds": round(report.seconds, 3),
+                          "build": str(index.folder)}, ensure_ascii=False, indent=2))
+    else:
+        for outcome in report.outcomes:
+            line = f"{outcome.outcome}: {outcome.name}" + (f" ({outcome.reason})" if outcome.reason else "")
+            print(line, file=sys.stdout if outcome.outcome in ("added", "replaced", "removed") else sys.stderr)
+        print(f"index: {len(index.documents())} document(s), {len(index)} chunks; "
+              f"{report.embedded_sentences} sentences embedded, in {report.seconds:.1f} s -> {index.folder}")
+    if any(outcome.outcome == "conflict" for outcome in report.outcomes) and not arguments.json:
+        print("hint: add --replace to replace the indexed version", file=sys.stderr)
+    return int(any(outcome.outcome in ("rejected", "conflict", "not found") for outcome in report.outcomes))
+
+
+def command_add(arguments) -> int:
+    from .library import add_documents
+
+    settings = _settings(arguments)
+    index = add_documents(settings.index_dir, arguments.paths, replace=arguments.replace,
+                          progress=not (arguments.quiet or arguments.json), settings=settings)
+    return _print_outcomes(index, arguments)
+
+
+def command_remove(arguments) -> int:
+    from .library import remove_documents
+
+    settings = _settings(arguments)
+    index = remove_documents(settings.index_dir, arguments.names, settings=settings)
+    return _print_outcomes(index, arguments)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
+def _cell(text: str, width: int) -> str:
+    """`text` cut and padded to `width` terminal columns (wide characters count 2)."""
+    out = ""
+    for character in text:
+        if _width(out + character) > width - (1 if _width(text) > width else 0):
+            out += "…"
+            break
+        out += character
+    return out + " " * max(0, width - _width(out))
+
+
+def command_list(arguments) -> int:
+    from .storage import build_folder, read_manifest
+    from .library import document_infos
+
+    settings = _settings(arguments)
+    manifest = read_manifest(build_folder(settings.index_dir), settings.index_dir)
+    documents = document_infos(manifest)
+    if arguments.json:
+        print(json.dumps([document.to_dict() for document in documents], ensure_ascii=False, indent=2))
+        return 0
+    columns = [("name", 32), ("title", 40), ("date", 10), ("pages", 5), ("lang", 4), ("chunks", 6),
+               ("added", 16), ("id", 12)]
+    print("  ".join(_cell(name, width) for name, width in columns).rstrip())
+    for document in documents:
+        values = [document.name, document.title, document.date or "-", str(document.pages or "-"),
+                  document.language or "-", str(document.chunks), document.added[:16].replace("T", " "),
+                  document.short_id]
+        print("  ".join(_cell(value, width) for value, (_, width) in zip(values, columns)).rstrip())
+    print(f"{len(documents)} document(s), built {manifest.get('built_at', '?')}")
     return 0
 
 
@@ -100,11 +176,10 @@ def command_ask(arguments) -> int:
     print(answer.text)
     print()
     if answer.citations:
-        print("Sources:")
+        print("Sources:")  # the quotes are in the answer above; here, where each one is
         for citation in answer.citations:
             hit = citation.hit
-            print(f"[{citation.n}] {hit.source}, page {hit.page_label}, {hit.doc_date or 'undated'}: "
-                  f"\u201c{citation.quote}\u201d")
+            print(f"[{citation.n}] {hit.title} | {hit.source}, page {hit.page_label}, {hit.doc_date or 'undated'}")
     elif answer.hits:
         print("Closest passages:")
         for rank, hit in enumerate(answer.hits, start=1):
@@ -153,10 +228,14 @@ def command_serve(arguments) -> int:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     argv = ["--index", _settings(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
+    if arguments.corpus:
+        argv += ["--corpus", arguments.corpus]
     if arguments.share:
         argv.append("--share")
     if arguments.auth:
         argv += ["--auth", arguments.auth]
+    if arguments.max_upload_mb is not None:
+        argv += ["--max-upload-mb", str(arguments.max_upload_mb)]
     return module.main(argv)
 
 
@@ -180,6 +259,28 @@ def parser() -> argparse.ArgumentParser:
                        help="give up on a file that takes longer to read (default 120, or QA_FILE_TIMEOUT)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=command_build)
+
+    add = commands.add_parser("add", help="add files to the index (only they are read and embedded)")
+    add.add_argument("paths", nargs="+", help="files or folders")
+    add.add_argument("--replace", action="store_true",
+                     help="replace an indexed document that has the same name but other content")
+    common(add)
+    add.add_argument("--file-timeout", type=float, metavar="SECONDS",
+                     help="give up on a file that takes longer to read (default 120, or QA_FILE_TIMEOUT)")
+    add.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add.add_argument("--json", action="store_true", help="print JSON")
+    add.set_defaults(handler=command_add)
+
+    remove = commands.add_parser("remove", help="remove documents from the index (nothing is embedded)")
+    remove.add_argument("names", nargs="+", help="document names (as `qa list` shows them) or ids")
+    common(remove)
+    remove.add_argument("--json", action="store_true", help="print JSON")
+    remove.set_defaults(handler=command_remove)
+
+    listing = commands.add_parser("list", help="list the indexed documents")
+    common(listing)
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(handler=command_list)
 
     search = commands.add_parser("search", help="show the passages that best match a question")
     search.add_argument("question", help='the question, or "-" to read it from standard input')
@@ -206,10 +307,12 @@ def parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="start the chat app")
     common(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=7860)
-    serve.add_argument("--share", action="store_true")
-    serve.add_argument("--auth", help="user:password (or QA_AUTH)")
+    serve.add_argument("--corpus", help="folder of releases to build the index from when there is none")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument("--share", action="store_true", help="make a public Gradio link (off by default)")
+    serve.add_argument("--auth", help="require a login, user:password (or QA_AUTH)")
+    serve.add_argument("--max-upload-mb", type=float, help="largest file the app accepts (default 20, or QA_MAX_UPLOAD_MB)")
     serve.set_defaults(handler=command_serve)
     return top
 
@@ -218,6 +321,8 @@ def main(argv=None) -> int:
     arguments = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if arguments.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    import bm25s  # noqa: F401  (it sets its own logger to DEBUG when imported; set it back below)
+
     for chatty in ("bm25s", "httpx", "sentence_transformers", "transformers"):
         logging.getLogger(chatty).setLevel(logging.INFO if arguments.verbose else logging.WARNING)
     try:

@@ -79,3 +79,8 @@ class IndexLockedError(QAError):
 
 class QuestionError(QAError):
     """The question cannot be answered as asked (for example, it is empty)."""
+
+
+class LibraryError(QAError):
+    """A change to an index's documents that cannot be made as asked (for example,
+    removing every document)."""

@@ -93,6 +93,9 @@ class BuildReport:
     reused_sentences: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    # Index.add / Index.remove: what happened to each file or name given.
+    outcomes: list = field(default_factory=list)
+    embedded_sentences: int = 0
 
     @property
     def chunks_per_second(self) -> float:
@@ -126,9 +129,38 @@ class Index:
         # FAISS and bm25s are safe for concurrent reads; the embedder may not be.
         self._embed_lock = threading.Lock()
 
+    def documents(self) -> list:
+        """The indexed documents (`qa.records.DocumentInfo`), in the order they were added."""
+        from .library import document_infos
+
+        return document_infos(self.manifest)
+
     @property
-    def documents(self) -> list[dict]:
-        return self.manifest["documents"]
+    def root(self) -> Path:
+        """The index folder this build belongs to (`index/builds/<id>` -> `index`)."""
+        return storage.index_root(self.folder)
+
+    def add(self, paths, *, replace: bool = False, progress=False) -> BuildReport:
+        """Add files (or the files in folders) to this index and publish it; this
+        object then holds the new index. Only the new files are read and embedded.
+        `report.outcomes` says, per file: added, replaced, duplicate, conflict (a
+        different file under an indexed name: pass `replace=True`) or rejected.
+        Not for use while other threads search this same object: the app swaps
+        `qa.library.add_documents`'s new index in instead."""
+        from .library import add_documents
+
+        return self._become(add_documents(self.root, paths, replace=replace, progress=progress, current=self))
+
+    def remove(self, names_or_ids) -> BuildReport:
+        """Remove documents by name or id and publish the index; embeds nothing."""
+        from .library import remove_documents
+
+        return self._become(remove_documents(self.root, names_or_ids, current=self))
+
+    def _become(self, other: "Index") -> BuildReport:
+        if other is not self:
+            self.__dict__ = dict(other.__dict__)
+        return self.report
 
     @property
     def built_at(self) -> str:
@@ -138,7 +170,7 @@ class Index:
         return len(self.chunks)
 
     def __repr__(self) -> str:
-        return (f"Index({len(self.documents)} documents, {len(self.chunks)} chunks, "
+        return (f"Index({len(self.manifest.get('documents', []))} documents, {len(self.chunks)} chunks, "
                 f"embedder={self.embedder.id!r}, built_at={self.built_at!r})")
 
     @property
@@ -219,7 +251,15 @@ class Index:
                    dense_score=round(dense, 6), lexical_score=round(lexical, 6))
 
     def answer(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None) -> Answer:
-        """Answer `question` from this index, with citations (see `qa.answer`)."""
+        """Answer `question` from this index, with citations (see `qa.answer`).
+        A question in a language other than English or Japanese gets a plain reply
+        saying so (see `qa.languages`), not a quote it would have misread."""
+        from .languages import unsupported_language, unsupported_reply
+
+        language = unsupported_language(clean_question(question))
+        if language:
+            return Answer(text=unsupported_reply(language), found=False, language="en",
+                          question=clean_question(question))
         read = self.read_question(question, history)
         vector = self.embed_question(read.dense_text)
         retrieved = self.search_with_vector(read, vector, k=max(k, PASSAGES_READ))

@@ -69,6 +69,49 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    """One document of an index's library: the file kept in the index folder under
+    its sha256 (`path`, relative to the index folder), and what was read from it."""
+    id: str                 # the sha256 of the file's bytes
+    name: str               # the file name it was added under
+    title: str
+    date: str | None        # the release date
+    pages: int | None       # None for an unpaged text file
+    language: str           # "ja" or "en": the language of most of its chunks
+    size: int               # bytes
+    added: str              # when it was added (ISO 8601, UTC)
+    chunks: int
+    path: str               # the stored copy, relative to the index folder
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def kind(self) -> str:
+        """"pdf", "txt" or "md"."""
+        return self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file given to `Index.add` or one name given to
+    `Index.remove`: "added", "replaced", "duplicate", "conflict" (a different file
+    under a name already indexed; add it with replace), "rejected" (it could not be
+    read; `reason` says why), "removed" or "not found"."""
+    name: str
+    outcome: str
+    reason: str = ""
+    document_id: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Retrieved:
     """What a search hands the answerer: the hits, each hit's sentence spans with the
     cosine of each sentence with the question, and per language the question's

@@ -7,6 +7,13 @@ leaves the previous index untouched and a `.partial` folder is never loaded. One
 build at a time holds an exclusive `flock` on `.lock`. The manifest records the
 sha256 of every file, checked on load, so a truncated or altered file is reported,
 never used.
+
+The index also owns its documents: each indexed file is kept once in `documents/`,
+named by the sha256 of its bytes (`documents/<sha256>.pdf`), so the app and the
+source viewer read them from there, never from where a file first came from. A file
+is stored (written under a temporary name, synced, renamed) before the build that
+lists it is published, and removed only after no kept build lists it any more, so a
+killed add or remove never leaves the current build pointing at a missing file.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ CURRENT_LINK = "current"
 BUILDS_FOLDER = "builds"
 PARTIAL_SUFFIX = ".partial"
 LOCK_NAME = ".lock"
+DOCUMENTS_FOLDER = "documents"
 
 
 def build_folder(index_dir) -> Path:
@@ -186,3 +194,75 @@ def verify_checksums(folder: Path, manifest: dict, index_dir) -> None:
             raise IndexCorruptError(str(index_dir), f"{name} is missing")
         if sha256_of(path) != checksum:
             raise IndexCorruptError(str(index_dir), f"{name} does not match its checksum (truncated or altered)")
+
+
+# --- the document store ---------------------------------------------------------------
+
+def index_root(folder: Path) -> Path:
+    """The index folder that holds the build `folder` (`index/builds/<id>` -> `index`)."""
+    folder = Path(folder)
+    return folder.parent.parent if folder.parent.name == BUILDS_FOLDER else folder
+
+
+def store_document(index_dir, source: Path, sha256: str) -> str:
+    """Keep a copy of `source`, whose bytes hash to `sha256`, in the index folder;
+    returns its path relative to the index folder. A file already stored is not
+    copied again. Raises ValueError if the copy does not hash to `sha256` (the file
+    changed while it was being added)."""
+    root = Path(index_dir)
+    relative = f"{DOCUMENTS_FOLDER}/{sha256}{Path(source).suffix.lower()}"
+    target = root / relative
+    if target.is_file() and target.stat().st_size == Path(source).stat().st_size:
+        return relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".incoming-{uuid.uuid4().hex[:8]}{target.suffix}")
+    try:
+        shutil.copyfile(source, temporary)
+        if sha256_of(temporary) != sha256:
+            raise ValueError("the file changed while it was being added; add it again")
+        descriptor = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    descriptor = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return relative
+
+
+def remove_unlisted_documents(index_dir) -> list[str]:
+    """Delete stored documents that no build in the index folder lists (and leftovers
+    of interrupted copies). Call only while holding the build lock, after
+    `remove_leftovers`. Returns the paths removed, relative to the index folder."""
+    root = Path(index_dir)
+    store = root / DOCUMENTS_FOLDER
+    if not store.is_dir():
+        return []
+    listed: set[str] = set()
+    builds = root / BUILDS_FOLDER
+    folders = sorted(builds.iterdir()) if builds.is_dir() else []
+    if (root / MANIFEST_NAME).is_file():  # a copied build folder
+        folders.append(root)
+    for folder in folders:
+        try:
+            manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            if folder.name.endswith(PARTIAL_SUFFIX):
+                continue
+            return []  # a build we cannot read: keep every file rather than guess
+        listed.update(document.get("path", "") for document in manifest.get("documents", []))
+    removed = []
+    for path in store.iterdir():
+        relative = f"{DOCUMENTS_FOLDER}/{path.name}"
+        if path.is_file() and relative not in listed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(relative)
+    return removed

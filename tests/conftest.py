@@ -30,6 +30,13 @@ def built_index_dir(tmp_path_factory, sample_corpus) -> Path:
     return index_dir
 
 
+def copy_index(index_dir: Path, tmp_path: Path) -> Path:
+    """A copy of a built index folder (its builds, `current` link and documents) to change."""
+    target = tmp_path / "index"
+    shutil.copytree(index_dir, target, symlinks=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def sample_index(built_index_dir):
     import qa

@@ -7,172 +7,286 @@ import shutil
 import pytest
 
 import qa
+from qa.chat import ChatApp, linked_answer, safe_file_name, source_records, source_rows
 from qa.errors import QAError
 
 from app_server import RunningApp
-from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, SAMPLE_PDF
+from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, SAMPLE_PDF, copy_index, make_text_pdf
+
+RELEASE = "2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。"
 
 
 @pytest.fixture()
-def app_dirs(tmp_path):
+def app_dirs(built_index_dir, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(SAMPLE_PDF, corpus / SAMPLE_PDF.name)
-    index_dir = tmp_path / "index"
-    qa.build_index([corpus], index_dir, settings=qa.Settings())
-    return index_dir, corpus
+    return copy_index(built_index_dir, tmp_path), corpus
 
 
-def _chat(index_dir, corpus, **settings):
-    import app
-
-    index = qa.load_index(index_dir)
-    demo = app.build_app(index, index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings(**settings))
-    return demo, demo.chat_app
+def _chat(index_dir, corpus, **settings) -> ChatApp:
+    return ChatApp(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus,
+                   settings=qa.Settings(**settings))
 
 
 def test_build_app_returns_blocks_without_launching(app_dirs):
     import gradio as gr
 
-    demo, chat = _chat(*app_dirs)
-    assert isinstance(demo, gr.Blocks)
-    assert "1 document(s)" in chat.status() and "e5-small-q4" in chat.status() and "index built" in chat.status()
-
-
-def test_ask_returns_answer_and_highlighted_sources(app_dirs):
-    _, chat = _chat(*app_dirs)
-    messages, sources, turns, cleared = chat.ask("When does Mission 2 land?", [], [])
-    assert cleared == "" and messages[-1]["role"] == "assistant"
-    assert messages[-1]["content"].startswith("June 6, 2025") and "[1]" in messages[-1]["content"]
-    labels = [label for _, label in sources if label]
-    assert labels[0] == "[1]"
-    assert any("ispace-2025-05-09-thermal-mining.pdf | page" in text for text, _ in sources)
-    follow = chat.ask("What about Mission 3?", messages, turns)
-    assert follow[0][-1]["content"].startswith("2026")
-    empty = chat.ask("   ", messages, turns)
-    assert empty[0] == messages and "Type a question" in empty[1][0][0]
-
-
-def test_safe_file_names():
     import app
 
-    assert app.safe_file_name("../../x.pdf") == "x.pdf"
-    assert app.safe_file_name("/etc/passwd.txt") == "passwd.txt"
-    assert app.safe_file_name("..\\..\\evil.md") == "evil.md"
-    assert app.safe_file_name("リリース 2025.PDF") == "リリース_2025.pdf"
-    for bad in ("x.exe", "../.pdf", "noext", "x.pdf.sh"):
+    index_dir, corpus = app_dirs
+    demo = app.build_app(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings())
+    assert isinstance(demo, gr.Blocks)
+    status = demo.chat_app.status()
+    assert "1 document(s)" in status and "e5-small-q4" in status and "index built" in status
+    named = {dependency.get("api_name") for dependency in demo.config["dependencies"]
+             if dependency.get("api_visibility", "public") == "public"}
+    assert {"ask", "documents", "add_documents", "remove_document"} <= named
+
+
+def test_ask_gives_sources_with_ranks_and_the_cited_page(app_dirs):
+    chat = _chat(*app_dirs)
+    shown, answer, message = chat.ask("When does Mission 2 land?")
+    assert shown == "When does Mission 2 land?" and message == "" and answer.text.startswith("June 6, 2025")
+    records = source_records(answer)
+    assert records[0]["n"] == 1 and records[0]["file"] == SAMPLE_PDF.name and records[0]["rank"] >= 1
+    [row] = source_rows(records, len(answer.hits))[:1]
+    assert row[0] == "[1]" and row[2] == SAMPLE_PDF.name and row[5] == f"{records[0]['rank']} of {len(answer.hits)}"
+    assert "score" not in " ".join(map(str, row))
+    view = chat.view(records[0])
+    assert view["image"] is not None and view["page"] in records[0]["pages"] and view["pages"] == 5
+    assert "relevance rank" in view["header"] and SAMPLE_PDF.name in view["header"]
+    assert [text for text, label in view["segments"] if label == "quote"] == [answer.citations[0].quote]
+    other = chat.view(records[0], page=5)
+    assert other["page"] == 5 and other["image"] is not None
+    empty = chat.ask("   ")
+    assert empty == ("", None, "Type a question about the releases.")
+
+
+def test_the_viewer_highlights_the_quote_on_the_rendered_page(app_dirs):
+    import numpy as np
+
+    from qa.viewer import render_citation, stored_file
+
+    index_dir, _ = app_dirs
+    index = qa.load_index(index_dir)
+    citation = index.answer("When does Mission 2 land?").citations[0]
+    path = stored_file(index_dir, citation.hit.path)
+    view = render_citation(path, citation.hit.pages, citation.quote)
+    assert view.matched >= 0.95 and view.boxes
+    pixels = np.asarray(view.image)
+    left, top, right, bottom = (int(value) for value in view.boxes[0])
+    inside = pixels[top + 4:bottom - 4, left + 4:right - 4].reshape(-1, 3)
+    assert ((inside[:, 0] > 200) & (inside[:, 2] < 150)).mean() > 0.3  # yellow over the white page
+    plain = np.asarray(render_citation(path, citation.hit.pages, "").image)
+    assert (plain[top + 4:bottom - 4, left + 4:right - 4] != pixels[top + 4:bottom - 4, left + 4:right - 4]).any()
+
+
+def test_a_text_source_is_shown_in_its_document_with_the_span_marked(app_dirs, tmp_path):
+    index_dir, corpus = app_dirs
+    chat = _chat(index_dir, corpus)
+    release = tmp_path / "base.txt"
+    before = "".join(f"前置きの{number}番目の文で、本文とは関係のない説明が長く続きます。" * 3 + "\n" for number in range(8))
+    after = "".join(f"後書きの{number}番目の文で、本文とは関係のない説明が長く続きます。" * 3 + "\n" for number in range(8))
+    release.write_text("2025年7月1日\nテスト宇宙株式会社\n" + before + RELEASE.split("\n")[-1] + "\n" + after,
+                       encoding="utf-8")
+    chat.add_files([release])
+    _, answer, _ = chat.ask("月面基地の名前は何ですか？")
+    view = chat.view(source_records(answer)[0])
+    assert view["image"] is None
+    labels = [label for _, label in view["segments"]]
+    assert "quote" in labels and None in labels  # the passage sits inside its document's text
+    assert "ルナベース" in "".join(text for text, label in view["segments"] if label == "quote")
+
+
+def test_citation_links_are_the_only_markup_in_an_answer():
+    text = "2026年 [1]。リリースの記載:「<b>ローバーは2026年[1]に打ち上げる予定です[2]。」[1] [3]"
+    html = linked_answer(text, ["<b>ローバーは2026年[1]に打ち上げる予定です[2]。"], 7)
+    assert html.count('<a href="#cite-7-1"') == 2 and "&lt;b&gt;" in html and "<b>" not in html
+    assert "2026年[1]に" in html and "です[2]。" in html and html.endswith("[3]")
+
+
+def test_safe_file_names_keep_the_users_name():
+    assert safe_file_name("../../x.pdf") == "x.pdf"
+    assert safe_file_name("/etc/passwd.txt") == "passwd.txt"
+    assert safe_file_name("..\\..\\evil.md") == "evil.md"
+    assert safe_file_name("リリース 2025（第２版）.PDF") == "リリース 2025（第２版）.pdf"
+    assert safe_file_name("a:b*c?.txt") == "a_b_c_.txt"
+    for bad in ("x.exe", "../.pdf", "noext", "x.pdf.sh", "...txt"):
         with pytest.raises(QAError):
-            app.safe_file_name(bad)
+            safe_file_name(bad)
 
 
-def test_upload_saves_safely_rebuilds_and_answers(app_dirs, tmp_path):
+def test_upload_outcomes_limits_and_names(app_dirs, tmp_path):
     index_dir, corpus = app_dirs
-    _, chat = _chat(index_dir, corpus, max_upload_megabytes=0.01)
-    release = tmp_path / "uploads" / "..%2F..%2Fnew-release.txt"
-    release.parent.mkdir()
-    release.write_text("2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。", encoding="utf-8")
-    too_big = tmp_path / "uploads" / "big.txt"
+    chat = _chat(index_dir, corpus, max_upload_megabytes=0.015)
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    release = uploads / "..%2F..%2Fnew-release.txt"
+    release.write_text(RELEASE, encoding="utf-8")
+    too_big = uploads / "big.txt"
     too_big.write_text("月" * 20000, encoding="utf-8")
-    wrong = tmp_path / "uploads" / "tool.exe"
+    wrong = uploads / "tool.exe"
     wrong.write_bytes(b"MZ")
-    message, status = chat.add_releases([str(release), str(too_big), str(wrong)])
-    assert "Added" in message and "2 document(s)" in status
-    assert "limit" in message and "only .pdf, .txt and .md" in message
-    saved = sorted(path.name for path in corpus.iterdir())
-    assert saved == ["2F.._2Fnew-release.txt", SAMPLE_PDF.name]
-    assert not (tmp_path / "new-release.txt").exists()
-    messages, _, _, _ = chat.ask("月面基地の名前は何ですか？", [], [])
-    assert "ルナベース" in messages[-1]["content"]
+    junk = uploads / "junk.txt"
+    junk.write_bytes(b"\x00\x01\x02")
+    duplicate = uploads / "again.pdf"
+    shutil.copy(SAMPLE_PDF, duplicate)
+    events = []
+    outcomes = {outcome.name: outcome for outcome in chat.add_files(
+        [release, too_big, wrong, junk, duplicate], progress=lambda *event: events.append(event))}
+    assert outcomes["%2F..%2Fnew-release.txt"].outcome == "added"
+    assert outcomes["big.txt"].outcome == "rejected" and "limit" in outcomes["big.txt"].reason
+    assert outcomes["tool.exe"].outcome == "rejected" and "only .pdf, .txt and .md" in outcomes["tool.exe"].reason
+    assert outcomes["junk.txt"].outcome == "rejected" and "binary" in outcomes["junk.txt"].reason
+    assert outcomes["again.pdf"].outcome == "duplicate"
+    assert ("embedding", "%2F..%2Fnew-release.txt", 3, 3) in events
+    assert {event[0] for event in events} == {"reading", "embedding"}
+    assert sorted(path.name for path in corpus.iterdir()) == [SAMPLE_PDF.name]  # corpus/ is not touched
+    assert "2 document(s)" in chat.status() and "added %2F..%2Fnew-release.txt" in chat.status()
+    _, answer, _ = chat.ask("月面基地の名前は何ですか？")
+    assert "ルナベース" in answer.text
+    removed = chat.remove("%2F..%2Fnew-release.txt")
+    assert removed.outcome == "removed" and "1 document(s)" in chat.status()
+    assert chat.remove(SAMPLE_PDF.name).outcome == "kept"
 
 
-def test_failed_rebuild_keeps_the_old_index_answering(app_dirs, tmp_path, monkeypatch):
+def test_the_app_notices_an_index_published_elsewhere(app_dirs, tmp_path):
     index_dir, corpus = app_dirs
-    _, chat = _chat(index_dir, corpus)
+    chat = _chat(index_dir, corpus)
     before = chat.index
-
-    def fail(*args, **kwargs):
-        raise qa.errors.NothingIndexedError([])
-
-    monkeypatch.setattr(qa, "build_index", fail)
-    upload = tmp_path / "ok.txt"
-    upload.write_text("2025年1月1日\n短いお知らせです。", encoding="utf-8")
-    message, _ = chat.add_releases([str(upload)])
-    assert "rebuild failed" in message and chat.index is before
-    assert chat.ask("When does Mission 2 land?", [], [])[0][-1]["content"].startswith("June 6, 2025")
+    release = tmp_path / "from-the-cli.txt"
+    release.write_text(RELEASE, encoding="utf-8")
+    qa.library.add_documents(index_dir, [release], settings=qa.Settings())  # another process, as `qa add`
+    _, answer, _ = chat.ask("月面基地の名前は何ですか？")
+    assert "ルナベース" in answer.text and chat.index is not before
+    assert chat.index.embedder is before.embedder  # reloaded without loading the model again
+    assert "updated" in chat.status() and "2 document(s), was 1" in chat.status()
 
 
-def test_real_server_through_gradio_client(app_dirs):
-    from gradio_client import Client
+def test_clear_forgets_the_conversation(app_dirs):
+    import app
 
     index_dir, corpus = app_dirs
-    server = RunningApp(index_dir, corpus)
-    try:
-        client = Client(server.url, verbose=False)
-        messages, sources, _ = client.predict("When does Mission 2 land?", [], api_name="/ask")
-        reply = messages[-1]["content"]
-        text = reply[0]["text"] if isinstance(reply, list) else reply
-        assert "[1]" in text and text.startswith("June 6, 2025")
-        header = sources[0]["token"]
-        assert "ispace-2025-05-09-thermal-mining.pdf" in header and "page 1" in header
-    finally:
-        server.stop()
+    demo = app.build_app(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings())
+    handlers = {function.name: function.fn for function in demo.fns.values()}
+    respond, clear = handlers["respond"], handlers["clear"]
+    messages, turns, cites, counter = respond("When does Mission 2 land?", [], [], {}, 0)[:4]
+    assert turns == ["When does Mission 2 land?"] and counter == 1 and cites[1][0]["n"] == 1
+    follow = respond("What about Mission 3?", messages, turns, cites, counter)
+    assert follow[1][-1] == "When does Mission 3 land?" and "2026" in follow[0][-1]["content"]
+    cleared = clear()
+    assert cleared[:4] == ([], [], {}, 0)  # messages, the follow-up state, citations, turn counter
+    fresh = respond("What about Mission 3?", *cleared[:4])
+    assert fresh[1] == ["What about Mission 3?"]
 
 
-def test_login_is_enforced_when_asked(app_dirs):
-    import urllib.error
-    import urllib.request
-
-    index_dir, corpus = app_dirs
-    server = RunningApp(index_dir, corpus, "--auth", "analyst:s3cret")
-    try:
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(server.url + "config", timeout=10)
-        assert refused.value.code in (401, 403)
-        from gradio_client import Client
-
-        with pytest.raises(Exception):
-            Client(server.url, verbose=False).predict("When does Mission 2 land?", [], api_name="/ask")
-        client = Client(server.url, auth=("analyst", "s3cret"), verbose=False)
-        messages, _, _ = client.predict("When does Mission 2 land?", [], api_name="/ask")
-        assert messages
-    finally:
-        server.stop()
+def test_other_languages_get_a_clear_reply(app_dirs):
+    chat = _chat(*app_dirs)
+    for question, language in (("第二次任务什么时候着陆？", "Chinese"), ("미션 2는 언제 착륙합니까?", "Korean"),
+                               ("Quand la mission 2 va-t-elle atterrir sur la Lune ?", "other than English")):
+        _, answer, _ = chat.ask(question)
+        assert not answer.found and "English and Japanese" in answer.text and language in answer.text
+        assert not answer.citations
+    for question in ("When does Mission 2 land?", "ミッション2の月面着陸はいつですか？",
+                     "Who is the CEO of ispace EUROPE in Luxembourg?"):
+        assert "English and Japanese" not in chat.ask(question)[1].text
 
 
-def test_bad_questions_through_the_real_server(tmp_path):
+@pytest.fixture(scope="module")
+def server(built_index_dir, tmp_path_factory):
+    root = tmp_path_factory.mktemp("client")
+    index_dir = copy_index(built_index_dir, root)
+    (root / "refs.txt").write_text(BRACKETED_RELEASE[0], encoding="utf-8")
+    qa.load_index(index_dir).add([root / "refs.txt"])
+    running = RunningApp(index_dir, root / "corpus")
+    yield running
+    running.stop()
+
+
+@pytest.mark.slow
+def test_named_endpoints_through_gradio_client(server, tmp_path):
+    from gradio_client import Client, handle_file
+
+    client = Client(server.url, verbose=False)
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert {"/ask", "/documents", "/add_documents", "/remove_document"} <= set(endpoints)
+    text, sources = client.predict("When does Mission 2 land?", api_name="/ask")
+    assert text.startswith("June 6, 2025") and "[1]" in text
+    assert sources[0]["n"] == 1 and sources[0]["file"] == SAMPLE_PDF.name and sources[0]["page"] == "1"
+    assert sources[0]["quote"] in text and sources[0]["rank"] >= 1 and "score" not in sources[0]
+    rows = client.predict(api_name="/documents")
+    assert [row["name"] for row in rows] == [SAMPLE_PDF.name, "refs.txt"] and rows[0]["pages"] == 5
+    release = tmp_path / "lunar-base.txt"
+    release.write_text(RELEASE, encoding="utf-8")
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\x00\x01")
+    outcomes = client.predict([handle_file(str(release)), handle_file(str(junk)), handle_file(str(SAMPLE_PDF))],
+                              api_name="/add_documents")
+    assert [(outcome["name"], outcome["outcome"]) for outcome in outcomes] == [
+        ("lunar-base.txt", "added"), ("junk.txt", "rejected"), (SAMPLE_PDF.name, "duplicate")]
+    assert "ルナベース" in client.predict("月面基地の名前は何ですか？", api_name="/ask")[0]
+    assert client.predict("lunar-base.txt", api_name="/remove_document")["outcome"] == "removed"
+    assert client.predict("lunar-base.txt", api_name="/remove_document")["outcome"] == "not found"
+    assert [row["name"] for row in client.predict(api_name="/documents")] == [SAMPLE_PDF.name, "refs.txt"]
+
+
+@pytest.mark.slow
+def test_the_readmes_client_example_runs(server, tmp_path, monkeypatch):
+    from test_readme import python_examples
+
+    [example] = [block for block in python_examples() if "gradio_client" in block]
+    make_text_pdf(tmp_path / "new-release.pdf", ["2025年12月1日\n新月株式会社の新しい着陸船の名前はシンゲツです。"])
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(example.replace("http://127.0.0.1:7860/", server.url), "README.md", "exec"), namespace)
+    assert namespace["text"].startswith("June 6, 2025") and namespace["sources"][0]["n"] == 1
+    assert [outcome["outcome"] for outcome in namespace["outcomes"]] == ["added"]
+    assert "new-release.pdf" in [row["name"] for row in namespace["rows"]]
+    assert "new-release.pdf" not in [row["name"] for row in namespace["client"].predict(api_name="/documents")]
+
+
+@pytest.mark.slow
+def test_bad_questions_through_the_real_server(server):
     """Each bad question over HTTP, as a browser's request would carry it: the server
     answers every one (no error event), within a bounded time, and stays up."""
     import time
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SAMPLE_PDF, corpus / SAMPLE_PDF.name)
-    (corpus / "refs.txt").write_text(BRACKETED_RELEASE[0], encoding="utf-8")
-    index_dir = tmp_path / "index"
-    qa.build_index([corpus], index_dir, settings=qa.Settings())
-    server = RunningApp(index_dir, corpus)
+    for name, question, expected in BAD_QUESTIONS + [("bracketed-release", BRACKETED_RELEASE[1], "answer")]:
+        started = time.monotonic()
+        [(text, sources)] = _call(server.url, "ask", [question])  # one output: the pair
+        assert time.monotonic() - started < 30, name
+        if expected == "empty":
+            assert text == "Type a question about the releases." and sources == [], name
+            continue
+        if expected == "answer":
+            assert "[1]" in text and sources and sources[0]["n"] == 1, name
+        else:
+            assert "do not say" in text or "見つかりませんでした" in text, (name, text)
+            assert all(source["n"] == 0 for source in sources), name
+        if name == "bracketed-release":
+            assert text.startswith("2026年 [1]") and "[2]" not in text.replace("予定です[2]", ""), text
+    assert _call(server.url, "ask", ["When does Mission 2 land?"])[0][0].startswith("June 6, 2025")
+
+
+@pytest.mark.slow
+def test_login_is_enforced_when_asked(built_index_dir, tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from gradio_client import Client
+
+    running = RunningApp(copy_index(built_index_dir, tmp_path), tmp_path / "corpus", "--auth", "analyst:s3cret")
     try:
-        for name, question, expected in BAD_QUESTIONS + [("bracketed-release", BRACKETED_RELEASE[1], "answer")]:
-            started = time.monotonic()
-            messages, sources = _call(server.url, "ask", [question, []])[:2]
-            assert time.monotonic() - started < 30, name
-            if expected == "empty":
-                assert messages == [] and "Type a question" in sources[0]["token"], name
-                continue
-            user, reply = (_text(message) for message in messages[-2:])
-            assert "<" not in user and "<" not in reply, name  # markup arrives escaped
-            if expected == "answer":
-                assert "[1]" in reply and any(segment["class_or_confidence"] == "[1]" for segment in sources), name
-            else:
-                assert "do not say" in reply or "見つかりませんでした" in reply, (name, reply)
-            if name == "long":
-                assert user.endswith("(only the first 2,000 characters were read)")
-            if name == "bracketed-release":
-                assert reply.startswith("2026年 [1]") and "[2]" not in reply.replace("予定です[2]", ""), reply
-        messages = _call(server.url, "ask", ["When does Mission 2 land?", []])[0]
-        assert _text(messages[-1]).startswith("June 6, 2025")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(running.url + "config", timeout=10)
+        assert refused.value.code in (401, 403)
+        with pytest.raises(Exception):
+            Client(running.url, verbose=False).predict("When does Mission 2 land?", api_name="/ask")
+        client = Client(running.url, auth=("analyst", "s3cret"), verbose=False)
+        assert client.predict("When does Mission 2 land?", api_name="/ask")[0].startswith("June 6, 2025")
     finally:
-        server.stop()
+        running.stop()
 
 
 def _call(url: str, api_name: str, data: list) -> list:
@@ -194,6 +308,37 @@ def _call(url: str, api_name: str, data: list) -> list:
     return json.loads(last[1].removeprefix("data: "))
 
 
-def _text(message) -> str:
-    content = message["content"]
-    return content[0]["text"] if isinstance(content, list) else content
+def test_upload_asks_before_replacing_a_new_version(app_dirs, tmp_path):
+    import app
+
+    index_dir, corpus = app_dirs
+    demo = app.build_app(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings())
+    handlers = {function.name: function.fn for function in demo.fns.values()}
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    first, second = tmp_path / "v1" / "base.txt", tmp_path / "v2" / "base.txt"
+    first.write_text(RELEASE, encoding="utf-8")
+    second.write_text(RELEASE.replace("2025年7月1日", "2025年8月1日").replace("ルナベース", "ムーンベース"),
+                      encoding="utf-8")
+    *_, final = handlers["upload"]([str(first)])
+    assert final[0] == [["base.txt", "added", ""]] and final[1] == []
+    *_, final = handlers["upload"]([str(second)])
+    outcomes, pending, _, rows, _, _, status, _, replace_row = final
+    assert outcomes[0][:2] == ["base.txt", "conflict"] and pending == [str(second)]
+    assert replace_row["visible"] is True and "ルナベース" in demo.chat_app.ask("月面基地の名前は？")[1].text
+    *_, final = handlers["replace_pending"](pending)
+    assert final[0][0][:2] == ["base.txt", "replaced"] and final[1] == [] and final[-1]["visible"] is False
+    assert "ムーンベース" in demo.chat_app.ask("月面基地の名前は？")[1].text
+    assert [row[1] for row in final[3]] == [SAMPLE_PDF.name, "base.txt"] and "replaced base.txt" in final[6]
+
+
+def test_a_quote_over_two_pages_is_highlighted_on_both(app_dirs):
+    chat = _chat(*app_dirs)
+    _, answer, _ = chat.ask("ミッション3はいつ実行される予定ですか？")
+    record = source_records(answer)[0]
+    if len(record["pages"]) < 2:
+        pytest.skip("the answer's passage no longer spans two pages")
+    first = chat.view(record)
+    assert "runs over pages" in first["note"]
+    rest = chat.view(record, page=record["pages"][1])
+    assert rest["image"] is not None and rest["page"] == record["pages"][1]

@@ -1,10 +1,15 @@
-"""The app in headless Chromium: ask, read the citation, upload, and no script runs."""
+"""The app in headless Chromium: ask, open a citation on its page, the document library,
+and no script from a document ever runs."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,7 +17,7 @@ import pytest
 import qa
 
 from app_server import RunningApp
-from conftest import SAMPLE_PDF
+from conftest import SAMPLE_PDF, copy_index, make_text_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -21,6 +26,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs"
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
                        reason="needs Debian's chromium and chromium-driver (make test installs them)"),
 ]
@@ -34,18 +40,16 @@ PAYLOADS = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(built_index_dir, tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    shutil.copy(SAMPLE_PDF, corpus / SAMPLE_PDF.name)
+    index_dir = copy_index(built_index_dir, root)
     hostile = "2025年8月1日\n攻撃テスト株式会社\n" + "".join(
         f"攻撃テスト株式会社の月面倉庫の名前は{payload}クレーターです。\n" for payload in PAYLOADS[:1]) + \
         "月面倉庫の扉の色は" + PAYLOADS[1] + "赤色です。\n月面倉庫の鍵は" + PAYLOADS[2] + PAYLOADS[3] + "金庫にあります。\n"
-    (corpus / "hostile.txt").write_text(hostile, encoding="utf-8")
-    index_dir = root / "index"
-    qa.build_index([corpus], index_dir, settings=qa.Settings())
-    app = RunningApp(index_dir, corpus)
+    (root / "hostile.txt").write_text(hostile, encoding="utf-8")
+    qa.load_index(index_dir).add([root / "hostile.txt"])
+    app = RunningApp(index_dir, root / "corpus")
+    app.index_dir = index_dir
     yield app
     app.stop()
 
@@ -66,19 +70,63 @@ def browser():
     driver.quit()
 
 
-def _ask(driver, url, question, expect, timeout=60):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions
+def _wait(driver, condition, timeout=60):
     from selenium.webdriver.support.ui import WebDriverWait
 
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def _open(driver, url):
+    from selenium.webdriver.common.by import By
+
     driver.get(url)
-    box = WebDriverWait(driver, timeout).until(
-        expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, "#question textarea")))
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
+
+
+def _ask(driver, question, expect, timeout=60):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    box = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+    answers = len(driver.find_elements(By.CSS_SELECTOR, "#chat .message-row, #chat .message"))
     box.send_keys(question)
     box.send_keys(Keys.ENTER)
-    WebDriverWait(driver, timeout).until(lambda d: expect in d.find_element(By.ID, "chat").text)
+    _wait(driver, lambda d: expect in d.find_element(By.ID, "chat").text and
+          len(d.find_elements(By.CSS_SELECTOR, "#chat .message-row, #chat .message")) > answers, timeout)
+    time.sleep(0.5)
     return driver.find_element(By.ID, "chat").text
+
+
+def _value(driver, element_id):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, f"#{element_id} textarea, #{element_id} input").get_attribute("value")
+
+
+def _tab(driver, label):
+    from selenium.webdriver.common.by import By
+
+    _wait(driver, lambda d: [button for button in d.find_elements(By.CSS_SELECTOR, "button[role=tab]")
+                             if label in button.text])[0].click()
+
+
+def _page_image(driver):
+    """The viewer's page image as a PIL image (fetched the way the browser did)."""
+    from PIL import Image
+    from selenium.webdriver.common.by import By
+
+    source = _wait(driver, lambda d: [image.get_attribute("src") for image in
+                                      d.find_elements(By.CSS_SELECTOR, "#viewer-page img") if image.is_displayed()])
+    with urllib.request.urlopen(source[0], timeout=30) as response:
+        return Image.open(io.BytesIO(response.read())).convert("RGB")
+
+
+def _highlighted_share(image) -> float:
+    import numpy as np
+
+    pixels = np.asarray(image).reshape(-1, 3).astype(int)
+    yellow = (pixels[:, 0] > 200) & (pixels[:, 1] > 160) & (pixels[:, 2] < 150)
+    return float(yellow.mean())
 
 
 def _no_script_ran(driver):
@@ -89,61 +137,163 @@ def _no_script_ran(driver):
     assert driver.execute_script("return window.__pwned === undefined")
 
 
-def test_question_shows_answer_citation_and_highlighted_source(server, browser, tmp_path):
+def _upload(driver, paths, finished):
     from selenium.webdriver.common.by import By
 
-    chat = _ask(browser, server.url, "When does Mission 2 land?", "[1]")
+    _tab(driver, "Documents")
+    field = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#upload input[type=file]"))
+    field.send_keys("\n".join(str(path) for path in paths))
+    _wait(driver, lambda d: all(Path(path).stem in d.find_element(By.ID, "upload").text for path in paths))
+    driver.find_element(By.ID, "add").click()
+    _wait(driver, lambda d: finished(d.find_element(By.ID, "outcomes").text), 180)
+    return driver.find_element(By.ID, "outcomes").text
+
+
+def test_clicking_a_citation_shows_its_page_with_the_quote_highlighted(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.url)
+    chat = _ask(browser, "When does Mission 2 land?", "[1]")
     assert "June 6, 2025" in chat
-    sources = browser.find_element(By.ID, "sources")
-    assert "ispace-2025-05-09-thermal-mining.pdf | page 1" in sources.text
-    highlighted = sources.find_elements(By.CSS_SELECTOR, ".highlighted")
-    assert highlighted and highlighted[0].is_displayed()
-    assert "2025年6月6日" in highlighted[0].text and "[1]" in highlighted[0].text
+    _ask(browser, "月面倉庫の扉の色は何ですか？", "赤色")
+    assert "hostile.txt" in _value(browser, "viewer-header")
+    first = browser.find_elements(By.CSS_SELECTOR, "#chat a.qa-cite")[0]  # [1] of the first answer
+    first.click()
+    _wait(browser, lambda d: SAMPLE_PDF.name in _value(d, "viewer-header"))
+    header = _value(browser, "viewer-header")
+    assert "page 1" in header and "2025-05-09" in header and "relevance rank" in header and "score" not in header
+    assert _value(browser, "page-label") == "page 1 of 5"
+    assert _highlighted_share(_page_image(browser)) > 0.005
+    assert "2025年6月6日" in browser.find_element(By.ID, "passage").text
+    sources = browser.find_element(By.ID, "sources").text
+    assert "hostile.txt" in sources and "rank" in sources and "score" not in sources
+    browser.find_element(By.ID, "next-page").click()
+    _wait(browser, lambda d: _value(d, "page-label") == "page 2 of 5")
+    browser.find_element(By.ID, "previous-page").click()
+    _wait(browser, lambda d: _value(d, "page-label") == "page 1 of 5")
+    # The README's screenshot: a fresh page, one answer, its first citation on its page.
     folder = SCREENSHOTS if os.environ.get("QA_UPDATE_SCREENSHOT") else tmp_path
     folder.mkdir(exist_ok=True)
-    assert browser.save_screenshot(str(folder / "screenshot.png"))
+    browser.set_window_size(1400, 1400)
+    try:
+        _open(browser, server.url)
+        _ask(browser, "When does Mission 2 land?", "[1]")
+        _wait(browser, lambda d: _value(d, "page-label") == "page 1 of 5")
+        time.sleep(1.5)
+        browser.execute_script("window.scrollTo(0, 0)")
+        assert browser.save_screenshot(str(folder / "screenshot.png"))
+    finally:
+        browser.set_window_size(1400, 1000)
     assert (folder / "screenshot.png").stat().st_size > 10_000
 
 
 def test_document_text_never_runs_as_script(server, browser):
     from selenium.webdriver.common.by import By
 
-    chat = _ask(browser, server.url, "月面倉庫の扉の色は何ですか？", "[1]")
+    _open(browser, server.url)
+    _ask(browser, "月面倉庫の扉の色は何ですか？", "[1]")
     time.sleep(1)
     _no_script_ran(browser)
-    page_text = browser.find_element(By.ID, "chat").text + browser.find_element(By.ID, "sources").text
-    assert "onerror" in page_text  # shown as text
-    assert not browser.find_elements(By.CSS_SELECTOR, "#chat img[src='x'], #sources img, #chat iframe, #sources iframe")
-    assert not browser.find_elements(By.CSS_SELECTOR, "#chat a[href^='javascript'], #sources a[href^='javascript']")
+    shown = browser.find_element(By.ID, "chat").text + browser.find_element(By.ID, "passage").text
+    assert "onerror" in shown  # shown as text
+    everywhere = "#chat, #sources, #passage, #viewer-header, #documents"
+    assert not browser.find_elements(By.CSS_SELECTOR, ", ".join(
+        f"{place} img[src='x'], {place} iframe, {place} script" for place in everywhere.split(", ")))
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chat a[href^='javascript'], #passage a[href^='javascript']")
     for question in ("月面倉庫の名前は何ですか？", "月面倉庫の鍵はどこにありますか？"):
-        _ask(browser, server.url, question, "リリース")
+        _ask(browser, question, "リリース")
         time.sleep(0.5)
         _no_script_ran(browser)
-        assert not browser.find_elements(By.CSS_SELECTOR, "#chat script, #sources script, #chat iframe")
-    assert chat
+        assert not browser.find_elements(By.CSS_SELECTOR, "#chat script, #passage script, #chat iframe")
+    _tab(browser, "Documents")  # the release's title, with its <script>, in the table
+    _wait(browser, lambda d: "hostile.txt" in d.find_element(By.ID, "documents").text)
+    title = [document.title for document in qa.load_index(server.index_dir).documents()
+             if document.name == "hostile.txt"][0]
+    assert title[:30] in browser.find_element(By.ID, "documents").text.replace("\n", "")  # shown as text
+    time.sleep(0.5)
+    _no_script_ran(browser)
+    assert not browser.find_elements(By.CSS_SELECTOR, "#documents script, #documents img, #documents iframe")
 
 
-def test_upload_a_release_then_ask_about_it(server, browser, tmp_path):
+def test_examples_submit_when_clicked_and_clear_resets(server, browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    release = tmp_path / "lunar-garden.txt"
-    release.write_text("2025年9月1日\n月面農園株式会社\n月面農園株式会社は月面で育てる野菜の名前をルナトマトに決定しました。",
+    _open(browser, server.url)
+    examples = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#examples button.gallery-item"))
+    examples[0].click()
+    _wait(browser, lambda d: "June 6, 2025" in d.find_element(By.ID, "chat").text)
+    browser.find_element(By.ID, "clear").click()
+    _wait(browser, lambda d: "June 6" not in d.find_element(By.ID, "chat").text)
+    assert _value(browser, "viewer-header") == "" and "[1]" not in browser.find_element(By.ID, "sources").text
+    chat = _ask(browser, "여기서 무엇을 합니까?", "English and Japanese")
+    assert "Korean" in chat
+
+
+def test_library_add_two_list_remove_one_ask_the_other(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    garden = tmp_path / "lunar-garden.txt"
+    garden.write_text("2025年9月1日\n月面農園株式会社\n月面農園株式会社は月面で育てる野菜の名前をルナトマトに決定しました。",
+                      encoding="utf-8")
+    hotel = make_text_pdf(tmp_path / "orbit-hotel.pdf", [
+        "2025年10月1日\n軌道ホテル株式会社\n軌道ホテル株式会社は月周回ホテルの名前をルナリゾートに決定しました。",
+        "2ページ目のお知らせです。"])
+    _open(browser, server.url)
+    started = time.monotonic()
+    outcomes = _upload(browser, [garden, hotel], lambda text: text.count("added") == 2)
+    print(f"upload of two documents to answerable: {time.monotonic() - started:.1f} s")
+    table = browser.find_element(By.ID, "documents").text
+    assert "lunar-garden.txt" in table and "orbit-hotel.pdf" in table and "2025-10-01" in table
+    assert "updated" in _value(browser, "status")
+    names = lambda: [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#documents [role=gridcell]")
+                     if cell.get_attribute("data-col") == "1"]  # noqa: E731
+    assert names()[-2:] == ["lunar-garden.txt", "orbit-hotel.pdf"]  # in the order they were added
+    header = [cell for cell in browser.find_elements(By.CSS_SELECTOR, "#documents th[role=columnheader]")
+              if cell.get_attribute("title") == "file"][0]
+    browser.execute_script("arguments[0].click()", header.find_element(By.CSS_SELECTOR, "button.cell-menu-button"))
+    _wait(browser, lambda d: [item for item in d.find_elements(By.CSS_SELECTOR, "[role=menu] button")
+                              if item.text == "Sort descending"])[0].click()
+    _wait(browser, lambda d: names() == sorted(names(), reverse=True))  # sortable
+    cell = [element for element in browser.find_elements(By.CSS_SELECTOR, "#documents [role=gridcell]")
+            if element.text.strip() == "lunar-garden.txt"][0]
+    cell.click()
+    _wait(browser, lambda d: _value(d, "remove-choice") == "lunar-garden.txt")
+    browser.find_element(By.ID, "remove").click()
+    _wait(browser, lambda d: d.switch_to.alert).accept()
+    _wait(browser, lambda d: "removed: lunar-garden.txt" in _value(d, "library-message"))
+    assert "lunar-garden.txt" not in browser.find_element(By.ID, "documents").text
+    _tab(browser, "Ask")
+    chat = _ask(browser, "月周回ホテルの名前は何ですか？", "ルナリゾート")
+    browser.find_elements(By.CSS_SELECTOR, "#chat a.qa-cite")[-1].click()
+    _wait(browser, lambda d: "orbit-hotel.pdf" in _value(d, "viewer-header"))
+    assert _value(browser, "page-label") == "page 1 of 2"
+    assert _highlighted_share(_page_image(browser)) > 0.001
+    assert "ルナリゾート" in chat
+    assert "ルナトマト" not in _ask(browser, "月面で育てる野菜の名前は？", "[")
+
+
+def test_duplicate_and_junk_uploads_are_reported(server, browser, tmp_path):
+    duplicate = tmp_path / "same-as-sample.pdf"
+    shutil.copy(SAMPLE_PDF, duplicate)
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.4 not really a pdf" + bytes(range(256)))
+    _open(browser, server.url)
+    outcomes = _upload(browser, [duplicate, junk], lambda text: "duplicate" in text and "rejected" in text)
+    assert f"already indexed as {SAMPLE_PDF.name}" in outcomes and "junk.pdf" in outcomes
+    assert "same-as-sample.pdf" not in {document.name for document in qa.load_index(server.index_dir).documents()}
+
+
+def test_the_app_notices_an_index_published_by_qa_add(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    release = tmp_path / "from-the-terminal.txt"
+    release.write_text("2025年11月1日\n端末テスト株式会社\n端末テスト株式会社の新しい探査機の名前はターミナル号です。",
                        encoding="utf-8")
-    browser.get(server.url)
-    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
-    for button in browser.find_elements(By.CSS_SELECTOR, "button"):
-        if "Add releases" in button.text:
-            button.click()
-            break
-    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#upload input[type=file]"))
-    browser.find_element(By.CSS_SELECTOR, "#upload input[type=file]").send_keys(str(release))
-    WebDriverWait(browser, 60).until(lambda d: "lunar-garden" in d.find_element(By.ID, "upload").text)
-    browser.find_element(By.ID, "add").click()
-    WebDriverWait(browser, 180).until(
-        lambda d: "Added" in (d.find_element(By.CSS_SELECTOR, "#upload-result textarea").get_attribute("value") or ""))
-    status = browser.find_element(By.CSS_SELECTOR, "#status textarea").get_attribute("value")
-    assert "3 document(s)" in status
-    chat = _ask(browser, server.url, "月面で育てる野菜の名前は？", "[1]")
-    assert "ルナトマト" in chat
-    assert "lunar-garden.txt" in browser.find_element(By.ID, "sources").text
+    _open(browser, server.url)
+    _tab(browser, "Documents")
+    subprocess.run([str(Path(sys.executable).with_name("qa")), "add", str(release), "--index", str(server.index_dir),
+                    "-q"], check=True, capture_output=True)
+    _wait(browser, lambda d: "from-the-terminal.txt" in d.find_element(By.ID, "documents").text, 30)
+    assert "by another process" in _value(browser, "status")
+    _tab(browser, "Ask")
+    assert "ターミナル号" in _ask(browser, "新しい探査機の名前は何ですか？", "ターミナル号")

@@ -1,8 +1,9 @@
-"""The command line end to end: qa build, qa search, qa eval (and the console script)."""
+"""The command line end to end: qa build, add, remove, list, search, ask, eval (and the console script)."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,17 +88,32 @@ def _qa_ask(index_dir: Path, question: str) -> subprocess.CompletedProcess:
     return subprocess.run(arguments, input=data, capture_output=True, timeout=60)
 
 
+# These run `qa ask` as its own process (a command line, or standard input for what a
+# command line cannot carry); the others call the same `main` in this process, which
+# saves loading the model eleven times.
+AS_A_PROCESS = {"empty", "long", "control-and-surrogates"}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name, question, expected", BAD_QUESTIONS, ids=[case[0] for case in BAD_QUESTIONS])
-def test_bad_questions_through_qa_ask(release_index, name, question, expected):
-    result = _qa_ask(release_index, question)
-    out, err = result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+def test_bad_questions_through_qa_ask(release_index, name, question, expected, capsys):
+    if name in AS_A_PROCESS:
+        result = _qa_ask(release_index, question)
+        code, out, err = result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+    else:
+        code = main(["ask", question, "--index", str(release_index)])
+        out, err = capsys.readouterr()
     if expected == "empty":
-        assert result.returncode == 1 and err.strip() == "error: the question is empty", err
+        assert code == 1 and err.strip() == "error: the question is empty", err
         return
-    assert result.returncode == 0, err
+    assert code == 0, err
     assert "Traceback" not in err
     if expected == "answer":
-        assert "[1]" in out and "\nSources:\n[1] ispace-2025-05-09-thermal-mining.pdf, page" in out, out
+        assert "[1]" in out and "\nSources:\n[1] " in out, out
+        sources = out.split("\nSources:\n")[1]
+        assert "| ispace-2025-05-09-thermal-mining.pdf, page" in sources.splitlines()[0], out
+        for citation_quote in re.findall(r"[「“](.+?)[」”] ?\[\d\]", out.split("\nSources:\n")[0]):
+            assert out.count(citation_quote) == 1, citation_quote  # each quote is printed once
     else:
         assert "do not say" in out or "見つかりませんでした" in out, out
         assert "Sources:" not in out
@@ -108,7 +124,8 @@ def test_bracket_markers_in_a_release_through_qa_ask(release_index):
     out = result.stdout.decode("utf-8")
     assert result.returncode == 0 and out.startswith("2026年 [1]"), out
     assert "[2]" not in out.split("Sources:")[0].replace("予定です[2]", ""), out
-    assert out.count("\n[1] refs.txt") == 1 and "\n[2] " not in out.split("Sources:")[1]
+    sources = out.split("Sources:")[1]
+    assert sources.count("\n[1] ") == 1 and "| refs.txt, page" in sources and "\n[2] " not in sources
 
 
 def test_page_labels():
@@ -118,3 +135,69 @@ def test_page_labels():
         return Hit("c", "t", "s.pdf", pages[0] if pages else None, pages, "T", None, 0.0, 0, 1)
 
     assert [hit(pages).page_label for pages in ((), (3,), (3, 4))] == ["-", "3", "3-4"]
+
+
+def test_add_remove_list_from_the_command_line(built_index_dir, tmp_path, capsys):
+    from conftest import copy_index
+
+    index_dir = str(copy_index(built_index_dir, tmp_path))
+    release = tmp_path / "new-release.txt"
+    release.write_text("2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。", encoding="utf-8")
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\x00\x01")
+    assert main(["add", str(release), str(junk), str(SAMPLE_PDF), "--index", index_dir, "-q"]) == 1
+    captured = capsys.readouterr()
+    assert "added: new-release.txt" in captured.out and "index: 2 document(s)" in captured.out
+    assert "rejected: junk.txt (binary data" in captured.err
+    assert f"duplicate: {SAMPLE_PDF.name} (already indexed as {SAMPLE_PDF.name})" in captured.err
+    assert captured.err.count("junk.txt") == 1  # each problem printed once
+    changed = tmp_path / "v2" / "new-release.txt"
+    changed.parent.mkdir()
+    changed.write_text("2025年8月1日\nテスト宇宙株式会社\n基地の名前はムーンベースです。", encoding="utf-8")
+    assert main(["add", str(changed), "--index", index_dir, "-q"]) == 1
+    assert "conflict: new-release.txt" in capsys.readouterr().err
+    assert main(["add", str(changed), "--index", index_dir, "--replace", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["outcomes"][0]["outcome"] == "replaced" and report["documents"] == 2
+    assert main(["list", "--index", index_dir]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:3] == ["name", "title", "date"] and "new-release.txt" in table[2]
+    assert main(["list", "--index", index_dir, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["name"] for row in rows] == [SAMPLE_PDF.name, "new-release.txt"] and rows[1]["date"] == "2025-08-01"
+    assert main(["remove", "new-release.txt", "--index", index_dir]) == 0
+    assert "removed: new-release.txt" in capsys.readouterr().out
+    assert main(["remove", SAMPLE_PDF.name, "--index", index_dir]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: an index needs at least one document") and err.count("\n") == 1
+
+
+def test_a_failed_build_prints_each_problem_once(tmp_path):
+    result = subprocess.run([str(Path(sys.executable).with_name("qa")), "build", str(tmp_path / "missing.pdf"),
+                             "--index", str(tmp_path / "index"), "-q"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.count("missing.pdf") == 1, result.stderr
+    assert result.stderr.splitlines()[-1] == "error: nothing could be indexed"
+    assert "DEBUG" not in result.stderr and "WARNING" not in result.stderr
+
+
+def test_the_library_logs_nothing_below_warning_by_default(built_index_dir, tmp_path):
+    """bm25s sets its logger to DEBUG when imported; qa sets it back."""
+    script = ("import logging, sys; logging.basicConfig(level=logging.WARNING); import qa; "
+              f"qa.load_index({str(built_index_dir)!r}).search('ispace', k=1)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr
+
+
+@pytest.mark.slow
+def test_make_chat_and_qa_serve_take_a_port_and_an_index(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    planned = subprocess.run(["make", "-n", "-C", str(root), "chat", "PORT=8000", f"INDEX={tmp_path / 'idx'}"],
+                             capture_output=True, text=True, timeout=60)
+    assert f"app.py --index {tmp_path / 'idx'} --corpus corpus --port 8000 --host 127.0.0.1" in planned.stdout
+    served = subprocess.run([str(Path(sys.executable).with_name("qa")), "serve", "--index", str(tmp_path / "idx"),
+                             "--corpus", str(tmp_path / "no-corpus"), "--port", "8001", "--max-upload-mb", "5"],
+                            capture_output=True, text=True, timeout=120)
+    assert served.returncode == 1  # no index there and nothing to build it from: said once, then exit
+    assert served.stderr.count("error: ") == 1 and "no-corpus" in served.stderr, served.stderr

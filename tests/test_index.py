@@ -102,7 +102,7 @@ def test_failed_build_leaves_the_previous_index_untouched(tmp_path, monkeypatch)
     assert storage.build_folder(index_dir) == before
     assert {path: path.read_bytes() for path in before.rglob("*") if path.is_file()} == snapshot
     index = qa.load_index(index_dir)
-    assert len(index.documents) == 2
+    assert len(index.documents()) == 2
 
 
 def test_leftover_partial_builds_are_never_loaded_and_are_cleaned(tmp_path):

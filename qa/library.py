@@ -1,0 +1,280 @@
+"""The index's library: adding and removing documents one at a time.
+
+Design choice: the index owns its documents (kept in the index folder under their
+sha256, see `storage`), and adding or removing one is a new build published like any
+other: under the build lock, into a partial folder, atomically, so a killed add or
+remove leaves the previous index whole. Adding reads, chunks and embeds only the new
+files: the chunks and sentence vectors of every other document are taken from the
+current build as they are. Removing embeds nothing. Only the FAISS chunk index and
+BM25 are rebuilt, from stored chunks.
+
+A file whose bytes are already indexed is a "duplicate" and is not copied; a
+different file under a name already indexed is a "conflict" unless `replace` is
+given, in which case the old version goes; a file that cannot be read is "rejected"
+with the reason and is kept nowhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import storage
+from .building import Progress, close_reporter, document_record, embed_sentences, input_files, make_model, \
+    publish, read_file, reporter, stored_and_chunked, utc_now
+from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
+from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, read_chunks, vectors_of
+from .ingest.chunking import CHUNKING_VERSION, Chunk
+from .ingest.documents import Failure
+from .ingest.pdf_reader import PdfReaderProcess
+from .records import DocumentInfo, FileOutcome
+from .settings import Settings
+
+
+def document_infos(manifest: dict) -> list[DocumentInfo]:
+    """The documents a manifest lists, as records (older manifests lack some fields)."""
+    infos = []
+    for record in manifest.get("documents", []):
+        name = record.get("name") or record.get("source") or Path(record.get("path", "")).name
+        infos.append(DocumentInfo(
+            id=record.get("id") or record.get("sha256", ""), name=name, title=record.get("title") or name,
+            date=record.get("date"), pages=record.get("pages"), language=record.get("language") or "",
+            size=int(record.get("size") or 0), added=record.get("added_at") or manifest.get("built_at", ""),
+            chunks=int(record.get("chunks") or 0), path=record.get("path", "")))
+    return infos
+
+
+def find_document(documents: list[DocumentInfo], wanted: str) -> DocumentInfo | None:
+    """The document named `wanted`: its name, its file name, or its id (or an id
+    prefix of at least 8 characters)."""
+    wanted = wanted.strip()
+    for document in documents:
+        if wanted in (document.name, document.id) or wanted == Path(document.name).name:
+            return document
+    if len(wanted) >= 8:
+        matches = [document for document in documents if document.id.startswith(wanted.lower())]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+@dataclasses.dataclass
+class _State:
+    """The current build as plain data: what a new build starts from."""
+    manifest: dict
+    chunks: list[Chunk]
+    sentence_vectors: np.ndarray
+    folder: Path | None
+
+
+def _current_state(index_dir, current: Index | None) -> _State | None:
+    try:
+        folder = storage.build_folder(index_dir)
+    except IndexNotFoundError:
+        return None
+    if current is not None and Path(current.folder).resolve() == folder.resolve():
+        return _State(current.manifest, current.chunks, current.sentence_matrix, folder)
+    import faiss
+
+    manifest = storage.read_manifest(folder, index_dir)
+    storage.verify_checksums(folder, manifest, index_dir)
+    matrix = vectors_of(faiss.read_index(str(folder / SENTENCE_VECTORS_NAME)))
+    return _State(manifest, read_chunks(folder), matrix, folder)
+
+
+def _kept(state: _State, dropped: set[str]) -> tuple[list[Chunk], np.ndarray, list[dict]]:
+    """The chunks, sentence vectors and manifest records of every document but the
+    dropped ones (by stored path), with sentence numbers made contiguous again."""
+    chunks, rows = [], []
+    by_document: dict[str, list[Chunk]] = {}
+    for chunk in state.chunks:
+        by_document.setdefault(chunk.path, []).append(chunk)
+    records = [record for record in state.manifest.get("documents", []) if record.get("path") not in dropped]
+    sentence_count = 0
+    for record in records:
+        document_chunks = by_document.get(record.get("path"), [])
+        if not document_chunks:
+            continue
+        first = document_chunks[0].first_sentence
+        last = max(chunk.sentence_ids.stop for chunk in document_chunks)
+        rows.append(np.arange(first, last))
+        chunks += [dataclasses.replace(chunk, first_sentence=chunk.first_sentence - first + sentence_count)
+                   for chunk in document_chunks]
+        sentence_count += last - first
+    dim = state.sentence_vectors.shape[1]
+    vectors = state.sentence_vectors[np.concatenate(rows)] if rows else np.zeros((0, dim), dtype=np.float32)
+    return chunks, vectors, records
+
+
+def _model_and_chunking(state: _State | None, settings: Settings, embedder):
+    if state is None:
+        chunking = {"version": CHUNKING_VERSION, "size": settings.chunk_size, "overlap": settings.chunk_overlap}
+        return make_model(embedder, settings), chunking, settings.lexical_tokenizer
+    manifest = state.manifest
+    configured = embedder if embedder is not None else \
+        make_model(manifest["embedder"]["id"], dataclasses.replace(
+            settings, query_prefix=manifest["embedder"].get("query_prefix"),
+            passage_prefix=manifest["embedder"].get("passage_prefix")))
+    model = make_model(configured, settings)
+    chunking = manifest["chunking"]
+    return model, chunking, manifest.get("lexical", {}).get("tokenizer", settings.lexical_tokenizer)
+
+
+def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress = False,
+                  settings: Settings | None = None, current: Index | None = None) -> Index:
+    """Add the files `paths` (files or folders) to the index in `index_dir` (made if
+    there is none) and publish it. Returns the new index; its `report.outcomes` says
+    what happened to each file. `current`, the loaded index, saves reading the
+    current build from disk when it is that build."""
+    settings = settings or Settings.from_environment()
+    started = time.monotonic()
+    report = reporter(progress)
+    outcomes: list[FileOutcome] = []
+    failures: list[Failure] = []
+    try:
+        with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
+            state = _current_state(index_dir, current)
+            model, chunking, tokenizer = _model_and_chunking(
+                state, settings, current.embedder if current is not None else None)
+            chunk_settings = dataclasses.replace(settings, chunk_size=chunking["size"],
+                                                 chunk_overlap=chunking["overlap"])
+            existing = document_infos(state.manifest) if state else []
+            by_id = {document.id: document for document in existing}
+            by_name = {document.name: document for document in existing}
+            items = input_files(paths)
+            new_chunks: list[list[Chunk]] = []
+            new_sentences: list[list[str]] = []
+            new_records: list[dict] = []
+            replaced: set[str] = set()
+            taken: dict[str, str] = {}  # sha256 -> name, for this call
+            with PdfReaderProcess() as pdf_reader:
+                for number, item in enumerate(items):
+                    report("reading", item.name, number, len(items))
+                    outcome = _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_name,
+                                       taken, replace, new_chunks, new_sentences, new_records, replaced)
+                    outcomes.append(outcome)
+                    if outcome.outcome == "rejected":
+                        failures.append(Failure(str(item.path), outcome.reason))
+                report("reading", "", len(items), len(items))
+            embedded = 0
+            embed_seconds = 0.0
+            if not new_records:
+                index = current if current is not None and state is not None and \
+                    Path(current.folder).resolve() == state.folder.resolve() else None
+                if index is None:
+                    if state is None:
+                        raise NothingIndexedError(failures)
+                    from .index import load_index
+
+                    index = load_index(index_dir, embedder=model, settings=settings)
+            else:
+                chunks, vectors, records = _kept(state, {by_name[name].path for name in replaced}) \
+                    if state else ([], np.zeros((0, model.dim), dtype=np.float32), [])
+                parts = [vectors]
+                for document_chunks, sentences, record in zip(new_chunks, new_sentences, new_records):
+                    offset = sum(len(part) for part in parts)
+                    chunks += [dataclasses.replace(chunk, first_sentence=chunk.first_sentence + offset)
+                               for chunk in document_chunks]
+                    document_vectors, count, seconds = embed_sentences(
+                        model, sentences, {}, batch_size=settings.batch_size, report=report, name=record["name"])
+                    parts.append(document_vectors)
+                    embedded += count
+                    embed_seconds += seconds
+                records += new_records
+                index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer,
+                                chunks=chunks, sentence_vectors=np.concatenate(parts), documents=records,
+                                failures=failures, previous_folder=state.folder if state else None,
+                                settings=settings)
+    finally:
+        close_reporter(report)
+    index.report = BuildReport(
+        documents=len(index.manifest.get("documents", [])), chunks=len(index.chunks),
+        sentences=len(index.sentence_matrix), failures=failures,
+        reused_sentences=len(index.sentence_matrix) - embedded,
+        seconds=time.monotonic() - started, embed_seconds=embed_seconds, outcomes=outcomes,
+        embedded_sentences=embedded)
+    return index
+
+
+def _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_name, taken, replace,
+             new_chunks, new_sentences, new_records, replaced) -> FileOutcome:
+    """Read, store and chunk one file, or say why not."""
+    if item.problem:
+        return FileOutcome(item.name, "rejected", item.problem)
+    try:
+        sha256 = storage.sha256_of(item.path)
+    except OSError as error:
+        return FileOutcome(item.name, "rejected", f"cannot open ({error.strerror or error})")
+    if sha256 in by_id and by_id[sha256].name not in replaced:
+        return FileOutcome(item.name, "duplicate", f"already indexed as {by_id[sha256].name}", sha256)
+    if sha256 in taken:
+        return FileOutcome(item.name, "duplicate", f"the same file as {taken[sha256]}, added now", sha256)
+    old = by_name.get(item.name)
+    if item.name in {record["name"] for record in new_records}:
+        return FileOutcome(item.name, "rejected", f"two files named {item.name} were given; rename one")
+    if old is not None and not replace:
+        return FileOutcome(item.name, "conflict", f"a different version of {item.name} is indexed "
+                                                  f"(added {old.added}); add it with replace to replace it", sha256)
+    try:
+        document = read_file(item, time_limit=settings.per_file_timeout_seconds, pdf_reader=pdf_reader)
+        document, chunks, sentences = stored_and_chunked(index_dir, document, item, chunk_settings)
+    except DocumentError as error:
+        return FileOutcome(item.name, "rejected", error.reason)
+    except (OSError, ValueError) as error:
+        return FileOutcome(item.name, "rejected", f"cannot keep a copy in the index ({error})")
+    taken[document.sha256] = item.name
+    new_chunks.append(chunks)
+    new_sentences.append(sentences)
+    new_records.append(document_record(document, chunks, stored=document.path, size=item.path.stat().st_size,
+                                       added=utc_now()))
+    if old is not None:
+        replaced.add(item.name)
+        return FileOutcome(item.name, "replaced", f"replaced the version added {old.added}", document.sha256)
+    return FileOutcome(item.name, "added", "", document.sha256)
+
+
+def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = None,
+                     current: Index | None = None) -> Index:
+    """Remove documents (by name or id) from the index in `index_dir` and publish it.
+    Embeds nothing. Raises LibraryError if that would leave no document."""
+    settings = settings or Settings.from_environment()
+    if isinstance(names_or_ids, str):
+        names_or_ids = [names_or_ids]
+    started = time.monotonic()
+    with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
+        state = _current_state(index_dir, current)
+        if state is None:
+            raise IndexNotFoundError(str(index_dir))
+        existing = document_infos(state.manifest)
+        outcomes, dropped = [], {}
+        for wanted in names_or_ids:
+            document = find_document(existing, str(wanted))
+            if document is None:
+                outcomes.append(FileOutcome(str(wanted), "not found", "no indexed document has this name or id"))
+            else:
+                dropped[document.path] = document
+                outcomes.append(FileOutcome(document.name, "removed", "", document.id))
+        if dropped and len(dropped) == len(existing):
+            raise LibraryError("an index needs at least one document: add another one before removing "
+                               + ", ".join(document.name for document in dropped.values()))
+        if not dropped:
+            index = current if current is not None and Path(current.folder).resolve() == state.folder.resolve() \
+                else None
+            if index is None:
+                from .index import load_index
+
+                index = load_index(index_dir, settings=settings)
+        else:
+            model, chunking, tokenizer = _model_and_chunking(
+                state, settings, current.embedder if current is not None else None)
+            chunks, vectors, records = _kept(state, set(dropped))
+            index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer, chunks=chunks,
+                            sentence_vectors=vectors, documents=records, previous_folder=state.folder,
+                            settings=settings)
+    index.report = BuildReport(documents=len(index.manifest.get("documents", [])), chunks=len(index.chunks),
+                               sentences=len(index.sentence_matrix), seconds=time.monotonic() - started,
+                               outcomes=outcomes)
+    return index
