@@ -32,6 +32,9 @@ def _settings(arguments) -> Settings:
         settings = replace(settings, lexical_tokenizer=arguments.lexical)
     if getattr(arguments, "file_timeout", None) is not None:
         settings = replace(settings, per_file_timeout_seconds=arguments.file_timeout)
+    for flag, name in (("llm", "llm_url"), ("llm_model", "llm_model"), ("llm_timeout", "llm_timeout")):
+        if getattr(arguments, flag, None) is not None:
+            settings = replace(settings, **{name: getattr(arguments, flag)})
     return settings
 
 
@@ -174,7 +177,12 @@ def command_ask(arguments) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(answer.text)
+    if answer.note:
+        print(f"\nNote: {answer.note}")
     print()
+    if settings.llm_url:
+        print(f"Answered by: {answer.generator}" + (" (every sentence checked against its citation)"
+                                                    if answer.generator != "extractive" else ""))
     if answer.citations:
         print("Sources:")  # the quotes are in the answer above; here, where each one is
         for citation in answer.citations:
@@ -197,7 +205,8 @@ def command_eval(arguments) -> int:
     steps = len(questions) * (1 if arguments.retrieval_only else 2)
     with _progress(not arguments.json and not arguments.quiet, steps, "evaluating", "question") as bar:
         report = evaluate(index, questions, k=arguments.k, answers=not arguments.retrieval_only,
-                          progress=bar.update if bar is not None else None)
+                          progress=bar.update if bar is not None else None,
+                          answerer=index.answerer() if settings.llm_url else None)
     if arguments.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -236,6 +245,9 @@ def command_serve(arguments) -> int:
         argv += ["--auth", arguments.auth]
     if arguments.max_upload_mb is not None:
         argv += ["--max-upload-mb", str(arguments.max_upload_mb)]
+    for flag in ("llm", "llm_model", "llm_timeout"):
+        if getattr(arguments, flag, None) is not None:
+            argv += [f"--{flag.replace('_', '-')}", str(getattr(arguments, flag))]
     return module.main(argv)
 
 
@@ -248,6 +260,15 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
         if embedder:
             sub.add_argument("--embedder", help="e5-small-q4 (default) or sentence-transformers:<path or name>")
+
+    def language_model(sub):
+        sub.add_argument("--llm", metavar="URL", help="answer through an OpenAI-compatible server at this base URL, "
+                         "every sentence checked against its citation (e.g. http://127.0.0.1:11434/v1; or QA_LLM; "
+                         "the key comes from QA_LLM_KEY)")
+        sub.add_argument("--llm-model", metavar="NAME", help="the model's name (or QA_LLM_MODEL; default: the "
+                         "first model the server lists)")
+        sub.add_argument("--llm-timeout", type=float, metavar="SECONDS", help="give up on the model after this "
+                         "long and answer extractively (default 60, or QA_LLM_TIMEOUT)")
 
     build = commands.add_parser("build", help="build the index from release files")
     build.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
@@ -294,6 +315,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=5, help="passages to read (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
     common(ask, embedder=True)
+    language_model(ask)
     ask.set_defaults(handler=command_ask)
 
     evaluate = commands.add_parser("eval", help="measure retrieval and answers on a questions file")
@@ -303,6 +325,7 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     common(evaluate, embedder=True)
+    language_model(evaluate)
     evaluate.set_defaults(handler=command_eval)
 
     serve = commands.add_parser("serve", help="start the chat app")
@@ -313,6 +336,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--share", action="store_true", help="make a public Gradio link (off by default)")
     serve.add_argument("--auth", help="require a login, user:password (or QA_AUTH)")
     serve.add_argument("--max-upload-mb", type=float, help="largest file the app accepts (default 20, or QA_MAX_UPLOAD_MB)")
+    language_model(serve)
     serve.set_defaults(handler=command_serve)
     return top
 

@@ -1,0 +1,277 @@
+"""Answers written by a language model the user runs, every sentence checked first.
+
+Design choice: the model only writes; qa decides what may be shown. The prompt gives
+the question, the conversation so far and the retrieved passages numbered [1]..[n]
+with their release dates, and asks for an answer in the question's language whose
+every sentence ends with the [n] it comes from, or "the releases do not say". The
+reply streams in; each finished sentence goes through `checking.Checker` before it
+joins the answer (a sentence that fails is dropped, never repaired), its [n] are
+renumbered into the answer's own citations, each with the verbatim span of its
+passage that holds the checked fact. While a sentence is being written, its claims
+are masked (`claims.mask`), so nothing unchecked is ever on screen. When the server
+is down, slow or cut off, when no sentence passes, or when what passes does not give
+the kind of fact asked for (a date for "when"), the extractive answer stands in,
+with a note saying why. The `Answer` says which path wrote it (`generator`) and
+which sentences were dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+from ..errors import LLMError
+from ..records import Answer, Citation, Hit
+from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE
+from .answering import PASSAGES_READ, Evidence, ExtractiveAnswerer, verify_citations
+from .checking import MARKER, Checker, plain, split_finished
+from .claims import mask
+from .endpoint import Endpoint
+from .framing import refusal_text
+
+# Passages of newer releases added to the prompt (they may change a fact).
+NEWER_PASSAGES = 2
+INSTRUCTIONS = {
+    "en": ("Answer the question using only the numbered press-release passages below. Answer in English, in one to "
+           "three short sentences. End every sentence with the number of the passage it comes from, like [1]. Copy "
+           "numbers, dates, amounts and names exactly as the passage gives them. If the passages do not answer the "
+           "question, reply only: The releases do not say."),
+    "ja": ("以下の番号付きプレスリリースの抜粋だけを使って質問に答えてください。日本語で、1〜3文で簡潔に答えてください。"
+           "各文の末尾に、根拠とした抜粋の番号を[1]のように付けてください。数値・日付・金額・名前は抜粋の表記どおりに書いてください。"
+           "抜粋から答えられない場合は「リリースには記載がありません。」とだけ答えてください。"),
+}
+_KIND_CLAIMS = {DATE: ("date",), NUMBER: ("number",), MONEY: ("number",), PERSON: ("name",), PLACE: ("name",)}
+_KIND_WORDS = {"en": {DATE: "a date", NUMBER: "a figure", MONEY: "an amount", PERSON: "a name", PLACE: "a place"},
+               "ja": {DATE: "日付", NUMBER: "数値", MONEY: "金額", PERSON: "人名", PLACE: "場所"}}
+_FALLBACK = {
+    "en": {"unreachable": "The language model could not be reached ({detail})",
+           "slow": "The language model did not finish within {seconds:g} s",
+           "interrupted": "The language model stopped mid-answer ({detail})",
+           "refused": "The language model's server refused the request ({detail})",
+           "garbled": "The language model's server gave no usable answer ({detail})",
+           "unchecked": "The check dropped every sentence of the model's answer ({reasons})",
+           "no fact": "The model's checked sentences did not give {kind}",
+           "tail": "; this is qa's extractive answer."},
+    "ja": {"unreachable": "言語モデルに接続できませんでした({detail})",
+           "slow": "言語モデルが{seconds:g}秒以内に回答を終えませんでした",
+           "interrupted": "言語モデルの回答が途中で途切れました({detail})",
+           "refused": "言語モデルのサーバーが要求を拒否しました({detail})",
+           "garbled": "言語モデルのサーバーから使える回答がありませんでした({detail})",
+           "unchecked": "モデルの回答の全文が照合で除かれました({reasons})",
+           "no fact": "照合できたモデルの文に{kind}がありませんでした",
+           "tail": "。以下はqaの抽出型の回答です。"},
+}
+_REASONS = {
+    "en": {"uncited": "it cited no passage", "no passage": "it cited a passage that does not exist",
+           "date": "it gave a date its passage does not", "number": "it gave a figure its passage does not",
+           "name": "it gave a name its passage does not", "unrelated": "its passage does not say it",
+           "unfinished": "it was cut off"},
+    "ja": {"uncited": "引用がない", "no passage": "存在しない抜粋を引用した", "date": "抜粋にない日付を含む",
+           "number": "抜粋にない数値を含む", "name": "抜粋にない名前を含む", "unrelated": "抜粋に書かれていない",
+           "unfinished": "途中で途切れた"},
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What may be shown while the model writes: the sentences that passed the check
+    (numbered as in the final answer) and the one being written, its claims masked."""
+    text: str
+    pending: str = ""
+    dropped: int = 0
+    generator: str = ""
+
+
+def passages_of(evidence: Evidence, count: int = PASSAGES_READ) -> list[Hit]:
+    """The passages the model is given: the best `count`, then a few of newer
+    releases that are not among them."""
+    passages = list(evidence.hits[:count])
+    seen = {hit.chunk_id for hit in passages}
+    newer = [hit for hit in (evidence.updates.hits if evidence.updates else []) if hit.chunk_id not in seen]
+    return passages + newer[:NEWER_PASSAGES]
+
+
+def prompt(evidence: Evidence, passages: list[Hit], instructions: str | None = None) -> list[dict]:
+    """The chat messages: earlier turns, then one user message with the instructions,
+    the numbered passages (release date, title, page) and the question."""
+    language = evidence.question.language
+    lines = [instructions or INSTRUCTIONS[language], "", "Passages:" if language == "en" else "抜粋:"]
+    for number, hit in enumerate(passages, start=1):
+        page = f", page {hit.page_label}" if hit.pages else ""
+        lines += [f"[{number}] (release of {hit.doc_date or 'unknown date'}: {hit.title}{page})",
+                  " ".join(hit.text.split()), ""]
+    lines.append(("Question: " if language == "en" else "質問: ") + evidence.question.asked)
+    messages = []
+    for question, answer in evidence.history[-3:]:
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": answer or "-"}]
+    return messages + [{"role": "user", "content": "\n".join(lines)}]
+
+
+class _Assembly:
+    """The answer as it is checked, sentence by sentence."""
+
+    def __init__(self, checker: Checker, passages: list[Hit], language: str):
+        self.checker, self.passages, self.language = checker, passages, language
+        self.parts: list[str] = []
+        self.citations: list[Citation] = []
+        self.numbers: dict[tuple[int, int, int], int] = {}
+        self.dropped: list[tuple[str, str]] = []
+        self.cited = 0       # sentences kept with a citation
+        self.refusals = 0    # sentences kept that say the releases do not say
+        self.kinds: set[str] = set()  # kinds of checked claims in kept sentences
+
+    def add(self, sentence: str) -> None:
+        verdict = self.checker.check(sentence)
+        if not verdict.ok:
+            self.dropped.append((sentence, verdict.problem))
+            return
+        text = plain(sentence)
+        if verdict.refusal:
+            self.refusals += 1
+            self.parts.append(text)
+            return
+        markers = []
+        for number, start, end in verdict.quotes:
+            key = (number, start, end)
+            if key not in self.numbers:
+                self.numbers[key] = len(self.citations) + 1
+                hit = self.passages[number - 1]
+                self.citations.append(Citation(self.numbers[key], hit, hit.text[start:end], start, end))
+            markers.append(f"[{self.numbers[key]}]")
+        self.kinds |= {claim.kind for claim in self.checker.claims(text)}
+        body = text.rstrip()
+        tail = re.search(r"[。．.!?！？]+$", body)
+        cut = tail.start() if tail else len(body)
+        space = " " if self.language == "en" or body[:cut][-1:].isascii() else ""
+        self.parts.append(body[:cut].rstrip() + space + "".join(markers) + body[cut:])
+        self.cited += 1
+
+    @property
+    def text(self) -> str:
+        return (" " if self.language == "en" else "").join(self.parts)
+
+
+class GenerativeAnswerer:
+    """Answers through an OpenAI-compatible server, every sentence checked; falls
+    back to `ExtractiveAnswerer` (with a note) whenever the model's answer cannot
+    stand."""
+
+    def __init__(self, url: str, model: str | None = None, *, key: str | None = None, timeout: float = 60.0,
+                 max_tokens: int = 400, temperature: float = 0.0, dictionary=None, instructions: str | None = None,
+                 passages: int = PASSAGES_READ):
+        self.endpoint = Endpoint(url, model, key, timeout)
+        self.max_tokens, self.temperature = max_tokens, temperature
+        self.dictionary = dictionary
+        self.instructions = instructions
+        self.passages = passages
+        self.fallback = ExtractiveAnswerer()
+        self.last_error: LLMError | None = None  # the last failure, for a status line
+
+    @property
+    def url(self) -> str:
+        return self.endpoint.url
+
+    @property
+    def model(self) -> str:
+        return self.endpoint.model_name()
+
+    def describe(self) -> str:
+        return f"{self.model} at {self.url}"
+
+    def answer(self, evidence: Evidence) -> Answer:
+        result = None
+        for result in self.stream(evidence):
+            pass
+        return result
+
+    def stream(self, evidence: Evidence) -> Iterator[Draft | Answer]:
+        """Drafts while the model writes, then the `Answer` (always last)."""
+        language = evidence.question.language
+        passages = passages_of(evidence, self.passages)
+        if not passages:
+            yield self.fallback.answer(evidence)
+            return
+        checker = Checker(passages, dictionary=self.dictionary, forms=evidence.forms, common=evidence.common)
+        assembly = _Assembly(checker, passages, language)
+        model = self.model
+        buffer = ""
+        try:
+            for piece in self.endpoint.chat(prompt(evidence, passages, self.instructions),
+                                            max_tokens=self.max_tokens, temperature=self.temperature):
+                buffer += piece
+                finished, buffer = split_finished(buffer)
+                for sentence in finished:
+                    assembly.add(sentence)
+                yield Draft(assembly.text, mask(plain(buffer)), len(assembly.dropped), model)
+        except LLMError as error:
+            self.last_error = error
+            yield self._fallback(evidence, error.kind, detail=str(error), assembly=assembly)
+            return
+        self.last_error = None
+        finished, _ = split_finished(buffer, final=True)
+        for sentence in finished:
+            assembly.add(sentence)
+        yield self._finish(evidence, assembly, model)
+
+    def _finish(self, evidence: Evidence, assembly: _Assembly, model: str) -> Answer:
+        question = evidence.question
+        language = question.language
+        dropped = tuple(sentence for sentence, _ in assembly.dropped)
+        if not assembly.cited:
+            if assembly.refusals:
+                return Answer(text=refusal_text(language, None), found=False, language=language,
+                              question=question.text, hits=list(evidence.hits), generator=model, dropped=dropped,
+                              note=_dropped_note(assembly.dropped, language))
+            return self._fallback(evidence, "unchecked", reasons=_reasons(assembly.dropped, language), assembly=assembly)
+        wanted = _KIND_CLAIMS.get(question.kind)
+        if question.kind != GENERAL and wanted and not assembly.kinds & set(wanted):
+            return self._fallback(evidence, "no fact", kind=_KIND_WORDS[language][question.kind], assembly=assembly)
+        answer = Answer(text=assembly.text, found=True, citations=list(assembly.citations), language=language,
+                        question=question.text, hits=list(evidence.hits), generator=model, dropped=dropped,
+                        note=_dropped_note(assembly.dropped, language))
+        verify_citations(answer)
+        return answer
+
+    def _fallback(self, evidence: Evidence, why: str, *, assembly: _Assembly, **values) -> Answer:
+        language = evidence.question.language
+        words = _FALLBACK[language]
+        values.setdefault("seconds", self.endpoint.timeout)
+        values.setdefault("detail", "")
+        note = words[why].format(**values) + words["tail"]
+        answer = self.fallback.answer(evidence)
+        dropped = tuple(sentence for sentence, _ in assembly.dropped)
+        return replace(answer, generator="extractive", dropped=dropped, note=note)
+
+
+def _reasons(dropped: list[tuple[str, str]], language: str) -> str:
+    """Why sentences were dropped, counted by reason, never quoting them (a dropped
+    sentence holds the claim that failed)."""
+    words = _REASONS[language]
+    counted: dict[str, int] = {}
+    for _, problem in dropped:
+        counted[words.get(problem, problem)] = counted.get(words.get(problem, problem), 0) + 1
+    if language == "ja":
+        return "、".join(f"{reason}: {count}文" for reason, count in counted.items())
+    return "; ".join(f"{count} because {reason}" if count > 1 else reason for reason, count in counted.items())
+
+
+def _dropped_note(dropped: list[tuple[str, str]], language: str) -> str:
+    if not dropped:
+        return ""
+    if language == "ja":
+        return f"モデルの回答のうち{len(dropped)}文を照合で除きました({_reasons(dropped, language)})。"
+    return f"{len(dropped)} sentence{'s' if len(dropped) > 1 else ''} of the model's answer " \
+           f"{'were' if len(dropped) > 1 else 'was'} dropped by the check ({_reasons(dropped, language)})."
+
+
+def answerer_from_settings(settings, dictionary=None) -> GenerativeAnswerer | None:
+    """The generative answerer the settings ask for (QA_LLM / --llm), or None."""
+    if not getattr(settings, "llm_url", None):
+        return None
+    return GenerativeAnswerer(settings.llm_url, settings.llm_model, key=settings.llm_key,
+                              timeout=settings.llm_timeout, max_tokens=settings.llm_max_tokens,
+                              dictionary=dictionary)
+
+
+__all__ = ["Draft", "GenerativeAnswerer", "answerer_from_settings", "prompt", "passages_of", "MARKER"]
