@@ -19,6 +19,7 @@ full stop ("… 2026. [1]").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -59,6 +60,46 @@ into about also its their there here which what when where who whom whose how wh
 says said say according""".split())
 _PLACE_SUFFIXES = frozenset("ku shi ken gun cho machi mura to fu do".split())
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]{3,}")
+
+
+def fold(romaji: str) -> str:
+    """A romanization without the spellings that vary: long vowels (chuuou, Ohno ->
+    chuo, ono), doubled consonants, and one of l/r (the same kana)."""
+    folded = romaji.lower().replace("l", "r").replace("oh", "o")
+    folded = re.sub(r"([aeiou])\1+|ou", lambda match: "o" if match.group() == "ou" else match.group(1), folded)
+    return re.sub(r"([^aeiou])\1+", r"\1", folded)
+
+
+def skeleton(word: str) -> str:
+    """The consonants of an English word or of a katakana word's romaji, the way a
+    katakana spelling keeps them (Lunatech and ルナテック: rntk; Artemis and アルテミス: rtms)."""
+    key = word.lower().replace("th", "s").replace("ph", "f").replace("ch", "k").replace("x", "ks").replace("tsu", "t")
+    key = key.translate(str.maketrans("lvcqfj", "rbkkhz"))
+    key = re.sub(r"[aeiouyhw'’-]", "", key)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+@functools.lru_cache(maxsize=2048)
+def spelled_words(passage: str) -> frozenset[str]:
+    """How the Japanese words of a passage are spelled in Latin letters: each word's
+    reading in Hepburn, folded (see `fold`), and each katakana word's consonants
+    (see `skeleton`, marked with a leading "~")."""
+    keys = set()
+    for morpheme in sudachi_morphemes(passage):
+        surface = morpheme.surface()
+        if _JAPANESE.search(surface):
+            spelled = hepburn(morpheme.reading_form())
+            if len(spelled) >= 3:
+                keys.add(fold(spelled))
+                for suffix in _PLACE_SUFFIXES:  # 中央区 is one word, chuoku: Chuo names it too
+                    if spelled.endswith(suffix) and len(spelled) - len(suffix) >= 3:
+                        keys.add(fold(spelled[:-len(suffix)]))
+    for run in _KATAKANA.findall(passage):
+        key = skeleton(hepburn(run))
+        if len(key) >= 3:
+            keys.add("~" + key)
+    return frozenset(keys)
 
 
 def split_finished(buffer: str, final: bool = False) -> tuple[list[str], str]:
@@ -209,6 +250,10 @@ class Checker:
         if re.search(r"(?<![a-z])" + re.escape(lowered) + r"(?![a-z])", facts.text):
             return True
         if lowered.endswith(("’s", "'s")) and self._latin_found(lowered[:-2], facts):
+            return True
+        if len(lowered) >= 4 and fold(lowered) in spelled_words(facts.text):  # Chuo: 中央 read チュウオウ
+            return True
+        if len(lowered) >= 5 and "~" + skeleton(lowered) in spelled_words(facts.text):  # Lunatech: ルナテック
             return True
         if "-" in lowered.strip("-"):  # Chuo-ku, HAKUTO-R's parts
             parts = [part for part in lowered.split("-") if part and part not in _PLACE_SUFFIXES]

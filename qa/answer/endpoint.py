@@ -65,16 +65,18 @@ class Endpoint:
         return "default"
 
     def chat(self, messages: list[dict], *, max_tokens: int = 400, temperature: float = 0.0,
-             timeout: float | None = None) -> Iterator[str]:
+             timeout: float | None = None, stop: list[str] | None = None) -> Iterator[str]:
         """The reply's text, piece by piece as the server streams it. Raises
         `LLMError` when the whole reply does not come within `timeout` seconds."""
         timeout = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         pieces: queue.Queue = queue.Queue()
-        stop = threading.Event()
+        halt = threading.Event()
         body = {"model": self.model_name(), "messages": messages, "stream": True, "max_tokens": max_tokens,
                 "temperature": temperature}
-        worker = threading.Thread(target=self._read, args=(body, pieces, stop), daemon=True,
+        if stop:
+            body["stop"] = stop[:4]  # OpenAI's limit
+        worker = threading.Thread(target=self._read, args=(body, pieces, halt), daemon=True,
                                   name="qa-llm-stream")
         worker.start()
         try:
@@ -90,7 +92,7 @@ class Endpoint:
                     raise piece
                 yield piece
         finally:
-            stop.set()
+            halt.set()
 
     def _read(self, body: dict, pieces: queue.Queue, stop: threading.Event) -> None:
         try:

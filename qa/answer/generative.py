@@ -29,9 +29,19 @@ from .checking import MARKER, Checker, plain, split_finished
 from .claims import mask
 from .endpoint import Endpoint
 from .framing import refusal_text
+from .facts import find_facts
+from .terms import anchors_of, shares_anchor
+from ..ingest.normalize import squash
 
 # Passages of newer releases added to the prompt (they may change a fact).
 NEWER_PASSAGES = 2
+# The model stops at these: a model that goes on to write the prompt's own headings
+# is no longer answering (a small base model does exactly that).
+STOP = ["Passages:", "抜粋:", "\nQuestion:", "\n質問:"]
+# Reading stops when the model repeats a sentence, or has written this many
+# sentences and none passed the check: it is not answering, and time is the user's.
+GIVE_UP_AFTER = 6
+REFUSALS = {"en": "The releases do not say.", "ja": "リリースには記載がありません。"}
 INSTRUCTIONS = {
     "en": ("Answer the question using only the numbered press-release passages below. Answer in English, in one to "
            "three short sentences. End every sentence with the number of the passage it comes from, like [1]. Copy "
@@ -41,7 +51,12 @@ INSTRUCTIONS = {
            "各文の末尾に、根拠とした抜粋の番号を[1]のように付けてください。数値・日付・金額・名前は抜粋の表記どおりに書いてください。"
            "抜粋から答えられない場合は「リリースには記載がありません。」とだけ答えてください。"),
 }
-_KIND_CLAIMS = {DATE: ("date",), NUMBER: ("number",), MONEY: ("number",), PERSON: ("name",), PLACE: ("name",)}
+_LABELS = {
+    "en": {"passages": "Passages:", "question": "Question: ", "release": "release of", "unknown": "unknown date",
+           "page": "page"},
+    "ja": {"passages": "抜粋:", "question": "質問: ", "release": "発表日", "unknown": "不明", "page": "ページ"},
+}
+_ECHO_LABELS = ("Question:", "Passages:", "質問:", "抜粋:", "(release of", "(発表日")
 _KIND_WORDS = {"en": {DATE: "a date", NUMBER: "a figure", MONEY: "an amount", PERSON: "a name", PLACE: "a place"},
                "ja": {DATE: "日付", NUMBER: "数値", MONEY: "金額", PERSON: "人名", PLACE: "場所"}}
 _FALLBACK = {
@@ -51,6 +66,8 @@ _FALLBACK = {
            "refused": "The language model's server refused the request ({detail})",
            "garbled": "The language model's server gave no usable answer ({detail})",
            "unchecked": "The check dropped every sentence of the model's answer ({reasons})",
+           "empty": "The language model gave no answer",
+           "off topic": "The model's checked sentences do not speak of what the question asks about",
            "no fact": "The model's checked sentences did not give {kind}",
            "tail": "; this is qa's extractive answer."},
     "ja": {"unreachable": "言語モデルに接続できませんでした({detail})",
@@ -59,6 +76,8 @@ _FALLBACK = {
            "refused": "言語モデルのサーバーが要求を拒否しました({detail})",
            "garbled": "言語モデルのサーバーから使える回答がありませんでした({detail})",
            "unchecked": "モデルの回答の全文が照合で除かれました({reasons})",
+           "empty": "言語モデルから回答がありませんでした",
+           "off topic": "照合できたモデルの文は、質問の対象に触れていませんでした",
            "no fact": "照合できたモデルの文に{kind}がありませんでした",
            "tail": "。以下はqaの抽出型の回答です。"},
 }
@@ -66,10 +85,10 @@ _REASONS = {
     "en": {"uncited": "it cited no passage", "no passage": "it cited a passage that does not exist",
            "date": "it gave a date its passage does not", "number": "it gave a figure its passage does not",
            "name": "it gave a name its passage does not", "unrelated": "its passage does not say it",
-           "unfinished": "it was cut off"},
+           "echo": "it repeated the prompt", "question": "it asked a question"},
     "ja": {"uncited": "引用がない", "no passage": "存在しない抜粋を引用した", "date": "抜粋にない日付を含む",
            "number": "抜粋にない数値を含む", "name": "抜粋にない名前を含む", "unrelated": "抜粋に書かれていない",
-           "unfinished": "途中で途切れた"},
+           "echo": "指示文の繰り返し", "question": "質問文"},
 }
 
 
@@ -96,12 +115,16 @@ def prompt(evidence: Evidence, passages: list[Hit], instructions: str | None = N
     """The chat messages: earlier turns, then one user message with the instructions,
     the numbered passages (release date, title, page) and the question."""
     language = evidence.question.language
-    lines = [instructions or INSTRUCTIONS[language], "", "Passages:" if language == "en" else "抜粋:"]
+    labels = _LABELS[language]
+    lines = [instructions or INSTRUCTIONS[language], "", labels["passages"]]
+    title = None
     for number, hit in enumerate(passages, start=1):
-        page = f", page {hit.page_label}" if hit.pages else ""
-        lines += [f"[{number}] (release of {hit.doc_date or 'unknown date'}: {hit.title}{page})",
+        page = f", {labels['page']} {hit.page_label}" if hit.pages else ""
+        named = f": {hit.title}" if hit.title != title else ""  # a release's title once, for its first passage
+        title = hit.title
+        lines += [f"[{number}] ({labels['release']} {hit.doc_date or labels['unknown']}{named}{page})",
                   " ".join(hit.text.split()), ""]
-    lines.append(("Question: " if language == "en" else "質問: ") + evidence.question.asked)
+    lines.append(labels["question"] + evidence.question.asked)
     messages = []
     for question, answer in evidence.history[-3:]:
         messages += [{"role": "user", "content": question}, {"role": "assistant", "content": answer or "-"}]
@@ -111,17 +134,29 @@ def prompt(evidence: Evidence, passages: list[Hit], instructions: str | None = N
 class _Assembly:
     """The answer as it is checked, sentence by sentence."""
 
-    def __init__(self, checker: Checker, passages: list[Hit], language: str):
+    def __init__(self, checker: Checker, passages: list[Hit], language: str, frame: str = ""):
         self.checker, self.passages, self.language = checker, passages, language
+        self.frame = squash(frame).lower()  # the prompt but its passages: instructions, question
+        self.seen: set[str] = set()
+        self.looping = False
         self.parts: list[str] = []
         self.citations: list[Citation] = []
         self.numbers: dict[tuple[int, int, int], int] = {}
         self.dropped: list[tuple[str, str]] = []
         self.cited = 0       # sentences kept with a citation
         self.refusals = 0    # sentences kept that say the releases do not say
-        self.kinds: set[str] = set()  # kinds of checked claims in kept sentences
+        self.kept: list[str] = []     # the kept cited sentences, plain
 
     def add(self, sentence: str) -> None:
+        key = squash(plain(sentence)).lower()
+        if key in self.seen:  # the model repeats itself: it is looping
+            self.looping = True
+            return
+        self.seen.add(key)
+        echo = self.echo(sentence)
+        if echo:
+            self.dropped.append((sentence, echo))
+            return
         verdict = self.checker.check(sentence)
         if not verdict.ok:
             self.dropped.append((sentence, verdict.problem))
@@ -139,13 +174,30 @@ class _Assembly:
                 hit = self.passages[number - 1]
                 self.citations.append(Citation(self.numbers[key], hit, hit.text[start:end], start, end))
             markers.append(f"[{self.numbers[key]}]")
-        self.kinds |= {claim.kind for claim in self.checker.claims(text)}
+        self.kept.append(text)
         body = text.rstrip()
         tail = re.search(r"[。．.!?！？]+$", body)
         cut = tail.start() if tail else len(body)
         space = " " if self.language == "en" or body[:cut][-1:].isascii() else ""
         self.parts.append(body[:cut].rstrip() + space + "".join(markers) + body[cut:])
         self.cited += 1
+
+    def echo(self, sentence: str) -> str:
+        """"echo" when the sentence repeats the prompt (its instructions, the question,
+        a heading), "question" when it asks instead of answering; else ""."""
+        text = plain(sentence)
+        key = squash(text).lower()
+        if key in {squash(refusal).lower() for refusal in REFUSALS.values()}:
+            return ""
+        if len(key) >= 12 and key in self.frame or any(label in text for label in _ECHO_LABELS):
+            return "echo"
+        if text.rstrip().endswith(("?", "？")):
+            return "question"
+        return ""
+
+    @property
+    def given_up(self) -> bool:
+        return self.looping or (not self.cited and not self.refusals and len(self.dropped) >= GIVE_UP_AFTER)
 
     @property
     def text(self) -> str:
@@ -174,7 +226,9 @@ class GenerativeAnswerer:
 
     @property
     def model(self) -> str:
-        return self.endpoint.model_name()
+        """The model's name as the answers give it (a file path shortened to its name)."""
+        name = self.endpoint.model_name()
+        return name.replace("\\", "/").rsplit("/", 1)[-1] if name.endswith(".gguf") else name
 
     def describe(self) -> str:
         return f"{self.model} at {self.url}"
@@ -193,16 +247,20 @@ class GenerativeAnswerer:
             yield self.fallback.answer(evidence)
             return
         checker = Checker(passages, dictionary=self.dictionary, forms=evidence.forms, common=evidence.common)
-        assembly = _Assembly(checker, passages, language)
+        frame = "\n".join([self.instructions or INSTRUCTIONS[language], evidence.question.asked])
+        assembly = _Assembly(checker, passages, language, frame)
         model = self.model
         buffer = ""
         try:
-            for piece in self.endpoint.chat(prompt(evidence, passages, self.instructions),
+            for piece in self.endpoint.chat(prompt(evidence, passages, self.instructions), stop=STOP,
                                             max_tokens=self.max_tokens, temperature=self.temperature):
                 buffer += piece
                 finished, buffer = split_finished(buffer)
                 for sentence in finished:
                     assembly.add(sentence)
+                if assembly.given_up:
+                    buffer = ""
+                    break
                 yield Draft(assembly.text, mask(plain(buffer)), len(assembly.dropped), model)
         except LLMError as error:
             self.last_error = error
@@ -219,14 +277,19 @@ class GenerativeAnswerer:
         language = question.language
         dropped = tuple(sentence for sentence, _ in assembly.dropped)
         if not assembly.cited:
+            if not assembly.dropped and not assembly.refusals:
+                return self._fallback(evidence, "empty", assembly=assembly)
             if assembly.refusals:
                 return Answer(text=refusal_text(language, None), found=False, language=language,
                               question=question.text, hits=list(evidence.hits), generator=model, dropped=dropped,
                               note=_dropped_note(assembly.dropped, language))
             return self._fallback(evidence, "unchecked", reasons=_reasons(assembly.dropped, language), assembly=assembly)
-        wanted = _KIND_CLAIMS.get(question.kind)
-        if question.kind != GENERAL and wanted and not assembly.kinds & set(wanted):
+        if question.kind != GENERAL and not any(_gives(question.kind, sentence, assembly.checker)
+                                                for sentence in assembly.kept):
             return self._fallback(evidence, "no fact", kind=_KIND_WORDS[language][question.kind], assembly=assembly)
+        anchors = anchors_of(question)
+        if anchors and not any(shares_anchor(anchors, sentence) for sentence in assembly.kept):
+            return self._fallback(evidence, "off topic", assembly=assembly)
         answer = Answer(text=assembly.text, found=True, citations=list(assembly.citations), language=language,
                         question=question.text, hits=list(evidence.hits), generator=model, dropped=dropped,
                         note=_dropped_note(assembly.dropped, language))
@@ -242,6 +305,20 @@ class GenerativeAnswerer:
         answer = self.fallback.answer(evidence)
         dropped = tuple(sentence for sentence, _ in assembly.dropped)
         return replace(answer, generator="extractive", dropped=dropped, note=note)
+
+
+def _gives(kind: str, sentence: str, checker: Checker) -> bool:
+    """Whether a checked sentence gives the kind of fact asked for: a date, a number,
+    an amount (a number with its currency), a person or a place (as the extractive
+    answerer finds them, see `facts`)."""
+    claims = checker.claims(sentence)
+    if kind == DATE:
+        return any(claim.kind == "date" for claim in claims)
+    if kind == NUMBER:
+        return any(claim.kind == "number" for claim in claims)
+    if kind == MONEY:
+        return any(claim.kind == "number" and claim.value[1] for claim in claims) or bool(find_facts(MONEY, sentence))
+    return bool(find_facts(kind, sentence, common=checker.common))
 
 
 def _reasons(dropped: list[tuple[str, str]], language: str) -> str:
