@@ -153,13 +153,13 @@ class _Assembly:
             self.looping = True
             return
         self.seen.add(key)
-        echo = self.echo(sentence)
-        if echo:
-            self.dropped.append((sentence, echo))
-            return
         verdict = self.checker.check(sentence)
         if not verdict.ok:
             self.dropped.append((sentence, verdict.problem))
+            return
+        echo = self.echo(sentence)  # checked first: a false claim is dropped for that, even when echoed
+        if echo:
+            self.dropped.append((sentence, echo))
             return
         text = plain(sentence)
         if verdict.refusal:
