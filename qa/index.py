@@ -29,6 +29,7 @@ from . import storage
 from .answer.answering import PASSAGES_READ, Answerer, Evidence, ExtractiveAnswerer
 from .answer.binding import japanese_names, read_subject
 from .answer.conversation import resolve
+from .answer.readings import readings
 from .errors import EmbedderMismatchError, IndexCorruptError
 from .ingest.chunking import Chunk
 from .records import Answer, Hit, Retrieved
@@ -272,7 +273,8 @@ class Index:
             later = replace(read, timeframe=TimeFrame("after", _day(min(dates)), _day(min(dates))))
             updates = self.search_with_vector(later, vector, k=UPDATE_PASSAGES)
         evidence = Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
-                            updates=updates, common=self._common, knows=self.lexical.knows)
+                            updates=updates, common=self._common, knows=self.lexical.knows,
+                            romanize=lambda text: readings(text, self.dictionary))
         return (answerer or ExtractiveAnswerer()).answer(evidence)
 
     def _holds(self, form: str) -> bool:
