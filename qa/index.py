@@ -38,7 +38,7 @@ from .search.dense import DenseScorer
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .search.fusion import as_tiers, collapse_duplicates, ranking, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
-from .search.question import MAX_QUESTION_CHARACTERS, Question, clean_question, read_question  # noqa: F401
+from .search.question import Question, clean_question, read_question
 from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
 from .search.vocabulary import VOCABULARY
