@@ -29,6 +29,7 @@ from . import storage
 from .answer.answering import PASSAGES_READ, Answerer, Evidence, ExtractiveAnswerer
 from .answer.binding import japanese_names, read_subject
 from .answer.conversation import conversation, resolve
+from .answer.readings import readings
 from .errors import EmbedderMismatchError, IndexCorruptError
 from .ingest.chunking import Chunk
 from .records import Answer, Hit, Retrieved
@@ -37,7 +38,7 @@ from .search.dense import DenseScorer
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .search.fusion import as_tiers, collapse_duplicates, ranking, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
-from .search.question import MAX_QUESTION_CHARACTERS, Question, clean_question, read_question  # noqa: F401
+from .search.question import Question, clean_question, read_question
 from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
 from .search.vocabulary import VOCABULARY
@@ -316,6 +317,7 @@ class Index:
             updates = self.search_with_vector(later, vector, k=UPDATE_PASSAGES)
         return Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
                         updates=updates, common=self._common, knows=self.lexical.knows,
+                        romanize=lambda text: readings(text, self.dictionary),
                         history=conversation(history), forms=self._other_forms)
 
     def _holds(self, form: str) -> bool:

@@ -45,7 +45,7 @@ def test_japanese_question_gets_japanese_framing(sample_index):
 
 def test_fact_kinds(sample_index):
     person = sample_index.answer("Who is the founder and CEO of ispace?")
-    assert person.text.startswith("袴田武史 [1]")
+    assert person.text.startswith("袴田武史 (Takeshi Hakamada) [1]")  # with its reading, for English readers
     place = sample_index.answer("Where is ispace headquartered?")
     assert place.text.startswith("東京都中央区 [1]")
     number = sample_index.answer("ispaceのスタッフは何人ですか？")

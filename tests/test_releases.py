@@ -47,7 +47,7 @@ def test_an_english_question_finds_the_japanese_release(releases_index):
 def test_a_role_is_bound_to_its_person(releases_index):
     """The CTO's name, not the CEO's named in the same release."""
     answer = releases_index.answer("Who is the CTO of Lunaris?")
-    assert answer.found and answer.text.startswith("佐伯美穂 [1]"), answer.text
+    assert answer.found and answer.text.startswith("佐伯美穂 (Miho Saeki) [1]"), answer.text
     answer = releases_index.answer("ルナリスのCEOは誰ですか？")
     assert answer.text.startswith("森田健一 [1]"), answer.text
 
@@ -144,3 +144,16 @@ def test_collapse_moves_reprints_down():
     chunks = [chunk("a.txt"), chunk("b.txt"), chunk("c.txt", "Another release says something else entirely here."),
               chunk("a.txt")]
     assert collapse_duplicates([0, 1, 2, 3], chunks) == [0, 2, 1, 3]  # a reprint of a reprint goes too
+
+
+def test_english_readers_get_readings_of_japanese_names(releases_index):
+    from qa.answer.readings import readings
+    from qa.search import dictionary
+
+    found = readings("ルナリスの技術開発は、最高技術責任者(CTO)の佐伯美穂が率いています。", dictionary.load())
+    assert found == {"佐伯美穂": "Miho Saeki"}
+    assert readings("株式会社三井住友銀行をアレンジャーとし", dictionary.load()) == {"三井住友銀行": "Mitsui Sumitomo Ginko"}
+    answer = releases_index.answer("Who is the CTO of Lunaris?")
+    assert answer.text.startswith("佐伯美穂 (Miho Saeki) [1]"), answer.text
+    japanese = releases_index.answer("ルナリスのCTOは誰ですか？")
+    assert "Saeki" not in japanese.text  # a Japanese reader needs no reading

@@ -68,6 +68,7 @@ class Evidence:
     updates: Retrieved | None = None  # passages of newer releases, for "a newer release says"
     common: Callable[[str], bool] = lambda word: False  # whether an English word is a common word
     knows: Callable[[str], bool] = lambda word: True  # whether the index holds a word
+    romanize: Callable[[str], dict] = lambda text: {}  # Japanese names of a text -> their readings
     # The conversation so far, (question, answer text) per earlier turn, and a name's
     # other-language forms (Takasago -> 高砂): for a generative answerer and its check.
     history: tuple[tuple[str, str], ...] = ()
@@ -210,8 +211,12 @@ class ExtractiveAnswerer:
     def _found(self, evidence: Evidence, kind: str, fact: Fact | None, citations: list[Citation],
                plan_text: str, update: Fact | None = None) -> Answer:
         earliest = kind == DATE and fact is not None and is_earliest(clause(citations[0].quote, fact.start))
+        readings = {}
+        if evidence.question.language == "en":
+            for citation in citations:
+                readings.update(evidence.romanize(citation.quote))
         text = compose(evidence.question.language, fact, citations, plan=is_plan(plan_text), earliest=earliest,
-                       update=update)
+                       update=update, readings=readings)
         answer = Answer(text=text, found=True, citations=citations, language=evidence.question.language,
                         question=evidence.question.text, hits=list(evidence.hits))
         verify_citations(answer)

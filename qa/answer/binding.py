@@ -183,6 +183,7 @@ def _english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, 
         for word in run.group().split():
             position = text.find(word, offset)
             offset = position + len(word)
+            word = re.sub(r"['’]s$", "", word)  # Takasago's -> Takasago
             lowered = word.lower()
             if lowered in seen:
                 break  # the run's name is an acronym already taken (HAKUTO-R)

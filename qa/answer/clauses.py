@@ -15,7 +15,7 @@ import re
 
 from ..search.question import DATE, Question, numbered_names
 from .facts import ENGLISH_EVENTS, EVENT_WORDS, Fact
-from .terms import Terms, overlap
+from .terms import Terms
 
 
 def clause(sentence: str, position: int, *, with_predicate: bool = False) -> str:

@@ -31,9 +31,12 @@ def _dated(hit: Hit, language: str) -> str:
 
 
 def compose(language: str, fact: Fact | None, citations: list[Citation], *, plan: bool, earliest: bool,
-            update: Fact | None = None) -> str:
+            update: Fact | None = None, readings: dict[str, str] | None = None) -> str:
     """The fact first (when there is one), then the quotes with their markers. With
-    `update`, the last citation is a newer release that gives the fact differently."""
+    `update`, the last citation is a newer release that gives the fact differently.
+    An English answer gives the romanized `readings` of the Japanese names it shows
+    (袴田武史 (Takeshi Hakamada))."""
+    readings = dict(readings or {}) if language != "ja" else {}
     first = citations[0]
     newer = citations[-1] if update is not None else None
     others = citations[1:-1] if update is not None else citations[1:]
@@ -52,7 +55,8 @@ def compose(language: str, fact: Fact | None, citations: list[Citation], *, plan
                          f" [{newer.n}]:「{newer.quote}」[{newer.n}]")
         return "\n".join(lines)
     if fact is not None:
-        head = f"{fact.english}{', at the earliest' if earliest else ''} [1]."
+        shown = f"{fact.english} ({readings.pop(fact.text)})" if fact.text in readings else fact.english
+        head = f"{shown}{', at the earliest' if earliest else ''} [1]."
         if plan:
             head += f" This is a plan, {release_label(first.hit, 'en')}."
         lines += [head, f"The release says: \u201c{first.quote}\u201d [1]"]
@@ -63,6 +67,8 @@ def compose(language: str, fact: Fact | None, citations: list[Citation], *, plan
     if newer is not None:
         lines.append(f"A newer release, {_dated(newer.hit, 'en')}, gives {update.english} [{newer.n}]: "
                      f"\u201c{newer.quote}\u201d [{newer.n}]")
+    if readings:
+        lines.append("Readings: " + ", ".join(f"{name} ({reading})" for name, reading in readings.items()) + ".")
     return "\n".join(lines)
 
 
