@@ -193,7 +193,7 @@ def kept_sentences(answer) -> int:
     extractive answer, a fallback included)."""
     if answer.generator == "extractive":
         return 0
-    from .answer.checking import split_finished
+    from .answer.sentences import split_finished
 
     return len(split_finished(answer.text, final=True)[0])
 

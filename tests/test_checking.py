@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.checking import Checker, split_finished
+from qa.answer.checking import Checker
+from qa.answer.sentences import split_finished
 from qa.answer.claims import find_claims, mask
 from qa.records import Hit
 from qa.search import dictionary

@@ -127,11 +127,12 @@ def test_refusals_checks_of_the_kind_asked_and_of_the_subject(sample_index):
 
 
 def test_echoes_of_the_prompt_and_loops_are_dropped(sample_index):
-    echo = ("Answer the question using only the numbered press-release passages below. "
-            "Question: When does Mission 2 land? " + LANDING + " " + LANDING + " " + LANDING)
+    echo = ("If the passages do not answer the question, reply only: The releases do not say. "
+            "Question: When does Mission 2 land [1]? " + LANDING + " " + LANDING + " " + LANDING)
     _, answer, _ = ask(sample_index, "When does Mission 2 land?", echo)
     assert answer.generator == "fake-model" and answer.text == LANDING  # the loop stopped at the repeat
-    assert "repeated the prompt" in answer.note
+    assert answer.found  # the echoed instruction was not taken for a refusal
+    assert "2 because it repeated the prompt" in answer.note
 
 
 def test_a_server_that_does_not_stream_and_model_html_is_escaped(sample_index):

@@ -21,7 +21,8 @@ import pytest
 
 import qa
 from qa.answer.answering import verify_citations
-from qa.answer.checking import Checker, split_finished
+from qa.answer.checking import Checker
+from qa.answer.sentences import split_finished
 from qa.answer.endpoint import Endpoint
 from qa.answer.generative import Draft, GenerativeAnswerer
 

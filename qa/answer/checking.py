@@ -11,15 +11,10 @@ the reason, never repaired. A sentence that says the releases do not say, and
 states nothing, needs no citation. For each citation that passes, the quote is the
 sentence of the passage that holds the most of the checked claims: a verbatim span
 the viewer can highlight.
-
-Sentences are cut as the text streams in (`split_finished`): a terminator ends a
-sentence only once what follows it is known, because the [n] often comes after the
-full stop ("… 2026. [1]").
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -30,26 +25,12 @@ from ..search.lexical import latin_form, reading, sudachi_morphemes, tokenize
 from ..search.romaji import hepburn
 from ..search.translate import english_lemmas
 from ..search.vocabulary import VOCABULARY
+from .sentences import cited_numbers, is_refusal, plain
+from .spelling import PLACE_SUFFIXES, fold, skeleton, spelled_words
 from .claims import DATE, NAME, NUMBER, Claim, PassageFacts, date_supported, find_claims, latin_words, \
     number_supported, passage_facts
 from .terms import IGNORED_TERMS, terms_of
 
-MARKER = re.compile(r"\s*[\[【]\s*(\d{1,2}(?:\s*[,、，]\s*\d{1,2})*)\s*[\]】]")
-_PARTIAL_MARKER = re.compile(r"^\s*(?:[\[【]\s*[\d,、，\s]*)?$")
-_TERMINATOR = re.compile(r"[。！？!?]+|(?<!\d)\.(?!\d)|(?<=\d)\.(?=\s|$)|\n")
-_ABBREVIATION = re.compile(r"(?:(?<![A-Za-z])[A-Z]|\b(?:U\.S|U\.K|Inc|Co|Ltd|Corp|Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Vol|vs|"
-                           r"approx|e\.g|i\.e|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
-_LIST_NUMBER = re.compile(r"(?:^|\n)[ \t]*\d{1,2}\.$")
-_AFTER = re.compile(r"(?:\s*[\[【]\s*\d{1,2}(?:\s*[,、，]\s*\d{1,2})*\s*[\]】])*[。.]?")
-_MARKDOWN = re.compile(r"\*\*|__|^\s*(?:#+|[-*•]|\d{1,2}[.)])\s+", re.MULTILINE)
-_REFUSAL = re.compile(
-    r"\b(?:releases?|passages?|documents?|sources?|texts?|they|it)\b[^.]{0,40}?\b(?:do|does|did)\s*(?:not|n['’]t)\s+"
-    r"(?:say|mention|state|contain|include|provide|specify|give|tell|answer)"
-    r"|\bno (?:information|mention)\b|\bnot (?:mentioned|stated|specified|given)\b|\bI (?:do not|don['’]t) know\b"
-    r"|\bcannot (?:find|answer|tell)\b|\bunable to (?:find|answer)\b"
-    r"|記載(?:が|は)(?:ありません|ない|見当たりません|されていません)|書かれていません|言及(?:が|は)?(?:ありません|されていません)"
-    r"|分かりません|わかりません|不明です|情報(?:が|は)(?:ありません|見つかりません)|答えられません",
-    re.IGNORECASE)
 # A sentence with nothing to check must hold this share of its content words in the
 # passage it cites (as written or translated): a third, because a word-by-word
 # dictionary misses some translations ("carries" is not 搭載 in JMdict's first words).
@@ -58,93 +39,7 @@ _CONNECTORS = frozenset(("of", "de", "du", "van", "von", "der", "and", "&", "x")
 _FUNCTION_WORDS = frozenset("""the and for are was were has have had will would can could this that these those with from
 into about also its their there here which what when where who whom whose how why than then been being not but
 says said say according""".split())
-_PLACE_SUFFIXES = frozenset("ku shi ken gun cho machi mura to fu do".split())
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_KATAKANA = re.compile("[\u30a1-\u30fa\u30fc]{3,}")
-
-
-def fold(romaji: str) -> str:
-    """A romanization without the spellings that vary: long vowels (chuuou, Ohno ->
-    chuo, ono), doubled consonants, and one of l/r (the same kana)."""
-    folded = romaji.lower().replace("l", "r").replace("oh", "o")
-    folded = re.sub(r"([aeiou])\1+|ou", lambda match: "o" if match.group() == "ou" else match.group(1), folded)
-    return re.sub(r"([^aeiou])\1+", r"\1", folded)
-
-
-def skeleton(word: str) -> str:
-    """The consonants of an English word or of a katakana word's romaji, the way a
-    katakana spelling keeps them (Lunatech and ルナテック: rntk; Artemis and アルテミス: rtms)."""
-    key = word.lower().replace("th", "s").replace("ph", "f").replace("ch", "k").replace("x", "ks").replace("tsu", "t")
-    key = key.translate(str.maketrans("lvcqfj", "rbkkhz"))
-    key = re.sub(r"[aeiouyhw'’-]", "", key)
-    return re.sub(r"(.)\1+", r"\1", key)
-
-
-@functools.lru_cache(maxsize=2048)
-def spelled_words(passage: str) -> frozenset[str]:
-    """How the Japanese words of a passage are spelled in Latin letters: each word's
-    reading in Hepburn, folded (see `fold`), and each katakana word's consonants
-    (see `skeleton`, marked with a leading "~")."""
-    keys = set()
-    for morpheme in sudachi_morphemes(passage):
-        surface = morpheme.surface()
-        if _JAPANESE.search(surface):
-            spelled = hepburn(morpheme.reading_form())
-            if len(spelled) >= 3:
-                keys.add(fold(spelled))
-                for suffix in _PLACE_SUFFIXES:  # 中央区 is one word, chuoku: Chuo names it too
-                    if spelled.endswith(suffix) and len(spelled) - len(suffix) >= 3:
-                        keys.add(fold(spelled[:-len(suffix)]))
-    for run in _KATAKANA.findall(passage):
-        key = skeleton(hepburn(run))
-        if len(key) >= 3:
-            keys.add("~" + key)
-    return frozenset(keys)
-
-
-def split_finished(buffer: str, final: bool = False) -> tuple[list[str], str]:
-    """The finished sentences at the start of `buffer`, and the rest. A sentence ends
-    at 。！？.!? or a line break, with the [n] markers that follow it; while text is
-    still coming (`final` False), a terminator at the very end, or followed only by
-    what may be the start of a marker, waits for more."""
-    sentences, start = [], 0
-    for match in _TERMINATOR.finditer(buffer):
-        if match.start() < start:
-            continue
-        if match.group() == "." and (_ABBREVIATION.search(buffer, max(0, match.end() - 8), match.end())
-                                     or _LIST_NUMBER.search(buffer, max(0, match.end() - 6), match.end())):
-            continue
-        end = _AFTER.match(buffer, match.end()).end()
-        rest = buffer[end:]
-        if not final and (not rest.strip() or _PARTIAL_MARKER.match(rest)):
-            break
-        if match.group() == "." and rest[:1] and not rest[:1].isspace() and rest[:1] not in "\"”')":
-            continue  # "ispace.com", "v1.5": not an end
-        sentence = buffer[start:end].strip()
-        if sentence:
-            sentences.append(sentence)
-        start = end
-    rest = buffer[start:]
-    if final and rest.strip():
-        sentences.append(rest.strip())
-        rest = ""
-    return sentences, rest
-
-
-def cited_numbers(sentence: str) -> list[int]:
-    numbers = []
-    for match in MARKER.finditer(sentence):
-        numbers += [int(number) for number in re.split(r"\s*[,、，]\s*", match.group(1))]
-    return list(dict.fromkeys(numbers))
-
-
-def plain(sentence: str) -> str:
-    """The sentence without its markers and markdown: what is checked and shown."""
-    return _MARKDOWN.sub("", MARKER.sub("", sentence)).strip()
-
-
-def is_refusal(text: str) -> bool:
-    return bool(_REFUSAL.search(text))
 
 
 @dataclass(frozen=True)
@@ -256,7 +151,7 @@ class Checker:
         if len(lowered) >= 5 and "~" + skeleton(lowered) in spelled_words(facts.text):  # Lunatech: ルナテック
             return True
         if "-" in lowered.strip("-"):  # Chuo-ku, HAKUTO-R's parts
-            parts = [part for part in lowered.split("-") if part and part not in _PLACE_SUFFIXES]
+            parts = [part for part in lowered.split("-") if part and part not in PLACE_SUFFIXES]
             if parts and all(self._latin_found(part, facts) for part in parts):
                 return True
         return any(form and "".join(form.lower().split()) in facts.squashed for form in self._forms(word))

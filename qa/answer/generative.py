@@ -25,7 +25,9 @@ from ..errors import LLMError
 from ..records import Answer, Citation, Hit
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE
 from .answering import PASSAGES_READ, Evidence, ExtractiveAnswerer, verify_citations
-from .checking import MARKER, Checker, plain, split_finished
+from .checking import Checker
+from .prompting import INSTRUCTIONS, REFUSALS, STOP, passages_of, prompt
+from .sentences import plain, split_finished
 from .claims import mask
 from .endpoint import Endpoint
 from .framing import refusal_text
@@ -33,29 +35,9 @@ from .facts import find_facts
 from .terms import anchors_of, shares_anchor
 from ..ingest.normalize import squash
 
-# Passages of newer releases added to the prompt (they may change a fact).
-NEWER_PASSAGES = 2
-# The model stops at these: a model that goes on to write the prompt's own headings
-# is no longer answering (a small base model does exactly that).
-STOP = ["Passages:", "抜粋:", "\nQuestion:", "\n質問:"]
 # Reading stops when the model repeats a sentence, or has written this many
 # sentences and none passed the check: it is not answering, and time is the user's.
 GIVE_UP_AFTER = 6
-REFUSALS = {"en": "The releases do not say.", "ja": "リリースには記載がありません。"}
-INSTRUCTIONS = {
-    "en": ("Answer the question using only the numbered press-release passages below. Answer in English, in one to "
-           "three short sentences. End every sentence with the number of the passage it comes from, like [1]. Copy "
-           "numbers, dates, amounts and names exactly as the passage gives them. If the passages do not answer the "
-           "question, reply only: The releases do not say."),
-    "ja": ("以下の番号付きプレスリリースの抜粋だけを使って質問に答えてください。日本語で、1〜3文で簡潔に答えてください。"
-           "各文の末尾に、根拠とした抜粋の番号を[1]のように付けてください。数値・日付・金額・名前は抜粋の表記どおりに書いてください。"
-           "抜粋から答えられない場合は「リリースには記載がありません。」とだけ答えてください。"),
-}
-_LABELS = {
-    "en": {"passages": "Passages:", "question": "Question: ", "release": "release of", "unknown": "unknown date",
-           "page": "page"},
-    "ja": {"passages": "抜粋:", "question": "質問: ", "release": "発表日", "unknown": "不明", "page": "ページ"},
-}
 _ECHO_LABELS = ("Question:", "Passages:", "質問:", "抜粋:", "(release of", "(発表日")
 _KIND_WORDS = {"en": {DATE: "a date", NUMBER: "a figure", MONEY: "an amount", PERSON: "a name", PLACE: "a place"},
                "ja": {DATE: "日付", NUMBER: "数値", MONEY: "金額", PERSON: "人名", PLACE: "場所"}}
@@ -100,35 +82,6 @@ class Draft:
     pending: str = ""
     dropped: int = 0
     generator: str = ""
-
-
-def passages_of(evidence: Evidence, count: int = PASSAGES_READ) -> list[Hit]:
-    """The passages the model is given: the best `count`, then a few of newer
-    releases that are not among them."""
-    passages = list(evidence.hits[:count])
-    seen = {hit.chunk_id for hit in passages}
-    newer = [hit for hit in (evidence.updates.hits if evidence.updates else []) if hit.chunk_id not in seen]
-    return passages + newer[:NEWER_PASSAGES]
-
-
-def prompt(evidence: Evidence, passages: list[Hit], instructions: str | None = None) -> list[dict]:
-    """The chat messages: earlier turns, then one user message with the instructions,
-    the numbered passages (release date, title, page) and the question."""
-    language = evidence.question.language
-    labels = _LABELS[language]
-    lines = [instructions or INSTRUCTIONS[language], "", labels["passages"]]
-    title = None
-    for number, hit in enumerate(passages, start=1):
-        page = f", {labels['page']} {hit.page_label}" if hit.pages else ""
-        named = f": {hit.title}" if hit.title != title else ""  # a release's title once, for its first passage
-        title = hit.title
-        lines += [f"[{number}] ({labels['release']} {hit.doc_date or labels['unknown']}{named}{page})",
-                  " ".join(hit.text.split()), ""]
-    lines.append(labels["question"] + evidence.question.asked)
-    messages = []
-    for question, answer in evidence.history[-3:]:
-        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": answer or "-"}]
-    return messages + [{"role": "user", "content": "\n".join(lines)}]
 
 
 class _Assembly:
@@ -351,4 +304,4 @@ def answerer_from_settings(settings, dictionary=None) -> GenerativeAnswerer | No
                               dictionary=dictionary)
 
 
-__all__ = ["Draft", "GenerativeAnswerer", "answerer_from_settings", "prompt", "passages_of", "MARKER"]
+__all__ = ["Draft", "GenerativeAnswerer", "answerer_from_settings", "prompt", "passages_of"]
