@@ -11,6 +11,7 @@ Every figure is given per language and per kind (`fact`, `cross-lingual`,
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,7 +209,7 @@ def generation_summary(details: list[dict]) -> dict:
     fallbacks: dict[str, int] = {}
     for item in details:
         if item["generator"] == "extractive":
-            reason = item["note"].split(" (")[0].split(";")[0] or "extractive"
+            reason = re.split(r"\s*\(|;|。", item["note"])[0] or "extractive"
             fallbacks[reason] = fallbacks.get(reason, 0) + 1
     models = sorted({item["generator"] for item in details if item["generator"] != "extractive"})
 

@@ -23,14 +23,14 @@ from typing import Iterator
 
 from ..errors import LLMError
 from ..records import Answer, Citation, Hit
-from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE
+from ..search.question import DATE, GENERAL, MONEY, NUMBER
 from .answering import PASSAGES_READ, Evidence, ExtractiveAnswerer, verify_citations
 from .checking import Checker
 from .prompting import INSTRUCTIONS, REFUSALS, STOP, passages_of, prompt
 from .sentences import plain, split_finished
 from .claims import mask
 from .endpoint import Endpoint
-from .framing import refusal_text
+from .framing import FALLBACK_NOTES, KIND_WORDS, dropped_note, reasons_note, refusal_text
 from .facts import find_facts
 from .terms import anchors_of, shares_anchor
 from ..ingest.normalize import squash
@@ -39,41 +39,6 @@ from ..ingest.normalize import squash
 # sentences and none passed the check: it is not answering, and time is the user's.
 GIVE_UP_AFTER = 6
 _ECHO_LABELS = ("Question:", "Passages:", "質問:", "抜粋:", "(release of", "(発表日")
-_KIND_WORDS = {"en": {DATE: "a date", NUMBER: "a figure", MONEY: "an amount", PERSON: "a name", PLACE: "a place"},
-               "ja": {DATE: "日付", NUMBER: "数値", MONEY: "金額", PERSON: "人名", PLACE: "場所"}}
-_FALLBACK = {
-    "en": {"unreachable": "The language model could not be reached ({detail})",
-           "slow": "The language model did not finish within {seconds:g} s",
-           "interrupted": "The language model stopped mid-answer ({detail})",
-           "refused": "The language model's server refused the request ({detail})",
-           "garbled": "The language model's server gave no usable answer ({detail})",
-           "unchecked": "The check dropped every sentence of the model's answer ({reasons})",
-           "empty": "The language model gave no answer",
-           "off topic": "The model's checked sentences do not speak of what the question asks about",
-           "no fact": "The model's checked sentences did not give {kind}",
-           "tail": "; this is qa's extractive answer."},
-    "ja": {"unreachable": "言語モデルに接続できませんでした({detail})",
-           "slow": "言語モデルが{seconds:g}秒以内に回答を終えませんでした",
-           "interrupted": "言語モデルの回答が途中で途切れました({detail})",
-           "refused": "言語モデルのサーバーが要求を拒否しました({detail})",
-           "garbled": "言語モデルのサーバーから使える回答がありませんでした({detail})",
-           "unchecked": "モデルの回答の全文が照合で除かれました({reasons})",
-           "empty": "言語モデルから回答がありませんでした",
-           "off topic": "照合できたモデルの文は、質問の対象に触れていませんでした",
-           "no fact": "照合できたモデルの文に{kind}がありませんでした",
-           "tail": "。以下はqaの抽出型の回答です。"},
-}
-_REASONS = {
-    "en": {"uncited": "it cited no passage", "no passage": "it cited a passage that does not exist",
-           "date": "it gave a date its passage does not", "number": "it gave a figure its passage does not",
-           "name": "it gave a name its passage does not", "unrelated": "its passage does not say it",
-           "echo": "it repeated the prompt", "question": "it asked a question"},
-    "ja": {"uncited": "引用がない", "no passage": "存在しない抜粋を引用した", "date": "抜粋にない日付を含む",
-           "number": "抜粋にない数値を含む", "name": "抜粋にない名前を含む", "unrelated": "抜粋に書かれていない",
-           "echo": "指示文の繰り返し", "question": "質問文"},
-}
-
-
 @dataclass(frozen=True)
 class Draft:
     """What may be shown while the model writes: the sentences that passed the check
@@ -235,23 +200,23 @@ class GenerativeAnswerer:
             if assembly.refusals:
                 return Answer(text=refusal_text(language, None), found=False, language=language,
                               question=question.text, hits=list(evidence.hits), generator=model, dropped=dropped,
-                              note=_dropped_note(assembly.dropped, language))
-            return self._fallback(evidence, "unchecked", reasons=_reasons(assembly.dropped, language), assembly=assembly)
+                              note=dropped_note(assembly.dropped, language))
+            return self._fallback(evidence, "unchecked", reasons=reasons_note(assembly.dropped, language), assembly=assembly)
         if question.kind != GENERAL and not any(_gives(question.kind, sentence, assembly.checker)
                                                 for sentence in assembly.kept):
-            return self._fallback(evidence, "no fact", kind=_KIND_WORDS[language][question.kind], assembly=assembly)
+            return self._fallback(evidence, "no fact", kind=KIND_WORDS[language][question.kind], assembly=assembly)
         anchors = anchors_of(question)
         if anchors and not any(shares_anchor(anchors, sentence) for sentence in assembly.kept):
             return self._fallback(evidence, "off topic", assembly=assembly)
         answer = Answer(text=assembly.text, found=True, citations=list(assembly.citations), language=language,
                         question=question.text, hits=list(evidence.hits), generator=model, dropped=dropped,
-                        note=_dropped_note(assembly.dropped, language))
+                        note=dropped_note(assembly.dropped, language))
         verify_citations(answer)
         return answer
 
     def _fallback(self, evidence: Evidence, why: str, *, assembly: _Assembly, **values) -> Answer:
         language = evidence.question.language
-        words = _FALLBACK[language]
+        words = FALLBACK_NOTES[language]
         values.setdefault("seconds", self.endpoint.timeout)
         values.setdefault("detail", "")
         note = words[why].format(**values) + words["tail"]
@@ -272,27 +237,6 @@ def _gives(kind: str, sentence: str, checker: Checker) -> bool:
     if kind == MONEY:
         return any(claim.kind == "number" and claim.value[1] for claim in claims) or bool(find_facts(MONEY, sentence))
     return bool(find_facts(kind, sentence, common=checker.common))
-
-
-def _reasons(dropped: list[tuple[str, str]], language: str) -> str:
-    """Why sentences were dropped, counted by reason, never quoting them (a dropped
-    sentence holds the claim that failed)."""
-    words = _REASONS[language]
-    counted: dict[str, int] = {}
-    for _, problem in dropped:
-        counted[words.get(problem, problem)] = counted.get(words.get(problem, problem), 0) + 1
-    if language == "ja":
-        return "、".join(f"{reason}: {count}文" for reason, count in counted.items())
-    return "; ".join(f"{count} because {reason}" if count > 1 else reason for reason, count in counted.items())
-
-
-def _dropped_note(dropped: list[tuple[str, str]], language: str) -> str:
-    if not dropped:
-        return ""
-    if language == "ja":
-        return f"モデルの回答のうち{len(dropped)}文を照合で除きました({_reasons(dropped, language)})。"
-    return f"{len(dropped)} sentence{'s' if len(dropped) > 1 else ''} of the model's answer " \
-           f"{'were' if len(dropped) > 1 else 'was'} dropped by the check ({_reasons(dropped, language)})."
 
 
 def answerer_from_settings(settings, dictionary=None) -> GenerativeAnswerer | None:
