@@ -226,16 +226,8 @@ def _progress(enabled: bool, total: int, description: str, unit: str):
     return tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
-def command_serve(arguments) -> int:
-    import importlib.util
-    from pathlib import Path
-
-    app_path = Path(__file__).resolve().parent.parent / "app.py"
-    if not app_path.exists():
-        raise QAError(f"app.py not found next to the qa package ({app_path})")
-    spec = importlib.util.spec_from_file_location("qa_app", app_path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def serve_arguments(arguments) -> list[str]:
+    """`qa serve`'s flags as app.py's command line."""
     argv = ["--index", _settings(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
     if arguments.corpus:
         argv += ["--corpus", arguments.corpus]
@@ -248,7 +240,20 @@ def command_serve(arguments) -> int:
     for flag in ("llm", "llm_model", "llm_timeout"):
         if getattr(arguments, flag, None) is not None:
             argv += [f"--{flag.replace('_', '-')}", str(getattr(arguments, flag))]
-    return module.main(argv)
+    return argv
+
+
+def command_serve(arguments) -> int:
+    import importlib.util
+    from pathlib import Path
+
+    app_path = Path(__file__).resolve().parent.parent / "app.py"
+    if not app_path.exists():
+        raise QAError(f"app.py not found next to the qa package ({app_path})")
+    spec = importlib.util.spec_from_file_location("qa_app", app_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main(serve_arguments(arguments))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -92,24 +92,24 @@ def test_every_sentence_dropped_gives_the_extractive_answer_with_a_note(sample_i
 
 @pytest.mark.parametrize("reply, why", [
     (Reply(LANDING + " It launched on January 15, 2025 [1].", cut_after=6), "stopped mid-answer"),
-    (Reply(LANDING, delay=3.0), "did not finish within 1.5 s"),
-    (Reply(LANDING, piece_delay=0.3, piece=2), "did not finish within 1.5 s"),  # a slow trickle
+    (Reply(LANDING, delay=30.0), "did not finish within 1.5 s"),
+    (Reply(LANDING, piece_delay=0.5, piece=2), "did not finish within 1.5 s"),  # a slow trickle (20 s)
     (Reply(status=404), "refused the request (HTTP 404 from"),
     (Reply(""), "gave no answer"),
 ])
 def test_server_failures_give_the_extractive_answer_with_a_note(sample_index, reply, why):
     started = time.monotonic()
     _, answer, _ = ask(sample_index, "When does Mission 2 land?", reply, timeout=1.5)
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 15  # not the 20-30 s the server would take (a loaded machine: slack)
     assert answer.generator == "extractive" and answer.found and answer.text.startswith("June 6, 2025")
     assert why in answer.note and answer.note.endswith("this is qa's extractive answer.")
 
 
 def test_a_server_that_is_not_there(sample_index):
-    answerer = GenerativeAnswerer(f"http://127.0.0.1:{free_port()}/v1", "some-model", timeout=5)
+    answerer = GenerativeAnswerer(f"http://127.0.0.1:{free_port()}/v1", "some-model", timeout=30)
     started = time.monotonic()
     answer = sample_index.answer("ミッション2の打ち上げ日は？", answerer=answerer)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # refused at once, not after the time limit
     assert answer.generator == "extractive" and "2025年1月15日" in answer.text
     assert answer.note.startswith("言語モデルに接続できませんでした") and answerer.last_error.kind == "unreachable"
 
@@ -232,3 +232,21 @@ def test_the_app_streams_and_says_which_answerer_is_in_use(built_index_dir, tmp_
     assert "last answer extractive: the model was unreachable" in updates[-1][7]
     extractive = app.build_app(qa.load_index(index_dir), index_dir=index_dir, settings=qa.Settings())
     assert "answers: extractive (offline)" in extractive.chat_app.status()
+
+
+def test_qa_serve_and_app_take_the_language_model_flags(monkeypatch):
+    import app
+    from qa.cli import parser, serve_arguments
+
+    arguments = parser().parse_args(["serve", "--index", "idx", "--llm", "http://127.0.0.1:11434/v1",
+                                     "--llm-model", "qwen2.5:7b", "--llm-timeout", "30"])
+    argv = serve_arguments(arguments)
+    assert argv[argv.index("--llm") + 1] == "http://127.0.0.1:11434/v1"
+    assert argv[argv.index("--llm-model") + 1] == "qwen2.5:7b" and argv[argv.index("--llm-timeout") + 1] == "30.0"
+    seen = {}
+    monkeypatch.setattr(app, "load_or_build", lambda settings: seen.setdefault("settings", settings) and None)
+    monkeypatch.setattr(app, "build_app", lambda *a, **k: (_ for _ in ()).throw(SystemExit(0)))
+    with pytest.raises(SystemExit):
+        app.main(argv)
+    settings = seen["settings"]
+    assert (settings.llm_url, settings.llm_model, settings.llm_timeout) == ("http://127.0.0.1:11434/v1", "qwen2.5:7b", 30.0)
