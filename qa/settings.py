@@ -53,6 +53,7 @@ class Settings:
     translation_weight: float = 1.0
     lexical_weight: float = 1.0
     time_weight: float = 1.0
+    quantity_weight: float = 1.0
     rrf_k: int = 10
 
     def __post_init__(self):
