@@ -19,12 +19,10 @@ made them look alike and cost recall (measured, see README).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import logging
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -33,6 +31,7 @@ import numpy as np
 from . import storage
 from .ingest.chunking import CHUNKING_VERSION, Chunk, chunk_document
 from .ingest.documents import load_documents
+from .ingest.progress import EMBEDDING, Progress, TerminalBars
 from .search.embedders import Embedder, make_embedder
 from .errors import IndexNotFoundError, NothingIndexedError, QAError
 from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks, \
@@ -75,22 +74,51 @@ def _previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray
     return vectors, folder
 
 
-def _progress_bar(enabled: bool, total: int, description: str):
-    if not enabled:
-        return contextlib.nullcontext(None)
-    from tqdm import tqdm
+def sentence_key(sentence: str) -> str:
+    """What makes two sentences the same for embedding: their text, white space folded."""
+    return " ".join(sentence.split())
 
-    return tqdm(total=total, desc=description, unit="sentence", file=sys.stderr, dynamic_ncols=True)
+
+def _progress_callback(progress):
+    """(callback or None, bars to close or None) for build_index's `progress`."""
+    if callable(progress):
+        return progress, None
+    if progress:
+        bars = TerminalBars()
+        return bars, bars
+    return None, None
+
+
+def _document_record(document, chunk_count: int) -> dict:
+    return {"path": document.path, "source": document.source, "sha256": document.sha256,
+            "title": document.title, "date": document.date, "date_source": document.date_source,
+            "language": document.language, "pages": document.page_count if document.paged else None,
+            "chunks": chunk_count, "skipped_pages": list(document.skipped_pages),
+            "warnings": list(document.warnings)}
 
 
 def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,
-                progress: bool = False, settings: Settings | None = None) -> Index:
+                progress=False, settings: Settings | None = None) -> Index:
     """Read `paths` (files or folders), build the index and publish it in `index_dir`.
 
-    Files that cannot be read are skipped and listed in `index.report.failures`.
-    Raises NothingIndexedError when no file could be indexed; the previous index,
-    if any, is then left as it was.
+    Files that cannot be read are skipped and listed in `index.report.failures` (and
+    the manifest's "failures"); each document's warnings, skipped pages and
+    date_source are in the manifest's "documents". Raises NothingIndexedError when
+    no file could be indexed; the previous index, if any, is then left as it was.
+
+    `progress`: False (quiet), True (bars on stderr), or a callable that receives a
+    `qa.ingest.progress.Progress` record (stage "reading": pages done/total, the file
+    and the file count; then stage "embedding": sentences done/total).
     """
+    callback, bars = _progress_callback(progress)
+    try:
+        return _build(paths, index_dir, embedder, callback, settings)
+    finally:
+        if bars is not None:
+            bars.close()
+
+
+def _build(paths, index_dir, embedder, progress, settings) -> Index:
     settings = settings or Settings.from_environment()
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -102,7 +130,7 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
     chunking = {"version": CHUNKING_VERSION, "size": settings.chunk_size, "overlap": settings.chunk_overlap}
     started = time.monotonic()
     with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
-        loaded = load_documents(paths, time_limit=settings.per_file_timeout_seconds)
+        loaded = load_documents(paths, time_limit=settings.per_file_timeout_seconds, progress=progress)
         if not loaded.documents:
             raise NothingIndexedError(loaded.failures)
         chunks: list[Chunk] = []
@@ -118,21 +146,34 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
         previous, previous_folder = _previous_vectors(index_dir, model.id)
 
         sentence_vectors = np.zeros((len(sentences), model.dim), dtype=np.float32)
-        missing = []
+        previous = {sentence_key(sentence): vector for sentence, vector in previous.items()}
+        occurrences: dict[str, list[int]] = {}
         for position, sentence in enumerate(sentences):
-            reusable = previous.get(sentence)
+            occurrences.setdefault(sentence_key(sentence), []).append(position)
+        missing = []  # one position per distinct sentence that needs embedding
+        reused = 0
+        for key, positions in occurrences.items():
+            reusable = previous.get(key)
             if reusable is not None:
-                sentence_vectors[position] = reusable
+                sentence_vectors[positions] = reusable
+                reused += len(positions)
             else:
-                missing.append(position)
+                missing.append(positions[0])
         embed_started = time.monotonic()
-        with _progress_bar(progress, len(missing), "embedding") as bar:
-            embedded = model.embed_passages([sentences[position] for position in missing],
-                                            batch_size=settings.batch_size,
-                                            progress=bar.update if bar is not None else None)
+        embed_progress = None
+        if progress is not None:
+            done = [0]
+            progress(Progress(EMBEDDING, 0, len(missing)))
+
+            def embed_progress(count: int) -> None:
+                done[0] += count
+                progress(Progress(EMBEDDING, min(done[0], len(missing)), len(missing)))
+
+        embedded = model.embed_passages([sentences[position] for position in missing],
+                                        batch_size=settings.batch_size, progress=embed_progress)
         embed_seconds = time.monotonic() - embed_started
-        if missing:
-            sentence_vectors[missing] = embedded
+        for position, vector in zip(missing, embedded):
+            sentence_vectors[occurrences[sentence_key(sentences[position])]] = vector
         vector_index = make_vector_index(model.dim, len(chunks))
         vector_index.add(chunk_vectors(chunks, sentence_vectors))
         lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], settings.lexical_tokenizer)
@@ -145,15 +186,14 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                          "passage_prefix": getattr(model, "passage_prefix", None)},
             "chunking": chunking,
             "sentences": len(sentences),
+            "embedding": {"sentences": len(sentences), "distinct": len(occurrences), "embedded": len(missing),
+                          "reused": reused},
             "lexical": {"library": "bm25s", "tokenizer": settings.lexical_tokenizer},
             "vector_index": type(vector_index).__name__,
-            "documents": [
-                {"path": document.path, "source": document.source, "sha256": document.sha256,
-                 "title": document.title, "date": document.date,
-                 "pages": document.page_count if document.paged else None, "chunks": document_chunks}
-                for document, document_chunks in zip(loaded.documents, chunk_counts)
-            ],
-            "failures": [{"path": failure.path, "reason": failure.reason} for failure in loaded.failures],
+            "documents": [_document_record(document, document_chunks)
+                          for document, document_chunks in zip(loaded.documents, chunk_counts)],
+            "failures": [{"path": failure.path, "reason": failure.reason, "warnings": list(failure.warnings)}
+                         for failure in loaded.failures],
             "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as}
                            for duplicate in loaded.duplicates],
         }
@@ -172,7 +212,7 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
         storage.remove_leftovers(index_dir, keep={final} | ({previous_folder} if previous_folder else set()))
     index.report = BuildReport(
         documents=len(loaded.documents), chunks=len(chunks), sentences=len(sentences),
-        failures=loaded.failures, duplicates=loaded.duplicates, reused_sentences=len(sentences) - len(missing),
+        failures=loaded.failures, duplicates=loaded.duplicates, reused_sentences=reused,
         seconds=time.monotonic() - started, embed_seconds=embed_seconds,
     )
     return index

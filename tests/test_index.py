@@ -22,13 +22,14 @@ def test_manifest_records_everything(built_index_dir):
     manifest = json.loads((built_index_dir / "current" / "manifest.json").read_text())
     assert manifest["format_version"] == storage.FORMAT_VERSION
     assert manifest["embedder"] == {"id": "e5-small-q4", "dim": 384, "query_prefix": None, "passage_prefix": None}
-    assert manifest["chunking"] == {"version": 1, "size": 500, "overlap": 1}
+    assert manifest["chunking"] == {"version": 2, "size": 500, "overlap": 1}
     assert manifest["lexical"]["tokenizer"] == "sudachi"
     assert manifest["vector_index"] == "IndexFlatIP"
     assert manifest["built_at"]
     [document] = manifest["documents"]
     assert document["sha256"] == storage.sha256_of(SAMPLE_PDF)
     assert document["date"] == "2025-05-09" and document["pages"] == 5 and document["chunks"] >= 5
+    assert document["date_source"] == "text" and document["warnings"] == [] and document["language"] == "ja"
     assert set(manifest["files"]) >= {"vectors.faiss", "sentences.faiss", "chunks.jsonl", "lexical/vocab.index.json"}
 
 
