@@ -14,6 +14,10 @@ are joined (so a page number never glues onto a sentence):
   URL-only lines, and lines that repeat (digits aside) at the edges of most pages,
   of most odd or most even pages (running heads that alternate), or of three or
   more nearby pages of the same parity (a chapter's running head).
+- footnote markers set in the body font (no size or rise to tell them by, as in
+  "2026年i" or "約20億円(*1)"): a roman numeral, "*1", "(*1)" or "※1" glued to the
+  end of a Japanese word or a number is dropped when the document has a footnote
+  line that starts with that marker ("i 2025年5月時点の想定").
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _URL_ONLY = re.compile(r"^\(?(https?://|www\.)\S+\)?$", re.IGNORECASE)
+_FOOTNOTE_LINE = re.compile(r"^(?P<marker>x{0,3}(?:ix|iv|v?i{0,3})|\(?[*※]\d{1,2}\)?)\s+\S")
+_CJK_OR_DIGIT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\\d"
 EDGE_LINES = 2
 _NEIGHBOURHOOD = 4  # same-parity pages on each side that a chapter's running head spans
 _LOCAL_REPEATS = 3
@@ -53,6 +59,23 @@ def strip_leader(line: str) -> str:
     if not match:
         return line
     return (match.group("title") or "").strip()
+
+
+def drop_footnote_markers(pages: list[list[str]]) -> list[list[str]]:
+    """Remove body-font footnote markers that have a footnote line (see above)."""
+    markers = set()
+    for lines in pages:
+        for line in lines:
+            match = _FOOTNOTE_LINE.match(line)
+            if match and match.group("marker") not in ("", "x"):  # "3x faster" is not a footnote
+                markers.add(match.group("marker").strip("()"))
+    if not markers:
+        return pages
+    alternatives = "|".join(
+        rf"\(?{re.escape(marker)}\)?" if marker[0] in "*※" else re.escape(marker)
+        for marker in sorted(markers, key=len, reverse=True))
+    pattern = re.compile(rf"(?<=[{_CJK_OR_DIGIT}])(?:{alternatives})(?![A-Za-z0-9])")
+    return [[line if _FOOTNOTE_LINE.match(line) else pattern.sub("", line) for line in lines] for lines in pages]
 
 
 def is_page_number(line: str) -> bool:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .cleaning import remove_furniture, repair_characters, strip_leader
+from .cleaning import drop_footnote_markers, remove_furniture, repair_characters, strip_leader
 from .language import CJK_CHARACTERS, is_cjk
 
 _WHITESPACE = re.compile(r"\s+")
@@ -117,6 +117,7 @@ def assemble_pages(raw_pages: list[str], *, drop_furniture: bool = True) -> tupl
              for raw in raw_pages]
     if drop_furniture:
         pages = remove_furniture(pages)
+    pages = drop_footnote_markers(pages)
     wrap_width = _wrap_width(pages)
     usual_gap = _usual_gap(pages)
     parts: list[str] = []
