@@ -58,7 +58,7 @@ def strip_leader(line: str) -> str:
     match = _LEADER.match(line)
     if not match:
         return line
-    return (match.group("title") or "").strip()
+    return (match.group("title") or "").rstrip(" .·・‥…_")
 
 
 def drop_footnote_markers(pages: list[list[str]]) -> list[list[str]]:

@@ -88,7 +88,29 @@ def _split_lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
                 lines.append([])
             continue
         lines[-1].append(glyph)
-    return [line for line in lines if line]
+    return _rejoin([line for line in lines if line])
+
+
+def _visible(line: list[_Glyph]) -> list[_Glyph]:
+    return [glyph for glyph in line if not glyph.generated and not glyph.character.isspace()]
+
+
+def _rejoin(lines: list[list[_Glyph]]) -> list[list[_Glyph]]:
+    """Undo PDFium's line breaks before and after a raised or lowered run that
+    continues the same line (a superscript set as its own text object): the next
+    piece starts right of where this one ends, on nearly the same baseline."""
+    joined: list[list[_Glyph]] = []
+    for line in lines:
+        if joined:
+            before, after = _visible(joined[-1]), _visible(line)
+            if before and after:
+                size = max(before[-1].size, after[0].size, 1.0)
+                if (abs(after[0].baseline - before[-1].baseline) < 0.6 * size
+                        and -0.5 <= after[0].left - before[-1].right < 1.5 * size):
+                    joined[-1] = joined[-1] + line
+                    continue
+        joined.append(line)
+    return joined
 
 
 def _is_superscript(glyph: _Glyph, size: float, baseline: float) -> bool:
@@ -121,6 +143,8 @@ def _line_text(line: list[_Glyph]) -> tuple[str, float]:
             is_marker = len(run) <= _MAXIMUM_MARKER and set(run) <= _MARKER_CHARACTERS
             if is_marker and previous is not None:
                 if previous.character.isdigit():
+                    while out and out[-1] == " ":
+                        out.pop()
                     out.append("^" + run)  # an exponent: 10^6
                 position = end  # a footnote marker glued to a word: dropped
                 continue
