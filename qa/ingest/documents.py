@@ -15,14 +15,12 @@ those and goes on. What went wrong short of failing is kept in `Document.warning
 from __future__ import annotations
 
 import bisect
-import hashlib
 import logging
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import DocumentError
+from .files import SUPPORTED_SUFFIXES, decode_text, file_sha256, iter_input_files  # noqa: F401  (re-exported)
 from .garbage import GARBAGE_THRESHOLD, UNREADABLE_REASON, score_text, unreadable
 from .language import detect_language
 from .normalize import assemble_pages
@@ -32,7 +30,6 @@ from .titles import choose_date, choose_title, first_substantial_line
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md")
 
 
 @dataclass(frozen=True)
@@ -82,63 +79,6 @@ class Failure:
 class Duplicate:
     path: str
     same_as: str
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def iter_input_files(paths) -> Iterator[tuple[Path, str | None]]:
-    """Yield (file, problem) for every input: directories are walked recursively for
-    supported files; a named file of another type, or a missing path, comes back with
-    the problem instead of being dropped silently."""
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                relative_parts = found.relative_to(path).parts
-                if any(part.startswith(".") for part in relative_parts):
-                    continue
-                if found.is_file() and found.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield found, None
-        elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield path, None
-            else:
-                yield path, f"unsupported file type {path.suffix or '(none)'}; use .pdf, .txt or .md"
-        else:
-            yield path, "no such file or folder"
-
-
-def decode_text(data: bytes) -> str:
-    """Decode a text file, or raise ValueError saying why it is not text."""
-    if not data.strip():
-        raise ValueError("empty file")
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    elif b"\x00" in data[:8192]:
-        raise ValueError("binary data, not text (NUL bytes)")
-    else:
-        for encoding in ("utf-8", "cp932"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValueError("undecodable text: neither UTF-8 nor Shift_JIS")
-    control = sum(
-        1 for character in text if unicodedata.category(character) == "Cc" and character not in "\n\r\t\f"
-    )
-    if control > 0.01 * len(text):
-        raise ValueError("binary data, not text (control characters)")
-    return text
 
 
 def page_list(pages: list[int]) -> str:
