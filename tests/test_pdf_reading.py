@@ -70,12 +70,15 @@ def test_word_spaces_tables_and_superscripts_from_glyph_positions(tmp_path):
         b"BT /F1 11 Tf 72 680 Td (Name) Tj 200 0 Td (Value) Tj ET\n"
         b"BT /F1 11 Tf 72 660 Td (The rover) Tj ET BT /F1 6 Tf 120 665 Td (1) Tj ET "
         b"BT /F1 11 Tf 124 660 Td ( lands, 10) Tj ET BT /F1 6 Tf 178 665 Td (6) Tj ET "
-        b"BT /F1 11 Tf 182 660 Td ( km away.) Tj ET"
+        b"BT /F1 11 Tf 182 660 Td ( km away.) Tj ET\n"
+        b"BT /F1 11 Tf 72 640 Td (Use L) Tj ET BT /F1 8 Tf 96.5 643 Td (A) Tj ET "
+        b"BT /F1 11 Tf 101.8 640 Td (TeX here.) Tj ET"
     )
     text = load_document(write_pdf(tmp_path / "geometry.pdf", [content])).text
     assert "The package maintainer uploads" in text  # DBLaTeX-style positioned words keep their spaces
     assert "Name Value" in text  # table cells are not fused
     assert "The rover lands, 10^6 km away." in text  # a footnote marker dropped, an exponent kept
+    assert "Use LATeX here." in text  # a raised letter inside a word (the LaTeX logo) stays
 
 
 def test_words_positioned_without_space_glyphs(tmp_path):

@@ -221,14 +221,14 @@ def load_documents(paths, *, time_limit: float = 120.0, progress=None) -> Loaded
             try:
                 if problem:
                     failures.append(Failure(str(path), problem))
-                    logger.warning("skipped %s: %s", path, problem)
+                    logger.info("skipped %s: %s", path, problem)  # reported once, in the build report
                     continue
                 try:
                     document = load_document(path, time_limit=time_limit, pdf_reader=pdf_reader,
                                              on_page=on_page if progress is not None else None)
                 except DocumentError as error:
                     failures.append(Failure(error.path, error.reason, tuple(getattr(error, "warnings", ()))))
-                    logger.warning("skipped %s: %s", error.path, error.reason)
+                    logger.info("skipped %s: %s", error.path, error.reason)
                     continue
                 if document.sha256 in seen:
                     duplicates.append(Duplicate(document.path, seen[document.sha256]))

@@ -14,7 +14,8 @@ because the geometry answers what the string cannot:
 - a footnote or reference marker set as a superscript (smaller and raised above the
   line's baseline, as in "2026年i" or "約20億円*1") is dropped, so it never becomes
   part of a word or a fact; a raised run after a digit is an exponent and is kept
-  as "^n";
+  as "^n"; a raised letter that a word goes on after without a gap (the A of the
+  LaTeX logo) is kept as text;
 - PDFium's hyphen at a line end (U+FFFE, where it has joined the word) is removed;
 - the lines of page 1 come back with their font sizes, for the title.
 
@@ -118,6 +119,16 @@ def _is_superscript(glyph: _Glyph, size: float, baseline: float) -> bool:
             and glyph.baseline - baseline > SUPERSCRIPT_RISE * size)
 
 
+def _word_goes_on(line: list[_Glyph], end: int, size: float) -> bool:
+    """Whether a Latin letter or digit follows the raised run without a gap: then the
+    run is inside a word (the A of the LaTeX logo), not a marker at its end."""
+    if end >= len(line):
+        return False
+    following, run_end = line[end], line[end - 1]
+    return (not following.generated and following.character.isascii() and following.character.isalnum()
+            and following.left - run_end.right <= WORD_GAP * max(size, 1.0))
+
+
 def _line_text(line: list[_Glyph]) -> tuple[str, float]:
     """One line's text with word spaces from the gaps and superscript markers handled;
     and the line's font size (the median over its visible glyphs)."""
@@ -141,7 +152,7 @@ def _line_text(line: list[_Glyph]) -> tuple[str, float]:
                 end += 1
             run = "".join(item.character for item in line[position:end])
             is_marker = len(run) <= _MAXIMUM_MARKER and set(run) <= _MARKER_CHARACTERS
-            if is_marker and previous is not None:
+            if is_marker and previous is not None and not _word_goes_on(line, end, size):
                 if previous.character.isdigit():
                     while out and out[-1] == " ":
                         out.pop()
