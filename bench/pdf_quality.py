@@ -6,7 +6,8 @@ PDFs that `make real-pdfs` unpacks under /tmp/qa-real-pdfs)
 For each PDF: pages, the Japanese characters qa stores against `pdftotext -layout`
 (ratio), the share of replacement / private-use / unassigned characters, sentences
 without a letter, leader lines left, words of 25+ Latin letters per 1,000 words, and
-whether a title and a date were found. Totals at the end.
+whether a title and a date were found. Totals at the end, with the sentences a build
+would embed before and after identical-sentence deduplication.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.ingest.chunking import split_sentences  # noqa: E402
+from qa.ingest.chunking import chunk_document, split_sentences  # noqa: E402
 from qa.ingest.documents import load_documents  # noqa: E402
 
 DEFAULT = Path("/tmp/qa-real-pdfs")
@@ -53,6 +54,12 @@ def measure(paths) -> list[dict]:
     loaded = load_documents(paths, time_limit=600)
     seconds = time.perf_counter() - started
     rows = []
+    embedded = []
+    for document in loaded.documents:
+        embedded += chunk_document(document)[1]
+    distinct = len({" ".join(sentence.split()) for sentence in embedded})
+    print(f"sentences to embed: {len(embedded):,} before deduplication, {distinct:,} after "
+          f"({100 * (1 - distinct / max(len(embedded), 1)):.1f}% less embedding)")
     for document in loaded.documents:
         reference = poppler_text(Path(document.path)) or ""
         ours, theirs = len(JAPANESE.findall(document.text)), len(JAPANESE.findall(reference))
@@ -97,6 +104,8 @@ def main() -> None:
           f"(worst file {max(100 * row['bad'] / max(row['characters'], 1) for row in good):.3f}%)")
     print(f"sentences without a letter: {sum(row['letterless_sentences'] for row in good)}; "
           f"leader lines left: {sum(row['leader_lines'] for row in good)}")
+    print(f"pages left out as garbage: {sum(row['skipped'] for row in good)}; files with warnings: "
+          f"{sum(1 for row in good if row['warnings'])}")
     print(f"titles: {sum(1 for row in good if row['title'])} of {len(good)}; dates: "
           f"{sum(1 for row in good if row['date'])} of {len(good)} "
           f"({sum(1 for row in good if row['date_source'] == 'text')} from the text, "
