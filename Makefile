@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install chat index test browser-deps real-pdfs bench clean
+.PHONY: install chat index test browser-deps real-pdfs bench eval-releases clean
 
 # torch is installed first and pinned to the CPU build that lies on this machine
 # (pip finds it through the machine's find-links); otherwise sentence-transformers
@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "torch==2.13.0"
 	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/python -m qa.search.dictionary
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -60,6 +61,14 @@ real-pdfs:
 
 test: install browser-deps real-pdfs
 	$(BIN)/python -m pytest -q
+
+# The real releases of ../shared (never copied into the project), indexed and asked
+# their development questions: per-language and per-kind tables.
+SHARED ?= ../shared
+eval-releases: install
+	@test -d $(SHARED)/releases || { echo "$(SHARED)/releases is not here"; exit 1; }
+	$(BIN)/qa build $(SHARED)/releases --index bench/results/releases-index -q
+	$(BIN)/qa eval $(SHARED)/eval/releases_dev_qa.jsonl --index bench/results/releases-index
 
 bench: install  # also: bench/kill_builds.py, bench/load.py, bench/big_pdf.py, bench/pdf_engines.py, bench/pdf_quality.py, bench/texlive_build.py
 	$(BIN)/python bench/build_speed.py

@@ -14,6 +14,7 @@ remove the leftovers.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import signal
@@ -38,13 +39,16 @@ def _release(name: str) -> str:
         f"{name}の月面輸送サービスでは第{line}便の貨物を予定しています。" for line in range(150))
 
 
-def _processes_running(marker: str) -> list[int]:
+def _processes_running(marker: str, cwd: str | None = None) -> list[int]:
+    """Processes whose command line holds `marker` (and, with `cwd`, that run in that
+    folder: on a shared machine another checkout's reader is not ours)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if marker in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"):
-                    found.append(int(entry.name))
+                    if cwd is None or os.readlink(entry / "cwd") == cwd:
+                        found.append(int(entry.name))
             except OSError:
                 continue
     return found
@@ -93,7 +97,7 @@ def run(kills: int, seed: int, scratch: Path) -> dict:
         else:
             published_during_kill += 1
     time.sleep(2)  # a PDF reader whose build was killed exits within about a second
-    orphans = [pid for pid in _processes_running("qa.ingest.pdf_reader import serve")]
+    orphans = _processes_running("qa.ingest.pdf_reader import serve", cwd=os.getcwd())
     assert not orphans, f"PDF reader processes outlived their killed builds: {orphans}"
     leftovers = len(list((index_dir / "builds").iterdir()))
     qa.build_index([corpus], index_dir, settings=qa.Settings())

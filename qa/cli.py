@@ -160,30 +160,33 @@ def command_ask(arguments) -> int:
 
 
 def command_eval(arguments) -> int:
-    from .evaluation import evaluate, read_questions
+    from .evaluation import evaluate, read_questions, table
     from .index import load_index
 
     settings = _settings(arguments)
     index = load_index(settings.index_dir, settings=settings)
     questions = read_questions(arguments.questions)
-    report = evaluate(index, questions, k=arguments.k, answers=not arguments.retrieval_only)
+    steps = len(questions) * (1 if arguments.retrieval_only else 2)
+    with _progress(not arguments.json and not arguments.quiet, steps, "evaluating", "question") as bar:
+        report = evaluate(index, questions, k=arguments.k, answers=not arguments.retrieval_only,
+                          progress=bar.update if bar is not None else None)
     if arguments.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     print(f"index: {index}")
-    for language, scores in report["retrieval"]["by_language"].items():
-        print(f"retrieval [{language}] " + "  ".join(f"{name}={value}" for name, value in scores.items()))
-    overall = report["retrieval"]["overall"]
-    print("retrieval [all] " + "  ".join(f"{name}={value}" for name, value in overall.items()))
-    for item in report["retrieval"]["questions"]:
-        if item["rank"] != 1:
-            print(f"  {item['id']}: evidence at rank {item['rank'] or f'>{max(arguments.k, 5)}'}")
-    if "answers" in report:
-        print("answers " + "  ".join(f"{name}={value}" for name, value in report["answers"]["summary"].items()))
-        for item in report["answers"]["questions"]:
-            if not item["ok"]:
-                print(f"  {item['id']}: {item['problem']}: {item['text'][:120]!r}")
+    for line in table(report):
+        print(line)
     return 0
+
+
+def _progress(enabled: bool, total: int, description: str, unit: str):
+    import contextlib
+
+    if not enabled or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
 def command_serve(arguments) -> int:
@@ -254,6 +257,7 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("-k", type=int, default=3, help="passages the answerer reads (default 3)")
     evaluate.add_argument("--retrieval-only", action="store_true", help="skip answer metrics")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     common(evaluate, embedder=True)
     evaluate.set_defaults(handler=command_eval)
 

@@ -1,9 +1,11 @@
-"""`qa eval`: retrieval (and answer) quality on a JSONL file of questions.
+"""`qa eval`: retrieval and answer quality on a JSONL file of questions.
 
-Design choice: the file format is the development set's (`id`, `q`, `lang`,
-`answer`, `evidence`, `unanswerable`), and every comparison is made after NFKC and
-removing all white space, so extraction artefacts never decide a score. A hit counts
-when its passage contains the evidence string.
+Design choice: the file format is the development sets' (`id`, `q`, `lang`,
+`answer`, `evidence`, `unanswerable`, and optionally `kind` and `doc`), and every
+comparison is made after NFKC and removing all white space, so extraction artefacts
+never decide a score. A hit counts when its passage contains the evidence string.
+Every figure is given per language and per kind (`fact`, `cross-lingual`,
+`temporal`, `unanswerable`, or `-` when the file has no kinds), with the misses.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .errors import QAError
 from .ingest.normalize import squash
+
+CUTOFFS = (1, 3, 5, 10)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,8 @@ class Question:
     answer: tuple[str, ...] = ()
     evidence: str = ""
     unanswerable: bool = False
+    kind: str = "-"
+    doc: str = ""
 
 
 def read_questions(path) -> list[Question]:
@@ -37,10 +44,12 @@ def read_questions(path) -> list[Question]:
             continue
         try:
             record = json.loads(line)
+            unanswerable = bool(record.get("unanswerable", False))
             questions.append(Question(
                 id=str(record.get("id", number)), q=record["q"], lang=record.get("lang", "en"),
                 answer=tuple(record.get("answer") or ()), evidence=record.get("evidence") or "",
-                unanswerable=bool(record.get("unanswerable", False)),
+                unanswerable=unanswerable,
+                kind=record.get("kind") or ("unanswerable" if unanswerable else "-"), doc=record.get("doc") or "",
             ))
         except (ValueError, KeyError, TypeError) as error:
             raise QAError(f"{path}:{number}: not a question record ({error})") from None
@@ -50,7 +59,7 @@ def read_questions(path) -> list[Question]:
 @dataclass
 class RetrievalScores:
     count: int = 0
-    recall: dict[int, float] = field(default_factory=lambda: {1: 0.0, 3: 0.0, 5: 0.0})
+    recall: dict[int, float] = field(default_factory=lambda: {cutoff: 0.0 for cutoff in CUTOFFS})
     reciprocal_rank: float = 0.0
 
     def add(self, rank: int | None) -> None:
@@ -78,23 +87,35 @@ def evidence_rank(hits, evidence: str) -> int | None:
     return None
 
 
-def evaluate_retrieval(index, questions: list[Question], k: int = 5) -> dict:
-    """Recall@1/3/5 and MRR per language (and overall) over answerable questions."""
-    depth = max(k, 5)
-    by_language: dict[str, RetrievalScores] = {}
-    overall = RetrievalScores()
+def _groups(question: Question) -> list[str]:
+    return [f"lang:{question.lang}", f"kind:{question.kind}", "all"]
+
+
+def evaluate_retrieval(index, questions: list[Question], k: int = 5,
+                       progress: Callable[[int], None] | None = None) -> dict:
+    """Recall@1/3/5/10 and MRR per language, per kind and overall, over answerable
+    questions."""
+    depth = max(k, max(CUTOFFS))
+    groups: dict[str, RetrievalScores] = {}
     details = []
     for question in questions:
         if question.unanswerable or not question.evidence:
+            if progress:
+                progress(1)
             continue
         hits = index.search(question.q, k=depth)
         rank = evidence_rank(hits, question.evidence)
-        by_language.setdefault(question.lang, RetrievalScores()).add(rank)
-        overall.add(rank)
-        details.append({"id": question.id, "lang": question.lang, "rank": rank})
+        for group in _groups(question):
+            groups.setdefault(group, RetrievalScores()).add(rank)
+        details.append({"id": question.id, "lang": question.lang, "kind": question.kind, "rank": rank,
+                        "q": question.q, "top": [hit.source for hit in hits[:3]], "doc": question.doc})
+        if progress:
+            progress(1)
+    summaries = {group: scores.summary() for group, scores in groups.items()}
     return {
-        "by_language": {language: scores.summary() for language, scores in sorted(by_language.items())},
-        "overall": overall.summary(),
+        "by_language": {group[5:]: summary for group, summary in sorted(summaries.items()) if group.startswith("lang:")},
+        "by_kind": {group[5:]: summary for group, summary in sorted(summaries.items()) if group.startswith("kind:")},
+        "overall": summaries.get("all", {"questions": 0}),
         "questions": details,
     }
 
@@ -111,45 +132,95 @@ def citations_valid(answer, evidence: str = "") -> bool:
     return True
 
 
-def evaluate_answers(index, questions: list[Question], k: int = 3) -> dict:
-    """Answer accuracy, refusal accuracy, false answers and refusals, citation validity."""
-    answerable = correct = unanswerable = refused_right = valid = total = false_refusals = 0
+def _answer_summary(items: list[dict]) -> dict:
+    answerable = [item for item in items if not item["unanswerable"]]
+    unanswerable = [item for item in items if item["unanswerable"]]
+    return {
+        "answer_accuracy": round(sum(item["ok"] for item in answerable) / len(answerable), 4) if answerable else None,
+        "refusal_accuracy": round(sum(item["ok"] for item in unanswerable) / len(unanswerable), 4)
+        if unanswerable else None,
+        "refused_right": sum(item["ok"] for item in unanswerable),
+        "unanswerable": len(unanswerable),
+        "false_refusals": sum(not item["found"] for item in answerable),
+        "false_answers": sum(item["found"] for item in unanswerable),
+        "citation_validity": round(sum(item["citation_ok"] for item in items) / len(items), 4) if items else None,
+        "questions": len(items),
+    }
+
+
+def evaluate_answers(index, questions: list[Question], k: int = 3,
+                     progress: Callable[[int], None] | None = None) -> dict:
+    """Answer accuracy, refusal accuracy, false answers and refusals, citation
+    validity: overall, per language and per kind."""
     details = []
     for question in questions:
         answer = index.answer(question.q, k=max(k, 3))
-        total += 1
         citation_ok = citations_valid(answer, "" if question.unanswerable else question.evidence)
-        valid += citation_ok
         if question.unanswerable:
-            unanswerable += 1
             ok = not answer.found
-            refused_right += ok
             problem = "" if ok else "answered an unanswerable question"
         else:
-            answerable += 1
             text = squash(answer.text)
             ok = answer.found and any(squash(option) in text for option in question.answer)
-            correct += ok
-            if not answer.found:
-                false_refusals += 1
             problem = "" if ok else ("refused" if not answer.found else "wrong answer")
         if not citation_ok:
             ok, problem = False, "invalid citation"
-        details.append({"id": question.id, "lang": question.lang, "ok": ok, "problem": problem,
-                        "text": answer.text, "found": answer.found})
-    summary = {
-        "answer_accuracy": round(correct / answerable, 4) if answerable else None,
-        "refusal_accuracy": round(refused_right / unanswerable, 4) if unanswerable else None,
-        "false_refusals": false_refusals,
-        "false_answers": unanswerable - refused_right,
-        "citation_validity": round(valid / total, 4) if total else None,
-        "questions": total,
-    }
-    return {"summary": summary, "questions": details}
+        details.append({"id": question.id, "lang": question.lang, "kind": question.kind, "ok": ok,
+                        "problem": problem, "text": answer.text, "found": answer.found,
+                        "unanswerable": question.unanswerable, "citation_ok": citation_ok, "q": question.q})
+        if progress:
+            progress(1)
+    by_language = {language: _answer_summary([item for item in details if item["lang"] == language])
+                   for language in sorted({item["lang"] for item in details})}
+    by_kind = {kind: _answer_summary([item for item in details if item["kind"] == kind])
+               for kind in sorted({item["kind"] for item in details})}
+    return {"summary": _answer_summary(details), "by_language": by_language, "by_kind": by_kind,
+            "questions": details}
 
 
-def evaluate(index, questions: list[Question], k: int = 3, answers: bool = True) -> dict:
-    report = {"retrieval": evaluate_retrieval(index, questions, k=k)}
+def evaluate(index, questions: list[Question], k: int = 3, answers: bool = True,
+             progress: Callable[[int], None] | None = None) -> dict:
+    report = {"retrieval": evaluate_retrieval(index, questions, k=k, progress=progress)}
     if answers:
-        report["answers"] = evaluate_answers(index, questions, k=k)
+        report["answers"] = evaluate_answers(index, questions, k=k, progress=progress)
     return report
+
+
+def table(report: dict) -> list[str]:
+    """The report as text: one row per language and kind, then the misses."""
+    retrieval = report["retrieval"]
+    answers = report.get("answers")
+    header = f"{'':18}{'n':>4} {'r@1':>5} {'r@3':>5} {'r@5':>5} {'r@10':>5} {'mrr':>5}"
+    if answers:
+        header += f" {'answers':>8} {'refused':>8}"
+    lines = [header]
+    rows = [(f"lang {name}", name, "by_language") for name in retrieval["by_language"]]
+    rows += [(f"kind {name}", name, "by_kind") for name in sorted(set(retrieval["by_kind"]) |
+                                                                  set((answers or {}).get("by_kind", {})))]
+    rows.append(("all", None, None))
+    for label, name, group in rows:
+        scores = retrieval["overall"] if group is None else retrieval[group].get(name, {"questions": 0})
+        line = f"{label:18}{scores.get('questions', 0):>4}"
+        line += "".join(f" {scores[f'recall@{cutoff}']:>5.2f}" if scores.get("questions") else f" {'-':>5}"
+                        for cutoff in CUTOFFS)
+        line += f" {scores['mrr']:>5.2f}" if scores.get("questions") else f" {'-':>5}"
+        if answers:
+            summary = answers["summary"] if group is None else answers[group].get(name)
+            if summary:
+                accuracy = summary["answer_accuracy"]
+                line += f" {accuracy:>8.2f}" if accuracy is not None else f" {'-':>8}"
+                line += f" {summary['refused_right']:>4}/{summary['unanswerable']:<3}" if summary["unanswerable"] \
+                    else f" {'-':>8}"
+        lines.append(line)
+    misses = [item for item in retrieval["questions"] if item["rank"] is None or item["rank"] > 3]
+    if misses:
+        lines.append("retrieval misses (evidence not in the top 3):")
+        lines += [f"  {item['id']} [{item['lang']}, {item['kind']}] rank {item['rank'] or '>10'}: {item['q']}"
+                  for item in misses]
+    if answers:
+        wrong = [item for item in answers["questions"] if not item["ok"]]
+        if wrong:
+            lines.append("answer misses:")
+            lines += [f"  {item['id']} [{item['lang']}, {item['kind']}] {item['problem']}: "
+                      f"{item['text'][:140]!r}" for item in wrong]
+    return lines

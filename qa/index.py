@@ -17,28 +17,43 @@ from __future__ import annotations
 
 import json
 import logging
+import datetime
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import storage
+from .answer.answering import PASSAGES_READ, Answerer, Evidence, ExtractiveAnswerer
+from .answer.binding import japanese_names, read_subject
+from .answer.conversation import resolve
+from .errors import EmbedderMismatchError, IndexCorruptError
 from .ingest.chunking import Chunk
+from .records import Answer, Hit, Retrieved
+from .search import dictionary
+from .search.dense import DenseScorer
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
-from .errors import EmbedderMismatchError, IndexCorruptError, QuestionError
-from .search.fusion import ranking, reciprocal_rank_fusion
-from .ingest.language import detect_language
-from .search.lexical import LexicalIndex
-from .records import Hit
-from .search.question import MAX_QUESTION_CHARACTERS, clean_question
+from .search.fusion import as_tiers, collapse_duplicates, ranking, reciprocal_rank_fusion
+from .search.lexical import LexicalIndex, reading, tokenize
+from .search.question import MAX_QUESTION_CHARACTERS, Question, clean_question, read_question  # noqa: F401
+from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
+from .search.translate import name_forms
+from .search.vocabulary import VOCABULARY
+from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
 VECTORS_NAME = "vectors.faiss"
 SENTENCE_VECTORS_NAME = "sentences.faiss"
 CHUNKS_NAME = "chunks.jsonl"
+# Passages of newer releases read for "a newer release says otherwise".
+UPDATE_PASSAGES = 5
 LEXICAL_FOLDER = "lexical"
+
+
+def _day(iso: str) -> datetime.date:
+    return datetime.date.fromisoformat(iso[:10])
 
 
 def make_vector_index(dim: int, count: int):
@@ -85,7 +100,8 @@ class BuildReport:
 
 class Index:
     def __init__(self, *, folder: Path, manifest: dict, chunks: list[Chunk], vectors, sentence_vectors,
-                 lexical: LexicalIndex, embedder: Embedder, report: BuildReport | None = None):
+                 lexical: LexicalIndex, embedder: Embedder, report: BuildReport | None = None,
+                 settings: Settings | None = None):
         self.folder = folder
         self.manifest = manifest
         self.chunks = chunks
@@ -98,7 +114,11 @@ class Index:
         self.lexical = lexical
         self.embedder = embedder
         self.report = report
-        self._languages = np.array([chunk.language for chunk in chunks])
+        self.settings = settings or Settings()
+        self.dense = DenseScorer(self.chunk_matrix, self.sentence_matrix, [chunk.sentence_ids for chunk in chunks],
+                                 [chunk.language for chunk in chunks])
+        self._dates = [chunk.doc_date for chunk in chunks]
+        self._days = day_numbers(self._dates)
         self._first_chunk: dict[str, int] = {}
         for position, chunk in enumerate(chunks):
             self._first_chunk.setdefault(chunk.path, position)
@@ -120,71 +140,75 @@ class Index:
         return (f"Index({len(self.documents)} documents, {len(self.chunks)} chunks, "
                 f"embedder={self.embedder.id!r}, built_at={self.built_at!r})")
 
+    @property
+    def dictionary(self):
+        """The Japanese-English dictionary, or None (not installed, or turned off)."""
+        return dictionary.load() if self.settings.dictionary else None
+
     def embed_question(self, question: str) -> np.ndarray:
         with self._embed_lock:
             return self.embedder.embed_queries([question])
 
-    def search(self, question: str, k: int = 5) -> list[Hit]:
+    def read_question(self, question: str, history=None) -> Question:
+        """Read `question` once (language, words and their translations, names, time,
+        kind of fact), rewriting a follow-up against `history`."""
+        asked = clean_question(question)
+        resolved = clean_question(resolve(asked, history))
+        return read_question(resolved, lexical=self.lexical, dictionary=self.dictionary, asked=asked,
+                             vocabulary=VOCABULARY if self.settings.hand_vocabulary else None)
+
+    def search(self, question: str | Question, k: int = 5) -> list[Hit]:
         """The `k` passages that best answer `question`, best first."""
-        question = clean_question(question)
+        if not isinstance(question, Question):
+            question = self.read_question(question)
         if k <= 0 or not self.chunks:
             return []
-        language = detect_language(question)
-        query_vector = self.embed_question(question)
-        hits, _ = self.search_with_vector(question, query_vector, k=k, language=language)
-        return hits
+        return self.search_with_vector(question, self.embed_question(question.dense_text), k=k).hits
 
-    def search_with_vector(self, question: str, query_vector: np.ndarray, *, k: int,
-                           language: str) -> tuple[list[Hit], list[tuple[tuple, np.ndarray]]]:
-        """Search with an embedded question. Also returns, for each hit, its sentence
-        spans and the cosine of each sentence with the question (for the answerer)."""
+    def search_with_vector(self, question: Question, query_vector: np.ndarray, *, k: int) -> Retrieved:
+        """Search with a read and embedded question. Also returns, for each hit, its
+        sentence spans and the cosine of each sentence with the question (for the
+        answerer). Three rankings are fused: dense (calibrated per language, see
+        `search.dense`), BM25 with the question's words and their translations, and,
+        when the question sets a time, release dates (see `search.timeframe`)."""
+        settings = self.settings
         total = len(self.chunks)
         depth = min(total, max(50, 10 * k))
-        # Two stages: the chunk vectors pick candidates (one FAISS search over as many
-        # vectors as chunks), then each candidate is rescored exactly with its sentences.
-        # BM25's best chunks are rescored too, so a lexical-only find keeps a dense score.
-        lexical_scores = self.lexical.scores(question)
-        candidates: set[int] = set(ranking(lexical_scores, np.arange(total), depth))
-        _, chunk_positions = self.vectors.search(query_vector, min(total, 2 * depth))
-        candidates.update(int(position) for position in chunk_positions[0] if position >= 0)
-        ordered = sorted(candidates)
-        sentence_scores = {}
-        dense = np.zeros(total, dtype=np.float32)
-        for position in ordered:
-            dense[position], sentence_scores[position] = self._dense_score(position, query_vector[0])
-        dense_ranked = ranking(dense, np.array(ordered, dtype=np.int64), depth)
-
-        same_language = self._languages == language
-        fused = reciprocal_rank_fusion([
-            (dense_ranked, 1.0),
-            (ranking(lexical_scores, np.flatnonzero(same_language), depth), 1.0),
-            (ranking(lexical_scores, np.flatnonzero(~same_language), depth), self.lexical.coverage(question)),
-        ])
-        best = sorted(fused, key=lambda position: (-fused[position], position))[:k]
+        query = query_vector[0]
+        allowed = allowed_dates(question.timeframe, self._days) if settings.time_filter else None
+        if allowed is not None and not allowed.any():
+            if question.timeframe.kind == "after":
+                return Retrieved([], [], {})
+            allowed = None  # nothing that early: the frame cannot apply
+        dense, sentence_scores, baselines = self.dense.search(query, depth, allowed,
+                                                             calibrate=settings.calibrate_dense)
+        dense_ranked = sorted(dense, key=lambda position: (-dense[position], position))[:depth]
+        lexical_scores = self.lexical.weighted_scores(question.lexical_query(settings.translation_weight))
+        lexical_ranked = ranking(lexical_scores, np.arange(total) if allowed is None else np.flatnonzero(allowed),
+                                 depth)
+        rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
+        if question.timeframe:
+            candidates = sorted(set(dense_ranked) | set(lexical_ranked))
+            rankings.append((time_ranking(question.timeframe, candidates, self._dates), settings.time_weight))
+        fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
+        ranked = sorted(fused, key=lambda position: (-fused[position], position))
+        best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])[:k]
         hits = []
         for position in best:
             if position not in sentence_scores:
-                dense[position], sentence_scores[position] = self._dense_score(position, query_vector[0])
-            hits.append(self._hit(position, fused[position], float(dense[position]) / 2,
+                sentence_scores[position] = self.dense.rescore(position, query)
+            hits.append(self._hit(position, fused[position], dense.get(position, 0.0),
                                   float(lexical_scores[position])))
-        return hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best]
+        before = [self.chunks[position - 1].text if position and self.chunks[position - 1].path ==
+                  self.chunks[position].path else "" for position in best]
+        return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
+                         baselines, before)
 
     def first_hit_of(self, path: str) -> Hit | None:
         """The first chunk of the document at `path`, as a hit (for questions about
         the release itself: its date, its title)."""
         position = self._first_chunk.get(path)
         return None if position is None else self._hit(position, 0.0, 0.0, 0.0)
-
-    def _dense_score(self, position: int, query: np.ndarray) -> tuple[float, np.ndarray]:
-        """Cosine with the chunk's mean vector plus cosine with its best sentence, and
-        the cosine of each of its sentences."""
-        ids = self.chunks[position].sentence_ids
-        vectors = self.sentence_matrix[ids.start:ids.stop]
-        if not len(vectors):
-            return 0.0, np.zeros(0, dtype=np.float32)
-        scores = vectors @ query
-        # The chunk's stored vector is the normalized mean of its sentence vectors.
-        return float(self.chunk_matrix[position] @ query) + float(scores.max()), scores
 
     def _hit(self, position: int, score: float, dense: float, lexical: float) -> Hit:
         chunk = self.chunks[position]
@@ -193,11 +217,38 @@ class Index:
                    start=chunk.start, end=chunk.end, path=chunk.path, language=chunk.language,
                    dense_score=round(dense, 6), lexical_score=round(lexical, 6))
 
-    def answer(self, question: str, *, history=None, k: int = 5):
-        """Answer `question` from this index, with citations (see `qa.answer.answering`)."""
-        from .answer.answering import answer_from_index
+    def answer(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None) -> Answer:
+        """Answer `question` from this index, with citations (see `qa.answer`)."""
+        read = self.read_question(question, history)
+        vector = self.embed_question(read.dense_text)
+        retrieved = self.search_with_vector(read, vector, k=max(k, PASSAGES_READ))
+        subject = read_subject(read, knows=self._holds, other_forms=self._other_forms,
+                               japanese_names=japanese_names if read.language == "ja" else lambda text: [],
+                               common=self._common)
+        dates = [hit.doc_date for hit in retrieved.hits[:PASSAGES_READ] if hit.doc_date]
+        updates = None
+        if dates:  # passages of releases newer than those read, for "a newer release says"
+            later = replace(read, timeframe=TimeFrame("after", _day(min(dates)), _day(min(dates))))
+            updates = self.search_with_vector(later, vector, k=UPDATE_PASSAGES)
+        evidence = Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
+                            updates=updates, common=self._common, knows=self.lexical.knows)
+        return (answerer or ExtractiveAnswerer()).answer(evidence)
 
-        return answer_from_index(self, question, history=history, k=k)
+    def _holds(self, form: str) -> bool:
+        """Whether the index holds a word or name, in every token of it."""
+        tokens = tokenize(form, self.lexical.tokenizer)
+        return bool(tokens) and all(self.lexical.knows(token) for token in tokens)
+
+    def _common(self, word: str) -> bool:
+        """Whether an English word is a common word (a frequent JMdict gloss), not a name."""
+        dictionary = self.dictionary
+        return dictionary is not None and any(weight >= 0.7 for _, weight in dictionary.japanese(word.lower()))
+
+    def _other_forms(self, name: str) -> tuple[str, ...]:
+        return name_forms(name, self.dictionary, self.lexical.knows,
+                          lambda text: tokenize(text, self.lexical.tokenizer), romaji=self.lexical.spelled,
+                          vocabulary=VOCABULARY if self.settings.hand_vocabulary else None, reading=reading,
+                          only_known=False)
 
     # --- persistence -------------------------------------------------------------
 
@@ -228,8 +279,6 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
     says so and names the rebuild command.
     """
     import faiss
-
-    from .settings import Settings
 
     settings = settings or Settings.from_environment()
     folder = storage.build_folder(index_dir)
@@ -264,4 +313,4 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
             f"{sentence_vectors.ntotal} sentence vectors and {lexical.size} lexical rows"
         )
     return Index(folder=folder, manifest=manifest, chunks=chunks, vectors=vectors,
-                 sentence_vectors=sentence_vectors, lexical=lexical, embedder=model)
+                 sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)

@@ -66,3 +66,15 @@ class Answer:
         return {"question": self.question, "text": self.text, "found": self.found,
                 "language": self.language, "citations": [citation.to_dict() for citation in self.citations],
                 "hits": [hit.to_dict() for hit in self.hits]}
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What a search hands the answerer: the hits, each hit's sentence spans with the
+    cosine of each sentence with the question, and per language the question's
+    typical best-sentence cosine (see `qa.search.dense`)."""
+
+    hits: list[Hit]
+    sentences: list[tuple]
+    baselines: dict[str, float] = field(default_factory=dict)
+    before: list[str] = field(default_factory=list)  # per hit: the text of the chunk before it in its document

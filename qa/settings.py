@@ -22,6 +22,7 @@ ENVIRONMENT_OVERRIDES = {
     "QA_MAX_UPLOAD_MB": "max_upload_megabytes",
     "QA_AUTH": "auth",
     "QA_FILE_TIMEOUT": "per_file_timeout_seconds",
+    "QA_DICTIONARY": "dictionary",
 }
 
 
@@ -43,6 +44,16 @@ class Settings:
     lock_wait_seconds: float = 0.0
     max_upload_megabytes: float = 20.0
     auth: str | None = None
+    # Search: the Japanese-English dictionary (QA_DICTIONARY=0 turns it off), and the
+    # fusion of rankings (see qa.search.fusion; the README has the sweeps).
+    dictionary: bool = True
+    hand_vocabulary: bool = True
+    calibrate_dense: bool = True
+    time_filter: bool = True
+    translation_weight: float = 1.0
+    lexical_weight: float = 1.0
+    time_weight: float = 1.0
+    rrf_k: int = 10
 
     def __post_init__(self):
         if self.chunk_size < 50:
@@ -64,7 +75,9 @@ class Settings:
             if raw is None or raw == "":
                 continue
             kind = types[name]
-            if "int" in str(kind):
+            if kind in (bool, "bool"):
+                values[name] = raw.strip().lower() not in ("0", "false", "no", "off")
+            elif "int" in str(kind):
                 values[name] = int(raw)
             elif "float" in str(kind):
                 values[name] = float(raw)

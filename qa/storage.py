@@ -27,7 +27,8 @@ from .errors import IndexCorruptError, IndexLockedError, IndexNotFoundError
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# 2: Latin words stemmed in the lexical index (Snowball); language groups for dense calibration.
+FORMAT_VERSION = 2
 MANIFEST_NAME = "manifest.json"
 CURRENT_LINK = "current"
 BUILDS_FOLDER = "builds"

@@ -22,7 +22,9 @@ def test_manifest_records_everything(built_index_dir):
     manifest = json.loads((built_index_dir / "current" / "manifest.json").read_text())
     assert manifest["format_version"] == storage.FORMAT_VERSION
     assert manifest["embedder"] == {"id": "e5-small-q4", "dim": 384, "query_prefix": None, "passage_prefix": None}
-    assert manifest["chunking"] == {"version": 2, "size": 500, "overlap": 1}
+    from qa.ingest.chunking import CHUNKING_VERSION
+
+    assert manifest["chunking"] == {"version": CHUNKING_VERSION, "size": 500, "overlap": 1}
     assert manifest["lexical"]["tokenizer"] == "sudachi"
     assert manifest["vector_index"] == "IndexFlatIP"
     assert manifest["built_at"]

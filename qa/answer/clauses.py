@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from .facts import DATE, EVENT_WORDS, Fact, numbered_names
-from .terms import focus_terms, overlap, terms_of
+from ..search.question import DATE, Question, numbered_names
+from .facts import ENGLISH_EVENTS, EVENT_WORDS, Fact
+from .terms import Terms, overlap
 
 
 def clause(sentence: str, position: int, *, with_predicate: bool = False) -> str:
@@ -36,8 +37,29 @@ _NEEDS_PREDICATE = re.compile(r"(に|には|で|では|まで|から|頃|ごろ|
 
 
 def event_words(question: str, terms: set[str]) -> set[str]:
-    """The event words (launch, landing, founding) a question is about."""
-    return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)}
+    """The events (着陸, 打ち上げ, 設立: landing, launch, founding) a question is about,
+    in either language."""
+    lowered = question.lower()
+    return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)
+            or any(re.search(r"(?<![a-z])" + re.escape(form), lowered) for form in ENGLISH_EVENTS.get(event, ()))}
+
+
+def names_event(events: set[str], text: str) -> bool:
+    """Whether `text` names one of the events, in Japanese or English."""
+    return event_share(events, text) > 0
+
+
+def event_share(events: set[str], text: str) -> float:
+    if not events:
+        return 0.0
+    lowered = text.lower()
+    return sum(bool(re.search(re.escape(event) + _NOT_A_VEHICLE, text)) or
+               any(re.search(r"(?<![a-z])" + re.escape(form), lowered) for form in ENGLISH_EVENTS.get(event, ()))
+               for event in events) / len(events)
+
+
+# 着陸船 (a lander) and 打ち上げ機 name vehicles, not events.
+_NOT_A_VEHICLE = "(?![船機])"
 
 
 def nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
@@ -53,22 +75,20 @@ def nearness(fact: Fact, sentence: str, literal_terms: set[str]) -> float:
     return best
 
 
-def best_fact(facts: tuple[Fact, ...], sentence: str, question: str, kind: str,
-              spelled: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()) -> Fact:
+def best_fact(facts: tuple[Fact, ...], sentence: str, question: Question, terms: Terms,
+              literal: frozenset[str], names: frozenset[str] = frozenset()) -> Fact:
     """The fact the question is about: for a date, the one in the clause with the
     question's event word (launch, landing); otherwise the one that a name of the
     question (ispace, 高砂) most closely precedes, then any word of it, then the one
     whose clause shares most words. ispaceの本社 is ispace(東京都中央区, not the
     本社:東京都新宿区 of the other company in the same sentence."""
-    literal = terms_of(question) | spelled
-    terms = focus_terms(question, spelled)
     numbered = numbered_names(question)
-    events = event_words(question, terms) if kind == DATE else set()
+    events = event_words(question.text, set(terms.all)) if question.kind == DATE else set()
 
     def weight(fact):
         governed = clause(sentence, fact.start, with_predicate=True)  # with its verb
-        return (overlap(events, governed) if events else 0.0, sum(bool(name.search(governed)) for name in numbered),
+        return (event_share(events, governed), sum(bool(name.search(governed)) for name in numbered),
                 nearness(fact, sentence, names), nearness(fact, sentence, literal),
-                overlap(terms, clause(sentence, fact.start)), -fact.start)
+                terms.overlap(clause(sentence, fact.start)), -fact.start)
 
     return max(facts, key=weight)

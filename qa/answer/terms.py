@@ -1,22 +1,27 @@
 """The question's words, and whether a passage holds them.
 
-Design choice: one place decides what counts as a word of a question (SudachiPy
-normalized forms and lower-cased Latin words, without question words and verbs of
-asking) and how an English word reaches Japanese text (`facts.VOCABULARY`). The
-answerer uses these to weigh sentences, to pick among facts and to require that a
-general answer shares a word with the question.
+Design choice: one place decides what counts as a word of a question (the lexical
+index's tokens: SudachiPy normalized forms and stemmed Latin words, without question
+words and verbs of asking) and adds the question's translations (the dictionary's
+other-language words that the index holds, see `qa.search.translate`), so an English
+question's "landing" meets a Japanese quote's 着陸. The answerer uses these to weigh
+sentences, to pick among facts and to require that a general answer shares a word
+with the question.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
-from .facts import VOCABULARY
-from ..search.lexical import tokenize
+from ..search.lexical import latin_form, tokenize
+from ..search.question import Question
 
-IGNORED_TERMS = {"何", "いつ", "どこ", "誰", "だれ", "どう", "どれ", "いくら", "いくつ", "です", "ます", "する", "為る",
-                 "ある", "いる", "居る", "有る", "成る", "なる", "よう", "名前", "name", "called", "does", "do"}
+_IGNORED = {"何", "いつ", "どこ", "誰", "だれ", "どう", "どれ", "いくら", "いくつ", "です", "ます", "する", "為る",
+            "ある", "いる", "居る", "有る", "成る", "なる", "よう", "名前", "時点", "最新", "現在",
+            "name", "called", "does", "do", "latest", "current", "currently", "now", "report", "reported"}
+IGNORED_TERMS = frozenset(_IGNORED | {latin_form(word) for word in _IGNORED if word.isascii()})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -27,29 +32,57 @@ def terms_of(text: str) -> frozenset[str]:
     return frozenset(terms - IGNORED_TERMS)
 
 
-def focus_terms(question: str, spelled: frozenset[str] = frozenset()) -> set[str]:
-    """Content words of the question, with Japanese equivalents of English ones and
-    the `spelled` Japanese words its romaji names stand for (see `romaji`)."""
-    terms = set(terms_of(question)) | spelled
-    for term in list(terms):
-        terms.update(word.lower() for word in VOCABULARY.get(term, ()))
-    return terms
+@dataclass(frozen=True)
+class Terms:
+    """A question's content words (`own`) and their translations. A text's overlap
+    with them is the larger of the two shares, so a sentence in either language can
+    hold all of the question's words."""
+
+    own: frozenset[str]
+    translated: frozenset[str]
+
+    @property
+    def all(self) -> frozenset[str]:
+        return self.own | self.translated
+
+    def overlap(self, text: str) -> float:
+        return max(overlap(self.own, text), overlap(self.translated, text))
 
 
-def overlap(terms: set[str], text: str) -> float:
+def question_terms(question: Question) -> Terms:
+    """The question's own content words (with the Japanese words its romaji names
+    spell) and their translations."""
+    own = terms_of(question.dense_text or question.text) | {word for forms in question.romaji for word in forms}
+    translated = frozenset({token for token, _ in question.translations} - IGNORED_TERMS)
+    return Terms(frozenset(own), translated)
+
+
+def _related_stems(term: str, found: frozenset[str]) -> bool:
+    """English stems of one word family that Snowball keeps apart (failur / fail,
+    announc / announcement): one is a prefix of the other, four letters at least."""
+    if not term.isascii() or len(term) < 4:
+        return False
+    return any(token.isascii() and len(token) >= 4 and (token.startswith(term) or term.startswith(token))
+               for token in found)
+
+
+def overlap(terms: set[str] | frozenset[str], text: str) -> float:
     """The share of `terms` that `text` holds, as a word or inside a longer one."""
     if not terms:
         return 0.0
     found = terms_of(text)
     lowered = text.lower()
-    return sum(term in found or (len(term) > 1 and term in lowered) for term in terms) / len(terms)
+    return sum(term in found or (len(term) > 1 and term in lowered) or _related_stems(term, found)
+               for term in terms) / len(terms)
 
 
-def anchors_of(question: str, spelled: frozenset[str] = frozenset()) -> set[str]:
+def anchors_of(question: Question) -> set[str]:
     """The question's words a general answer must share with its quote: content words
-    and their Japanese equivalents, bare numbers aside. Without one, a heading such as
-    "PRESS RELEASE" is close in cosine to "hello" or "<script>" (measured: 0.84-0.87)."""
-    return {term for term in focus_terms(question, spelled) if not term.isdigit()}
+    and their translations, bare numbers and single letters aside. Without one, a
+    heading such as "PRESS RELEASE" is close in cosine to "hello" or "<script>"
+    (measured: 0.84-0.87)."""
+    return {term for term in question_terms(question).all
+            if not term.isdigit() and not (term.isascii() and len(term) < 2)}
 
 
 def shares_anchor(anchors: set[str], text: str) -> bool:

@@ -21,11 +21,17 @@ from dataclasses import dataclass
 from .documents import Document
 from .language import detect_language
 
-CHUNKING_VERSION = 2  # 2: no sentence without a letter
+# 2: no sentence break after an abbreviation or an initial (U.S., Inc., J.).
+# 3: no sentence without a letter (a list number joins the sentence it starts).
+CHUNKING_VERSION = 3
 
 # A sentence ends after a terminator (and any closing brackets or quotes), or at a
 # line break. A Latin full stop ends a sentence only before white space or the end.
 _SENTENCE_END = re.compile(r"[。！？!?]+[」』)\]”\"']*|\.(?=\s|$)[」』)\]”\"']*|\n")
+# A full stop that ends an abbreviation or an initial, not a sentence: "U.S. Lander
+# Program Director", "Hoshino Electric Co., Ltd. is", "J. Smith".
+_ABBREVIATION = re.compile(r"(?:(?<![A-Za-z])[A-Z]|\b(?:U\.S|U\.K|Inc|Co|Ltd|Corp|Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Vol|vs|"
+                           r"approx|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
 _CLAUSE_BREAK = re.compile(r"[、，,;；:：]\s*|\s+")
 
 
@@ -122,6 +128,12 @@ def _letters_only(text: str, spans: list[tuple[int, int]], size: int | None) -> 
     return kept
 
 
+def _continues_lower_or_name(text: str, position: int) -> bool:
+    """After an abbreviation, the sentence goes on unless a line break follows."""
+    following = text[position:position + 2]
+    return not following.startswith("\n") and following.strip() != ""
+
+
 def split_sentences(text: str, size: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans (start, end) of `text`, trimmed of surrounding white space,
     each with at least one letter. With `size`, no span is longer than `size`."""
@@ -131,7 +143,9 @@ def split_sentences(text: str, size: int | None = None) -> list[tuple[int, int]]
 def _raw_sentences(text: str, size: int | None) -> list[tuple[int, int]]:
     spans = []
     position = 0
-    boundaries = [match.end() for match in _SENTENCE_END.finditer(text)] + [len(text)]
+    boundaries = [match.end() for match in _SENTENCE_END.finditer(text)
+                  if not (match.group() == "." and _ABBREVIATION.search(text, max(0, match.end() - 8), match.end())
+                          and _continues_lower_or_name(text, match.end()))] + [len(text)]
     for boundary in boundaries:
         start, end = position, boundary
         position = boundary

@@ -32,8 +32,22 @@ _ENGLISH_STOPWORDS = frozenset(
 _DROPPED_PARTS_OF_SPEECH = {"助詞", "助動詞", "補助記号", "空白", "記号"}
 
 
+@functools.lru_cache(maxsize=1)
+def _english_stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=200_000)
+def latin_form(word: str) -> str:
+    """The indexed form of a Latin word: lower case, Snowball-stemmed (scheduled and
+    schedule meet; measured on the development releases, see README)."""
+    return _english_stemmer().stemWord(word.lower())
+
+
 def _latin_tokens(text: str) -> list[str]:
-    return [word for word in _LATIN_WORD.findall(text.lower()) if word not in _ENGLISH_STOPWORDS]
+    return [latin_form(word) for word in _LATIN_WORD.findall(text.lower()) if word not in _ENGLISH_STOPWORDS]
 
 
 def _bigrams(run: str) -> list[str]:
@@ -95,7 +109,8 @@ def tokenize(text: str, tokenizer: str) -> list[str]:
     return tokens
 
 
-def _reading(word: str) -> str:
+def reading(word: str) -> str:
+    """SudachiPy's katakana reading of a word (高砂 -> タカサゴ)."""
     return "".join(morpheme.reading_form() for morpheme in sudachi_morphemes(word))
 
 
@@ -113,12 +128,20 @@ class LexicalIndex:
         """Japanese words of the index that a Latin word unknown to it spells in romaji
         ("takasago" -> 高砂); see `romaji`. The table is made on first use."""
         word = word.lower()
-        if self.tokenizer != "sudachi" or not word.isascii() or word in self._bm25.vocab_dict:
+        if self.tokenizer != "sudachi" or not word.isascii() or self.knows(word):
+            return ()
+        return self.spelled(word)
+
+    def spelled(self, word: str) -> tuple[str, ...]:
+        """Japanese words of the index whose reading spells the Latin `word` in romaji
+        (kurita -> 栗田, クリタ), known to the index or not."""
+        word = word.lower()
+        if self.tokenizer != "sudachi" or not word.isascii():
             return ()
         if self._spellings is None:  # the lock is taken only until the table exists
             with self._spellings_lock:
                 if self._spellings is None:
-                    self._spellings = spelling_table(self._bm25.vocab_dict, _reading)
+                    self._spellings = spelling_table(self._bm25.vocab_dict, reading)
         return self._spellings.get(spelling_key(word), ())
 
     def romaji_names(self, question: str) -> tuple[tuple[str, ...], ...]:
@@ -126,7 +149,7 @@ class LexicalIndex:
         know), the Japanese words of the index it spells: Takasago -> (高砂,)."""
         return tuple(forms for forms in map(self.japanese_for, capitalized_words(question)) if forms)
 
-    def _query_tokens(self, question: str) -> list[str]:
+    def query_tokens(self, question: str) -> list[str]:
         """The question's tokens, and the Japanese words its romaji names spell."""
         return tokenize(question, self.tokenizer) + [
             japanese for forms in self.romaji_names(question) for japanese in forms]
@@ -141,23 +164,33 @@ class LexicalIndex:
         return cls(tokenizer, bm25, len(texts))
 
     def scores(self, question: str) -> np.ndarray:
-        identifiers = self._bm25.get_tokens_ids(self._query_tokens(question))
-        if not identifiers or self.size == 0:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(identifiers), dtype=np.float32)
+        """BM25 of every chunk for the question's own tokens."""
+        weights: dict[str, float] = {}
+        for token in self.query_tokens(question):
+            weights[token] = weights.get(token, 0.0) + 1.0
+        return self.weighted_scores(weights)
 
-    def coverage(self, question: str) -> float:
-        """The share of the question's tokens that occur anywhere in the index: how much
-        of the question BM25 can see at all."""
-        tokens = self._query_tokens(question)
-        if not tokens:
-            return 0.0
+    def weighted_scores(self, weights: dict[str, float]) -> np.ndarray:
+        """BM25 of every chunk for a weighted query: each token's BM25 contribution
+        times its weight (1 for a word of the question, less for a translation).
+        Only the chunks that hold a token are touched (the index is a sparse
+        token-by-chunk matrix)."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        matrix = self._bm25.scores
+        data, indices, pointers = matrix["data"], matrix["indices"], matrix["indptr"]
         vocabulary = self._bm25.vocab_dict
-        return sum(token in vocabulary for token in tokens) / len(tokens)
+        for token, weight in weights.items():
+            identifier = vocabulary.get(token)
+            if identifier is None or weight <= 0:
+                continue
+            start, end = pointers[identifier], pointers[identifier + 1]
+            scores[indices[start:end]] += weight * data[start:end]
+        return scores
 
     def knows(self, term: str) -> bool:
-        """Whether a (lower-cased) token occurs anywhere in the index."""
-        return term in self._bm25.vocab_dict
+        """Whether a token (or a Latin word, in any form) occurs anywhere in the index."""
+        vocabulary = self._bm25.vocab_dict
+        return term in vocabulary or (term.isascii() and latin_form(term) in vocabulary)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,14 @@ re-tokenizes it on the way.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from ..errors import QuestionError
+from ..ingest.language import detect_language
 from ..ingest.normalize import clean_characters
+from .timeframe import TimeFrame, read_timeframe, without_time
+from .vocabulary import VOCABULARY
 
 # Questions longer than this are cut before embedding and scoring.
 MAX_QUESTION_CHARACTERS = 2000
@@ -21,3 +27,156 @@ def clean_question(question: str) -> str:
     if not cleaned:
         raise QuestionError("the question is empty")
     return cleaned[:MAX_QUESTION_CHARACTERS]
+
+
+DATE, PERSON, NUMBER, MONEY, PLACE, GENERAL = "date", "person", "number", "money", "place", "general"
+
+_ENGLISH_KINDS = [
+    (MONEY, re.compile(r"\bhow much\b.*\b(money|cost|costs|worth|price|pay|paid|spend|spent|invest\w*|fund\w*|value|fee|valued)\b"
+                       r"|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget)\b")),
+    (DATE, re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b|\bwhich (date|day|year|month)\b|\bhow long ago\b")),
+    (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
+    (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall)\b|\bwhat (number|percentage|share)\b"
+                        r"|\bnumber of\b|\bweigh")),
+    (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b")),
+]
+_JAPANESE_KINDS = [
+    (MONEY, re.compile(r"いくら|金額|費用|価格|値段|何円|資金|出資額|契約額|投資額|売上|利益|収益|株価|予算")),
+    (DATE, re.compile(r"いつ|何日|何年|何月|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
+    (PERSON, re.compile(r"誰|だれ|どなた|何者|氏名|(社長|CEO|代表者?|創業者|会長)は(誰|だれ|どなた|何)")),
+    (NUMBER, re.compile(r"何人|何名|いくつ|何社|何チーム|何段階|何か所|何カ所|何拠点|何機|何件|何回|何倍|何%|何kg|何キロ|"
+                        r"何トン|何メートル|数は|重さ|重量|大きさ|距離|期間")),
+    (PLACE, re.compile(r"どこ|場所|所在地|本社は|拠点は|どの(国|都市|地域)")),
+]
+
+
+# "Mission 2", "ミッション3", "Success 8": a name with a number. A question about one
+# can only be answered by a passage that names it.
+_NUMBERED_NAME = re.compile(r"([A-Za-z][A-Za-z-]*|[\u30a0-\u30ff]+)\s*(\d{1,3})(?![\d年月日.,:])")
+_NOT_NAMES = {"in", "on", "at", "of", "by", "for", "to", "from", "since", "until", "before", "after", "than",
+              "about", "over", "under", "and", "or", "the", "top", "first", "last", "page"}
+_LATIN_NAME = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+[A-Z][A-Za-z]*)(?![\w-])")
+
+
+def numbered_stems(question: str) -> list[tuple[str, str]]:
+    """(stem, number) of each numbered name of a question: Mission 2, ミッション3."""
+    return [(stem, number) for stem, number in _NUMBERED_NAME.findall(question) if stem.lower() not in _NOT_NAMES]
+
+
+def numbered_pattern(forms, number: str) -> re.Pattern:
+    alternatives = "|".join(re.escape(form) for form in forms)
+    return re.compile(rf"(?:{alternatives})\s*{number}(?!\d)", re.IGNORECASE)
+
+
+def numbered_names(question: str | "Question") -> list[re.Pattern]:
+    """Patterns for the numbered names in a question, in English and Japanese spelling
+    (a read `Question` also has the dictionary's spellings: Flight -> フライト)."""
+    if isinstance(question, Question):
+        return [numbered_pattern(forms, number) for forms, number in question.numbered]
+    return [numbered_pattern([stem, *VOCABULARY.get(stem.lower(), ())], number)
+            for stem, number in numbered_stems(question)]
+
+
+_SHOUTED_OR_COMMON = {"I", "CEO", "MOU", "OK", "WHAT", "WHEN", "WHERE", "WHO", "WHY", "HOW", "WHICH", "DOES", "DID",
+                      "IS", "ARE", "WAS", "THE", "AND", "OF", "TO", "IN", "ON", "FOR"}
+
+
+def latin_names(question: str) -> list[str]:
+    """Names written in Latin capitals in the question: SpaceX, NASA, RESILIENCE. A
+    question typed in capitals throughout has none: its capitals say nothing."""
+    letters = [character for character in question if character.isascii() and character.isalpha()]
+    if letters and sum(character.isupper() for character in letters) > 0.6 * len(letters):
+        return []
+    return [name for name in _LATIN_NAME.findall(question) if name.upper() not in _SHOUTED_OR_COMMON]
+
+
+# "Which bank", "銀行はどこ": an organization is asked for, not a place; the quote
+# names it, so the question is answered as a general one.
+_ORGANIZATION_ASKED = re.compile(r"\bwhich (bank|company|companies|firm|organi[sz]ation|agency|partner|investor)s?\b|"
+                                 r"(銀行|会社|企業|機関|団体|メーカー|パートナー|相手|取引先|投資家|組織)(は|として)?(どこ|どちら)")
+
+
+def question_kind(question: str) -> str:
+    """The kind of fact asked for. In English the interrogative that comes first
+    decides ("Who did ispace hire when it chose Colorado?" asks for a person); in
+    Japanese, where it comes last, the first matching kind in a fixed order does."""
+    lowered = question.lower()
+    if _ORGANIZATION_ASKED.search(lowered):
+        return GENERAL
+    found = [(match.start(), order, kind) for order, (kind, pattern) in enumerate(_ENGLISH_KINDS)
+             for match in [pattern.search(lowered)] if match]
+    if found:
+        return min(found)[2]
+    for kind, pattern in _JAPANESE_KINDS:
+        if pattern.search(question):
+            return kind
+    return GENERAL
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as search and answering read it, once."""
+
+    text: str                # what is searched: cleaned, follow-ups rewritten
+    asked: str               # as the user asked it, cleaned
+    language: str            # "en" or "ja"
+    kind: str                # the kind of fact asked for (DATE, PERSON, ..., GENERAL)
+    tokens: tuple[str, ...]  # lexical tokens, with the Japanese words its romaji names spell
+    translations: tuple[tuple[str, float], ...] = ()  # other-language index words, weighted
+    romaji: tuple[tuple[str, ...], ...] = ()  # for each romaji name (Takasago), its Japanese words
+    timeframe: TimeFrame = TimeFrame()
+    numbered: tuple[tuple[tuple[str, ...], str], ...] = ()  # (spellings of the stem, number): Mission 2
+    dense_text: str = ""    # what the dense stage embeds: the text without its dates once they set the time
+
+    def lexical_query(self, translation_weight: float = 1.0) -> dict[str, float]:
+        """Token -> weight: each of its own tokens counts 1 (as often as it occurs),
+        each translation its share of its source word, times `translation_weight`."""
+        weights: dict[str, float] = {}
+        for token in self.tokens:
+            weights[token] = weights.get(token, 0.0) + 1.0
+        for token, weight in self.translations:
+            weights[token] = weights.get(token, 0.0) + translation_weight * weight
+        return weights
+
+
+def read_question(text: str, *, lexical, dictionary=None, asked: str | None = None,
+                  vocabulary: dict | None = VOCABULARY) -> Question:
+    """Read a (cleaned) question against an index's lexical vocabulary."""
+    from .lexical import sudachi_morphemes, tokenize
+    from .translate import from_english, from_japanese
+
+    language = detect_language(text)
+    kind = question_kind(asked or text)
+    if kind == GENERAL and asked:
+        kind = question_kind(text)
+    romaji = lexical.romaji_names(text)
+    timeframe = read_timeframe(text)
+    # Once the dates of the question set its time frame, they are matched as release
+    # dates, not as words: "December 7, 2022" would otherwise pull every passage that
+    # prints that date (headers, datelines) above the one that answers.
+    searched = without_time(text) if timeframe.kind in ("during", "as_of", "before") else text
+    tokens = tuple(tokenize(searched, lexical.tokenizer)) + tuple(word for forms in romaji for word in forms)
+
+    def tokenized(phrase: str) -> list[str]:
+        return tokenize(phrase, lexical.tokenizer)
+
+    if language == "en":
+        translated = from_english(searched, dictionary, lexical.knows, tokenized, lexical.japanese_for, vocabulary)
+    else:
+        translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized)
+    own = set(tokens)
+    translations = tuple(sorted(((token, round(weight, 4)) for token, weight in translated.items()
+                                 if token not in own), key=lambda item: (-item[1], item[0])))
+    def holds(form: str) -> bool:
+        found = tokenized(form)
+        return bool(found) and all(lexical.knows(token) for token in found)
+
+    numbered = []
+    for stem, number in numbered_stems(text):
+        forms = [stem, *(vocabulary or {}).get(stem.lower(), ())]
+        if dictionary is not None:
+            forms += [form for form, _ in dictionary.japanese(stem.lower())[:6]] if stem.isascii() \
+                else list(dictionary.english(stem)[:4])
+        numbered.append((tuple(form for form in dict.fromkeys(forms) if form == stem or holds(form)), number))
+    return Question(text=text, asked=asked or text, language=language, kind=kind, tokens=tokens, numbered=tuple(numbered),
+                    translations=translations, romaji=romaji, timeframe=timeframe, dense_text=searched)

@@ -1,0 +1,253 @@
+"""What a fact must belong to: the names, roles, counted things and ordinals a question names.
+
+Design choice: a fact is only an answer when it belongs to the thing the question
+names. Asked for the CTO, the CEO's name in the same sentence is no answer; asked
+for a number of shares, a money amount is none; asked about Mitsubishi's employees,
+ispace's are none. So the question's subject is read into a `Subject`:
+
+- names: Latin-script names (RESILIENCE, SpaceX, Hoshino Electric), romaji names
+  (Takasago), Japanese proper nouns (栗田, 星野), each with every form the index
+  writes it in (the dictionary's and the romaji table's other-language forms). A
+  quote must hold one form of each; a name that no form of which the index holds is
+  `unknown`, and a question about something the releases never mention is refused.
+  A name in parentheses ("the SME Support organization (SMRJ)") is an aside and
+  binds nothing.
+- roles (CEO, CTO, 局長…): the quote must name the role, and a person must stand
+  next to it.
+- a counted noun (shares, employees, milestones): a number must carry its unit.
+- ordinals (第4回, the 4th round): the quote must name the same one.
+- numbers the question states ("ten milestones", 50億円): they are never the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..search.question import MONEY, NUMBER, Question, latin_names
+
+# Role -> the forms releases use for it, English (lower case) and Japanese.
+ROLES = {
+    "ceo": ("ceo", "chief executive officer", "最高経営責任者"),
+    "cto": ("cto", "chief technology officer", "chief technical officer", "最高技術責任者", "技術責任者"),
+    "cfo": ("cfo", "chief financial officer", "最高財務責任者", "財務責任者"),
+    "coo": ("coo", "chief operating officer", "最高執行責任者"),
+    "cso": ("cso", "chief strategy officer", "最高戦略責任者"),
+    "president": ("president", "社長"),
+    "founder": ("founder", "創業者", "創設者", "ファウンダー"),
+    "chairman": ("chairman", "chairperson", "会長"),
+    "director": ("director", "局長", "部長", "ディレクター", "本部長"),
+    "manager": ("manager", "マネージャー", "マネジャー", "課長"),
+    "representative": ("representative director", "代表取締役"),
+}
+# Latin forms are bounded by non-letters, not \b: "CEO＆Founder袴田武史" names a founder.
+_ROLE_PATTERNS = {role: re.compile("|".join(
+    (r"(?<![A-Za-z])" + re.escape(form) + r"(?![A-Za-z])") if form.isascii() else re.escape(form) for form in forms),
+    re.IGNORECASE) for role, forms in ROLES.items()}
+# A counted noun of a how-many question -> the units its number is written with.
+COUNTED = (
+    (re.compile(r"\bshares?\b(?! of)|株式?数|何株"), ("株", "shares", "share")),
+    (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount)\b|従業員|社員|スタッフ|人員|何人|何名"),
+     ("名", "人", "people", "employees", "staff", "persons")),
+    (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
+    (re.compile(r"\b(percentage|percent|what share of|what proportion)\b|割合|何%|何パーセント"),
+     ("%", "percent", "パーセント", "割")),
+    (re.compile(r"\b(kilometers|kilometres|km|distance|far)\b|距離|何キロ|何km"), ("km", "キロ", "kilometers")),
+    (re.compile(r"\bhow many times\b|何回|回数"), ("回", "times")),
+    (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"), ("kg", "キロ", "トン", "グラム", "tons", "tonnes",
+                                                                     "pounds", "lbs")),
+    (re.compile(r"\b(companies|firms)\b|何社|社数"), ("社", "companies")),
+)
+# What an amount of money is for: the quote must say it (revenue is not funding).
+MONEY_TOPICS = (
+    (re.compile(r"\b(revenue|sales|turnover)\b|売上|売り上げ|収益|営業収益"), ("revenue", "sales", "売上", "売り上げ", "収益")),
+    (re.compile(r"\b(profit|income|earnings|loss|losses)\b|利益|損失|赤字|黒字"),
+     ("profit", "income", "earnings", "loss", "利益", "損失", "赤字", "黒字")),
+    (re.compile(r"\b(price|per share)\b|価格|株価|1株当たり|単価"), ("price", "per share", "価格", "株価", "1株当たり", "単価")),
+    (re.compile(r"\b(valuation|valued)\b|評価額|時価総額"), ("valuation", "valued", "評価額", "時価総額")),
+)
+_INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
+                         re.IGNORECASE)
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9, "tenth": 10}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100}
+_JAPANESE_ORDINAL = re.compile(r"第\s*(\d+)\s*(回|期|弾|号|次)")
+_ENGLISH_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r"|\d+(?:st|nd|rd|th))\s+(round|tranche|issuance|issue|"
+                              r"closing|phase|mission|launch)\b", re.IGNORECASE)
+_STATED_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Capitalized English words that are not names: sentence and question words, and
+# generic words of company and mission names (the distinctive word is the name).
+_GENERIC = frozenset("""
+a an the what when where who whom whose which why how is are was were does do did has have had will would can could
+as of in on at by for to from with and or but if its it this that these those there their
+inc co ltd corp corporation company group holdings bank banking electric electronics industries industry engineering
+technologies technology systems space agency program programme project mission missions lander rover moon lunar
+earth mars u.s us japan japanese europe european american international global national office university institute
+center centre foundation association ministry government department board committee council series round fund
+director president officer chief executive financial technical manager founder chairman ceo cto cfo coo
+january february march april may june july august september october november december monday tuesday wednesday
+thursday friday saturday sunday fy q1 q2 q3 q4 press release news report according
+""".split())
+_CAPITALIZED = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:[-’'][A-Za-z]+)*)(?![\w-])")
+_PARENTHESES = re.compile(r"\(([^)]*)\)|（([^）]*)）")
+
+
+@dataclass(frozen=True)
+class Subject:
+    names: tuple[tuple[str, ...], ...] = ()    # each: the forms a quote may name it by
+    loose: tuple[tuple[str, ...], ...] = ()    # names a general answer's passage (not its quote) must hold
+    unknown: tuple[str, ...] = ()              # names the index never mentions
+    roles: tuple[str, ...] = ()                # role keys (see ROLES)
+    units: tuple[str, ...] = ()                # the counted noun's units
+    topic: tuple[str, ...] = ()                # what an amount of money is for (revenue, price)
+    individual: bool = False                   # one party's share is asked, not a total
+    ordinals: tuple[re.Pattern, ...] = ()      # 第4回 / fourth round
+    stated: frozenset[str] = field(default_factory=frozenset)  # numbers the question states
+
+    def holds_names(self, text: str, language: str | None = None, loose: bool = False) -> bool:
+        """Whether `text` names each name of the question (with `loose`, also the
+        loosely bound ones), in one of its forms. In a passage of `language`, a loose
+        name with no spelling in that language's script cannot be asked for and is not."""
+        lowered = text.lower()
+        if not all(any(form in lowered for form in forms) for forms in self.names):
+            return False  # acronyms, CamelCase and romaji names: named in every quote
+        for forms in self.loose if loose else ():
+            if any(form in lowered for form in forms):
+                continue
+            if language is not None and not any(form.isascii() == (language == "en") for form in forms):
+                continue
+            return False
+        return True
+
+    def holds_roles(self, text: str) -> bool:
+        return all(_ROLE_PATTERNS[role].search(text) for role in self.roles)
+
+    def holds_ordinals(self, text: str) -> bool:
+        return all(pattern.search(text) for pattern in self.ordinals)
+
+    def role_positions(self, text: str) -> list[int]:
+        return [match.start() for role in self.roles for match in _ROLE_PATTERNS[role].finditer(text)]
+
+
+def other_role_positions(text: str, asked: tuple[str, ...]) -> list[int]:
+    """Where `text` names a role other than those asked about."""
+    return [match.start() for role, pattern in _ROLE_PATTERNS.items() if role not in asked
+            for match in pattern.finditer(text)]
+
+
+def roles_of(text: str) -> tuple[str, ...]:
+    found = [role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(text)]
+    # "Chief Executive Officer" also says officer and executive; a CEO is not a president.
+    return tuple(role for role in found if not (role == "director" and "representative" in found))
+
+
+def _ordinal_patterns(question: str) -> list[re.Pattern]:
+    patterns = []
+    for match in _JAPANESE_ORDINAL.finditer(question):
+        number = match.group(1)
+        patterns.append(re.compile(rf"第\s*{number}\s*{match.group(2)}|\b{number}(?:st|nd|rd|th)\b"))
+    for match in _ENGLISH_ORDINAL.finditer(question):
+        word = match.group(1).lower()
+        number = _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+        patterns.append(re.compile(rf"第\s*{number}\s*(回|期|弾|号|次)|\b{word}\b|\b{number}(?:st|nd|rd|th)\b",
+                                   re.IGNORECASE))
+    return patterns
+
+
+def _stated_numbers(question: str) -> frozenset[str]:
+    numbers = {match.group().replace(",", "") for match in _STATED_NUMBER.finditer(question)}
+    numbers |= {str(value) for word, value in _NUMBER_WORDS.items()
+                if re.search(rf"\b{word}\b", question, re.IGNORECASE)}
+    return frozenset(numbers)
+
+
+_CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*(?:\s+[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*)*")
+
+
+def _english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, bool, bool]]:
+    """(name, in parentheses, strict) for the Latin names of a question: acronyms and
+    CamelCase (latin_names), and of each run of capitalized words (Hoshino Electric,
+    Lunaris Robotics, Takasago Thermal Engineering) its first distinctive word: not
+    sentence-initial, not generic, not a `common` English word."""
+    aside = [match.span() for match in _PARENTHESES.finditer(text)]
+
+    def parenthesized(position: int) -> bool:
+        return any(start < position < end for start, end in aside)
+
+    names = [(name, parenthesized(text.find(name)), True) for name in latin_names(text)]
+    seen = {name.lower() for name, _, _ in names}
+    for run in _CAPITALIZED_RUN.finditer(text):
+        offset = run.start()
+        for word in run.group().split():
+            position = text.find(word, offset)
+            offset = position + len(word)
+            lowered = word.lower()
+            if lowered in seen:
+                break  # the run's name is an acronym already taken (HAKUTO-R)
+            if position == 0 or lowered in _GENERIC or common(word) or word.isupper() or len(word) < 3:
+                continue
+            seen.add(lowered)
+            names.append((word, parenthesized(position), False))
+            break
+    return names
+
+
+def read_subject(question: Question, *, knows: Callable[[str], bool], other_forms: Callable[[str], tuple[str, ...]],
+                 japanese_names: Callable[[str], list[str]] = lambda text: [],
+                 common: Callable[[str], bool] = lambda word: False) -> Subject:
+    """The subject of `question`. `knows(form)` says whether the index holds a form;
+    `other_forms(name)` gives a name's forms in the other script that the index holds
+    (Takasago -> 高砂, 星野 -> hoshino); `japanese_names(text)` the proper nouns of a
+    Japanese question."""
+    text = question.text
+    role_keys = roles_of(text)
+    role_forms = {form for role in role_keys for form in ROLES[role]}
+    names, loose, unknown = [], [], []
+    candidates = _english_names(text, common) + [(name, False, False) for name in japanese_names(text)]
+    romaji = {word for forms in question.romaji for word in forms}
+    for name, aside, strict in candidates:
+        lowered = name.lower()
+        if lowered in role_forms:
+            continue
+        forms = tuple(dict.fromkeys([lowered, *(form.lower() for form in other_forms(name))]))
+        if any(knows(form) for form in forms):
+            # Acronyms and CamelCase names (RESILIENCE, SpaceX) and romaji names
+            # (Takasago) bind every quote; other capitalized words and Japanese proper
+            # nouns bind a typed fact's quote and a general answer's passage.
+            (names if strict or set(forms) & romaji else loose).append(forms)
+        elif not aside:
+            unknown.append(name)
+    topic: tuple[str, ...] = ()
+    if question.kind in (MONEY, NUMBER):
+        for pattern, words in MONEY_TOPICS:
+            if pattern.search(text.lower()):
+                topic = words
+                break
+    units: tuple[str, ...] = ()
+    if question.kind == NUMBER:
+        for pattern, family in COUNTED:
+            if pattern.search(text.lower()):
+                units = family
+                break
+    individual = bool(_INDIVIDUAL.search(text))
+    return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, roles=role_keys, units=units, topic=topic,
+                   ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text))
+
+
+def japanese_names(text: str) -> list[str]:
+    """The proper nouns of a Japanese question (SudachiPy: 栗田, 星野, ルクセンブルク),
+    adjacent ones joined; Latin words are read by `_english_names`."""
+    from ..search.lexical import sudachi_morphemes
+
+    names: list[str] = []
+    last_end = None
+    for morpheme in sudachi_morphemes(text):
+        if morpheme.part_of_speech()[1] == "固有名詞" and not morpheme.surface().isascii():
+            if names and last_end == morpheme.begin():
+                names[-1] += morpheme.surface()
+            else:
+                names.append(morpheme.surface())
+            last_end = morpheme.end()
+    return [name for name in dict.fromkeys(names) if len(name) >= 2]

@@ -1,0 +1,159 @@
+"""Candidate sentences: which sentences of the retrieved passages may answer, and how well.
+
+Design choice: every sentence of the passages read is a candidate, scored by its
+*relevance*: its cosine with the question (the vectors retrieval already computed,
+no model call) plus 0.1 x the share of the question's words, or their translations,
+that it holds. Cosines are not comparable across languages (multilingual-e5 scores a
+sentence in the question's language higher whatever it says), so a sentence in the
+other language is moved by the gap between the two languages' typical cosines for
+this question (`Retrieved.baselines`): the same calibration retrieval uses. A
+candidate must name what the question names (see `binding`), and its facts of the
+asked kind are kept only when they belong to that subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..records import Hit
+from ..search.timeframe import names_period
+from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, Question, numbered_names
+from .binding import Subject, other_role_positions
+from .clauses import event_words, names_event
+from .facts import Fact, find_facts
+from .quantities import quantities, shares_quantity
+from .terms import Terms
+
+# A heading line: no sentence-ending mark (■…のコメント, ◼…について).
+_HEADING = re.compile(r"[^。.!?！？」』)\]”\"]$")
+# How far (in characters) a person may stand from the role asked about.
+ROLE_REACH = 30
+# A sentence that states a quantity the question states (1.4 million km: 約140万km), or
+# names the period it asks about (2023年 for "in 2023").
+QUANTITY_BONUS = 0.05
+# A sentence this short may take its subject from the sentence before it.
+CONTINUATION_LENGTH = 40
+_TOTAL = re.compile(r"total|combined|aggregate|in all|総額|合計|総計|累計|計", re.IGNORECASE)
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    hit_rank: int
+    start: int
+    end: int
+    text: str
+    relevance: float
+    event_in_sentence: bool
+    facts: tuple[Fact, ...]
+    cross_language: bool  # in another language than the question, with no baseline to compare by
+
+
+def language_shift(baselines: dict[str, float], question_language: str, passage_language: str) -> float | None:
+    """What to add to a cosine of a sentence in `passage_language` to put it on the
+    question language's scale; None when either language has no baseline."""
+    if passage_language == question_language:
+        return 0.0
+    if question_language in baselines and passage_language in baselines:
+        return baselines[question_language] - baselines[passage_language]
+    return None
+
+
+def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tuple[Fact, ...]:
+    """The facts that belong to the subject: a person next to the role asked about, a
+    number with the counted noun's unit, never a number the question itself states."""
+    kept = []
+    for fact in facts:
+        if kind in (NUMBER, MONEY) and subject.stated:
+            digits = {match.group().replace(",", "") for match in _DIGITS.finditer(fact.text)}
+            if digits and digits <= subject.stated:
+                continue
+        if subject.individual and _TOTAL.search(text[max(0, fact.start - 24):fact.start]):
+            continue  # asked what one party gave, the sentence gives the total
+        if subject.topic and not any(word in text.lower() for word in subject.topic):
+            continue  # asked for revenue, the sentence gives another amount
+        if kind == NUMBER and subject.units:
+            lowered = fact.text.lower() + text[fact.end:fact.end + 3].lower()
+            if not any(unit in lowered for unit in subject.units):
+                continue
+        if kind == PERSON and subject.roles:
+            asked = subject.role_positions(text)
+            if asked and not _near(fact, asked):
+                continue  # the sentence names the role: the person is the one next to it
+            if not asked and _near(fact, other_role_positions(text, subject.roles)):
+                continue  # next to another role (the CEO, asked for the CTO)
+        kept.append(fact)
+    if kind == PERSON and subject.roles and kept and subject.role_positions(text):
+        positions = subject.role_positions(text)
+        kept.sort(key=lambda fact: min(min(abs(fact.start - position), abs(position - fact.end))
+                                       for position in positions))
+        kept = kept[:1]
+    return tuple(kept)
+
+
+def _near(fact: Fact, positions: list[int]) -> bool:
+    return any(-ROLE_REACH <= fact.start - position <= ROLE_REACH or -ROLE_REACH <= position - fact.end <= ROLE_REACH
+               for position in positions)
+
+
+def _names_numbered(numbered: list[re.Pattern], stems: list[re.Pattern], text: str, context: str) -> bool:
+    """Whether a sentence is about the numbered things asked (Mission 1): it names
+    them, or its passage (with the chunk before it) does and the sentence names no
+    other number of the same stem ("the lunar landing" in a Mission 1 passage is
+    Mission 1's landing; a sentence naming Mission 3 is not)."""
+    for pattern, stem in zip(numbered, stems):
+        if pattern.search(text):
+            continue
+        if stem.search(text) or not pattern.search(context):
+            return False
+    return True
+
+
+def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, terms: Terms,
+               subject: Subject, baselines: dict[str, float], passages: int,
+               common: Callable[[str], bool] | None = None, before: list[str] | None = None) -> list[Candidate]:
+    """The candidate sentences of the first `passages` hits, best first: for a
+    when-question a sentence naming the event asked about (landing) comes first, then
+    relevance."""
+    kind, language = question.kind, question.language
+    numbered = numbered_names(question)
+    stems = [re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*\d", re.IGNORECASE)
+             for forms, _ in question.numbered]
+    events = event_words(question.text, set(terms.all)) if kind == DATE else set()
+    stated = quantities(question.text)
+    found = []
+    for rank, (hit, (spans, scores)) in enumerate(zip(hits[:passages], sentences)):
+        shift = language_shift(baselines, language, hit.language)
+        if not subject.holds_roles(hit.text) or not subject.holds_names(hit.text, hit.language, loose=True):
+            continue  # the passage must name the role and the things asked about
+        for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
+            relevance = float(cosine) + 0.1 * terms.overlap(hit.text[start:end])
+            if shares_quantity(stated, hit.text[start:end]) or names_period(question.timeframe, hit.text[start:end]):
+                relevance += QUANTITY_BONUS
+            if kind == GENERAL and _HEADING.search(hit.text[start:end]) and position + 1 < len(spans):
+                # A heading answers nothing by itself: quote it with what follows it.
+                end = spans[position + 1][1]
+                relevance = max(relevance, float(scores[position + 1]) +
+                                0.1 * terms.overlap(hit.text[spans[position + 1][0]:end]))
+            text = hit.text[start:end]
+            # A quote is only about the thing asked for (Mission 2, 高砂, the CTO, the 4th
+            # round) when it names it: Mission 3's place is no answer to where Mission 2 lands.
+            context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
+            if not _names_numbered(numbered, stems, text, context) or not subject.holds_ordinals(text):
+                continue
+            if not subject.holds_names(text, hit.language, loose=kind != GENERAL):
+                # A short sentence right after one that names the subject continues it
+                # ("…MAGPIEについて…発表した。2028年の打ち上げを目指している。").
+                previous = hit.text[spans[position - 1][0]:spans[position - 1][1]] if position else ""
+                if len(text) > CONTINUATION_LENGTH or not subject.holds_names(previous + text, hit.language,
+                                                                              loose=kind != GENERAL):
+                    continue
+            facts = bound_facts(find_facts(kind, text, common), text, subject, kind) if kind != GENERAL else ()
+            event = names_event(events, text)
+            found.append(Candidate(hit, rank, start, end, text, relevance + (shift or 0.0), event, facts,
+                                   cross_language=shift is None))
+    return sorted(found, key=lambda candidate: (-candidate.event_in_sentence, -candidate.relevance,
+                                                candidate.hit_rank, candidate.start))

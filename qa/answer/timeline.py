@@ -1,0 +1,73 @@
+"""Which release's statement to give, and what a newer release changed.
+
+Design choice: releases restate and revise the same facts (a landing "at the end of
+April 2023" becomes "April 25, 2023"), so the answer says which release a fact is
+from and whether a newer one says otherwise. Among candidates nearly as relevant as
+the best (`LATEST_MARGIN`), a question about the latest or current state takes the
+newest release's, and a question set in a period takes one from that period. After
+the answer is chosen, the passages of releases newer than its own are read for the
+same kind of fact about the same thing (same subject, same event word, relevant
+enough); a different value there is reported with its own citation. Values are
+compared after NFKC and without spaces, dates by the day they name.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..ingest.dates import find_dates
+from ..ingest.normalize import squash
+from ..search.timeframe import TimeFrame
+from .candidates import Candidate
+from .facts import Fact
+
+# Candidates within this relevance of the best compete on their release date.
+LATEST_MARGIN = 0.03
+
+
+def prefer_in_time(candidates: list[Candidate], frame: TimeFrame) -> list[Candidate]:
+    """Reorder relevant candidates for the question's time frame: the newest release
+    first for "latest", releases in the period first for a period. Candidates that
+    are not within `LATEST_MARGIN` of the best keep their place after the others."""
+    if not frame or not candidates:
+        return candidates
+    # Only the leading group competes: candidates naming the event asked about (a
+    # landing) stay ahead of the others, whatever their dates.
+    group = [candidate for candidate in candidates if candidate.event_in_sentence == candidates[0].event_in_sentence]
+    best = max(candidate.relevance for candidate in group)
+    close = [candidate for candidate in group if candidate.relevance >= best - LATEST_MARGIN]
+    rest = [candidate for candidate in candidates if candidate not in close]
+    if frame.kind in ("latest", "as_of", "before"):  # the newest statement the frame admits
+        close.sort(key=lambda candidate: (candidate.hit.doc_date or ""), reverse=True)
+    else:
+        close.sort(key=lambda candidate: not frame.contains(candidate.hit.doc_date))
+    return close + rest
+
+
+def fact_value(text: str) -> str:
+    """A fact's value for comparison: the day a date names, else its squashed text."""
+    dates = find_dates(text)
+    if dates:
+        return dates[0].iso
+    return squash(text).lower()
+
+
+def newer_statement(chosen: Candidate, value: str, others: list[Candidate], floor: float,
+                    fact_of: Callable[[Candidate], Fact]) -> tuple[Candidate, Fact] | None:
+    """The newest candidate, from a release after `chosen`'s, that states a different
+    value of the same kind of fact about the same thing, with that fact."""
+    date = chosen.hit.doc_date
+    if not date:
+        return None
+    found = []
+    for candidate in others:
+        if not candidate.facts or not candidate.hit.doc_date or candidate.hit.doc_date <= date:
+            continue
+        if candidate.relevance < floor or candidate.event_in_sentence < chosen.event_in_sentence:
+            continue
+        if candidate.hit.path == chosen.hit.path:
+            continue
+        fact = fact_of(candidate)
+        if fact_value(fact.text) != value:
+            found.append((candidate, fact))
+    return max(found, key=lambda pair: (pair[0].hit.doc_date, pair[0].relevance), default=None)

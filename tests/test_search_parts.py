@@ -1,0 +1,98 @@
+"""Unit tests of search's parts: time frames, the dictionary, translation, calibration."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+
+from qa.search import dictionary
+from qa.search.dense import DenseScorer
+from qa.search.fusion import reciprocal_rank_fusion
+from qa.search.timeframe import TimeFrame, allowed_dates, day_numbers, read_timeframe, time_ranking, without_time
+from qa.answer.quantities import quantities
+
+
+@pytest.mark.parametrize("question, kind, start, end", [
+    ("As of December 7, 2022, when was the landing scheduled?", "as_of", "2022-12-07", "2022-12-07"),
+    ("2021年6月時点で、ミッション2の打ち上げは何年の予定でしたか？", "as_of", "2021-06-01", "2021-06-30"),
+    ("What was announced in June 2021?", "during", "2021-06-01", "2021-06-30"),
+    ("according to the September 2025 report", "during", "2025-09-01", "2025-09-30"),
+    ("2022年7月のシンジケートローンの銀行は？", "during", "2022-07-01", "2022-07-31"),
+    ("Before 2023, when was Mission 2 planned?", "before", "2023-01-01", "2023-12-31"),
+    ("What is the latest cause of the failure?", "latest", None, None),
+    ("ミッション1の最新の状況は？", "latest", None, None),
+    ("現在の従業員数は？", "latest", None, None),
+])
+def test_time_frames(question, kind, start, end):
+    frame = read_timeframe(question)
+    assert frame.kind == kind
+    if start:
+        assert frame.start == datetime.date.fromisoformat(start) and frame.end == datetime.date.fromisoformat(end)
+
+
+@pytest.mark.parametrize("question", [
+    "2025年3月期の売上高はいくらですか？",                        # a fiscal period is no release date
+    "What was revenue in the fiscal year ending March 2025?",
+    "What was the last launch date announced before the landing?",  # "last ... before X" is not "latest"
+    "How much did 2,023 shares cost?",
+])
+def test_no_time_frame(question):
+    assert not read_timeframe(question)
+
+
+def test_dates_leave_the_text_that_is_searched():
+    assert without_time("As of December 7, 2022, when was the landing scheduled?") == "when was the landing scheduled?"
+    assert without_time("2021年6月時点で、ミッション2の打ち上げは何年の予定でしたか？") == "ミッション2の打ち上げは何年の予定でしたか？"
+
+
+def test_frames_admit_and_order_releases():
+    dates = ["2021-06-08", "2022-12-07", None, "2023-04-12"]
+    days = day_numbers(dates)
+    as_of = TimeFrame("as_of", datetime.date(2022, 12, 1), datetime.date(2022, 12, 31))
+    assert allowed_dates(as_of, days).tolist() == [True, True, True, False]
+    assert allowed_dates(TimeFrame("latest"), days) is None
+    assert time_ranking(TimeFrame("latest"), [0, 1, 2, 3], dates) == [[3], [1], [0]]
+    assert time_ranking(as_of, [0, 1, 3], dates)[0] == [1]
+    during = TimeFrame("during", datetime.date(2021, 6, 1), datetime.date(2021, 6, 30))
+    assert time_ranking(during, [0, 1, 3], dates)[0] == [0]
+
+
+def test_fusion_counts_tiers_as_one_rank():
+    fused = reciprocal_rank_fusion([([[1], [2]], 1.0), ([[2, 3]], 1.0)], k=10)
+    assert fused[2] > fused[1] == fused[3] == pytest.approx(1 / 11)
+
+
+def test_dictionary_both_ways():
+    found = dictionary.load()
+    if found is None:
+        pytest.skip("jamdict-data is not installed")
+    assert "landing" in found.english("着陸")
+    assert "着陸" in dict(found.japanese("landing"))
+    assert "超純水" in dict(found.japanese("ultrapure water"))
+    assert "Hakamada" in found.romanizations("袴田") and "三菱" in found.name_forms("Mitsubishi")
+
+
+def test_calibration_compares_passages_across_languages():
+    """English passages score higher for an English question whatever they say; after
+    calibration the Japanese passage that answers ranks first."""
+    generator = np.random.default_rng(0)
+    english, japanese, topic = np.eye(16)[:3]  # a direction per language, one for the topic
+    query = english + 0.3 * topic
+    rows = [english + 0.1 * generator.standard_normal(16) for _ in range(10)]
+    rows += [japanese + 0.1 * generator.standard_normal(16) for _ in range(9)] + [japanese + 1.5 * topic]
+    sentences = np.array([row / np.linalg.norm(row) for row in rows], dtype=np.float32)
+    query = (query / np.linalg.norm(query)).astype(np.float32)
+    scorer = DenseScorer(sentences, sentences, [range(position, position + 1) for position in range(20)],
+                         ["en"] * 10 + ["ja"] * 10)
+    raw, _, _ = scorer.search(query, depth=20, calibrate=False)
+    calibrated, _, baselines = scorer.search(query, depth=20)
+    assert max(raw, key=raw.get) < 10 and max(calibrated, key=calibrated.get) == 19
+    assert set(baselines) == {"en", "ja"}
+
+
+def test_quantities_meet_across_notations():
+    assert quantities("about 1.4 million km") & quantities("約140万km")
+    assert quantities("総額約38.8億円") == quantities("3,880,000,000 yen") == quantities("3.88 billion")
+    assert not quantities("in 2023, Mission 2")
