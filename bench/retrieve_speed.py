@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import os
 import statistics
 import sys
@@ -42,29 +43,33 @@ from corpus import write_corpus  # noqa: E402
 from load import rss_megabytes  # noqa: E402
 
 
-def timed(function, questions, repeat):
+def interleaved(functions, questions, repeat):
+    """Each function timed on each question in turn, back to back, so that load from
+    other processes weighs on all of them alike; (p50, p95) per function."""
     for question in questions:  # warm-up
-        function(question)
-    samples = []
+        for function in functions:
+            function(question)
+    samples = [[] for _ in functions]
     for _ in range(repeat):
         for question in questions:
-            started = time.perf_counter()
-            function(question)
-            samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+            for function, found in zip(functions, samples):
+                started = time.perf_counter()
+                function(question)
+                found.append((time.perf_counter() - started) * 1000)
+    return [(statistics.median(found), sorted(found)[int(0.95 * (len(found) - 1))]) for found in samples]
 
 
-def report(index: Index, questions, repeat: int, embed) -> tuple[float, float]:
-    """Print question-embedding, retrieve() and answer() latency for `index`; return
-    retrieve()'s (p50, p95)."""
-    retrieve = timed(lambda question: index.search(question, k=5), questions, repeat)
-    answer = timed(lambda question: index.answer(question), questions, repeat)
+def report(index: Index, questions, repeat: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Print question-embedding, retrieve() and answer() latency for `index`, measured
+    interleaved; return the embedding's and retrieve()'s (p50, p95)."""
+    embed, retrieve, answer = interleaved([lambda question: index.embedder.embed_queries([question]),
+                                          lambda question: index.search(question, k=5),
+                                          lambda question: index.answer(question)], questions, repeat)
     print(f"  embed question alone: p50 {embed[0]:.1f} ms  p95 {embed[1]:.1f} ms")
     print(f"  retrieve():           p50 {retrieve[0]:.1f} ms  p95 {retrieve[1]:.1f} ms")
     print(f"  answer():             p50 {answer[0]:.1f} ms  p95 {answer[1]:.1f} ms")
     print(f"  answer/retrieve p50 ratio: {answer[0] / retrieve[0]:.2f} (target <= 1.5)")
-    return retrieve
+    return embed, retrieve
 
 
 def synthetic_index(target_chunks: int, embedder, scratch: Path) -> Index:
@@ -92,8 +97,10 @@ def synthetic_index(target_chunks: int, embedder, scratch: Path) -> Index:
     chunk_index.add(chunk_vectors(chunks, vectors))
     lexical = LexicalIndex.build([chunk.text for chunk in chunks], settings.lexical_tokenizer)
     manifest = {"documents": [], "built_at": "benchmark"}
-    return Index(folder=scratch, manifest=manifest, chunks=chunks, vectors=chunk_index,
-                 sentence_vectors=vectors, lexical=lexical, embedder=embedder)
+    index = Index(folder=scratch, manifest=manifest, chunks=chunks, vectors=chunk_index,
+                  sentence_vectors=vectors, lexical=lexical, embedder=embedder)
+    gc.freeze()  # as load_index does
+    return index
 
 
 def main() -> None:
@@ -106,9 +113,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         sample = qa.build_index([ROOT / "corpus"], scratch / "sample-index", settings=qa.Settings())
-        embed = timed(lambda question: sample.embedder.embed_queries([question]), questions, arguments.repeat)
         print(f"sample release ({len(sample)} chunks), {len(questions)} questions x {arguments.repeat}:")
-        report(sample, questions, arguments.repeat, embed)
+        report(sample, questions, arguments.repeat)
 
         large = synthetic_index(arguments.chunks, sample.embedder, scratch)
         started = time.perf_counter()
@@ -117,7 +123,7 @@ def main() -> None:
         print(f"romaji spelling table over {len(large.lexical._bm25.vocab_dict):,} vocabulary words: "
               f"built once in {time.perf_counter() - started:.2f} s")
         print(f"{len(large)} chunks ({len(large.sentence_matrix)} sentence vectors), same questions:")
-        retrieve = report(large, questions, arguments.repeat, embed)
+        embed, retrieve = report(large, questions, arguments.repeat)
         print(f"  retrieve/embed p50 ratio: {retrieve[0] / embed[0]:.2f} (target <= 2.0)")
 
 
