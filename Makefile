@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install chat index test test-quick test-llm browser-deps bench eval-releases clean
+.PHONY: install chat index test test-quick test-llm browser-deps real-pdfs bench eval-releases clean
 
 # torch is installed first and pinned to the CPU build that lies on this machine
 # (pip finds it through the machine's find-links); otherwise sentence-transformers
@@ -41,9 +41,32 @@ browser-deps:
 		fi; \
 	fi
 
+# Real PDFs for the poppler comparison (tests/test_pdf_reading.py, bench/pdf_quality.py,
+# bench/texlive_build.py): Debian's texlive-lang-japanese documentation (Japanese
+# pLaTeX PDFs with non-embedded CID fonts) and the Debian Reference (en, ja), unpacked
+# under $(REAL_PDFS), and poppler-utils (pdftotext) as the reference. Without them
+# those tests skip and say why.
+REAL_PDFS ?= /tmp/qa-real-pdfs
+real-pdfs:
+	@if [ ! -d $(REAL_PDFS)/texlive-lang-japanese ] || ! command -v pdftotext >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			scratch=$$(mktemp -d) && chmod 755 $$scratch && cd $$scratch && \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null && \
+			apt-get download -qq texlive-lang-japanese debian-reference-en debian-reference-ja 2>/dev/null && \
+			for deb in *.deb; do dpkg-deb -x $$deb unpacked; done && \
+			mkdir -p $(REAL_PDFS)/texlive-lang-japanese && \
+			(cd unpacked/usr/share/doc/texlive-doc && find . -name '*.pdf' -exec cp --parents {} $(REAL_PDFS)/texlive-lang-japanese/ \;) && \
+			cp unpacked/usr/share/debian-reference/*.pdf $(REAL_PDFS)/ ; \
+			cd / && rm -rf $$scratch; \
+			[ -d $(REAL_PDFS)/texlive-lang-japanese ] || echo "could not fetch the real PDFs; their tests will skip"; \
+		else \
+			echo "the real-PDF tests need poppler-utils and Debian's documentation PDFs (run: sudo make real-pdfs)"; \
+		fi; \
+	fi
+
 # Everything, the tests marked slow (browser, kills, servers) included; the real
 # language-model server's tests are `make test-llm`.
-test: install browser-deps
+test: install browser-deps real-pdfs
 	$(BIN)/python -m pytest -q --durations=10 -m "not llm"
 
 # While developing: without the tests marked slow.
@@ -69,7 +92,7 @@ eval-releases: install
 	$(BIN)/qa build $(SHARED)/releases --index bench/results/releases-index -q
 	$(BIN)/qa eval $(SHARED)/eval/releases_dev_qa.jsonl --index bench/results/releases-index
 
-bench: install  # also: bench/kill_builds.py, bench/load.py, bench/big_pdf.py
+bench: install  # also: bench/kill_builds.py, bench/load.py, bench/big_pdf.py, bench/pdf_engines.py, bench/pdf_quality.py, bench/texlive_build.py
 	$(BIN)/python bench/build_speed.py
 	$(BIN)/python bench/retrieve_speed.py
 	$(BIN)/python bench/library_speed.py

@@ -167,8 +167,7 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
 
         def work():
             try:
-                result["outcomes"] = chat.add_files(paths, replace=replace_existing,
-                                                    progress=lambda *event: events.put(event))
+                result["outcomes"] = chat.add_files(paths, replace=replace_existing, progress=events.put)
             except QAError as error:
                 result["error"] = str(error)
 
@@ -177,21 +176,22 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         last = 0.0
         while worker.is_alive() or not events.empty():
             try:
-                stage, name, done, total = events.get(timeout=0.2)
+                event = events.get(timeout=0.2)  # a qa.ingest.progress.Progress record
             except queue.Empty:
                 continue
+            stage, name, done, total = event.stage, event.file or "", event.done, event.total
             if name and name in rows:
                 if stage == "reading":
                     for row in rows.values():
-                        if row[1] == "reading…":
+                        if row[1] == "reading…" and row[0] != name:
                             row[1:] = ["read", "waiting to embed"]
-                    rows[name][1:] = ["reading…", ""]
+                    rows[name][1:] = ["reading…", f"{done}/{total} pages" if total > 1 else ""]
                 else:
                     rows[name][1:] = ["embedding…", f"{done}/{total} sentences"]
             if stage == "embedding" and total:
                 progress((done, total), desc=f"embedding {name}", unit="sentences")
             elif stage == "reading":
-                progress((done, max(total, 1)), desc=f"reading {name}".strip(), unit="files")
+                progress((done, max(total, 1)), desc=f"reading {name}".strip(), unit="pages")
             if time.monotonic() - last > 0.3:
                 last = time.monotonic()
                 yield (list(rows.values()),) + (gr.skip(),) * 8

@@ -5,6 +5,7 @@
     index.add(["new-release.pdf"]); index.remove(["old-release.pdf"]); index.documents()
     hits = qa.retrieve("When does Mission 2 land?")
     answer = qa.answer("ミッション2の月面着陸はいつですか？")
+    document = qa.read_document("release.pdf")  # what qa reads from one file
 
 The library never configures logging and never prints; progress bars appear only
 when asked for (`progress=True`).
@@ -35,12 +36,13 @@ from .building import build_index
 from . import library  # noqa: F401  (qa.library.add_documents / remove_documents)
 from .errors import QAError
 from .index import BuildReport, Index, load_index
+from .ingest.documents import Document
 from .records import Answer, Citation, DocumentInfo, FileOutcome, Hit
 from .settings import Settings
 
 __all__ = [
-    "Answer", "BuildReport", "Citation", "DocumentInfo", "FileOutcome", "Hit", "Index", "QAError", "Settings",
-    "answer", "build_index", "load_index", "retrieve", "cached_index",
+    "Answer", "BuildReport", "Citation", "Document", "DocumentInfo", "FileOutcome", "Hit", "Index", "QAError",
+    "Settings", "answer", "build_index", "load_index", "read_document", "retrieve", "cached_index",
 ]
 __version__ = "0.1.0"
 
@@ -60,6 +62,17 @@ def cached_index(index_dir="index") -> Index:
         index = load_index(index_dir)
         _cache[key] = (marker, index)
         return index
+
+
+def read_document(path, *, time_limit: float | None = None) -> Document:
+    """What qa reads from one .pdf, .txt or .md file: its cleaned page texts
+    (`.pages`), title, date and `date_source`, language, `warnings` and per-page
+    garbage scores (`.page_scores`, with `.skipped_pages` left out of the index).
+    Raises `DocumentError` (a `QAError`) with the reason when the file cannot be read."""
+    from .ingest.documents import load_document
+
+    limit = Settings.from_environment().per_file_timeout_seconds if time_limit is None else time_limit
+    return load_document(path, time_limit=limit)
 
 
 def retrieve(question: str, k: int = 5, index_dir="index") -> list[Hit]:

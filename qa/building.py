@@ -26,7 +26,6 @@ import dataclasses
 import datetime
 import logging
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from . import storage
 from .ingest.chunking import CHUNKING_VERSION, Chunk, chunk_document
 from .ingest.documents import Document, Duplicate, Failure, iter_input_files, load_document
 from .ingest.pdf_reader import PdfReaderProcess
+from .ingest.progress import EMBEDDING, READING, Progress, TerminalBars
 from .search.embedders import Embedder, make_embedder
 from .errors import DocumentError, IndexNotFoundError, NothingIndexedError, QAError
 from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks, \
@@ -47,10 +47,11 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-# progress(stage, file name, done, total): stage "reading" (files read so far),
-# "embedding" (sentences of the file named, or of all files when the name is "").
-ProgressCallback = Callable[[str, str, int, int], None]
-Progress = Union[bool, ProgressCallback, None]
+# Progress is reported as `qa.ingest.progress.Progress` records to a callable the
+# caller gives: stage "reading" counts pages (with the file's indexed name and the
+# file count), "embedding" counts sentences (of the file named, or of all files).
+ProgressCallback = Callable[[Progress], None]
+ProgressOption = Union[bool, ProgressCallback, None]
 
 
 def contextual_text(chunk: Chunk) -> str:
@@ -62,44 +63,46 @@ def utc_now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-class _Bars:
-    """Progress as tqdm bars on stderr, one per stage (and per file while embedding)."""
-
-    def __init__(self):
-        self._bar = None
-        self._key = None
-
-    def __call__(self, stage: str, name: str, done: int, total: int) -> None:
-        from tqdm import tqdm
-
-        key = (stage, name if stage == "embedding" else "")
-        if key != self._key:
-            self.close()
-            self._key = key
-            self._bar = tqdm(total=total, desc=" ".join(key).strip(), file=sys.stderr, dynamic_ncols=True,
-                             unit="file" if stage == "reading" else "sentence")
-        self._bar.total = total
-        self._bar.n = done
-        if stage == "reading":
-            self._bar.set_postfix_str(name, refresh=False)
-        self._bar.refresh()
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-        self._bar = self._key = None
-
-
-def reporter(progress: Progress) -> ProgressCallback:
+def reporter(progress: ProgressOption) -> ProgressCallback:
     """A callback for `progress`: the caller's own, tqdm bars for True, or nothing."""
     if callable(progress):
         return progress
-    return _Bars() if progress else (lambda *event: None)
+    return TerminalBars() if progress else (lambda event: None)
 
 
 def close_reporter(report: ProgressCallback) -> None:
-    if isinstance(report, _Bars):
+    if isinstance(report, TerminalBars):
         report.close()
+
+
+class ReadingProgress:
+    """Page-by-page reading progress over several files: the PDFs' pages are counted
+    first (in the reader process), so the bar has a total and an ETA from the start;
+    a text file counts as one page."""
+
+    def __init__(self, report: ProgressCallback, items: list["InputFile"], pdf_reader: PdfReaderProcess,
+                 time_limit: float, enabled: bool):
+        self.report, self.items = report, items
+        counts: dict[str, int | None] = {}
+        if enabled:
+            pdfs = [item.path for item in items if item.problem is None and item.path.suffix.lower() == ".pdf"]
+            counts = pdf_reader.count_pages(pdfs, time_limit) if pdfs else {}
+        self.sizes = [counts.get(str(item.path)) or 1 for item in items]
+        self.total = sum(self.sizes)
+        self.before = 0
+        self.report(Progress(READING, 0, self.total, None, 0, len(items)))
+
+    def on_page(self, number: int):
+        """The page callback for file `number`: on_page(done, total)."""
+        def on_page(done: int, _total: int) -> None:
+            self.report(Progress(READING, min(self.before + min(done, self.sizes[number]), self.total), self.total,
+                                 self.items[number].name, number, len(self.items)))
+        return on_page
+
+    def finished(self, number: int) -> None:
+        self.before += self.sizes[number]
+        self.report(Progress(READING, min(self.before, self.total), self.total, self.items[number].name,
+                             number + 1, len(self.items)))
 
 
 def make_model(embedder: str | Embedder | None, settings: Settings) -> Embedder:
@@ -131,11 +134,11 @@ def input_files(paths) -> list[InputFile]:
     return found
 
 
-def read_file(item: InputFile, *, time_limit: float, pdf_reader: PdfReaderProcess) -> Document:
+def read_file(item: InputFile, *, time_limit: float, pdf_reader: PdfReaderProcess, on_page=None) -> Document:
     """Read one input; the document is named as the library names it. Raises DocumentError."""
     if item.problem:
         raise DocumentError(str(item.path), item.problem)
-    document = load_document(item.path, time_limit=time_limit, pdf_reader=pdf_reader)
+    document = load_document(item.path, time_limit=time_limit, pdf_reader=pdf_reader, on_page=on_page)
     return dataclasses.replace(document, source=item.name)
 
 
@@ -148,11 +151,15 @@ def document_language(chunks: list[Chunk]) -> str:
 
 
 def document_record(document: Document, chunks: list[Chunk], *, stored: str, size: int, added: str) -> dict:
-    """A document's entry in the manifest (see `qa.records.DocumentInfo`)."""
+    """A document's entry in the manifest (see `qa.records.DocumentInfo`), with what
+    reading it found: where its date came from, pages left out, warnings."""
     return {"id": document.sha256, "name": document.source, "source": document.source, "path": stored,
             "sha256": document.sha256, "title": document.title, "date": document.date,
-            "pages": document.page_count if document.paged else None, "language": document_language(chunks),
-            "size": size, "added_at": added, "chunks": len(chunks)}
+            "date_source": document.date_source,
+            "pages": document.page_count if document.paged else None,
+            "language": document_language(chunks) if chunks else document.language,
+            "size": size, "added_at": added, "chunks": len(chunks),
+            "skipped_pages": list(document.skipped_pages), "warnings": list(document.warnings)}
 
 
 def stored_and_chunked(index_dir, document: Document, item: InputFile, settings: Settings
@@ -193,39 +200,57 @@ def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray]
     return vectors, folder
 
 
+def sentence_key(sentence: str) -> str:
+    """What makes two sentences the same for embedding: their text, white space folded."""
+    return " ".join(sentence.split())
+
+
+@dataclass(frozen=True)
+class Embedded:
+    vectors: np.ndarray
+    embedded: int   # sentences the model embedded
+    distinct: int   # distinct sentences (a running head or a notice repeated is one)
+    seconds: float
+
+
 def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, np.ndarray], *, batch_size: int,
-                    report: ProgressCallback, name: str = "") -> tuple[np.ndarray, int, float]:
-    """Vectors for `sentences`, reusing `reusable` (by text) and embedding the rest;
-    also how many were embedded and the seconds it took."""
+                    report: ProgressCallback, name: str | None = None) -> Embedded:
+    """Vectors for `sentences`: identical sentences (white space aside) are embedded
+    once and share the vector, and those `reusable` has (by text) are not embedded."""
     vectors = np.zeros((len(sentences), model.dim), dtype=np.float32)
-    missing: dict[str, list[int]] = {}  # each sentence text to embed, once, and where it goes
+    reusable = {sentence_key(sentence): vector for sentence, vector in reusable.items()}
+    occurrences: dict[str, list[int]] = {}
     for position, sentence in enumerate(sentences):
-        known = reusable.get(sentence)
+        occurrences.setdefault(sentence_key(sentence), []).append(position)
+    missing: dict[str, list[int]] = {}  # each sentence to embed, once, and where it goes
+    for key, positions in occurrences.items():
+        known = reusable.get(key)
         if known is not None:
-            vectors[position] = known
+            vectors[positions] = known
         else:
-            missing.setdefault(sentence, []).append(position)
+            missing[sentences[positions[0]]] = positions
     started = time.monotonic()
     done = 0
-    report("embedding", name, 0, len(missing))
+    report(Progress(EMBEDDING, 0, len(missing), name))
 
     def advance(count: int) -> None:
         nonlocal done
         done += count
-        report("embedding", name, done, len(missing))
+        report(Progress(EMBEDDING, min(done, len(missing)), len(missing), name))
 
     if missing:
         embedded = model.embed_passages(list(missing), batch_size=batch_size, progress=advance)
         for positions, vector in zip(missing.values(), embedded):
             vectors[positions] = vector
-    return vectors, len(missing), time.monotonic() - started
+    return Embedded(vectors, len(missing), len(occurrences), time.monotonic() - started)
 
 
 # --- publishing --------------------------------------------------------------------
 
 def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: str, chunks: list[Chunk],
             sentence_vectors: np.ndarray, documents: list[dict], failures=(), duplicates=(),
-            previous_folder: Path | None = None, settings: Settings | None = None) -> Index:
+            previous_folder: Path | None = None, settings: Settings | None = None,
+            embedding: dict | None = None) -> Index:
     """Write a complete build of `chunks` and publish it atomically; then remove old
     builds (the previous one is kept) and stored files no kept build lists. Call only
     while holding the build lock."""
@@ -240,10 +265,12 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
                      "passage_prefix": getattr(model, "passage_prefix", None)},
         "chunking": chunking,
         "sentences": len(sentence_vectors),
+        "embedding": embedding or {},
         "lexical": {"library": "bm25s", "tokenizer": lexical_tokenizer},
         "vector_index": type(vector_index).__name__,
         "documents": documents,
-        "failures": [{"path": failure.path, "reason": failure.reason} for failure in failures],
+        "failures": [{"path": failure.path, "reason": failure.reason, "warnings": list(failure.warnings)}
+                     for failure in failures],
         "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as} for duplicate in duplicates],
     }
     index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
@@ -264,15 +291,17 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
 
 
 def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,
-                progress: Progress = False, settings: Settings | None = None) -> Index:
+                progress: ProgressOption = False, settings: Settings | None = None) -> Index:
     """Read `paths` (files or folders), build the index and publish it in `index_dir`:
     the index then holds exactly these documents (`Index.add` and `Index.remove`
     change it one document at a time).
 
-    Files that cannot be read are skipped and listed in `index.report.failures`.
-    Raises NothingIndexedError when no file could be indexed; the previous index,
-    if any, is then left as it was. `progress`: True for bars on stderr, or a
-    callback `progress(stage, name, done, total)`.
+    Files that cannot be read are skipped and listed in `index.report.failures` (and
+    the manifest's "failures"); each document's warnings, skipped pages and
+    date_source are in the manifest's "documents". Raises NothingIndexedError when no
+    file could be indexed; the previous index, if any, is then left as it was.
+    `progress`: False (quiet), True (bars on stderr), or a callable that receives
+    `qa.ingest.progress.Progress` records (reading: pages; embedding: sentences).
     """
     settings = settings or Settings.from_environment()
     model = make_model(embedder, settings)
@@ -291,11 +320,12 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
             sentences: list[str] = []
             records = []
             with PdfReaderProcess() as pdf_reader:  # started only when the first PDF comes
+                reading = ReadingProgress(report, items, pdf_reader, settings.per_file_timeout_seconds,
+                                          enabled=bool(progress))
                 for number, item in enumerate(items):
-                    report("reading", item.name, number, len(items))
                     try:
                         document = read_file(item, time_limit=settings.per_file_timeout_seconds,
-                                             pdf_reader=pdf_reader)
+                                             pdf_reader=pdf_reader, on_page=reading.on_page(number))
                         if document.sha256 in seen:
                             duplicates.append(Duplicate(str(item.path), seen[document.sha256]))
                             continue
@@ -305,12 +335,14 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                         document, document_chunks, document_sentences = stored_and_chunked(
                             index_dir, document, item, settings)
                     except DocumentError as error:
-                        failures.append(Failure(error.path, error.reason))
-                        logger.info("skipped %s: %s", error.path, error.reason)
+                        failures.append(Failure(error.path, error.reason, tuple(getattr(error, "warnings", ()))))
+                        logger.info("skipped %s: %s", error.path, error.reason)  # said once, in the report
                         continue
                     except (OSError, ValueError) as error:
                         failures.append(Failure(str(item.path), f"cannot keep a copy in the index ({error})"))
                         continue
+                    finally:
+                        reading.finished(number)
                     seen[document.sha256] = str(item.path)
                     names[item.name] = str(item.path)
                     chunks += [dataclasses.replace(chunk, first_sentence=len(sentences) + chunk.first_sentence)
@@ -319,16 +351,17 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                     records.append(document_record(document, document_chunks, stored=document.path,
                                                    size=item.path.stat().st_size,
                                                    added=added_before.get(document.sha256) or utc_now()))
-                report("reading", "", len(items), len(items))
             if not records:
                 raise NothingIndexedError(failures)
             previous, previous_folder = previous_vectors(index_dir, model.id)
-            sentence_vectors, embedded, embed_seconds = embed_sentences(
-                model, sentences, previous, batch_size=settings.batch_size, report=report)
+            result = embed_sentences(model, sentences, previous, batch_size=settings.batch_size, report=report)
+            embedded, embed_seconds = result.embedded, result.seconds
+            embedding = {"sentences": len(sentences), "distinct": result.distinct, "embedded": embedded,
+                         "reused": result.distinct - embedded}
             index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=settings.lexical_tokenizer,
-                            chunks=chunks, sentence_vectors=sentence_vectors, documents=records,
+                            chunks=chunks, sentence_vectors=result.vectors, documents=records,
                             failures=failures, duplicates=duplicates, previous_folder=previous_folder,
-                            settings=settings)
+                            settings=settings, embedding=embedding)
     finally:
         close_reporter(report)
     index.report = BuildReport(

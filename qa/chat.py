@@ -289,7 +289,8 @@ class ChatApp:
     def add_files(self, paths, *, replace: bool = False, progress=None) -> list[FileOutcome]:
         """Add uploaded files (their own names are kept, made safe) to the index.
         Files over the size limit or of other types are rejected here; the rest go
-        to the library. `progress(stage, name, done, total)` as in `qa.building`."""
+        to the library. `progress` receives `qa.ingest.progress.Progress` records (reading
+        pages, then embedding sentences, each with the file's name)."""
         limit = int(self.settings.max_upload_megabytes * 1024 * 1024)
         outcomes: list[FileOutcome] = []
         staging = Path(tempfile.mkdtemp(prefix="qa-upload-"))

@@ -1,4 +1,4 @@
-"""The `qa` command line: build, add, remove, list, search, ask, eval and serve.
+"""The `qa` command line: build, add, remove, list, inspect, search, ask, eval and serve.
 
 Design choice: a thin layer over the library. It configures logging, turns typed
 `QAError`s into one-line messages on stderr with exit code 1 (each printed once: the
@@ -63,12 +63,21 @@ def command_build(arguments) -> int:
     report = index.report
     for failure in report.failures:
         print(f"failed: {failure.path}: {failure.reason}", file=sys.stderr)
+        for warning in failure.warnings:
+            print(f"    {warning}", file=sys.stderr)
+    for document in index.manifest["documents"]:
+        if document.get("warnings"):
+            print(f"warning: {document['path']}:", file=sys.stderr)
+            for warning in document["warnings"]:
+                print(f"    {warning}", file=sys.stderr)
     for duplicate in report.duplicates:
         print(f"duplicate: {duplicate.path} has the same content as {duplicate.same_as}; indexed once",
               file=sys.stderr)
+    embedding = index.manifest.get("embedding", {})
     print(
         f"indexed {report.documents} document(s), {report.chunks} chunks, {report.sentences} sentences "
-        f"({report.reused_sentences} embeddings reused), {len(report.failures)} failed, "
+        f"({embedding.get('distinct', report.sentences)} distinct, {embedding.get('embedded', 0)} embedded, "
+        f"{report.reused_sentences} reused from the previous build), {len(report.failures)} failed, "
         f"{len(report.duplicates)} duplicate(s) skipped, in {report.seconds:.1f} s "
         f"({report.chunks_per_second:.1f} chunks/s) -> {index.folder}"
     )
@@ -147,6 +156,44 @@ def command_list(arguments) -> int:
                   document.short_id]
         print("  ".join(_cell(value, width) for value, (_, width) in zip(values, columns)).rstrip())
     print(f"{len(documents)} document(s), built {manifest.get('built_at', '?')}")
+    return 0
+
+
+def command_inspect(arguments) -> int:
+    from .ingest.documents import load_document
+
+    settings = _settings(arguments)
+    document = load_document(arguments.file, time_limit=settings.per_file_timeout_seconds)
+    record = {
+        "path": document.path, "title": document.title, "date": document.date,
+        "date_source": document.date_source, "language": document.language, "sha256": document.sha256,
+        "pages": document.page_count if document.paged else None, "skipped_pages": list(document.skipped_pages),
+        "warnings": list(document.warnings),
+        "page_texts": [{"page": number, "garbage_score": score, "text": text}
+                       for number, (text, score) in enumerate(
+                           zip(document.pages, document.page_scores or [None] * document.page_count), start=1)],
+    }
+    if arguments.json:
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+        return 0
+    print(f"file:     {document.path}")
+    print(f"title:    {document.title}")
+    print(f"date:     {document.date or '-'} (from {document.date_source or 'nowhere'})")
+    print(f"language: {document.language}")
+    print(f"pages:    {record['pages'] or '- (unpaged text)'}")
+    for warning in document.warnings:
+        print(f"warning:  {warning}")
+    for page in record["page_texts"]:
+        if arguments.page and page["page"] not in arguments.page:
+            continue
+        score = page["garbage_score"]
+        label = f"page {page['page']}" if document.paged else "text"
+        skipped = "  NOT INDEXED" if page["page"] in document.skipped_pages else ""
+        print(f"\n--- {label}" + (f"  garbage score {score:.2f}" if score is not None else "") + skipped)
+        text = page["text"]
+        if arguments.chars and len(text) > arguments.chars:
+            text = text[:arguments.chars] + f" … ({len(page['text']) - arguments.chars} more characters)"
+        print(text)
     return 0
 
 
@@ -307,6 +354,16 @@ def parser() -> argparse.ArgumentParser:
     common(listing)
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=command_list)
+
+    inspect = commands.add_parser("inspect", help="show what qa reads from a file: title, date, pages, "
+                                                 "garbage scores, warnings")
+    inspect.add_argument("file", help="a .pdf, .txt or .md file")
+    inspect.add_argument("--page", type=int, action="append", help="show only this page (repeatable)")
+    inspect.add_argument("--chars", type=int, default=0, help="cut each page's text after this many characters")
+    inspect.add_argument("--json", action="store_true", help="print JSON")
+    inspect.add_argument("--file-timeout", type=float, metavar="SECONDS",
+                         help="give up when reading takes longer (default 120, or QA_FILE_TIMEOUT)")
+    inspect.set_defaults(handler=command_inspect)
 
     search = commands.add_parser("search", help="show the passages that best match a question")
     search.add_argument("question", help='the question, or "-" to read it from standard input')

@@ -38,6 +38,7 @@ from .search.dense import DenseScorer
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .search.fusion import as_tiers, collapse_duplicates, ranking, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
+from .search.quantities import quantities, shares_quantity
 from .search.question import Question, clean_question, read_question
 from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
@@ -223,9 +224,13 @@ class Index:
         lexical_ranked = ranking(lexical_scores, np.arange(total) if allowed is None else np.flatnonzero(allowed),
                                  depth)
         rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
+        candidates = sorted(set(dense_ranked) | set(lexical_ranked))
         if question.timeframe:
-            candidates = sorted(set(dense_ranked) | set(lexical_ranked))
             rankings.append((time_ranking(question.timeframe, candidates, self._dates), settings.time_weight))
+        stated = quantities(question.text)
+        if stated:  # "1.4 million km" finds 約140万km, which no word of BM25 meets
+            rankings.append(([[position for position in candidates
+                               if shares_quantity(stated, self.chunks[position].text)]], settings.quantity_weight))
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
         ranked = sorted(fused, key=lambda position: (-fused[position], position))
         best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])[:k]

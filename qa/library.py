@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from . import storage
-from .building import Progress, close_reporter, document_record, embed_sentences, input_files, make_model, \
-    publish, read_file, reporter, stored_and_chunked, utc_now
+from .building import ProgressOption, ReadingProgress, close_reporter, document_record, embed_sentences, \
+    input_files, make_model, publish, read_file, reporter, stored_and_chunked, utc_now
 from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
 from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, read_chunks, vectors_of
 from .ingest.chunking import CHUNKING_VERSION, Chunk
@@ -123,7 +123,7 @@ def _model_and_chunking(state: _State | None, settings: Settings, embedder):
     return model, chunking, manifest.get("lexical", {}).get("tokenizer", settings.lexical_tokenizer)
 
 
-def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress = False,
+def add_documents(index_dir, paths, *, replace: bool = False, progress: ProgressOption = False,
                   settings: Settings | None = None, current: Index | None = None) -> Index:
     """Add the files `paths` (files or folders) to the index in `index_dir` (made if
     there is none) and publish it. Returns the new index; its `report.outcomes` says
@@ -151,14 +151,16 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
             replaced: set[str] = set()
             taken: dict[str, str] = {}  # sha256 -> name, for this call
             with PdfReaderProcess() as pdf_reader:
+                reading = ReadingProgress(report, items, pdf_reader, settings.per_file_timeout_seconds,
+                                          enabled=bool(progress))
                 for number, item in enumerate(items):
-                    report("reading", item.name, number, len(items))
                     outcome = _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_name,
-                                       taken, replace, new_chunks, new_sentences, new_records, replaced)
+                                       taken, replace, new_chunks, new_sentences, new_records, replaced,
+                                       on_page=reading.on_page(number))
+                    reading.finished(number)
                     outcomes.append(outcome)
                     if outcome.outcome == "rejected":
                         failures.append(Failure(str(item.path), outcome.reason))
-                report("reading", "", len(items), len(items))
             embedded = 0
             embed_seconds = 0.0
             if not new_records:
@@ -178,11 +180,11 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
                     offset = sum(len(part) for part in parts)
                     chunks += [dataclasses.replace(chunk, first_sentence=chunk.first_sentence + offset)
                                for chunk in document_chunks]
-                    document_vectors, count, seconds = embed_sentences(
-                        model, sentences, {}, batch_size=settings.batch_size, report=report, name=record["name"])
-                    parts.append(document_vectors)
-                    embedded += count
-                    embed_seconds += seconds
+                    result = embed_sentences(model, sentences, {}, batch_size=settings.batch_size, report=report,
+                                             name=record["name"])
+                    parts.append(result.vectors)
+                    embedded += result.embedded
+                    embed_seconds += result.seconds
                 records += new_records
                 index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer,
                                 chunks=chunks, sentence_vectors=np.concatenate(parts), documents=records,
@@ -200,7 +202,7 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
 
 
 def _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_name, taken, replace,
-             new_chunks, new_sentences, new_records, replaced) -> FileOutcome:
+             new_chunks, new_sentences, new_records, replaced, on_page=None) -> FileOutcome:
     """Read, store and chunk one file, or say why not."""
     if item.problem:
         return FileOutcome(item.name, "rejected", item.problem)
@@ -219,7 +221,8 @@ def _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_na
         return FileOutcome(item.name, "conflict", f"a different version of {item.name} is indexed "
                                                   f"(added {old.added}); add it with replace to replace it", sha256)
     try:
-        document = read_file(item, time_limit=settings.per_file_timeout_seconds, pdf_reader=pdf_reader)
+        document = read_file(item, time_limit=settings.per_file_timeout_seconds, pdf_reader=pdf_reader,
+                             on_page=on_page)
         document, chunks, sentences = stored_and_chunked(index_dir, document, item, chunk_settings)
     except DocumentError as error:
         return FileOutcome(item.name, "rejected", error.reason)

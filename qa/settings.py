@@ -59,6 +59,7 @@ class Settings:
     translation_weight: float = 1.0
     lexical_weight: float = 1.0
     time_weight: float = 1.0
+    quantity_weight: float = 1.0
     rrf_k: int = 10
     # Answers through a language model (None: the extractive answerer). The key is
     # never printed (repr=False) and never taken from a command line.

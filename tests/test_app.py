@@ -134,14 +134,15 @@ def test_upload_outcomes_limits_and_names(app_dirs, tmp_path):
     shutil.copy(SAMPLE_PDF, duplicate)
     events = []
     outcomes = {outcome.name: outcome for outcome in chat.add_files(
-        [release, too_big, wrong, junk, duplicate], progress=lambda *event: events.append(event))}
+        [release, too_big, wrong, junk, duplicate], progress=events.append)}
     assert outcomes["%2F..%2Fnew-release.txt"].outcome == "added"
     assert outcomes["big.txt"].outcome == "rejected" and "limit" in outcomes["big.txt"].reason
     assert outcomes["tool.exe"].outcome == "rejected" and "only .pdf, .txt and .md" in outcomes["tool.exe"].reason
     assert outcomes["junk.txt"].outcome == "rejected" and "binary" in outcomes["junk.txt"].reason
     assert outcomes["again.pdf"].outcome == "duplicate"
-    assert ("embedding", "%2F..%2Fnew-release.txt", 3, 3) in events
-    assert {event[0] for event in events} == {"reading", "embedding"}
+    assert ("embedding", "%2F..%2Fnew-release.txt", 3, 3) in {(event.stage, event.file, event.done, event.total)
+                                                              for event in events}
+    assert {event.stage for event in events} == {"reading", "embedding"}
     assert sorted(path.name for path in corpus.iterdir()) == [SAMPLE_PDF.name]  # corpus/ is not touched
     assert "2 document(s)" in chat.status() and "added %2F..%2Fnew-release.txt" in chat.status()
     _, answer, _ = chat.ask("月面基地の名前は何ですか？")

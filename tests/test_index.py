@@ -31,6 +31,7 @@ def test_manifest_records_everything(built_index_dir):
     [document] = manifest["documents"]
     assert document["sha256"] == storage.sha256_of(SAMPLE_PDF)
     assert document["date"] == "2025-05-09" and document["pages"] == 5 and document["chunks"] >= 5
+    assert document["date_source"] == "text" and document["warnings"] == [] and document["language"] == "ja"
     assert set(manifest["files"]) >= {"vectors.faiss", "sentences.faiss", "chunks.jsonl", "lexical/vocab.index.json"}
 
 

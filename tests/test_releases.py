@@ -157,3 +157,11 @@ def test_english_readers_get_readings_of_japanese_names(releases_index):
     assert answer.text.startswith("佐伯美穂 (Miho Saeki) [1]"), answer.text
     japanese = releases_index.answer("ルナリスのCTOは誰ですか？")
     assert "Saeki" not in japanese.text  # a Japanese reader needs no reading
+
+
+def test_counted_things_and_roles_not_in_the_releases(releases_index):
+    """"How many X": a number of X (a number word counts); a role the releases never
+    name is no reason to quote someone else's."""
+    answer = releases_index.answer("How many customer payloads will Flight 1 carry?")
+    assert answer.found and answer.text.startswith("four [1]") and "four customer payloads" in answer.text, answer.text
+    assert not releases_index.answer("Who is the Prime Minister of Japan?").found

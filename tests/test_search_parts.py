@@ -11,7 +11,7 @@ from qa.search import dictionary
 from qa.search.dense import DenseScorer
 from qa.search.fusion import reciprocal_rank_fusion
 from qa.search.timeframe import TimeFrame, allowed_dates, day_numbers, read_timeframe, time_ranking, without_time
-from qa.answer.quantities import quantities
+from qa.search.quantities import quantities
 
 
 @pytest.mark.parametrize("question, kind, start, end", [

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..search.lexical import latin_form
 from ..search.question import MONEY, NUMBER, Question, latin_names
 
 # Role -> the forms releases use for it, English (lower case) and Japanese.
@@ -40,6 +41,12 @@ ROLES = {
     "director": ("director", "局長", "部長", "ディレクター", "本部長"),
     "manager": ("manager", "マネージャー", "マネジャー", "課長"),
     "representative": ("representative director", "代表取締役"),
+    "cro": ("cro", "chief revenue officer", "最高収益責任者"),
+    "prime minister": ("prime minister", "首相", "総理大臣", "内閣総理大臣"),
+    "minister": ("minister", "大臣"),
+    "ambassador": ("ambassador", "大使"),
+    "governor": ("governor", "知事"),
+    "mayor": ("mayor", "市長"),
 }
 # Latin forms are bounded by non-letters, not \b: "CEO＆Founder袴田武史" names a founder.
 _ROLE_PATTERNS = {role: re.compile("|".join(
@@ -67,6 +74,9 @@ MONEY_TOPICS = (
     (re.compile(r"\b(price|per share)\b|価格|株価|1株当たり|単価"), ("price", "per share", "価格", "株価", "1株当たり", "単価")),
     (re.compile(r"\b(valuation|valued)\b|評価額|時価総額"), ("valuation", "valued", "評価額", "時価総額")),
 )
+# The noun a how-many question counts: the last word before its verb.
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[A-Za-z-]+\s+){0,3}?[A-Za-z-]+?)\s+(?:were|are|was|is|did|does|do|has|have|had|"
+                       r"will|would|can|could|in|on|for|of|at|to|by)\b", re.IGNORECASE)
 _INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
                          re.IGNORECASE)
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -101,6 +111,7 @@ class Subject:
     unknown: tuple[str, ...] = ()              # names the index never mentions
     roles: tuple[str, ...] = ()                # role keys (see ROLES)
     units: tuple[str, ...] = ()                # the counted noun's units
+    counted: str = ""                          # "how many alternative landing sites": site
     topic: tuple[str, ...] = ()                # what an amount of money is for (revenue, price)
     individual: bool = False                   # one party's share is asked, not a total
     ordinals: tuple[re.Pattern, ...] = ()      # 第4回 / fourth round
@@ -139,8 +150,9 @@ def other_role_positions(text: str, asked: tuple[str, ...]) -> list[int]:
 
 def roles_of(text: str) -> tuple[str, ...]:
     found = [role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(text)]
-    # "Chief Executive Officer" also says officer and executive; a CEO is not a president.
-    return tuple(role for role in found if not (role == "director" and "representative" in found))
+    # A representative director is no plain director, a prime minister no plain minister.
+    return tuple(role for role in found if not (role == "director" and "representative" in found)
+                 and not (role == "minister" and "prime minister" in found))
 
 
 def _ordinal_patterns(question: str) -> list[re.Pattern]:
@@ -227,13 +239,17 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
                 topic = words
                 break
     units: tuple[str, ...] = ()
+    counted = ""
     if question.kind == NUMBER:
         for pattern, family in COUNTED:
             if pattern.search(text.lower()):
                 units = family
                 break
+        phrase = _HOW_MANY.search(text)
+        if phrase and not units:
+            counted = latin_form(phrase.group(1).split()[-1])
     individual = bool(_INDIVIDUAL.search(text))
-    return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, roles=role_keys, units=units, topic=topic,
+    return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, counted=counted, roles=role_keys, units=units, topic=topic,
                    ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text))
 
 

@@ -19,11 +19,12 @@ from typing import Callable
 
 from ..records import Hit
 from ..search.timeframe import names_period
+from ..search.lexical import latin_form
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, Question, numbered_names
 from .binding import Subject, other_role_positions
 from .clauses import event_words, names_event
 from .facts import Fact, find_facts
-from .quantities import quantities, shares_quantity
+from ..search.quantities import quantities, shares_quantity
 from .terms import Terms
 
 # A heading line: no sentence-ending mark (■…のコメント, ◼…について).
@@ -75,6 +76,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue  # asked what one party gave, the sentence gives the total
         if subject.topic and not any(word in text.lower() for word in subject.topic):
             continue  # asked for revenue, the sentence gives another amount
+        if kind == NUMBER and subject.counted and not _counts(fact, text, subject.counted):
+            continue  # "how many landing sites": a number of sites, not of something else
         if kind == NUMBER and subject.units:
             lowered = fact.text.lower() + text[fact.end:fact.end + 3].lower()
             if not any(unit in lowered for unit in subject.units):
@@ -92,6 +95,12 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
                                        for position in positions))
         kept = kept[:1]
     return tuple(kept)
+
+
+def _counts(fact: Fact, text: str, counted: str) -> bool:
+    """Whether the words right after a number (within four) name the counted thing."""
+    following = re.findall(r"[A-Za-z-]+", text[fact.start:fact.end + 40])[:5]
+    return any(latin_form(word) == counted for word in following)
 
 
 def _near(fact: Fact, positions: list[int]) -> bool:

@@ -50,6 +50,8 @@ _UNITS = (r"億円|万円|円|ドル|ユーロ|名|人|社|チーム|段階|拠�
           r"common shares|persons")
 _NUMBER = re.compile(rf"(?:約|およそ|最大|最短|over |about |approximately )?[$€¥]?\d[\d,]*(?:\.\d+)?\s*(?:億|万|千)?\s*(?:{_UNITS})",
                      re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|a dozen|"
+                          r"dozens of|hundreds of)\b", re.IGNORECASE)
 _MONEY = re.compile(r"円|ドル|ユーロ|[$€¥]|\byen\b|\bdollars?\b|\busd\b|\bjpy\b|\beur\b", re.IGNORECASE)
 # A run of capitalized words (O’Neill, Neuenschwander, Mare Crisium), for English
 # people and places.
@@ -218,6 +220,9 @@ def _find_facts(kind: str, sentence: str) -> list[Fact]:
     if kind in (NUMBER, MONEY):
         facts = [Fact(kind, match.group().strip(), match.start(), match.end(), match.group().strip())
                  for match in _NUMBER.finditer(sentence)]
+        if kind == NUMBER:  # "three alternative landing sites"
+            facts += [Fact(kind, match.group(), match.start(), match.end(), match.group())
+                      for match in _NUMBER_WORD.finditer(sentence)]
         if kind == MONEY:
             facts = [fact for fact in facts if _MONEY.search(fact.text)]
         return facts

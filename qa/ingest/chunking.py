@@ -8,6 +8,9 @@ on the page. Consecutive chunks share `overlap` whole sentences. A sentence long
 than `size` is cut at a clause boundary (、，, ; or a space), or hard at `size`.
 A chunk also lists its sentences (spans in its text, and the position of the
 first one in the index's sentence table), because sentences are what is embedded.
+A sentence needs at least one letter or kanji: a list number or section number
+("2.", "1.2.") on the same line joins the sentence it starts; digits or punctuation
+alone (a lone "." or page number) are never a sentence, so they are never embedded.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from .documents import Document
 from .language import detect_language
 
 # 2: no sentence break after an abbreviation or an initial (U.S., Inc., J.).
-CHUNKING_VERSION = 2
+# 3: no sentence without a letter (a list number joins the sentence it starts).
+CHUNKING_VERSION = 3
 
 # A sentence ends after a terminator (and any closing brackets or quotes), or at a
 # line break. A Latin full stop ends a sentence only before white space or the end.
@@ -102,6 +106,28 @@ def _split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, i
     return pieces
 
 
+def _has_letter(text: str, start: int, end: int) -> bool:
+    return any(character.isalpha() for character in text[start:end])
+
+
+def _letters_only(text: str, spans: list[tuple[int, int]], size: int | None) -> list[tuple[int, int]]:
+    """Drop spans without a letter; one followed on the same line by a sentence
+    that starts there joins it (when the two fit in `size`)."""
+    kept = []
+    pending: int | None = None  # start of a letterless span waiting for its sentence
+    for start, end in spans:
+        if not _has_letter(text, start, end):
+            pending = start if pending is None else pending
+            if "\n" in text[pending:end]:
+                pending = start
+            continue
+        if pending is not None and "\n" not in text[pending:start] and (size is None or end - pending <= size):
+            start = pending
+        pending = None
+        kept.append((start, end))
+    return kept
+
+
 def _continues_lower_or_name(text: str, position: int) -> bool:
     """After an abbreviation, the sentence goes on unless a line break follows."""
     following = text[position:position + 2]
@@ -109,8 +135,12 @@ def _continues_lower_or_name(text: str, position: int) -> bool:
 
 
 def split_sentences(text: str, size: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) of `text`, trimmed of surrounding white space.
-    With `size`, no span is longer than `size`."""
+    """Sentence spans (start, end) of `text`, trimmed of surrounding white space,
+    each with at least one letter. With `size`, no span is longer than `size`."""
+    return _letters_only(text, _raw_sentences(text, size), size)
+
+
+def _raw_sentences(text: str, size: int | None) -> list[tuple[int, int]]:
     spans = []
     position = 0
     boundaries = [match.end() for match in _SENTENCE_END.finditer(text)

@@ -7,12 +7,13 @@ the normalized text. The steps:
    surrogates dropped, runs of white space folded to one space.
 2. Spaces next to a Japanese character are removed ("2025 年 5 月" -> "2025年5月"),
    spaces between Latin words are kept.
-3. Page furniture is dropped: lines at the top or bottom of a page that are only a URL
-   or a page number, or that repeat at the edge of most pages.
+3. Cleaning (see `cleaning`): ligature and invisible characters repaired before the
+   page is split into lines; leader lines reduced to their title; page furniture
+   (page numbers, running heads and feet) dropped.
 4. Line breaks are joined. A PDF wraps lines at a fixed width, so a line that reaches
    (nearly) that width and does not end a sentence continues on the next line; the
-   join inserts nothing inside Japanese and one space between Latin words. Short
-   lines (headings, dates, the end of a paragraph) keep a hard break ("\n").
+   join inserts nothing inside Japanese and one space between Latin words, and a
+   word hyphenated at the line end ("hyphen-" + "ated") is joined. Short lines (headings, dates, the end of a paragraph) keep a hard break ("\n").
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ import re
 import unicodedata
 from collections import Counter
 
+from .cleaning import drop_footnote_markers, remove_furniture, repair_characters, strip_leader
 from .language import CJK_CHARACTERS, is_cjk
 
 _WHITESPACE = re.compile(r"\s+")
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK_CHARACTERS}]) | (?=[{CJK_CHARACTERS}])")
-_URL_ONLY = re.compile(r"^\(?(https?://|www\.)\S+\)?$", re.IGNORECASE)
-_PAGE_NUMBER = re.compile(r"^(-\s*\d+\s*-|\d+\s*/\s*\d+|\d+|page\s+\d+(\s+of\s+\d+)?|\d+ページ)$", re.IGNORECASE)
+_HYPHENATED = re.compile(r"[a-z]-$")
 # A line ending a sentence (closing brackets and quotes may follow the terminator).
 _SENTENCE_END = re.compile(r"[。！？!?.:][」』)\]”\"']*$")
 _HARD_START = tuple("■◼□●○◆◇▼▲・※*#-•>|")
@@ -61,42 +62,6 @@ def display_width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in line)
 
 
-def _furniture_key(line: str) -> str:
-    return re.sub(r"\d+", "#", line)
-
-
-def remove_furniture(pages: list[list[str]]) -> list[list[str]]:
-    """Drop header and footer lines: URL-only or page-number lines at a page edge,
-    and edge lines that repeat (digits aside) on at least half of the pages."""
-    edge = 2
-    repeated: set[str] = set()
-    if len(pages) >= 2:
-        counts: Counter[str] = Counter()
-        for lines in pages:
-            content = [line for line in lines if line]
-            counts.update({_furniture_key(line) for line in content[:edge] + content[-edge:]})
-        needed = max(2, (len(pages) + 1) // 2)
-        repeated = {key for key, count in counts.items() if count >= needed}
-
-    def is_furniture(line: str) -> bool:
-        return bool(_URL_ONLY.match(line) or _PAGE_NUMBER.match(line) or _furniture_key(line) in repeated)
-
-    cleaned = []
-    for lines in pages:
-        lines = list(lines)
-        content_positions = [position for position, line in enumerate(lines) if line]
-        edges = set(content_positions[:edge] + content_positions[-edge:])
-        # Drop from the edges inwards, so a footer made of two lines goes entirely.
-        original = list(lines)
-        for position in sorted(edges, reverse=True):
-            if is_furniture(lines[position]):
-                lines[position] = ""
-        # A page that would lose everything (identical pages, a one-line page) is
-        # content, not furniture: keep it.
-        cleaned.append(lines if any(lines) else original)
-    return cleaned
-
-
 def _wrap_width(pages: list[list[str]]) -> float:
     widths = sorted(display_width(line) for lines in pages for line in lines if line)
     if not widths:
@@ -114,6 +79,11 @@ def _continues(previous: str, following: str, wrap_width: float) -> bool:
 
 
 def _glue(previous: str, following: str) -> str:
+    """What goes between two lines joined into one: "" inside Japanese and after a
+    hyphen, one space between Latin words, and "\b" (the hyphen is taken back)
+    where a word was hyphenated at the line end."""
+    if _HYPHENATED.search(previous) and following[:1].islower():
+        return "\b"
     if is_cjk(previous[-1]) or is_cjk(following[0]) or previous.endswith("-"):
         return ""
     return " "
@@ -143,9 +113,11 @@ def assemble_pages(raw_pages: list[str], *, drop_furniture: bool = True) -> tupl
     n (1-based) is `text[offsets[n - 1]:offsets[n]]`; a chunk's offsets relative to
     its first page can run on into the following pages.
     """
-    pages = [[normalize_line(line) for line in raw.splitlines()] for raw in raw_pages]
+    pages = [[strip_leader(normalize_line(line)) for line in repair_characters(raw).splitlines()]
+             for raw in raw_pages]
     if drop_furniture:
         pages = remove_furniture(pages)
+    pages = drop_footnote_markers(pages)
     wrap_width = _wrap_width(pages)
     usual_gap = _usual_gap(pages)
     parts: list[str] = []
@@ -164,6 +136,11 @@ def assemble_pages(raw_pages: list[str], *, drop_furniture: bool = True) -> tupl
                     separator = "\n"
                 else:
                     separator = _glue(previous, line)
+                if separator == "\b":  # a hyphenated word: drop its hyphen, join the halves
+                    parts[-1] = parts[-1][:-1]
+                    length -= 1
+                    separator = ""
+                    offsets = [min(offset, length) for offset in offsets]  # empty pages between
                 parts.append(separator)
                 length += len(separator)
             if page_start is None:

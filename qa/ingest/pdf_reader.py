@@ -1,14 +1,18 @@
 """Reading PDF text in a child process with a hard per-file time limit.
 
-Design choice: pypdf runs in a separate Python process, started once per build and
-reused from file to file. A PDF that makes the parser loop, spend minutes on a single
+Design choice: the PDF engines (`pdf_engines`: PDFium for text, pypdf for metadata,
+encryption and fallback) run in a separate Python process, started once per build
+and reused from file to file. A PDF that makes the parser loop, spend minutes on a single
 page, or crash the interpreter then costs only that file: the parent waits at most the
 per-file limit, kills the child, reports the file and starts a fresh child for the
 next one. A clock checked between pages cannot stop one page that never returns.
 
 The two processes speak JSON lines over the child's stdin and stdout; nothing is
-pickled. The child never prints: pypdf's warnings travel back in the reply and are
-logged by the parent. A child whose parent has died exits by itself.
+pickled. While it reads a file the child sends one progress line per page, so the
+parent can show pages/s without waiting for the file (the deadline still counts
+from the request). The child never prints: the engines' warnings (pypdf's logging,
+Python warnings) are collected per file and travel back in the reply, where the
+build keeps them with the file. A child whose parent has died exits by itself.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from pathlib import Path
 
 from ..errors import DocumentError
+from .pdf_engines import RawPdf, count_pages, extract_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -33,32 +39,15 @@ STARTUP_SECONDS = 60.0
 
 def extract_pages(path: str) -> list[str]:
     """Text of each page of a PDF, in this process. Raises DocumentError."""
-    import pypdf
-
-    try:
-        reader = pypdf.PdfReader(path)
-        if reader.is_encrypted:
-            try:
-                unlocked = reader.decrypt("")
-            except Exception as error:  # missing crypto backend, unknown algorithm
-                raise DocumentError(path, f"encrypted PDF that cannot be opened ({error})") from None
-            if not unlocked:
-                raise DocumentError(path, "encrypted PDF: a password is needed to read it")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
-    except Exception as error:  # pypdf raises many kinds on malformed files (PdfReadError, KeyError, ...)
-        raise DocumentError(path, f"corrupt or unreadable PDF ({type(error).__name__}: {error})") from None
-    if not any(page.strip() for page in pages):
-        raise DocumentError(path, "no text layer (a scanned PDF? run OCR first)")
-    return pages
+    return extract_pdf(path).pages
 
 
 class PdfReaderProcess:
     """A child process that extracts PDF text, one file at a time, under a time limit.
 
         with PdfReaderProcess() as reader:
-            pages = reader.read_pages("release.pdf", time_limit=120)
+            raw = reader.read_pdf("release.pdf", time_limit=120, on_page=print)
+            raw.pages, raw.metadata_title, raw.warnings
     """
 
     def __init__(self):
@@ -74,25 +63,53 @@ class PdfReaderProcess:
 
     def read_pages(self, path, time_limit: float) -> list[str]:
         """The text of each page, or DocumentError (also when `time_limit` seconds pass)."""
-        name = str(path)
-        self._start(name)
+        return self.read_pdf(path, time_limit).pages
+
+    def read_pdf(self, path, time_limit: float, on_page=None) -> RawPdf:
+        """Pages and metadata of one PDF, or DocumentError (also when `time_limit`
+        seconds pass). `on_page(done, total)` is called as pages are read. The
+        engines' warnings for this file are in `.warnings` (also on a DocumentError)."""
+        reply = self._request(str(path), {"read": str(Path(path).resolve())}, time_limit, on_page)
+        warnings = reply.get("warnings", [])
+        if "error" in reply:
+            error = DocumentError(str(path), reply["error"])
+            error.warnings = warnings
+            raise error
+        return RawPdf(**{**reply["pdf"], "warnings": warnings})
+
+    def count_pages(self, paths, time_limit: float) -> dict[str, int | None]:
+        """Page counts of several PDFs (None for one that does not open), read in the
+        child; {} when that takes longer than `time_limit` seconds."""
+        paths = [str(path) for path in paths]
+        if not paths:
+            return {}
         try:
-            self._process.stdin.write(json.dumps({"path": str(Path(path).resolve())}).encode() + b"\n")
+            reply = self._request(paths[0], {"count": [str(Path(path).resolve()) for path in paths]},
+                                  time_limit, None)
+        except DocumentError:
+            return {}
+        return dict(zip(paths, reply.get("counts", [])))
+
+    def _request(self, name: str, request: dict, time_limit: float, on_page) -> dict:
+        self._start(name)
+        deadline = time.monotonic() + max(time_limit, 0.0)
+        try:
+            self._process.stdin.write(json.dumps(request).encode() + b"\n")
             self._process.stdin.flush()
         except OSError:
             raise DocumentError(name, f"the PDF reader process stopped on this file ({self._exit_detail()})") from None
-        line = self._read_line(time.monotonic() + max(time_limit, 0.0))
-        if line is None:
-            self.close()
-            raise DocumentError(name, f"reading took longer than {time_limit:g} s (the per-file time limit)")
-        if line == b"":
-            raise DocumentError(name, f"the PDF reader process stopped on this file ({self._exit_detail()})")
-        reply = json.loads(line)
-        for warning in reply.get("warnings", []):
-            logger.info("%s: %s", name, warning)
-        if "error" in reply:
-            raise DocumentError(name, reply["error"])
-        return reply["pages"]
+        while True:
+            line = self._read_line(deadline)
+            if line is None:
+                self.close()
+                raise DocumentError(name, f"reading took longer than {time_limit:g} s (the per-file time limit)")
+            if line == b"":
+                raise DocumentError(name, f"the PDF reader process stopped on this file ({self._exit_detail()})")
+            reply = json.loads(line)
+            if "progress" not in reply:
+                return reply
+            if on_page is not None:
+                on_page(*reply["progress"])
 
     def close(self) -> None:
         if self._process is not None:
@@ -155,13 +172,19 @@ class PdfReaderProcess:
 
 
 class _WarningCollector(logging.Handler):
+    """The engines' warnings for one file: each distinct message once, with a count."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.messages: dict[str, int] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        if len(self.messages) < 20:
-            self.messages.append(record.getMessage())
+        message = record.getMessage().strip().splitlines()[0][:300] if record.getMessage().strip() else ""
+        if message and (message in self.messages or len(self.messages) < 20):
+            self.messages[message] = self.messages.get(message, 0) + 1
+
+    def summary(self) -> list[str]:
+        return [message if count == 1 else f"{message} (x{count})" for message, count in self.messages.items()]
 
 
 def _exit_when_orphaned(parent: int) -> None:
@@ -180,15 +203,26 @@ def serve() -> None:
     logging.captureWarnings(True)
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     import pypdf  # noqa: F401  (imported before "ready", so start-up is not charged to a file)
+    import pypdfium2  # noqa: F401
 
     replies.write(b"ready\n")
-    for request in sys.stdin.buffer:
+    for request_line in sys.stdin.buffer:
         collector.messages.clear()
-        path = json.loads(request)["path"]
-        try:
-            reply = {"pages": extract_pages(path)}
-        except DocumentError as error:  # extract_pages turns every failure into one
-            reply = {"error": error.reason}
-        reply["warnings"] = collector.messages
-        replies.write(json.dumps(reply).encode() + b"\n")
+        request = json.loads(request_line)
+        if "count" in request:
+            replies.write(json.dumps({"counts": [count_pages(path) for path in request["count"]]}).encode() + b"\n")
+            continue
 
+        def on_page(done: int, total: int) -> None:
+            replies.write(json.dumps({"progress": [done, total]}).encode() + b"\n")
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                reply = {"pdf": extract_pdf(request["read"], on_page).to_json()}
+        except DocumentError as error:
+            reply = {"error": error.reason}
+        except Exception as error:  # an engine bug on one file costs only that file
+            reply = {"error": f"corrupt or unreadable PDF ({type(error).__name__}: {error})"}
+        reply["warnings"] = collector.summary()
+        replies.write(json.dumps(reply).encode() + b"\n")

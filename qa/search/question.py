@@ -34,7 +34,8 @@ DATE, PERSON, NUMBER, MONEY, PLACE, GENERAL = "date", "person", "number", "money
 _ENGLISH_KINDS = [
     (MONEY, re.compile(r"\bhow much\b.*\b(money|cost|costs|worth|price|pay|paid|spend|spent|invest\w*|fund\w*|value|fee|valued)\b"
                        r"|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget)\b")),
-    (DATE, re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b|\bwhich (date|day|year|month)\b|\bhow long ago\b")),
+    (DATE, re.compile(r"\bwhen\b|\b(what|which)(\s+[a-z-]+){0,3}?\s+(dates?|days?|years?|months?)\b|\bwhat time\b"
+                      r"|\bhow long ago\b")),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
     (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall)\b|\bwhat (number|percentage|share)\b"
                         r"|\bnumber of\b|\bweigh")),

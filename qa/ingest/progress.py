@@ -1,0 +1,67 @@
+"""Progress of a build, as plain events, and the terminal bars that show them.
+
+Design choice: the library reports progress as `Progress` records passed to a
+callable the caller gives (`build_index(..., progress=callback)`), so the CLI, the
+app and tests each show it their own way; `True` asks for the tqdm bars below on
+stderr. Reading counts pages (all files' pages are counted first, so the bar has a
+total and an ETA from the start); embedding counts sentences.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+READING = "reading"
+EMBEDDING = "embedding"
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: str  # READING (unit: pages) or EMBEDDING (unit: sentences)
+    done: int
+    total: int
+    file: str | None = None  # the file being read
+    files_done: int = 0
+    files_total: int = 0
+
+    @property
+    def unit(self) -> str:
+        return "page" if self.stage == READING else "sentence"
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class TerminalBars:
+    """A tqdm bar per stage on stderr: pages while reading (with the file count and
+    name), then sentences while embedding. Use as a progress callback; `close()` at
+    the end."""
+
+    def __init__(self, stream=None):
+        self._stream = stream or sys.stderr
+        self._bars: dict[str, object] = {}
+
+    def __call__(self, event: Progress) -> None:
+        from tqdm import tqdm
+
+        bar = self._bars.get(event.stage)
+        if bar is None:
+            for other in list(self._bars.values()):
+                other.close()
+            bar = tqdm(total=event.total, desc=event.stage, unit=event.unit, file=self._stream,
+                       dynamic_ncols=True, mininterval=0.2)
+            self._bars = {event.stage: bar}
+        if bar.total != event.total:
+            bar.total = event.total
+        if event.stage == READING and event.files_total:
+            name = (event.file or "").rsplit("/", 1)[-1][:40]
+            bar.set_postfix_str(f"file {min(event.files_done + 1, event.files_total)}/{event.files_total} {name}",
+                                refresh=False)
+        bar.update(event.done - bar.n)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+        self._bars = {}

@@ -1,0 +1,109 @@
+"""A document's title and release date, and where each came from.
+
+Design choice: prefer what the author declared, when it says something, then what
+the page shows most prominently, then the first line that reads like a title:
+
+- Title: the PDF's /Title when it is meaningful (not empty, not a file name, not
+  "Microsoft Word - ...", not "untitled" or another placeholder); else the
+  largest-font line of the first page with text, when it is larger than the
+  page's usual line (a title set over two or three lines of the same size is
+  joined); else the first substantial line of the text.
+- Date: the release date near the top of the text; else a date in the file name;
+  else the PDF's /CreationDate. `date_source` says which: "text", "filename" or
+  "metadata" (None when there is no date), so a citation can say how sure it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import find_dates, find_release_date
+from .normalize import normalize_line
+
+MINIMUM_TITLE_CHARACTERS = 12
+_MAXIMUM_TITLE = 200
+_PLACEHOLDERS = {"untitled", "no title", "title", "document", "unknown", "none", "null", "slide 1", "presentation",
+                 "powerpoint presentation", "無題", "タイトルなし", "(anonymous)", "anonymous"}
+_APPLICATION_PREFIX = re.compile(r"^(microsoft\s+(word|powerpoint|excel)|word|powerpoint|excel)\s*-\s*", re.IGNORECASE)
+_FILE_NAME = re.compile(r"^[\w\-. ()\[\]~]+\.(pdf|docx?|pptx?|xlsx?|txt|md|tex|dvi|ps|indd|rtf|odt|html?)$",
+                        re.IGNORECASE)
+# A line of the title font: within this many points of the largest size.
+_SAME_SIZE = 0.5
+# The title font is at least this much larger than the page's median line.
+_DISTINCT = 1.15
+
+
+def _letters(text: str) -> int:
+    return sum(1 for character in text if character.isalpha())
+
+
+def meaningful_metadata_title(title: str | None, source: str = "") -> str | None:
+    """The /Title when a reader would accept it as the document's title, else None."""
+    if not title:
+        return None
+    title = " ".join(title.split())
+    lowered = title.lower()
+    stem = source.rsplit(".", 1)[0].lower() if source else ""
+    if (_letters(title) < 3 or lowered in _PLACEHOLDERS or _APPLICATION_PREFIX.match(title)
+            or _FILE_NAME.match(title) or (stem and lowered in (stem, source.lower()))
+            or lowered.startswith(("untitled", "microsoft word"))):
+        return None
+    return title[:_MAXIMUM_TITLE]
+
+
+def largest_font_line(sized_lines) -> str | None:
+    """The largest-font line (with the lines of the same size right after it, up to
+    three), if it has a few letters and is not a date."""
+    candidates = [(text, size) for text, size in sized_lines if _letters(text) >= 3 and size > 0]
+    if not candidates:
+        return None
+    largest = max(size for _, size in candidates)
+    body = sorted(size for _, size in candidates)[len(candidates) // 2]
+    if largest < _DISTINCT * body:
+        return None  # one size throughout: no line stands out as the title
+    lines = [text for text, _ in sized_lines]
+    sizes = [size for _, size in sized_lines]
+    start = next(position for position, (text, size) in enumerate(sized_lines)
+                 if size == largest and _letters(text) >= 3)
+    end = start + 1
+    while end < len(lines) and end - start < 3 and abs(sizes[end] - largest) <= _SAME_SIZE:
+        end += 1
+    title = normalize_line(" ".join(lines[start:end]))  # no space inside Japanese
+    dates = sum(mention.end - mention.start for mention in find_dates(title))
+    if dates > len(title) / 2:
+        return None
+    return title[:_MAXIMUM_TITLE]
+
+
+def first_substantial_line(text: str) -> str | None:
+    """A Markdown heading, or the first line with enough letters that is not mostly a
+    date or a URL."""
+    for line in text.split("\n")[:40]:
+        heading = re.match(r"^#+\s*(.+)$", line)
+        if heading:
+            return heading.group(1).strip()[:_MAXIMUM_TITLE]
+        letters = re.sub(r"\W", "", line)
+        dates_span = sum(mention.end - mention.start for mention in find_dates(line))
+        if len(letters) < MINIMUM_TITLE_CHARACTERS or dates_span > len(line) / 2 or "://" in line:
+            continue
+        return line.strip()[:_MAXIMUM_TITLE]
+    return None
+
+
+def choose_title(text: str, source: str, *, metadata_title: str | None = None, sized_lines=()) -> str:
+    sized = [(normalize_line(line), size) for line, size in sized_lines]
+    return (meaningful_metadata_title(metadata_title, source) or largest_font_line(sized)
+            or first_substantial_line(text) or source.rsplit(".", 1)[0])
+
+
+def choose_date(text: str, source: str, *, creation_date: str | None = None) -> tuple[str | None, str | None]:
+    """(ISO date, date_source)."""
+    mentions = find_dates(text[:400])
+    if mentions:
+        return mentions[0].iso, "text"
+    from_name = find_release_date("", source)
+    if from_name:
+        return from_name, "filename"
+    if creation_date:
+        return creation_date, "metadata"
+    return None, None
