@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 VECTORS_NAME = "vectors.faiss"
 SENTENCE_VECTORS_NAME = "sentences.faiss"
 CHUNKS_NAME = "chunks.jsonl"
+# Characters of a question the embedder reads (its lexical and answer reading see it all).
+EMBEDDED_CHARACTERS = 512
 # Passages of newer releases read for "a newer release says otherwise".
 UPDATE_PASSAGES = 5
 LEXICAL_FOLDER = "lexical"
@@ -183,8 +185,10 @@ class Index:
         return dictionary.load() if self.settings.dictionary else None
 
     def embed_question(self, question: str) -> np.ndarray:
+        """The question's vector. Only its first `EMBEDDED_CHARACTERS` are embedded:
+        the model reads 512 tokens at most, and a pasted page costs seconds."""
         with self._embed_lock:
-            return self.embedder.embed_queries([question])
+            return self.embedder.embed_queries([question[:EMBEDDED_CHARACTERS]])
 
     def read_question(self, question: str, history=None) -> Question:
         """Read `question` once (language, words and their translations, names, time,
