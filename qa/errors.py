@@ -84,3 +84,15 @@ class QuestionError(QAError):
 class LibraryError(QAError):
     """A change to an index's documents that cannot be made as asked (for example,
     removing every document)."""
+
+
+class LLMError(QAError):
+    """The language model's server did not give a whole answer. `kind` says how:
+    "unreachable" (nothing listens there, or the name does not resolve), "slow" (no
+    whole answer within the time limit), "interrupted" (the connection closed
+    mid-answer), "refused" (an HTTP error: a wrong model name, a missing key) or
+    "garbled" (not an OpenAI-compatible reply)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind

@@ -28,7 +28,7 @@ import numpy as np
 from . import storage
 from .answer.answering import PASSAGES_READ, Answerer, Evidence, ExtractiveAnswerer
 from .answer.binding import japanese_names, read_subject
-from .answer.conversation import resolve
+from .answer.conversation import conversation, resolve
 from .answer.readings import readings
 from .errors import EmbedderMismatchError, IndexCorruptError
 from .ingest.chunking import Chunk
@@ -132,6 +132,8 @@ class Index:
             self._first_chunk.setdefault(chunk.path, position)
         # FAISS and bm25s are safe for concurrent reads; the embedder may not be.
         self._embed_lock = threading.Lock()
+        self._generative = None  # the settings' language-model answerer, made on first use
+        self._answerer_lock = threading.Lock()
 
     def documents(self) -> list:
         """The indexed documents (`qa.records.DocumentInfo`), in the order they were added."""
@@ -263,7 +265,48 @@ class Index:
     def answer(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None) -> Answer:
         """Answer `question` from this index, with citations (see `qa.answer`).
         A question in a language other than English or Japanese gets a plain reply
-        saying so (see `qa.languages`), not a quote it would have misread."""
+        saying so (see `qa.languages`), not a quote it would have misread. The
+        answerer is `answerer`, else the language model the settings name (QA_LLM),
+        else the extractive one."""
+        evidence = self.evidence(question, history=history, k=k)
+        if isinstance(evidence, Answer):
+            return evidence
+        return self.answerer(answerer).answer(evidence)
+
+    def answer_stream(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None):
+        """Like `answer`, for a chat: drafts while a language model writes (see
+        `qa.answer.generative.Draft`: the checked sentences, and the one being written
+        with its claims masked), then the `Answer`, always last. The extractive
+        answerer yields its answer alone."""
+        evidence = self.evidence(question, history=history, k=k)
+        if isinstance(evidence, Answer):
+            yield evidence
+            return
+        chosen = self.answerer(answerer)
+        if hasattr(chosen, "stream"):
+            yield from chosen.stream(evidence)
+        else:
+            yield chosen.answer(evidence)
+
+    def answerer(self, answerer: Answerer | None = None) -> Answerer:
+        """The answerer to use: the one given, else the settings' language model
+        (made once per index), else the extractive one."""
+        if answerer is not None:
+            return answerer
+        if self.settings.llm_url:
+            with self._answerer_lock:
+                if self._generative is None:
+                    from .answer.generative import answerer_from_settings
+
+                    self._generative = answerer_from_settings(self.settings, dictionary=self.dictionary)
+            return self._generative
+        return ExtractiveAnswerer()
+
+    def evidence(self, question: str, *, history=None, k: int = 5) -> Evidence | Answer:
+        """What an answerer reads for `question`: the question as read, the passages
+        and their sentence scores, the subject, newer releases' passages, the
+        conversation. For a question in a language qa does not answer, the `Answer`
+        that says so."""
         from .languages import unsupported_language, unsupported_reply
 
         language = unsupported_language(clean_question(question))
@@ -281,10 +324,10 @@ class Index:
         if dates:  # passages of releases newer than those read, for "a newer release says"
             later = replace(read, timeframe=TimeFrame("after", _day(min(dates)), _day(min(dates))))
             updates = self.search_with_vector(later, vector, k=UPDATE_PASSAGES)
-        evidence = Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
-                            updates=updates, common=self._common, knows=self.lexical.knows,
-                            romanize=lambda text: readings(text, self.dictionary))
-        return (answerer or ExtractiveAnswerer()).answer(evidence)
+        return Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
+                        updates=updates, common=self._common, knows=self.lexical.knows,
+                        romanize=lambda text: readings(text, self.dictionary),
+                        history=conversation(history), forms=self._other_forms)
 
     def _holds(self, form: str) -> bool:
         """Whether the index holds a word or name, in every token of it."""

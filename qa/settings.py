@@ -8,7 +8,7 @@ variables override the defaults, and CLI flags override both (through
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 DEFAULT_EMBEDDER = "e5-small-q4"
 
@@ -23,6 +23,12 @@ ENVIRONMENT_OVERRIDES = {
     "QA_AUTH": "auth",
     "QA_FILE_TIMEOUT": "per_file_timeout_seconds",
     "QA_DICTIONARY": "dictionary",
+    # A generative answerer (see qa.answer.generative): an OpenAI-compatible base URL,
+    # the model's name, an API key (from the environment only) and a time limit.
+    "QA_LLM": "llm_url",
+    "QA_LLM_MODEL": "llm_model",
+    "QA_LLM_KEY": "llm_key",
+    "QA_LLM_TIMEOUT": "llm_timeout",
 }
 
 
@@ -55,12 +61,21 @@ class Settings:
     time_weight: float = 1.0
     quantity_weight: float = 1.0
     rrf_k: int = 10
+    # Answers through a language model (None: the extractive answerer). The key is
+    # never printed (repr=False) and never taken from a command line.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 60.0
+    llm_max_tokens: int = 400
 
     def __post_init__(self):
         if self.chunk_size < 50:
             raise ValueError(f"chunk_size must be at least 50 characters, got {self.chunk_size}")
         if self.chunk_overlap < 0:
             raise ValueError(f"chunk_overlap must be 0 or more sentences, got {self.chunk_overlap}")
+        if self.llm_timeout <= 0:
+            raise ValueError(f"llm_timeout must be more than 0 seconds, got {self.llm_timeout}")
 
     @property
     def embedder_name(self) -> str:
