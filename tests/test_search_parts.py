@@ -96,3 +96,11 @@ def test_quantities_meet_across_notations():
     assert quantities("about 1.4 million km") & quantities("約140万km")
     assert quantities("総額約38.8億円") == quantities("3,880,000,000 yen") == quantities("3.88 billion")
     assert not quantities("in 2023, Mission 2")
+
+
+def test_a_passage_in_the_other_language_is_never_marked_down():
+    from qa.answer.candidates import language_shift
+    assert language_shift({"en": 0.80, "ja": 0.78}, "en", "ja") == pytest.approx(0.02)
+    assert language_shift({"en": 0.78, "ja": 0.82}, "en", "ja") == 0.0  # its best passages are the relevant ones
+    assert language_shift({"en": 0.78, "ja": 0.82}, "ja", "ja") == 0.0
+    assert language_shift({"ja": 0.82}, "en", "ja") is None
