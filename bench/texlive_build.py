@@ -50,7 +50,7 @@ def main() -> None:
     report = index.report
     embedding = index.manifest["embedding"]
     print(f"machine: {machine()}")
-    print(f"inputs: {len(inputs)} files, {sum(d['pages'] or 0 for d in index.documents)} pages; "
+    print(f"inputs: {len(inputs)} files, {sum(d.pages or 0 for d in index.documents())} pages; "
           f"{report.documents} indexed, {len(report.failures)} failed, {len(report.duplicates)} duplicates")
     print(f"full build wall time: {build_seconds:.1f} s ({build_seconds / 60:.1f} min), of which embedding "
           f"{report.embed_seconds:.1f} s")
