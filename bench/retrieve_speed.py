@@ -120,7 +120,7 @@ def main() -> None:
         started = time.perf_counter()
         large.lexical.japanese_for("takasago")  # the first unknown romaji word builds the table
         print(f"resident memory with the {len(large)}-chunk index in memory: {rss_megabytes(os.getpid()):.0f} MB")
-        print(f"romaji spelling table over {len(large.lexical._bm25.vocab_dict):,} vocabulary words: "
+        print(f"romaji spelling table over {len(large.lexical.vocab_dict):,} vocabulary words: "
               f"built once in {time.perf_counter() - started:.2f} s")
         print(f"{len(large)} chunks ({len(large.sentence_matrix)} sentence vectors), same questions:")
         embed, retrieve = report(large, questions, arguments.repeat)
