@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
+import contextlib
 import logging
 import shutil
 import time
@@ -40,9 +42,10 @@ from .ingest.pdf_reader import PdfReaderProcess
 from .ingest.progress import EMBEDDING, READING, Progress, TerminalBars
 from .search.embedders import Embedder, make_embedder
 from .errors import DocumentError, IndexNotFoundError, NothingIndexedError, QAError
-from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks, \
-    vectors_of
-from .search.lexical import LexicalIndex
+from .chunktable import ChunkTable
+from .index import BuildReport, Index, chunk_vectors, read_chunks
+from .search import vectorfiles
+from .search.lexical import LexicalIndex, tokenize
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -176,8 +179,6 @@ def stored_and_chunked(index_dir, document: Document, item: InputFile, settings:
 def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray], Path | None]:
     """Sentence vectors of the current build, by sentence text, when the same
     embedder made them. Reads only the manifest, the chunks and the sentence vectors."""
-    import faiss
-
     try:
         folder = storage.build_folder(index_dir)
     except IndexNotFoundError:
@@ -188,7 +189,7 @@ def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray]
             return {}, folder
         storage.verify_checksums(folder, manifest, index_dir)
         chunks = read_chunks(folder)
-        matrix = vectors_of(faiss.read_index(str(folder / SENTENCE_VECTORS_NAME)))
+        matrix = vectorfiles.load_array(folder / vectorfiles.SENTENCES_NAME)
     except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
         logger.info("not reusing the previous build: %s", error)
         return {}, folder
@@ -250,12 +251,24 @@ def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, n
 def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: str, chunks: list[Chunk],
             sentence_vectors: np.ndarray, documents: list[dict], failures=(), duplicates=(),
             previous_folder: Path | None = None, settings: Settings | None = None,
-            embedding: dict | None = None) -> Index:
+            embedding: dict | None = None, reuse_ann=None) -> Index:
     """Write a complete build of `chunks` and publish it atomically; then remove old
     builds (the previous one is kept) and stored files no kept build lists. Call only
-    while holding the build lock."""
-    vector_index = make_vector_index(model.dim, len(chunks))
-    vector_index.add(chunk_vectors(chunks, sentence_vectors))
+    while holding the build lock. `reuse_ann`: the IVF index of the previous build
+    when `chunks` begins with its chunks, in its order (an add)."""
+    sentence_vectors = vectorfiles.half(sentence_vectors)
+    matrix = chunk_vectors(chunks, sentence_vectors)
+    layout = vectorfiles.plan(len(chunks), (settings or Settings()).exact_limit)
+    ann = None
+    if layout["kind"] == "ivf" and reuse_ann is not None and reuse_ann.ntotal <= len(matrix) \
+            and reuse_ann.nlist == layout["lists"]:
+        # An add: the trained lists take the new chunks' vectors; nothing is retrained.
+        import faiss
+
+        ann = faiss.clone_index(reuse_ann)
+        vectorfiles.add_to_ann(ann, matrix[ann.ntotal:])
+    elif layout["kind"] == "ivf":
+        ann = vectorfiles.build_ann(matrix, layout)
     lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
     manifest = {
         "format_version": storage.FORMAT_VERSION,
@@ -267,13 +280,23 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
         "sentences": len(sentence_vectors),
         "embedding": embedding or {},
         "lexical": {"library": "bm25s", "tokenizer": lexical_tokenizer},
-        "vector_index": type(vector_index).__name__,
+        "vector_index": layout,
         "documents": documents,
         "failures": [{"path": failure.path, "reason": failure.reason, "warnings": list(failure.warnings)}
                      for failure in failures],
         "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as} for duplicate in duplicates],
     }
-    index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
+    settings = settings or Settings()
+    if settings.store != "local":  # rows into Milvus before the build that names them is published
+        from .search import milvus
+        from .search.timeframe import day_numbers
+
+        table = ChunkTable.of(chunks)
+        manifest["store"] = milvus.write_index(
+            settings.store, dim=model.dim, languages=table.languages, days=day_numbers(list(table.dates)),
+            chunk_vectors=matrix, sentence_vectors=sentence_vectors,
+            tokens_from=lambda start: (tokenize(contextual_text(chunk), lexical_tokenizer) for chunk in chunks[start:]))
+    index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=matrix, ann=ann,
                   sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)
     partial = storage.new_partial_folder(index_dir)
     try:
@@ -285,9 +308,32 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
         raise
     index.folder = final
     index.manifest = storage.read_manifest(final, index_dir)
-    storage.remove_leftovers(index_dir, keep={final} | ({previous_folder} if previous_folder else set()))
+    keep = {final} | ({previous_folder} if previous_folder else set())
+    if settings.store != "local":
+        _drop_collections_of_unkept_builds(index_dir, keep)
+    storage.remove_leftovers(index_dir, keep=keep)
     storage.remove_unlisted_documents(index_dir)
     return index
+
+
+def _drop_collections_of_unkept_builds(index_dir, keep: set[Path]) -> None:
+    """Drop the Milvus collections that only builds about to be removed name."""
+    from .search import milvus
+
+    named: dict[tuple[str, str], bool] = {}
+    builds = Path(index_dir) / storage.BUILDS_FOLDER
+    for folder in builds.iterdir() if builds.is_dir() else []:
+        try:
+            store = json.loads((folder / storage.MANIFEST_NAME).read_text(encoding="utf-8")).get("store") or {}
+        except (OSError, ValueError):
+            continue
+        if store.get("kind") == "milvus":
+            key = (store["uri"], store["collection"])
+            named[key] = named.get(key, False) or folder.resolve() in {path.resolve() for path in keep}
+    for (uri, collection), kept in named.items():
+        if not kept:
+            with contextlib.suppress(Exception):
+                milvus.drop(milvus.connect(uri), collection)
 
 
 def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,

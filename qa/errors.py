@@ -84,3 +84,8 @@ class QuestionError(QAError):
 class LibraryError(QAError):
     """A change to an index's documents that cannot be made as asked (for example,
     removing every document)."""
+
+
+class StoreError(QAError):
+    """The configured store (QA_STORE, --store: a Milvus URI or a milvus-lite .db file)
+    cannot be used: pymilvus is not installed, or Milvus cannot be reached."""

@@ -26,7 +26,8 @@ from . import storage
 from .building import ProgressOption, ReadingProgress, close_reporter, document_record, embed_sentences, \
     input_files, make_model, publish, read_file, reporter, stored_and_chunked, utc_now
 from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
-from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, read_chunks, vectors_of
+from .index import BuildReport, Index, read_chunks
+from .search import vectorfiles
 from .ingest.chunking import CHUNKING_VERSION, Chunk
 from .ingest.documents import Failure
 from .ingest.pdf_reader import PdfReaderProcess
@@ -68,6 +69,15 @@ class _State:
     chunks: list[Chunk]
     sentence_vectors: np.ndarray
     folder: Path | None
+    ann: object = None  # the IVF index of the chunk vectors, when there is one
+
+
+def _same_store(settings: Settings, state: _State | None) -> Settings:
+    """An add or remove keeps the index in its store (Milvus), unless told otherwise."""
+    store = (state.manifest.get("store") or {}) if state else {}
+    if settings.store == "local" and store.get("kind") == "milvus":
+        return dataclasses.replace(settings, store=store["uri"])
+    return settings
 
 
 def _current_state(index_dir, current: Index | None) -> _State | None:
@@ -76,13 +86,14 @@ def _current_state(index_dir, current: Index | None) -> _State | None:
     except IndexNotFoundError:
         return None
     if current is not None and Path(current.folder).resolve() == folder.resolve():
-        return _State(current.manifest, current.chunks, current.sentence_matrix, folder)
-    import faiss
+        return _State(current.manifest, current.chunks, current.sentence_matrix, folder, current.ann)
 
     manifest = storage.read_manifest(folder, index_dir)
     storage.verify_checksums(folder, manifest, index_dir)
-    matrix = vectors_of(faiss.read_index(str(folder / SENTENCE_VECTORS_NAME)))
-    return _State(manifest, read_chunks(folder), matrix, folder)
+    matrix = vectorfiles.load_array(folder / vectorfiles.SENTENCES_NAME)
+    layout = manifest.get("vector_index") or {}
+    ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
+    return _State(manifest, read_chunks(folder), matrix, folder, ann)
 
 
 def _kept(state: _State, dropped: set[str]) -> tuple[list[Chunk], np.ndarray, list[dict]]:
@@ -137,6 +148,7 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
     try:
         with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
             state = _current_state(index_dir, current)
+            settings = _same_store(settings, state)
             model, chunking, tokenizer = _model_and_chunking(
                 state, settings, current.embedder if current is not None else None)
             chunk_settings = dataclasses.replace(settings, chunk_size=chunking["size"],
@@ -189,7 +201,7 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
                 index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer,
                                 chunks=chunks, sentence_vectors=np.concatenate(parts), documents=records,
                                 failures=failures, previous_folder=state.folder if state else None,
-                                settings=settings)
+                                settings=settings, reuse_ann=state.ann if state and not replaced else None)
     finally:
         close_reporter(report)
     index.report = BuildReport(
@@ -249,6 +261,7 @@ def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = Non
     started = time.monotonic()
     with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
         state = _current_state(index_dir, current)
+        settings = _same_store(settings, state)
         if state is None:
             raise IndexNotFoundError(str(index_dir))
         existing = document_infos(state.manifest)

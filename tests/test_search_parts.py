@@ -84,8 +84,7 @@ def test_calibration_compares_passages_across_languages():
     rows += [japanese + 0.1 * generator.standard_normal(16) for _ in range(9)] + [japanese + 1.5 * topic]
     sentences = np.array([row / np.linalg.norm(row) for row in rows], dtype=np.float32)
     query = (query / np.linalg.norm(query)).astype(np.float32)
-    scorer = DenseScorer(sentences, sentences, [range(position, position + 1) for position in range(20)],
-                         ["en"] * 10 + ["ja"] * 10)
+    scorer = DenseScorer(sentences, sentences, np.arange(20), np.arange(1, 21), np.array(["en"] * 10 + ["ja"] * 10))
     raw, _, _ = scorer.search(query, depth=20, calibrate=False)
     calibrated, _, baselines = scorer.search(query, depth=20)
     assert max(raw, key=raw.get) < 10 and max(calibrated, key=calibrated.get) == 19
