@@ -251,16 +251,29 @@ def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, n
 def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: str, chunks: list[Chunk],
             sentence_vectors: np.ndarray, documents: list[dict], failures=(), duplicates=(),
             previous_folder: Path | None = None, settings: Settings | None = None,
-            embedding: dict | None = None, reuse_ann=None) -> Index:
+            embedding: dict | None = None, previous=None) -> Index:
     """Write a complete build of `chunks` and publish it atomically; then remove old
     builds (the previous one is kept) and stored files no kept build lists. Call only
-    while holding the build lock. `reuse_ann`: the IVF index of the previous build
-    when `chunks` begins with its chunks, in its order (an add)."""
+    while holding the build lock. `previous`: the previous build's structures (an
+    object with `chunks`, `chunk_matrix`, `lexical`, `ann`) when `chunks` begins with
+    its chunks, in its order (an add): its chunk vectors and BM25 counts are kept and
+    its trained IVF lists take the new vectors; only the new chunks are tokenized."""
+    kept = len(previous.chunks) if previous is not None and previous.lexical.tokenizer == lexical_tokenizer \
+        and len(previous.chunks) <= len(chunks) else 0
+    table = ChunkTable.of(chunks)
+    if kept and not (np.array_equal(table.starts[:kept], previous.chunks.starts)
+                     and np.array_equal(table.stops[:kept], previous.chunks.stops)
+                     and chunks[kept - 1].chunk_id == previous.chunks[kept - 1].chunk_id
+                     and chunks[0].chunk_id == previous.chunks[0].chunk_id):
+        kept = 0  # not an append after all: build everything
     sentence_vectors = vectorfiles.half(sentence_vectors)
-    matrix = chunk_vectors(chunks, sentence_vectors)
+    matrix = chunk_vectors(table[kept:] if kept else table, sentence_vectors)
+    if kept:
+        matrix = np.concatenate([np.asarray(previous.chunk_matrix, dtype=np.float32), matrix])
     layout = vectorfiles.plan(len(chunks), (settings or Settings()).exact_limit)
     ann = None
-    if layout["kind"] == "ivf" and reuse_ann is not None and reuse_ann.ntotal <= len(matrix) \
+    reuse_ann = previous.ann if kept else None
+    if layout["kind"] == "ivf" and reuse_ann is not None and reuse_ann.ntotal == kept \
             and reuse_ann.nlist == layout["lists"]:
         # An add: the trained lists take the new chunks' vectors; nothing is retrained.
         import faiss
@@ -269,7 +282,8 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
         vectorfiles.add_to_ann(ann, matrix[ann.ntotal:])
     elif layout["kind"] == "ivf":
         ann = vectorfiles.build_ann(matrix, layout)
-    lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
+    lexical = previous.lexical.extended(contextual_text(chunk) for chunk in chunks[kept:]) if kept \
+        else LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
     manifest = {
         "format_version": storage.FORMAT_VERSION,
         "built_at": utc_now(),
@@ -291,12 +305,11 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
         from .search import milvus
         from .search.timeframe import day_numbers
 
-        table = ChunkTable.of(chunks)
         manifest["store"] = milvus.write_index(
             settings.store, dim=model.dim, languages=table.languages, days=day_numbers(list(table.dates)),
             chunk_vectors=matrix, sentence_vectors=sentence_vectors,
             tokens_from=lambda start: (tokenize(contextual_text(chunk), lexical_tokenizer) for chunk in chunks[start:]))
-    index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=matrix, ann=ann,
+    index = Index(folder=Path(), manifest=manifest, chunks=table, vectors=matrix, ann=ann,
                   sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)
     partial = storage.new_partial_folder(index_dir)
     try:

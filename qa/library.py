@@ -26,7 +26,8 @@ from . import storage
 from .building import ProgressOption, ReadingProgress, close_reporter, document_record, embed_sentences, \
     input_files, make_model, publish, read_file, reporter, stored_and_chunked, utc_now
 from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
-from .index import BuildReport, Index, read_chunks
+from .index import LEXICAL_FOLDER, BuildReport, Index, read_chunks
+from .search.lexical import LexicalIndex
 from .search import vectorfiles
 from .ingest.chunking import CHUNKING_VERSION, Chunk
 from .ingest.documents import Failure
@@ -70,6 +71,15 @@ class _State:
     sentence_vectors: np.ndarray
     folder: Path | None
     ann: object = None  # the IVF index of the chunk vectors, when there is one
+    chunk_matrix: np.ndarray | None = None
+    lexical: object = None
+
+
+def _previous(state: _State):
+    """The previous build's structures, for an add that appends to them."""
+    if state.chunk_matrix is None or state.lexical is None:
+        return None
+    return state
 
 
 def _same_store(settings: Settings, state: _State | None) -> Settings:
@@ -86,14 +96,17 @@ def _current_state(index_dir, current: Index | None) -> _State | None:
     except IndexNotFoundError:
         return None
     if current is not None and Path(current.folder).resolve() == folder.resolve():
-        return _State(current.manifest, current.chunks, current.sentence_matrix, folder, current.ann)
+        return _State(current.manifest, current.chunks, current.sentence_matrix, folder, current.ann,
+                      current.chunk_matrix, current.lexical)
 
     manifest = storage.read_manifest(folder, index_dir)
     storage.verify_checksums(folder, manifest, index_dir)
     matrix = vectorfiles.load_array(folder / vectorfiles.SENTENCES_NAME)
     layout = manifest.get("vector_index") or {}
     ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
-    return _State(manifest, read_chunks(folder), matrix, folder, ann)
+    return _State(manifest, read_chunks(folder), matrix, folder, ann,
+                  vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME),
+                  LexicalIndex.load(folder / LEXICAL_FOLDER))
 
 
 def _kept(state: _State, dropped: set[str]) -> tuple[list[Chunk], np.ndarray, list[dict]]:
@@ -201,7 +214,7 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
                 index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer,
                                 chunks=chunks, sentence_vectors=np.concatenate(parts), documents=records,
                                 failures=failures, previous_folder=state.folder if state else None,
-                                settings=settings, reuse_ann=state.ann if state and not replaced else None)
+                                settings=settings, previous=_previous(state) if state and not replaced else None)
     finally:
         close_reporter(report)
     index.report = BuildReport(

@@ -60,3 +60,12 @@ def test_delta_segment_scores_as_part_of_the_whole(tmp_path):
         whole = _bm25s_scores(TEXTS, question)
         # The delta's own chunks score as in an index of all six chunks.
         assert np.allclose(delta.weighted_scores(_weights(question)), whole[4:], rtol=1e-6)
+
+
+def test_extending_equals_building_over_all_chunks(tmp_path):
+    whole = LexicalIndex.build(TEXTS, "sudachi")
+    LexicalIndex.build(TEXTS[:3], "sudachi").save(tmp_path / "old")
+    extended = LexicalIndex.load(tmp_path / "old").extended(TEXTS[3:])
+    assert extended.vocab_dict == whole.vocab_dict
+    for name in ("data", "indices", "indptr", "counts", "lengths"):
+        assert np.array_equal(getattr(extended.postings, name), getattr(whole.postings, name)), name

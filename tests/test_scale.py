@@ -50,6 +50,11 @@ def test_ivf_index_gives_the_exact_hits_and_an_add_does_not_retrain(tmp_path):
     report = loaded.add([releases[-1]])
     assert report.chunks == len(loaded) and loaded.ann.ntotal == len(loaded)
     assert np.array_equal(_centroids(loaded.ann), before)  # trained once, appended to
+    # Only the new release was tokenized and averaged: the same arrays as a full build.
+    full = qa.build_index(releases, tmp_path / "full", settings=settings)
+    assert np.array_equal(loaded.chunk_matrix, full.chunk_matrix)
+    for name in ("data", "indices", "indptr", "counts", "lengths"):
+        assert np.array_equal(getattr(loaded.lexical.postings, name), getattr(full.lexical.postings, name))
     again = qa.load_index(tmp_path / "ivf", settings=settings)
     assert again.manifest["vector_index"] == layout and again.ann.ntotal == len(again)
     assert again.search("solar power units for the lunar surface", k=1)[0].source.endswith("hoshino-mou.txt")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ingest.language import CJK_CHARACTERS
-from .postings import B, K1, Background, Postings, build_postings
+from .postings import B, K1, Background, Postings, build_postings, extend_postings
 from .romaji import capitalized_words, spelling_key, spelling_table
 
 TOKENIZERS = ("sudachi", "bigram")
@@ -170,6 +170,11 @@ class LexicalIndex:
         postings = build_postings((tokenize(text, tokenizer) for text in texts), background, progress)
         recorded = None if background is None else {"documents": background.documents, "tokens": background.tokens}
         return cls(tokenizer, postings, background=recorded)
+
+    def extended(self, texts) -> "LexicalIndex":
+        """This index followed by `texts`, only those tokenized (an add)."""
+        return LexicalIndex(self.tokenizer, extend_postings(self.postings, (tokenize(text, self.tokenizer)
+                                                                             for text in texts)))
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 of every chunk for the question's own tokens."""

@@ -129,3 +129,29 @@ def impacts(vocabulary: dict[str, int], chunk_numbers: np.ndarray, token_ids: np
     indptr = np.concatenate([[0], np.cumsum(column_sizes)]).astype(index_type)
     return Postings(vocabulary, data[order], chunk_numbers[order].astype(np.int32), indptr,
                     counts[order].astype(np.uint16), lengths)
+
+
+def extend_postings(old: Postings, token_lists: Iterable[list[str]]) -> Postings:
+    """The postings of `old`'s chunks followed by new ones, without tokenizing the old
+    chunks again: their raw counts and lengths are kept (`counts`, `lengths`), and all
+    impacts are recomputed with the new corpus statistics. The same arrays as a build
+    over all the chunks in this order."""
+    vocabulary = dict(old.vocabulary)
+    columns = np.diff(np.asarray(old.indptr, dtype=np.int64))
+    old_tokens = np.repeat(np.arange(len(columns), dtype=np.int32), columns)
+    chunk_numbers, token_ids, counts = _Buffer(np.int32), _Buffer(np.int32), _Buffer(np.uint16)
+    lengths: list[int] = []
+    for number, tokens in enumerate(token_lists, start=old.size):
+        tokens = tokens or [""]
+        local: dict[int, int] = {}
+        for token in tokens:
+            identifier = vocabulary.setdefault(token, len(vocabulary))
+            local[identifier] = local.get(identifier, 0) + 1
+        chunk_numbers.extend(np.full(len(local), number, dtype=np.int32))
+        token_ids.extend(np.fromiter(local.keys(), dtype=np.int32, count=len(local)))
+        counts.extend(np.minimum(np.fromiter(local.values(), dtype=np.int64, count=len(local)), 65535))
+        lengths.append(len(tokens))
+    return impacts(vocabulary, np.concatenate([np.asarray(old.indices, dtype=np.int32), chunk_numbers.array()]),
+                   np.concatenate([old_tokens, token_ids.array()]),
+                   np.concatenate([np.asarray(old.counts, dtype=np.uint16), counts.array()]),
+                   np.concatenate([np.asarray(old.lengths, dtype=np.int32), np.array(lengths, dtype=np.int32)]))
