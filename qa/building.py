@@ -43,7 +43,7 @@ from .ingest.progress import EMBEDDING, READING, Progress, TerminalBars
 from .search.embedders import Embedder, make_embedder
 from .errors import DocumentError, IndexNotFoundError, NothingIndexedError, QAError
 from .chunktable import ChunkTable
-from .index import BuildReport, Index, chunk_vectors, read_chunks
+from .index import LEXICAL_FOLDER, BuildReport, Index, chunk_vectors, read_chunks
 from .search import vectorfiles
 from .search.lexical import LexicalIndex, tokenize
 from .settings import Settings
@@ -189,7 +189,7 @@ def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray]
             return {}, folder
         storage.verify_checksums(folder, manifest, index_dir)
         chunks = read_chunks(folder)
-        matrix = vectorfiles.load_array(folder / vectorfiles.SENTENCES_NAME)
+        matrix = vectorfiles.load_sentences(folder)
     except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
         logger.info("not reusing the previous build: %s", error)
         return {}, folder
@@ -260,7 +260,7 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
     its trained IVF lists take the new vectors; only the new chunks are tokenized."""
     kept = len(previous.chunks) if previous is not None and previous.lexical.tokenizer == lexical_tokenizer \
         and len(previous.chunks) <= len(chunks) else 0
-    table = ChunkTable.of(chunks)
+    table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
     if kept and not (np.array_equal(table.starts[:kept], previous.chunks.starts)
                      and np.array_equal(table.stops[:kept], previous.chunks.stops)
                      and chunks[kept - 1].chunk_id == previous.chunks[kept - 1].chunk_id
@@ -319,8 +319,12 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    index.folder = final
-    index.manifest = storage.read_manifest(final, index_dir)
+    # The published build as a loaded one: its arrays memory-mapped from its files
+    # (an add then links them rather than writing them again).
+    index = Index(folder=final, manifest=storage.read_manifest(final, index_dir), chunks=ChunkTable.load(final),
+                  vectors=vectorfiles.load_array(final / vectorfiles.CHUNK_VECTORS_NAME),
+                  sentence_vectors=vectorfiles.load_sentences(final), lexical=LexicalIndex.load(final / LEXICAL_FOLDER),
+                  ann=ann, embedder=model, settings=settings)
     keep = {final} | ({previous_folder} if previous_folder else set())
     if settings.store != "local":
         _drop_collections_of_unkept_builds(index_dir, keep)

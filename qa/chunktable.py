@@ -32,10 +32,14 @@ class ChunkTable(Sequence):
     """Chunks by position, plus columns over all of them."""
 
     def __init__(self, columns: np.ndarray, codes: dict, *, chunks: list[Chunk] | None = None,
-                 data=None, offsets: np.ndarray | None = None):
+                 data=None, offsets: np.ndarray | None = None, tail: list[Chunk] | None = None):
         self._chunks = chunks
         self._data = data
         self._offsets = offsets
+        # Chunks after those of the file (an add, before it is written).
+        self._tail = tail or []
+        self._base = len(offsets) - 1 if offsets is not None else 0
+        self.columns, self.codes = columns, codes
         self.starts = np.asarray(columns[:, 0], dtype=np.int64)
         self.stops = np.asarray(columns[:, 1], dtype=np.int64)
         self.languages = np.array(codes["languages"] or [""])[columns[:, 2]] if len(columns) else np.array([])
@@ -67,18 +71,31 @@ class ChunkTable(Sequence):
             raise ValueError(f"{CHUNKS_NAME} has {len(data)} bytes, its offsets say {int(offsets[-1])}")
         return cls(columns, codes, data=data, offsets=offsets)
 
+    def extended(self, chunks: list[Chunk]) -> "ChunkTable":
+        """This table followed by `chunks` (an add: nothing of this table is parsed)."""
+        if self._chunks is not None:
+            return ChunkTable.of(self._chunks + list(chunks))
+        columns, codes = _columns(chunks, self.codes)
+        return ChunkTable(np.concatenate([self.columns, columns]), codes, data=self._data, offsets=self._offsets,
+                          tail=self._tail + list(chunks))
+
     def write(self, folder: Path) -> None:
-        """Write the chunks (JSON lines) and their offsets, columns and codes."""
+        """Write the chunks (JSON lines) and their offsets, columns and codes. The
+        lines of a loaded table are copied as bytes, not parsed again."""
         offsets = [0]
         with open(folder / CHUNKS_NAME, "wb") as handle:
-            for chunk in self:
+            if self._data is not None:
+                size = int(self._offsets[-1])
+                for start in range(0, size, 1 << 26):
+                    handle.write(self._data[start:min(size, start + (1 << 26))])
+                offsets = np.asarray(self._offsets, dtype=np.int64).tolist()
+            for chunk in self._tail if self._data is not None else self:
                 line = (json.dumps(chunk.to_record(), ensure_ascii=False) + "\n").encode("utf-8")
                 handle.write(line)
                 offsets.append(offsets[-1] + len(line))
         np.save(folder / OFFSETS_NAME, np.array(offsets, dtype=np.int64), allow_pickle=False)
-        columns, codes = _columns(self)
-        np.save(folder / COLUMNS_NAME, columns, allow_pickle=False)
-        (folder / CODES_NAME).write_text(json.dumps(codes, ensure_ascii=False), encoding="utf-8")
+        np.save(folder / COLUMNS_NAME, np.asarray(self.columns, dtype=np.int64), allow_pickle=False)
+        (folder / CODES_NAME).write_text(json.dumps(self.codes, ensure_ascii=False), encoding="utf-8")
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -90,20 +107,25 @@ class ChunkTable(Sequence):
             position += len(self)
         if not 0 <= position < len(self):
             raise IndexError(position)
-        return self._chunks[position] if self._chunks is not None else self._parse(position)
+        if self._chunks is not None:
+            return self._chunks[position]
+        return self._parse(position) if position < self._base else self._tail[position - self._base]
 
     def __iter__(self) -> Iterator[Chunk]:
         if self._chunks is not None:
             return iter(self._chunks)
-        return (self._read(position) for position in range(len(self)))
+        return (self._read(position) if position < self._base else self._tail[position - self._base]
+                for position in range(len(self)))
 
     def _read(self, position: int) -> Chunk:
         line = self._data[int(self._offsets[position]):int(self._offsets[position + 1])]
         return Chunk.from_record(json.loads(line))
 
 
-def _columns(chunks) -> tuple[np.ndarray, dict]:
-    tables: dict[str, dict] = {"languages": {}, "dates": {}, "paths": {}}
+def _columns(chunks, codes: dict | None = None) -> tuple[np.ndarray, dict]:
+    """The columns of `chunks`, with codes continuing `codes` (a table's)."""
+    tables: dict[str, dict] = {name: {value: number for number, value in enumerate((codes or {}).get(name, []))}
+                               for name in ("languages", "dates", "paths")}
     rows = np.zeros((len(chunks), 5), dtype=np.int64)
     for position, chunk in enumerate(chunks):
         ids = chunk.sentence_ids

@@ -312,7 +312,7 @@ class Index:
 
     def write(self, folder: Path) -> None:
         """Write the index files (not the manifest) into `folder`."""
-        vectorfiles.save_array(folder / vectorfiles.SENTENCES_NAME, vectorfiles.half(self.sentence_matrix))
+        vectorfiles.save_sentences(folder, vectorfiles.half(self.sentence_matrix))
         vectorfiles.save_array(folder / vectorfiles.CHUNK_VECTORS_NAME, np.asarray(self.chunk_matrix, np.float32))
         if self.ann is not None:
             vectorfiles.save_ann(self.ann, folder / vectorfiles.ANN_NAME)
@@ -353,7 +353,7 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
     try:
         chunks = read_chunks(folder)
         vectors = vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME)
-        sentence_vectors = vectorfiles.load_array(folder / vectorfiles.SENTENCES_NAME)
+        sentence_vectors = vectorfiles.load_sentences(folder)
         layout = manifest.get("vector_index") or {}
         ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
         lexical = LexicalIndex.load(folder / LEXICAL_FOLDER)

@@ -26,6 +26,7 @@ from . import storage
 from .building import ProgressOption, ReadingProgress, close_reporter, document_record, embed_sentences, \
     input_files, make_model, publish, read_file, reporter, stored_and_chunked, utc_now
 from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
+from .chunktable import ChunkTable
 from .index import LEXICAL_FOLDER, BuildReport, Index, read_chunks
 from .search.lexical import LexicalIndex
 from .search import vectorfiles
@@ -101,7 +102,7 @@ def _current_state(index_dir, current: Index | None) -> _State | None:
 
     manifest = storage.read_manifest(folder, index_dir)
     storage.verify_checksums(folder, manifest, index_dir)
-    matrix = vectorfiles.load_array(folder / vectorfiles.SENTENCES_NAME)
+    matrix = vectorfiles.load_sentences(folder)
     layout = manifest.get("vector_index") or {}
     ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
     return _State(manifest, read_chunks(folder), matrix, folder, ann,
@@ -111,7 +112,10 @@ def _current_state(index_dir, current: Index | None) -> _State | None:
 
 def _kept(state: _State, dropped: set[str]) -> tuple[list[Chunk], np.ndarray, list[dict]]:
     """The chunks, sentence vectors and manifest records of every document but the
-    dropped ones (by stored path), with sentence numbers made contiguous again."""
+    dropped ones (by stored path), with sentence numbers made contiguous again.
+    Nothing dropped: the current build's chunks and vectors as they are."""
+    if not dropped:
+        return state.chunks, state.sentence_vectors, list(state.manifest.get("documents", []))
     chunks, rows = [], []
     by_document: dict[str, list[Chunk]] = {}
     for chunk in state.chunks:
@@ -200,19 +204,20 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
             else:
                 chunks, vectors, records = _kept(state, {by_name[name].path for name in replaced}) \
                     if state else ([], np.zeros((0, model.dim), dtype=np.float32), [])
-                parts = [vectors]
+                parts, added_chunks = [vectors], []
                 for document_chunks, sentences, record in zip(new_chunks, new_sentences, new_records):
                     offset = sum(len(part) for part in parts)
-                    chunks += [dataclasses.replace(chunk, first_sentence=chunk.first_sentence + offset)
-                               for chunk in document_chunks]
+                    added_chunks += [dataclasses.replace(chunk, first_sentence=chunk.first_sentence + offset)
+                                     for chunk in document_chunks]
                     result = embed_sentences(model, sentences, {}, batch_size=settings.batch_size, report=report,
                                              name=record["name"])
                     parts.append(result.vectors)
                     embedded += result.embedded
                     embed_seconds += result.seconds
                 records += new_records
+                chunks = chunks.extended(added_chunks) if isinstance(chunks, ChunkTable) else chunks + added_chunks
                 index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer,
-                                chunks=chunks, sentence_vectors=np.concatenate(parts), documents=records,
+                                chunks=chunks, sentence_vectors=vectorfiles.stack(parts), documents=records,
                                 failures=failures, previous_folder=state.folder if state else None,
                                 settings=settings, previous=_previous(state) if state and not replaced else None)
     finally:

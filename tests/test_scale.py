@@ -4,6 +4,7 @@ memory-mapped vector files and chunk table, and an add that does not retrain."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -70,3 +71,30 @@ def test_chunk_table_reads_chunks_lazily_from_its_file(tmp_path):
     assert table.first_chunk == {chunk.path: position for position, chunk in reversed(list(enumerate(table)))}
     with pytest.raises(IndexError):
         table[len(table)]
+
+
+def test_an_add_links_the_sentence_vectors_it_keeps(tmp_path):
+    releases = sorted((DATA / "releases").iterdir())
+    index = qa.build_index(releases[:-1], tmp_path / "index", settings=qa.Settings())
+    before_folder, before = index.folder, np.array(index.sentence_matrix)
+    index.add([releases[-1]])
+    parts = json.loads((index.folder / vectorfiles.SENTENCE_PARTS_NAME).read_text())
+    assert len(parts) == 2  # the previous file, linked, and one for the new release's sentences
+    assert (index.folder / parts[0]).stat().st_ino == (before_folder / parts[0]).stat().st_ino
+    loaded = qa.load_index(tmp_path / "index")
+    assert isinstance(loaded.sentence_matrix, vectorfiles.RowStack)
+    assert np.array_equal(np.asarray(loaded.sentence_matrix)[:len(before)], before)
+    full = qa.build_index(releases, tmp_path / "full", settings=qa.Settings())
+    assert np.array_equal(np.asarray(loaded.sentence_matrix), np.asarray(full.sentence_matrix))
+    question = "solar power units for the lunar surface"
+    assert [hit.chunk_id for hit in loaded.search(question)] == [hit.chunk_id for hit in full.search(question)]
+
+
+def test_row_stack_reads_rows_as_one_array():
+    parts = [np.arange(12, dtype=np.float16).reshape(4, 3), np.arange(12, 18, dtype=np.float16).reshape(2, 3)]
+    rows = vectorfiles.stack(parts)
+    whole = np.concatenate(parts)
+    assert len(rows) == 6 and rows.shape == (6, 3)
+    assert np.array_equal(rows[2:5], whole[2:5]) and np.array_equal(rows[5], whole[5])
+    assert np.array_equal(rows[np.array([5, 0, 3, 4])], whole[[5, 0, 3, 4]])
+    assert np.array_equal(rows[4:4], whole[4:4]) and np.array_equal(np.asarray(rows), whole)

@@ -20,12 +20,16 @@ lets few chunks through.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 
 SENTENCES_NAME = "sentences.npy"
+# The sentence-vector files of a build, in order (an add links the previous build's
+# files and writes one more for its new sentences).
+SENTENCE_PARTS_NAME = "sentence_parts.json"
 CHUNK_VECTORS_NAME = "chunk_vectors.npy"
 ANN_NAME = "vectors.faiss"
 # Chunks above which the chunk vectors are searched through IVF rather than scanned.
@@ -42,9 +46,115 @@ def plan(count: int, limit: int = EXACT_LIMIT) -> dict:
             "quantizer": "fp16", "scan": min(10_000, limit // 5)}
 
 
-def half(vectors: np.ndarray) -> np.ndarray:
-    """Sentence vectors as stored (float16)."""
+class RowStack:
+    """Arrays of rows read as one (the sentence vectors of several files): slices and
+    integer arrays of row numbers, as numpy would give them."""
+
+    def __init__(self, parts: list):
+        self.parts = [part for part in parts if len(part)] or parts[:1]
+        self.bounds = np.cumsum([0] + [len(part) for part in self.parts])
+        self.shape = (int(self.bounds[-1]), self.parts[0].shape[1])
+        self.dtype = self.parts[0].dtype
+        self.ndim = 2
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if step != 1:
+                return self[np.arange(start, stop, step)]
+            pieces = [part[max(start - low, 0):max(min(stop - low, len(part)), 0)]
+                      for part, low in zip(self.parts, self.bounds[:-1].tolist())
+                      if low < stop and low + len(part) > start]
+            if not pieces:
+                return np.zeros((0, self.shape[1]), dtype=self.dtype)
+            return np.concatenate(pieces) if len(pieces) > 1 else np.asarray(pieces[0])
+        if np.isscalar(key):
+            key = int(key) + (len(self) if key < 0 else 0)
+            number = int(np.searchsorted(self.bounds, key, side="right")) - 1
+            return self.parts[number][key - self.bounds[number]]
+        rows = np.asarray(key, dtype=np.int64)
+        out = np.empty((len(rows), self.shape[1]), dtype=self.dtype)
+        which = np.searchsorted(self.bounds, rows, side="right") - 1
+        for number in np.unique(which).tolist():
+            chosen = which == number
+            out[chosen] = self.parts[number][rows[chosen] - self.bounds[number]]
+        return out
+
+    def __array__(self, dtype=None, copy=None):
+        whole = self[0:len(self)]
+        return whole if dtype is None else whole.astype(dtype)
+
+    def astype(self, dtype) -> np.ndarray:
+        return np.asarray(self, dtype=dtype)
+
+    def copy(self) -> np.ndarray:
+        return np.array(self)
+
+
+def stack(parts: list) -> RowStack:
+    """Row arrays (or stacks) read as one."""
+    flat = []
+    for part in parts:
+        flat += part.parts if isinstance(part, RowStack) else [part]
+    return RowStack(flat)
+
+
+def half(vectors):
+    """Sentence vectors as stored (float16); memory-mapped float16 parts stay as they are."""
+    if isinstance(vectors, RowStack):
+        return RowStack([part if part.dtype == np.float16 else np.asarray(part, dtype=np.float16)
+                         for part in vectors.parts])
     return np.asarray(vectors, dtype=np.float16)
+
+
+def save_sentences(folder: Path, vectors) -> None:
+    """Write sentence vectors (float16) as one or more files: a part that is a file
+    of another build (memory-mapped) is hard-linked (copied where links fail), the
+    rest written into one new file. Builds never change a file once written."""
+    import os
+    import shutil
+    import uuid
+
+    parts = vectors.parts if isinstance(vectors, RowStack) else [vectors]
+    names, pending = [], []
+
+    def flush() -> None:
+        if pending:
+            name = SENTENCES_NAME if not names else f"sentences-{uuid.uuid4().hex[:8]}.npy"
+            save_array(folder / name, np.concatenate([np.asarray(part, dtype=np.float16) for part in pending]))
+            names.append(name)
+            pending.clear()
+
+    for part in parts:
+        source = getattr(part, "filename", None)
+        whole = source is not None and part.dtype == np.float16 and len(part) == np.load(
+            source, mmap_mode="r").shape[0] if source else False
+        if not whole:
+            pending.append(part)
+            continue
+        flush()
+        name = Path(source).name if Path(source).name not in names else f"sentences-{uuid.uuid4().hex[:8]}.npy"
+        try:
+            os.link(source, folder / name)
+        except OSError:
+            shutil.copyfile(source, folder / name)
+        names.append(name)
+    flush()
+    if not names:
+        save_array(folder / SENTENCES_NAME, np.zeros((0, parts[0].shape[1]), dtype=np.float16))
+        names.append(SENTENCES_NAME)
+    (folder / SENTENCE_PARTS_NAME).write_text(json.dumps(names))
+
+
+def load_sentences(folder: Path):
+    """The sentence vectors of a build, memory-mapped (one array, or a `RowStack`)."""
+    parts_file = folder / SENTENCE_PARTS_NAME
+    names = json.loads(parts_file.read_text()) if parts_file.is_file() else [SENTENCES_NAME]
+    parts = [load_array(folder / name) for name in names]
+    return parts[0] if len(parts) == 1 else RowStack(parts)
 
 
 def save_array(path: Path, array: np.ndarray) -> None:
