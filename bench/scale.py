@@ -44,6 +44,7 @@ from qa import storage  # noqa: E402
 from qa.building import contextual_text, utc_now  # noqa: E402
 from qa.chunktable import ChunkTable  # noqa: E402
 from qa.index import LEXICAL_FOLDER, chunk_vectors  # noqa: E402
+from qa.ingest.chunking import CHUNKING_VERSION  # noqa: E402
 from qa.search import vectorfiles  # noqa: E402
 from qa.search.lexical import LexicalIndex, tokenize  # noqa: E402
 from qa.settings import Settings  # noqa: E402
@@ -157,7 +158,7 @@ def build(target: int, index_dir: Path, scratch: Path) -> dict:
     table.write(partial)
     manifest = {"format_version": storage.FORMAT_VERSION, "built_at": utc_now(),
                 "embedder": {"id": "e5-small-q4", "dim": DIM, "query_prefix": None, "passage_prefix": None},
-                "chunking": {}, "sentences": len(sentences), "lexical": {"library": "bm25s", "tokenizer": "sudachi"},
+                "chunking": {"version": CHUNKING_VERSION, "size": 500, "overlap": 1}, "sentences": len(sentences), "lexical": {"library": "bm25s", "tokenizer": "sudachi"},
                 "vector_index": layout, "documents": [], "failures": [], "duplicates": []}
     storage.write_manifest(partial, manifest)
     storage.publish(index_dir, partial)
@@ -175,6 +176,11 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
     from qa.search.dense import DenseScorer
     from load import rss_megabytes
 
+    manifest_path = storage.build_folder(index_dir) / storage.MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text())
+    if not manifest.get("chunking"):  # folders built by an earlier version of this script
+        manifest["chunking"] = {"version": CHUNKING_VERSION, "size": 500, "overlap": 1}
+        manifest_path.write_text(json.dumps(manifest))
     started = time.perf_counter()
     index = qa.load_index(index_dir, settings=qa.Settings(dictionary=True))
     load_seconds = time.perf_counter() - started
@@ -191,6 +197,7 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
             index.search(question, k=5)
             retrieve_times.append((time.perf_counter() - started) * 1000)
     rss = rss_megabytes(os.getpid())
+    chunks = len(index)
     recall, agreement = {}, {}
     if index.ann is not None:
         from qa.search.vectorfiles import ann_search
@@ -215,15 +222,28 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
                 same.append(len(top & set(sorted(scanned, key=lambda p: -scanned[p])[:10])) / 10)
             recall[name] = float(np.mean(found))
             agreement[name] = float(np.mean(same))
+    # Adding one release (a manpage under a new name): read, embed (for real), append.
+    add = {}
+    release = sorted((index_dir.parent / "manpages").glob("*.txt"))[0]
+    added = index_dir.parent / "new-release.txt"
+    added.write_text(release.read_text(encoding="utf-8") + "\n追加のリリースです。\n", encoding="utf-8")
+    try:
+        started = time.perf_counter()
+        report = index.add([added])
+        add = {"seconds": time.perf_counter() - started, "embed_seconds": report.embed_seconds,
+               "chunks": report.chunks, "embedded_sentences": report.embedded_sentences,
+               "outcome": [outcome.outcome for outcome in report.outcomes]}
+    except Exception as error:  # noqa: BLE001 - a benchmark reports what failed
+        add = {"error": repr(error)}
     percentile = lambda values, q: sorted(values)[int(q * (len(values) - 1))]  # noqa: E731
-    return {"chunks": len(index), "load_seconds": load_seconds, "rss_mb": rss, "embed_p50": statistics.median(embed_times),
+    return {"chunks": chunks, "load_seconds": load_seconds, "rss_mb": rss, "embed_p50": statistics.median(embed_times),
             "embed_p95": percentile(embed_times, 0.95), "retrieve_p50": statistics.median(retrieve_times),
             "retrieve_p95": percentile(retrieve_times, 0.95),
             # The final line's recall: IVF against a scan, on questions shaped like the
             # data (the development questions' vectors are unrelated to random topics).
             "recall": {"IVF, synthetic questions": recall["synthetic questions"]} if recall else {},
             "recall_all": recall, "stage_agreement": agreement, "samples": len(retrieve_times),
-            "load_average": os.getloadavg()[0]}
+            "load_average": os.getloadavg()[0], "add": add}
 
 
 def main() -> None:
@@ -256,6 +276,7 @@ def main() -> None:
         for name, seconds in built["seconds"].items():
             print(f"| {name} | {seconds:.1f} |")
         recall = result["recall"] or {"(exact scan)": 1.0}
+        print(f"adding one release: {result.get('add')}")
         for name, value in result.get("recall_all", {}).items():
             print(f"IVF recall@10 against a scan of every chunk vector, {name}: {value:.3f}; "
                   f"dense stage top-10 agreement: {result['stage_agreement'][name]:.3f}")

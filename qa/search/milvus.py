@@ -43,15 +43,31 @@ def is_milvus(store: str | None) -> bool:
     return bool(store) and store != "local"
 
 
+_CLIENTS: dict[str, object] = {}
+
+
 def connect(uri: str):
+    """A client of the Milvus at `uri` (one per URI and process, made again once if
+    it stopped answering)."""
     try:
         from pymilvus import MilvusClient
     except ImportError:
         raise StoreError(f"the Milvus store {uri!r} needs pymilvus (pip install 'qa[milvus]')") from None
-    try:
-        return MilvusClient(uri)
-    except Exception as error:  # noqa: BLE001 - pymilvus raises many kinds
-        raise StoreError(f"cannot reach Milvus at {uri!r}: {error}") from None
+    client = _CLIENTS.get(uri)
+    if client is not None:
+        try:
+            client.list_collections()
+            return client
+        except Exception:  # noqa: BLE001 - a dropped connection: make a new client
+            _CLIENTS.pop(uri, None)
+    last = None
+    for _ in range(2):
+        try:
+            _CLIENTS[uri] = MilvusClient(uri)
+            return _CLIENTS[uri]
+        except Exception as error:  # noqa: BLE001 - pymilvus raises many kinds
+            last = error
+    raise StoreError(f"cannot reach Milvus at {uri!r}: {last}") from None
 
 
 def encode(tokens: list[str]) -> str:

@@ -133,12 +133,11 @@ def impacts(vocabulary: dict[str, int], chunk_numbers: np.ndarray, token_ids: np
 
 def extend_postings(old: Postings, token_lists: Iterable[list[str]]) -> Postings:
     """The postings of `old`'s chunks followed by new ones, without tokenizing the old
-    chunks again: their raw counts and lengths are kept (`counts`, `lengths`), and all
+    chunks again: their raw counts and lengths are kept (`counts`, `lengths`), the new
+    rows are merged into each token's column without sorting the old ones, and all
     impacts are recomputed with the new corpus statistics. The same arrays as a build
-    over all the chunks in this order."""
+    over all the chunks in this order (tested)."""
     vocabulary = dict(old.vocabulary)
-    columns = np.diff(np.asarray(old.indptr, dtype=np.int64))
-    old_tokens = np.repeat(np.arange(len(columns), dtype=np.int32), columns)
     chunk_numbers, token_ids, counts = _Buffer(np.int32), _Buffer(np.int32), _Buffer(np.uint16)
     lengths: list[int] = []
     for number, tokens in enumerate(token_lists, start=old.size):
@@ -151,7 +150,46 @@ def extend_postings(old: Postings, token_lists: Iterable[list[str]]) -> Postings
         token_ids.extend(np.fromiter(local.keys(), dtype=np.int32, count=len(local)))
         counts.extend(np.minimum(np.fromiter(local.values(), dtype=np.int64, count=len(local)), 65535))
         lengths.append(len(tokens))
-    return impacts(vocabulary, np.concatenate([np.asarray(old.indices, dtype=np.int32), chunk_numbers.array()]),
-                   np.concatenate([old_tokens, token_ids.array()]),
-                   np.concatenate([np.asarray(old.counts, dtype=np.uint16), counts.array()]),
-                   np.concatenate([np.asarray(old.lengths, dtype=np.int32), np.array(lengths, dtype=np.int32)]))
+    new_chunks, new_tokens, new_counts = chunk_numbers.array(), token_ids.array(), counts.array()
+    columns = len(vocabulary)
+    old_pointers = np.asarray(old.indptr, dtype=np.int64)
+    old_sizes = np.zeros(columns, dtype=np.int64)
+    old_sizes[:len(old_pointers) - 1] = np.diff(old_pointers)
+    new_sizes = np.bincount(new_tokens, minlength=columns).astype(np.int64)
+    pointers = np.concatenate([[0], np.cumsum(old_sizes + new_sizes)])
+    total = int(pointers[-1])
+    # Old rows move by the new rows of the columns before theirs; new rows follow the
+    # old ones of their column, in chunk order (they come in chunk order).
+    old_rows = len(old.indices)
+    old_tokens = np.repeat(np.arange(columns, dtype=np.int64), old_sizes)
+    old_starts = np.concatenate([[0], np.cumsum(old_sizes)[:-1]])
+    old_destination = np.arange(old_rows, dtype=np.int64) + (pointers[:-1] - old_starts)[old_tokens]
+    order = np.argsort(new_tokens, kind="stable")
+    sorted_tokens = new_tokens[order].astype(np.int64)
+    new_starts = np.concatenate([[0], np.cumsum(new_sizes)[:-1]])
+    rank = np.arange(len(order), dtype=np.int64) - new_starts[sorted_tokens]
+    new_destination = pointers[sorted_tokens] + old_sizes[sorted_tokens] + rank
+    indices = np.empty(total, dtype=np.int32)
+    indices[old_destination] = old.indices
+    indices[new_destination] = new_chunks[order]
+    merged_counts = np.empty(total, dtype=np.uint16)
+    merged_counts[old_destination] = old.counts
+    merged_counts[new_destination] = new_counts[order]
+    all_lengths = np.concatenate([np.asarray(old.lengths, dtype=np.int32), np.array(lengths, dtype=np.int32)])
+    row_tokens = np.repeat(np.arange(columns, dtype=np.int64), old_sizes + new_sizes)
+    data = _impact_values(old_sizes + new_sizes, row_tokens, indices, merged_counts, all_lengths)
+    index_type = np.int32 if total < 2 ** 31 else np.int64
+    return Postings(vocabulary, data, indices, pointers.astype(index_type), merged_counts, all_lengths)
+
+
+def _impact_values(frequencies: np.ndarray, row_tokens: np.ndarray, row_chunks: np.ndarray, counts: np.ndarray,
+                   lengths: np.ndarray) -> np.ndarray:
+    """BM25 impacts of rows (as `impacts` computes them, with no background)."""
+    documents = len(lengths)
+    average = np.float64(int(lengths.astype(np.int64).sum())) / np.float64(documents) if documents \
+        else np.float64(1.0)
+    idf_array = np.array([idf(int(frequency), documents) if frequency else 0.0 for frequency in frequencies],
+                         dtype=np.float32)
+    tf = counts.astype(np.float64)
+    part = tf / (K1 * ((1 - B) + B * lengths.astype(np.float64)[row_chunks] / average) + tf)
+    return (idf_array[row_tokens].astype(np.float64) * part).astype(np.float32)
