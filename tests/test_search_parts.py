@@ -95,3 +95,16 @@ def test_quantities_meet_across_notations():
     assert quantities("about 1.4 million km") & quantities("約140万km")
     assert quantities("総額約38.8億円") == quantities("3,880,000,000 yen") == quantities("3.88 billion")
     assert not quantities("in 2023, Mission 2")
+
+
+def test_ranking_of_many_scores_equals_a_full_stable_sort():
+    from qa.search.fusion import ranking
+
+    generator = np.random.default_rng(3)
+    scores = generator.integers(0, 40, 20_000).astype(np.float32) / 7  # many ties, many zeros
+    candidates = np.flatnonzero(generator.random(20_000) < 0.8)
+    picked = scores[candidates]
+    expected = candidates[picked > 0][np.argsort(-picked[picked > 0], kind="stable")][:50]
+    assert ranking(scores, candidates, 50) == expected.tolist()
+    assert ranking(scores, candidates, 5000) == candidates[picked > 0][
+        np.argsort(-picked[picked > 0], kind="stable")][:5000].tolist()

@@ -64,6 +64,7 @@ class DenseScorer:
                             for language in sorted(set(self.languages.tolist()))}
         self.ann = ann
         self.probes = probes
+        self._samples: dict[str, np.ndarray] = {}
         self.scan = scan
 
     def chunk_score(self, position: int, query: np.ndarray) -> tuple[float, np.ndarray]:
@@ -126,7 +127,13 @@ class DenseScorer:
         if calibrate:
             sample = positions if len(positions) <= MEDIAN_SAMPLE else \
                 positions[np.linspace(0, len(positions) - 1, MEDIAN_SAMPLE).astype(np.int64)]
-            median = float(np.median(_matvec(np.asarray(self.chunk_matrix[sample], dtype=np.float32), query)))
+            if allowed is None:  # the same sample for every question: its vectors kept in memory
+                if language not in self._samples:
+                    self._samples[language] = np.ascontiguousarray(self.chunk_matrix[sample], dtype=np.float32)
+                vectors = self._samples[language]
+            else:
+                vectors = np.asarray(self.chunk_matrix[sample], dtype=np.float32)
+            median = float(np.median(_matvec(vectors, query)))
         return np.sort(best.astype(np.int64)), median
 
     def _rescore_many(self, positions: np.ndarray, coarse: np.ndarray, query: np.ndarray,
