@@ -217,7 +217,7 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
                 truth = np.argpartition(-np.asarray(index.chunk_matrix @ query), 10)[:10]
                 found.append(len(set(ids.tolist()) & set(truth.tolist())) / 10)
                 # The whole dense stage (candidates, sentence rescoring, calibration).
-                approximate, scanned = index.dense.search(query, 10)[0], exact.search(query, 10)[0]
+                approximate, scanned = index.store.search(query, 10)[0], exact.search(query, 10)[0]
                 top = set(sorted(approximate, key=lambda p: -approximate[p])[:10])
                 same.append(len(top & set(sorted(scanned, key=lambda p: -scanned[p])[:10])) / 10)
             recall[name] = float(np.mean(found))

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import json
-import contextlib
 import logging
 import shutil
 import time
@@ -47,6 +45,7 @@ from .index import LEXICAL_FOLDER, BuildReport, Index, chunk_vectors, read_chunk
 from .search import vectorfiles
 from .search.lexical import LexicalIndex, tokenize
 from .settings import Settings
+from .stores import drop_unkept, write_store
 
 logger = logging.getLogger(__name__)
 
@@ -301,14 +300,12 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
         "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as} for duplicate in duplicates],
     }
     settings = settings or Settings()
-    if settings.store != "local":  # rows into Milvus before the build that names them is published
-        from .search import milvus
-        from .search.timeframe import day_numbers
-
-        manifest["store"] = milvus.write_index(
-            settings.store, dim=model.dim, languages=table.languages, days=day_numbers(list(table.dates)),
-            chunk_vectors=matrix, sentence_vectors=sentence_vectors,
-            tokens_from=lambda start: (tokenize(contextual_text(chunk), lexical_tokenizer) for chunk in chunks[start:]))
+    # A Milvus store is filled before the build that names it is published.
+    record = write_store(settings, dim=model.dim, table=table, chunk_matrix=matrix, sentence_vectors=sentence_vectors,
+                         tokens_from=lambda start: (tokenize(contextual_text(chunk), lexical_tokenizer)
+                                                    for chunk in chunks[start:]))
+    if record:
+        manifest["store"] = record
     index = Index(folder=Path(), manifest=manifest, chunks=table, vectors=matrix, ann=ann,
                   sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)
     partial = storage.new_partial_folder(index_dir)
@@ -327,30 +324,10 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
                   ann=ann, embedder=model, settings=settings)
     keep = {final} | ({previous_folder} if previous_folder else set())
     if settings.store != "local":
-        _drop_collections_of_unkept_builds(index_dir, keep)
+        drop_unkept(index_dir, keep)
     storage.remove_leftovers(index_dir, keep=keep)
     storage.remove_unlisted_documents(index_dir)
     return index
-
-
-def _drop_collections_of_unkept_builds(index_dir, keep: set[Path]) -> None:
-    """Drop the Milvus collections that only builds about to be removed name."""
-    from .search import milvus
-
-    named: dict[tuple[str, str], bool] = {}
-    builds = Path(index_dir) / storage.BUILDS_FOLDER
-    for folder in builds.iterdir() if builds.is_dir() else []:
-        try:
-            store = json.loads((folder / storage.MANIFEST_NAME).read_text(encoding="utf-8")).get("store") or {}
-        except (OSError, ValueError):
-            continue
-        if store.get("kind") == "milvus":
-            key = (store["uri"], store["collection"])
-            named[key] = named.get(key, False) or folder.resolve() in {path.resolve() for path in keep}
-    for (uri, collection), kept in named.items():
-        if not kept:
-            with contextlib.suppress(Exception):
-                milvus.drop(milvus.connect(uri), collection)
 
 
 def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,

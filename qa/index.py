@@ -15,7 +15,6 @@ type is chosen in one place, `make_vector_index`.
 
 from __future__ import annotations
 
-import json
 import logging
 import datetime
 import gc
@@ -32,12 +31,10 @@ from .answer.conversation import resolve
 from .answer.readings import readings
 from .chunktable import ChunkTable
 from .errors import EmbedderMismatchError, IndexCorruptError
-from .ingest.chunking import Chunk
 from .records import Answer, Hit, Retrieved
 from .search import dictionary
-from .search.dense import DenseScorer
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
-from .search.fusion import as_tiers, collapse_duplicates, ranking, reciprocal_rank_fusion
+from .search.fusion import as_tiers, collapse_duplicates, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
 from .search.quantities import quantities, shares_quantity
 from .search.question import Question, clean_question, read_question
@@ -46,6 +43,7 @@ from .search.translate import name_forms
 from .search import vectorfiles
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
+from .stores import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -111,24 +109,12 @@ class Index:
         self.embedder = embedder
         self.report = report
         self.settings = settings or Settings()
-        layout = manifest.get("vector_index") if isinstance(manifest.get("vector_index"), dict) else {}
         self._dates = self.chunks.dates
         # Day numbers per distinct date, then per chunk (code -1: undated, the last entry).
         self._days = day_numbers(self.chunks.date_table + [None])[self.chunks.date_codes]
-        store = manifest.get("store") or {}
-        if store.get("kind") == "milvus":  # vectors and BM25 served by Milvus
-            from .search import milvus
-
-            uri = self.settings.store if milvus.is_milvus(self.settings.store) else store["uri"]
-            self.milvus = milvus.MilvusEngine(milvus.connect(uri), store["collection"], len(self.chunks),
-                                              self.chunks.starts, self.chunks.stops, self.chunks.languages,
-                                              self._days)
-            self.dense = self.milvus
-        else:
-            self.milvus = None
-            self.dense = DenseScorer(self.chunk_matrix, self.sentence_matrix, self.chunks.starts,
-                                     self.chunks.stops, self.chunks.languages, ann=ann,
-                                     probes=int(layout.get("probes", 0)), scan=int(layout.get("scan", 10_000)))
+        # The dense and lexical stages: local files or Milvus (see `qa.stores`).
+        self.store = open_store(manifest, self.settings, chunks=self.chunks, days=self._days,
+                                chunk_matrix=vectors, sentence_matrix=sentence_vectors, lexical=lexical, ann=ann)
         self._first_chunk: dict[str, int] = self.chunks.first_chunk
         # FAISS and bm25s are safe for concurrent reads; the embedder may not be.
         self._embed_lock = threading.Lock()
@@ -220,16 +206,11 @@ class Index:
             if question.timeframe.kind == "after":
                 return Retrieved([], [], {})
             allowed = None  # nothing that early: the frame cannot apply
-        dense, sentence_scores, baselines = self.dense.search(query, depth, allowed,
+        dense, sentence_scores, baselines = self.store.search(query, depth, allowed,
                                                              calibrate=settings.calibrate_dense)
         dense_ranked = sorted(dense, key=lambda position: (-dense[position], position))[:depth]
         weights = question.lexical_query(settings.translation_weight)
-        if self.milvus is not None:
-            lexical_ranked, lexical_scores = self.milvus.lexical_search(weights, allowed, depth)
-        else:
-            lexical_scores = self.lexical.weighted_scores(weights)
-            lexical_ranked = ranking(lexical_scores, np.arange(total) if allowed is None else np.flatnonzero(allowed),
-                                     depth)
+        lexical_ranked, lexical_scores = self.store.lexical_search(weights, allowed, depth)
         rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
         candidates = sorted(set(dense_ranked) | set(lexical_ranked))
         if question.timeframe:
@@ -244,9 +225,9 @@ class Index:
         hits = []
         for position in best:
             if position not in sentence_scores:
-                sentence_scores[position] = self.dense.rescore(position, query)
+                sentence_scores[position] = self.store.rescore(position, query)
             hits.append(self._hit(position, fused[position], dense.get(position, 0.0),
-                                  float(lexical_scores[position] if self.milvus is None
+                                  float(lexical_scores[position] if isinstance(lexical_scores, np.ndarray)
                                         else lexical_scores.get(position, 0.0))))
         before = [self.chunks[position - 1].text if position and self.chunks[position - 1].path ==
                   self.chunks[position].path else "" for position in best]

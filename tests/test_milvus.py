@@ -11,7 +11,7 @@ import pytest
 import qa
 from qa import storage
 from qa.evaluation import read_questions
-from qa.search.milvus import date_filter, encode
+from qa.search.milvus import MilvusEngine, date_filter, encode
 
 DATA = Path(__file__).parent / "data"
 
@@ -53,7 +53,7 @@ def test_milvus_store_gives_the_local_hits_and_answers(tmp_path):
     remote = qa.build_index(releases, tmp_path / "remote", settings=qa.Settings(store=str(store)))
     assert remote.manifest["store"]["kind"] == "milvus" and remote.manifest["store"]["uri"] == str(store)
     remote = qa.load_index(tmp_path / "remote")  # the manifest names the store
-    assert remote.milvus is not None
+    assert isinstance(remote.store, MilvusEngine)
     for question in read_questions(DATA / "releases_qa.jsonl"):
         assert _same_hits(_hits(remote, question.q), _hits(local, question.q)), question.q
         assert _answer(remote, question.q) == _answer(local, question.q), question.q
@@ -75,7 +75,7 @@ def test_cli_build_add_remove_with_store(tmp_path, capsys):
     added = qa.load_index(index_dir).manifest["store"]["collection"]
     assert main(["remove", releases[0].name, "--index", index_dir]) == 0
     index = qa.load_index(index_dir)
-    assert index.milvus is not None and index.manifest["store"]["collection"] not in (first, added)
+    assert isinstance(index.store, MilvusEngine) and index.manifest["store"]["collection"] not in (first, added)
     assert releases[0].name not in {document.name for document in index.documents()}
     from qa.search.milvus import connect
 

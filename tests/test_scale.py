@@ -3,9 +3,7 @@ memory-mapped vector files and chunk table, and an add that does not retrain."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import shutil
 from pathlib import Path
 
 import faiss
