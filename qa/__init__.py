@@ -80,6 +80,8 @@ def retrieve(question: str, k: int = 5, index_dir="index") -> list[Hit]:
     return cached_index(index_dir).search(question, k=k)
 
 
-def answer(question: str, index_dir="index", history=None) -> Answer:
-    """An answer with citations from the index in `index_dir`."""
-    return cached_index(index_dir).answer(question, history=history)
+def answer(question: str, index_dir="index", history=None, answerer=None) -> Answer:
+    """An answer with citations from the index in `index_dir`: extractive, or written
+    by the language model that QA_LLM names (or `answerer`) and checked sentence by
+    sentence against its citations (see `qa.answer.generative`)."""
+    return cached_index(index_dir).answer(question, history=history, answerer=answerer)

@@ -82,6 +82,29 @@ def linked_answer(text: str, quotes: list[str], turn: int) -> str:
     return "".join(out)
 
 
+def answer_html(answer: Answer, turn: int) -> str:
+    """An answer as chat HTML: the linked text (see `linked_answer`), then who wrote
+    it when a language model did, and the note (what the check dropped, or why the
+    extractive answer stands in). Model output is escaped like document text."""
+    html_text = linked_answer(answer.text, [citation.quote for citation in answer.citations], turn)
+    if answer.generator != "extractive":
+        html_text += (f'\n<span class="qa-generator">Written by {as_text(answer.generator)}; every sentence was '
+                      f"checked against the passage it cites.</span>")
+    if answer.note:
+        html_text += f'\n<span class="qa-note">Note: {as_text(answer.note)}</span>'
+    return html_text
+
+
+def draft_html(draft) -> str:
+    """A generated answer while it is written: the sentences that passed the check,
+    then the one being written with its facts hidden until it is checked."""
+    shown = as_text(draft.text)
+    pending = f'<span class="qa-pending">{as_text(draft.pending)} …</span>' if draft.pending.strip() else \
+        '<span class="qa-pending">…</span>'
+    dropped = f' <span class="qa-note">({draft.dropped} dropped by the check)</span>' if draft.dropped else ""
+    return f"{shown} {pending}{dropped}".strip()
+
+
 def source_records(answer: Answer) -> list[dict]:
     """What the app keeps of an answer's sources: for each citation (or, for a
     refusal, each of the closest passages) its document, page, date, relevance rank
@@ -163,8 +186,22 @@ class ChatApp:
     def status(self) -> str:
         index = self.current()
         line = (f"{len(index.manifest.get('documents', []))} document(s), {len(index)} chunks | "
-                f"embedder {index.embedder.id} | index built {index.built_at}")
+                f"embedder {index.embedder.id} | index built {index.built_at} | {self.answerer_label()}")
         return line + (f" | {self.changed}" if self.changed else "")
+
+    def answerer_label(self) -> str:
+        """Which answerer is in use, for the status line: the extractive one, or the
+        language model (and how its last answer went)."""
+        if not self.settings.llm_url:
+            return "answers: extractive (offline)"
+        answerer = self.current().answerer()
+        model = getattr(answerer, "endpoint", None)
+        name = (model.model if model is not None else None) or "the server's model"
+        label = f"answers: {name} at {self.settings.llm_url}, each sentence checked against its citation"
+        error = getattr(answerer, "last_error", None)
+        if error is not None:
+            label += f" (last answer extractive: the model was {error.kind})"
+        return label
 
     # --- asking -----------------------------------------------------------------------
 
@@ -183,6 +220,24 @@ class ChatApp:
             return shown, self.current().answer(question, history=list(turns or [])[-MAX_TURNS_KEPT:]), ""
         except QAError as error:
             return shown, None, f"Sorry: {error}"
+
+    def ask_stream(self, question: str, turns: list | None = None):
+        """Like `ask`, yielding (shown, draft, "") while a language model writes (a
+        `qa.answer.generative.Draft`), then (shown, answer or None, message) last."""
+        raw = question if isinstance(question, str) else ""
+        try:
+            question = clean_question(raw)
+        except QAError:
+            yield "", None, "Type a question about the releases."
+            return
+        shown = question
+        if len(raw) > MAX_QUESTION_CHARACTERS and len(question) == MAX_QUESTION_CHARACTERS:
+            shown += f" … (only the first {MAX_QUESTION_CHARACTERS:,} characters were read)"
+        try:
+            for event in self.current().answer_stream(question, history=list(turns or [])[-MAX_TURNS_KEPT:]):
+                yield shown, event, ""
+        except QAError as error:
+            yield shown, None, f"Sorry: {error}"
 
     # --- the source viewer ------------------------------------------------------------
 

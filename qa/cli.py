@@ -33,6 +33,9 @@ def _settings(arguments) -> Settings:
         settings = replace(settings, lexical_tokenizer=arguments.lexical)
     if getattr(arguments, "file_timeout", None) is not None:
         settings = replace(settings, per_file_timeout_seconds=arguments.file_timeout)
+    for flag, name in (("llm", "llm_url"), ("llm_model", "llm_model"), ("llm_timeout", "llm_timeout")):
+        if getattr(arguments, flag, None) is not None:
+            settings = replace(settings, **{name: getattr(arguments, flag)})
     return settings
 
 
@@ -222,7 +225,12 @@ def command_ask(arguments) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(answer.text)
+    if answer.note:
+        print(f"\nNote: {answer.note}")
     print()
+    if settings.llm_url:
+        print(f"Answered by: {answer.generator}" + (" (every sentence checked against its citation)"
+                                                    if answer.generator != "extractive" else ""))
     if answer.citations:
         print("Sources:")  # the quotes are in the answer above; here, where each one is
         for citation in answer.citations:
@@ -245,7 +253,8 @@ def command_eval(arguments) -> int:
     steps = len(questions) * (1 if arguments.retrieval_only else 2)
     with _progress(not arguments.json and not arguments.quiet, steps, "evaluating", "question") as bar:
         report = evaluate(index, questions, k=arguments.k, answers=not arguments.retrieval_only,
-                          progress=bar.update if bar is not None else None)
+                          progress=bar.update if bar is not None else None,
+                          answerer=index.answerer() if settings.llm_url else None)
     if arguments.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -265,6 +274,23 @@ def _progress(enabled: bool, total: int, description: str, unit: str):
     return tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
+def serve_arguments(arguments) -> list[str]:
+    """`qa serve`'s flags as app.py's command line."""
+    argv = ["--index", _settings(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
+    if arguments.corpus:
+        argv += ["--corpus", arguments.corpus]
+    if arguments.share:
+        argv.append("--share")
+    if arguments.auth:
+        argv += ["--auth", arguments.auth]
+    if arguments.max_upload_mb is not None:
+        argv += ["--max-upload-mb", str(arguments.max_upload_mb)]
+    for flag in ("llm", "llm_model", "llm_timeout"):
+        if getattr(arguments, flag, None) is not None:
+            argv += [f"--{flag.replace('_', '-')}", str(getattr(arguments, flag))]
+    return argv
+
+
 def command_serve(arguments) -> int:
     import importlib.util
     from pathlib import Path
@@ -275,16 +301,7 @@ def command_serve(arguments) -> int:
     spec = importlib.util.spec_from_file_location("qa_app", app_path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    argv = ["--index", _settings(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
-    if arguments.corpus:
-        argv += ["--corpus", arguments.corpus]
-    if arguments.share:
-        argv.append("--share")
-    if arguments.auth:
-        argv += ["--auth", arguments.auth]
-    if arguments.max_upload_mb is not None:
-        argv += ["--max-upload-mb", str(arguments.max_upload_mb)]
-    return module.main(argv)
+    return module.main(serve_arguments(arguments))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -299,6 +316,15 @@ def parser() -> argparse.ArgumentParser:
                          "remembers its store: add and remove keep it")
         if embedder:
             sub.add_argument("--embedder", help="e5-small-q4 (default) or sentence-transformers:<path or name>")
+
+    def language_model(sub):
+        sub.add_argument("--llm", metavar="URL", help="answer through an OpenAI-compatible server at this base URL, "
+                         "every sentence checked against its citation (e.g. http://127.0.0.1:11434/v1; or QA_LLM; "
+                         "the key comes from QA_LLM_KEY)")
+        sub.add_argument("--llm-model", metavar="NAME", help="the model's name (or QA_LLM_MODEL; default: the "
+                         "first model the server lists)")
+        sub.add_argument("--llm-timeout", type=float, metavar="SECONDS", help="give up on the model after this "
+                         "long and answer extractively (default 60, or QA_LLM_TIMEOUT)")
 
     build = commands.add_parser("build", help="build the index from release files")
     build.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
@@ -355,6 +381,7 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=5, help="passages to read (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
     common(ask, embedder=True)
+    language_model(ask)
     ask.set_defaults(handler=command_ask)
 
     evaluate = commands.add_parser("eval", help="measure retrieval and answers on a questions file")
@@ -364,6 +391,7 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     common(evaluate, embedder=True)
+    language_model(evaluate)
     evaluate.set_defaults(handler=command_eval)
 
     serve = commands.add_parser("serve", help="start the chat app")
@@ -374,6 +402,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--share", action="store_true", help="make a public Gradio link (off by default)")
     serve.add_argument("--auth", help="require a login, user:password (or QA_AUTH)")
     serve.add_argument("--max-upload-mb", type=float, help="largest file the app accepts (default 20, or QA_MAX_UPLOAD_MB)")
+    language_model(serve)
     serve.set_defaults(handler=command_serve)
     return top
 

@@ -89,3 +89,15 @@ class LibraryError(QAError):
 class StoreError(QAError):
     """The configured store (QA_STORE, --store: a Milvus URI or a milvus-lite .db file)
     cannot be used: pymilvus is not installed, or Milvus cannot be reached."""
+
+
+class LLMError(QAError):
+    """The language model's server did not give a whole answer. `kind` says how:
+    "unreachable" (nothing listens there, or the name does not resolve), "slow" (no
+    whole answer within the time limit), "interrupted" (the connection closed
+    mid-answer), "refused" (an HTTP error: a wrong model name, a missing key) or
+    "garbled" (not an OpenAI-compatible reply)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind

@@ -11,6 +11,8 @@ Every figure is given per language and per kind (`fact`, `cross-lingual`,
 from __future__ import annotations
 
 import json
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -149,12 +151,15 @@ def _answer_summary(items: list[dict]) -> dict:
 
 
 def evaluate_answers(index, questions: list[Question], k: int = 3,
-                     progress: Callable[[int], None] | None = None) -> dict:
+                     progress: Callable[[int], None] | None = None, answerer=None) -> dict:
     """Answer accuracy, refusal accuracy, false answers and refusals, citation
-    validity: overall, per language and per kind."""
+    validity: overall, per language and per kind. With a generative `answerer`,
+    also what the check did (see `generation_summary`)."""
     details = []
     for question in questions:
-        answer = index.answer(question.q, k=max(k, 3))
+        started = time.perf_counter()
+        answer = index.answer(question.q, k=max(k, 3), answerer=answerer)
+        seconds = time.perf_counter() - started
         citation_ok = citations_valid(answer, "" if question.unanswerable else question.evidence)
         if question.unanswerable:
             ok = not answer.found
@@ -167,22 +172,63 @@ def evaluate_answers(index, questions: list[Question], k: int = 3,
             ok, problem = False, "invalid citation"
         details.append({"id": question.id, "lang": question.lang, "kind": question.kind, "ok": ok,
                         "problem": problem, "text": answer.text, "found": answer.found,
-                        "unanswerable": question.unanswerable, "citation_ok": citation_ok, "q": question.q})
+                        "unanswerable": question.unanswerable, "citation_ok": citation_ok, "q": question.q,
+                        "generator": answer.generator, "kept": kept_sentences(answer),
+                        "dropped": len(answer.dropped), "dropped_sentences": list(answer.dropped),
+                        "note": answer.note, "seconds": round(seconds, 3)})
         if progress:
             progress(1)
     by_language = {language: _answer_summary([item for item in details if item["lang"] == language])
                    for language in sorted({item["lang"] for item in details})}
     by_kind = {kind: _answer_summary([item for item in details if item["kind"] == kind])
                for kind in sorted({item["kind"] for item in details})}
-    return {"summary": _answer_summary(details), "by_language": by_language, "by_kind": by_kind,
-            "questions": details}
+    report = {"summary": _answer_summary(details), "by_language": by_language, "by_kind": by_kind,
+              "questions": details}
+    if answerer is not None:
+        report["generation"] = generation_summary(details)
+    return report
+
+
+def kept_sentences(answer) -> int:
+    """How many of a generated answer's sentences the check let through (0 for an
+    extractive answer, a fallback included)."""
+    if answer.generator == "extractive":
+        return 0
+    from .answer.sentences import split_finished
+
+    return len(split_finished(answer.text, final=True)[0])
+
+
+def generation_summary(details: list[dict]) -> dict:
+    """What the generative path did: answers the model wrote, answers where the
+    extractive one stood in (by reason), sentences written and dropped by the check,
+    and the time per answer."""
+    seconds = sorted(item["seconds"] for item in details)
+    written = sum(item["kept"] + item["dropped"] for item in details)
+    dropped = sum(item["dropped"] for item in details)
+    fallbacks: dict[str, int] = {}
+    for item in details:
+        if item["generator"] == "extractive":
+            reason = re.split(r"\s*\(|;|。", item["note"])[0] or "extractive"
+            fallbacks[reason] = fallbacks.get(reason, 0) + 1
+    models = sorted({item["generator"] for item in details if item["generator"] != "extractive"})
+
+    def percentile(share: float) -> float:
+        return seconds[min(len(seconds) - 1, int(share * len(seconds)))] if seconds else 0.0
+
+    return {"models": models, "answers_by_model": sum(item["generator"] != "extractive" for item in details),
+            "fallbacks": sum(fallbacks.values()), "fallback_reasons": fallbacks, "sentences_written": written,
+            "sentences_dropped": dropped, "dropped_share": round(dropped / written, 4) if written else 0.0,
+            "seconds_mean": round(sum(seconds) / len(seconds), 3) if seconds else 0.0,
+            "seconds_p50": round(percentile(0.5), 3), "seconds_p90": round(percentile(0.9), 3),
+            "seconds_max": round(seconds[-1], 3) if seconds else 0.0, "questions": len(details)}
 
 
 def evaluate(index, questions: list[Question], k: int = 3, answers: bool = True,
-             progress: Callable[[int], None] | None = None) -> dict:
+             progress: Callable[[int], None] | None = None, answerer=None) -> dict:
     report = {"retrieval": evaluate_retrieval(index, questions, k=k, progress=progress)}
     if answers:
-        report["answers"] = evaluate_answers(index, questions, k=k, progress=progress)
+        report["answers"] = evaluate_answers(index, questions, k=k, progress=progress, answerer=answerer)
     return report
 
 
@@ -217,6 +263,16 @@ def table(report: dict) -> list[str]:
         lines.append("retrieval misses (evidence not in the top 3):")
         lines += [f"  {item['id']} [{item['lang']}, {item['kind']}] rank {item['rank'] or '>10'}: {item['q']}"
                   for item in misses]
+    generation = (answers or {}).get("generation")
+    if generation:
+        lines.append(f"generative ({', '.join(generation['models']) or 'no answer from the model'}): "
+                     f"{generation['answers_by_model']}/{generation['questions']} answers written by the model, "
+                     f"{generation['fallbacks']} extractive instead; "
+                     f"{generation['sentences_dropped']} of {generation['sentences_written']} sentences dropped by the "
+                     f"check ({generation['dropped_share']:.0%}); seconds per answer: mean {generation['seconds_mean']:.1f}, "
+                     f"p50 {generation['seconds_p50']:.1f}, p90 {generation['seconds_p90']:.1f}, "
+                     f"max {generation['seconds_max']:.1f}")
+        lines += [f"  extractive instead, {count}x: {reason}" for reason, count in generation["fallback_reasons"].items()]
     if answers:
         wrong = [item for item in answers["questions"] if not item["ok"]]
         if wrong:

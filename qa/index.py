@@ -1,16 +1,18 @@
 """The index: chunks, their vectors and their lexical index, searched together.
 
-Design choice: an `Index` is plain data in memory (chunks, the chunk vectors in FAISS,
-the sentence vectors as one array, a BM25 index, the manifest) plus the embedder it
-was built with; on disk both sets of vectors are FAISS files. Sentences are embedded;
-a chunk's vector is the normalized mean of its sentences'. `search` embeds the
-question once, takes candidates from the chunk vectors and from BM25, and rescores
-each candidate exactly: its dense score is the cosine with its mean vector plus the
-cosine with its best sentence (the whole passage's topic, and the one sentence that
-may hold the fact). Measured on the development questions, this was the only dense
-score that kept recall@3 at 1.00 in both languages across chunk sizes 300 to 600.
-Dense and lexical candidates are then fused by rank (see `fusion`). The FAISS index
-type is chosen in one place, `make_vector_index`.
+Design choice: an `Index` is the chunk table, the chunk and sentence vectors, a BM25
+index and the manifest (memory-mapped from the build folder once loaded; see
+`chunktable` and `search.vectorfiles`) plus the embedder it was built with, and a
+store that serves the dense and lexical stages (`stores`: local files, or Milvus).
+Sentences are embedded; a chunk's vector is the normalized mean of its sentences'.
+`search` embeds the question once, takes candidates from the chunk vectors and from
+BM25, and rescores each candidate exactly: its dense score is the cosine with its
+mean vector plus the cosine with its best sentence (the whole passage's topic, and
+the one sentence that may hold the fact). Measured on the development questions,
+this was the only dense score that kept recall@3 at 1.00 in both languages across
+chunk sizes 300 to 600. Dense and lexical candidates are then fused by rank (see
+`fusion`). Whether chunk vectors are scanned or searched through IVF is chosen by
+size in one place, `search.vectorfiles.plan`, and recorded in the manifest.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import numpy as np
 from . import storage
 from .answer.answering import PASSAGES_READ, Answerer, Evidence, ExtractiveAnswerer
 from .answer.binding import japanese_names, read_subject
-from .answer.conversation import resolve
+from .answer.conversation import conversation, resolve
 from .answer.readings import readings
 from .chunktable import ChunkTable
 from .errors import EmbedderMismatchError, IndexCorruptError
@@ -118,6 +120,8 @@ class Index:
         self._first_chunk: dict[str, int] = self.chunks.first_chunk
         # FAISS and bm25s are safe for concurrent reads; the embedder may not be.
         self._embed_lock = threading.Lock()
+        self._generative = None  # the settings' language-model answerer, made on first use
+        self._answerer_lock = threading.Lock()
 
     def documents(self) -> list:
         """The indexed documents (`qa.records.DocumentInfo`), in the order they were added."""
@@ -250,7 +254,48 @@ class Index:
     def answer(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None) -> Answer:
         """Answer `question` from this index, with citations (see `qa.answer`).
         A question in a language other than English or Japanese gets a plain reply
-        saying so (see `qa.languages`), not a quote it would have misread."""
+        saying so (see `qa.languages`), not a quote it would have misread. The
+        answerer is `answerer`, else the language model the settings name (QA_LLM),
+        else the extractive one."""
+        evidence = self.evidence(question, history=history, k=k)
+        if isinstance(evidence, Answer):
+            return evidence
+        return self.answerer(answerer).answer(evidence)
+
+    def answer_stream(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None):
+        """Like `answer`, for a chat: drafts while a language model writes (see
+        `qa.answer.generative.Draft`: the checked sentences, and the one being written
+        with its claims masked), then the `Answer`, always last. The extractive
+        answerer yields its answer alone."""
+        evidence = self.evidence(question, history=history, k=k)
+        if isinstance(evidence, Answer):
+            yield evidence
+            return
+        chosen = self.answerer(answerer)
+        if hasattr(chosen, "stream"):
+            yield from chosen.stream(evidence)
+        else:
+            yield chosen.answer(evidence)
+
+    def answerer(self, answerer: Answerer | None = None) -> Answerer:
+        """The answerer to use: the one given, else the settings' language model
+        (made once per index), else the extractive one."""
+        if answerer is not None:
+            return answerer
+        if self.settings.llm_url:
+            with self._answerer_lock:
+                if self._generative is None:
+                    from .answer.generative import answerer_from_settings
+
+                    self._generative = answerer_from_settings(self.settings, dictionary=self.dictionary)
+            return self._generative
+        return ExtractiveAnswerer()
+
+    def evidence(self, question: str, *, history=None, k: int = 5) -> Evidence | Answer:
+        """What an answerer reads for `question`: the question as read, the passages
+        and their sentence scores, the subject, newer releases' passages, the
+        conversation. For a question in a language qa does not answer, the `Answer`
+        that says so."""
         from .languages import unsupported_language, unsupported_reply
 
         language = unsupported_language(clean_question(question))
@@ -268,10 +313,10 @@ class Index:
         if dates:  # passages of releases newer than those read, for "a newer release says"
             later = replace(read, timeframe=TimeFrame("after", _day(min(dates)), _day(min(dates))))
             updates = self.search_with_vector(later, vector, k=UPDATE_PASSAGES)
-        evidence = Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
-                            updates=updates, common=self._common, knows=self.lexical.knows,
-                            romanize=lambda text: readings(text, self.dictionary))
-        return (answerer or ExtractiveAnswerer()).answer(evidence)
+        return Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
+                        updates=updates, common=self._common, knows=self.lexical.knows,
+                        romanize=lambda text: readings(text, self.dictionary),
+                        history=conversation(history), forms=self._other_forms)
 
     def _holds(self, form: str) -> bool:
         """Whether the index holds a word or name, in every token of it."""

@@ -61,11 +61,19 @@ class Answer:
     language: str = "en"
     question: str = ""
     hits: list[Hit] = field(default_factory=list)
+    # Which answerer wrote the text: "extractive", or the language model's name when
+    # its sentences passed the check (see qa.answer.generative).
+    generator: str = "extractive"
+    # The model's sentences that the check dropped (never shown), and a note for the
+    # user: what was dropped and why, or why the extractive answer stands in.
+    dropped: tuple[str, ...] = ()
+    note: str = ""
 
     def to_dict(self) -> dict:
         return {"question": self.question, "text": self.text, "found": self.found,
                 "language": self.language, "citations": [citation.to_dict() for citation in self.citations],
-                "hits": [hit.to_dict() for hit in self.hits]}
+                "hits": [hit.to_dict() for hit in self.hits], "generator": self.generator,
+                "dropped": list(self.dropped), "note": self.note}
 
 
 @dataclass(frozen=True)

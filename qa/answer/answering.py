@@ -69,6 +69,10 @@ class Evidence:
     common: Callable[[str], bool] = lambda word: False  # whether an English word is a common word
     knows: Callable[[str], bool] = lambda word: True  # whether the index holds a word
     romanize: Callable[[str], dict] = lambda text: {}  # Japanese names of a text -> their readings
+    # The conversation so far, (question, answer text) per earlier turn, and a name's
+    # other-language forms (Takasago -> 高砂): for a generative answerer and its check.
+    history: tuple[tuple[str, str], ...] = ()
+    forms: Callable[[str], tuple[str, ...]] = lambda name: ()
 
     @property
     def hits(self) -> list[Hit]:

@@ -38,6 +38,19 @@ def _previous_question(history) -> str | None:
     return getattr(answer, "question", None) or question
 
 
+def conversation(history) -> tuple[tuple[str, str], ...]:
+    """The earlier turns as (question, answer text) pairs, whatever form they came
+    in: questions alone, (question, Answer) or (question, text)."""
+    turns = []
+    for turn in history or ():
+        if isinstance(turn, str):
+            turns.append((turn, ""))
+        elif turn:
+            answer = turn[1] if len(turn) > 1 else ""
+            turns.append((str(turn[0]), str(getattr(answer, "text", answer) or "")))
+    return tuple(turns)
+
+
 def follow_up_subject(question: str) -> str | None:
     """The new subject if `question` only names one ("What about Mission 3?")."""
     match = _ENGLISH_FOLLOW_UP.match(question.strip())

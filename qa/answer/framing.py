@@ -3,11 +3,14 @@
 Design choice: the answerer decides what to say (the fact, the quotes, whether it is
 a plan); this module only words it, English for an English question and Japanese for
 a Japanese one. Quotes stay in the document's language. Every [n] in the text names
-`citations[n-1]`.
+`citations[n-1]`. The notes on a language model's answer (what the check dropped, why
+the extractive answer stands in) are worded here too, and never quote what was
+dropped: it holds the claim that failed.
 """
 
 from __future__ import annotations
 
+from ..search.question import DATE, MONEY, NUMBER, PERSON, PLACE
 from .facts import Fact
 from ..records import Citation, Hit
 
@@ -90,3 +93,61 @@ def refusal_text(language: str, missing_kind: str | None, unknown: tuple[str, ..
     if missing_kind:
         text += f" The closest passages do not give {_MISSING_KIND['en'][missing_kind]}."
     return text + " The closest passages are listed for you to check."
+
+
+# Notes on answers a language model wrote (see `generative`): why the extractive
+# answer stands in, and what the check dropped.
+KIND_WORDS = {"en": {DATE: "a date", NUMBER: "a figure", MONEY: "an amount", PERSON: "a name", PLACE: "a place"},
+               "ja": {DATE: "日付", NUMBER: "数値", MONEY: "金額", PERSON: "人名", PLACE: "場所"}}
+FALLBACK_NOTES = {
+    "en": {"unreachable": "The language model could not be reached ({detail})",
+           "slow": "The language model did not finish within {seconds:g} s",
+           "interrupted": "The language model stopped mid-answer ({detail})",
+           "refused": "The language model's server refused the request ({detail})",
+           "garbled": "The language model's server gave no usable answer ({detail})",
+           "unchecked": "The check dropped every sentence of the model's answer ({reasons})",
+           "empty": "The language model gave no answer",
+           "off topic": "The model's checked sentences do not speak of what the question asks about",
+           "no fact": "The model's checked sentences did not give {kind}",
+           "tail": "; this is qa's extractive answer."},
+    "ja": {"unreachable": "言語モデルに接続できませんでした({detail})",
+           "slow": "言語モデルが{seconds:g}秒以内に回答を終えませんでした",
+           "interrupted": "言語モデルの回答が途中で途切れました({detail})",
+           "refused": "言語モデルのサーバーが要求を拒否しました({detail})",
+           "garbled": "言語モデルのサーバーから使える回答がありませんでした({detail})",
+           "unchecked": "モデルの回答の全文が照合で除かれました({reasons})",
+           "empty": "言語モデルから回答がありませんでした",
+           "off topic": "照合できたモデルの文は、質問の対象に触れていませんでした",
+           "no fact": "照合できたモデルの文に{kind}がありませんでした",
+           "tail": "。以下はqaの抽出型の回答です。"},
+}
+_REASONS = {
+    "en": {"uncited": "it cited no passage", "no passage": "it cited a passage that does not exist",
+           "date": "it gave a date its passage does not", "number": "it gave a figure its passage does not",
+           "name": "it gave a name its passage does not", "unrelated": "its passage does not say it",
+           "echo": "it repeated the prompt", "question": "it asked a question"},
+    "ja": {"uncited": "引用がない", "no passage": "存在しない抜粋を引用した", "date": "抜粋にない日付を含む",
+           "number": "抜粋にない数値を含む", "name": "抜粋にない名前を含む", "unrelated": "抜粋に書かれていない",
+           "echo": "指示文の繰り返し", "question": "質問文"},
+}
+
+
+def reasons_note(dropped: list[tuple[str, str]], language: str) -> str:
+    """Why sentences were dropped, counted by reason, never quoting them (a dropped
+    sentence holds the claim that failed)."""
+    words = _REASONS[language]
+    counted: dict[str, int] = {}
+    for _, problem in dropped:
+        counted[words.get(problem, problem)] = counted.get(words.get(problem, problem), 0) + 1
+    if language == "ja":
+        return "、".join(f"{reason}: {count}文" for reason, count in counted.items())
+    return "; ".join(f"{count} because {reason}" if count > 1 else reason for reason, count in counted.items())
+
+
+def dropped_note(dropped: list[tuple[str, str]], language: str) -> str:
+    if not dropped:
+        return ""
+    if language == "ja":
+        return f"モデルの回答のうち{len(dropped)}文を照合で除きました({reasons_note(dropped, language)})。"
+    return f"{len(dropped)} sentence{'s' if len(dropped) > 1 else ''} of the model's answer " \
+           f"{'were' if len(dropped) > 1 else 'was'} dropped by the check ({reasons_note(dropped, language)})."
