@@ -26,8 +26,8 @@ def _centroids(ann) -> np.ndarray:
 def test_plan_is_exact_up_to_the_limit_then_ivf():
     assert vectorfiles.plan(50_000) == {"kind": "exact", "limit": 50_000}
     layout = vectorfiles.plan(1_000_000)
-    assert layout["kind"] == "ivf" and layout["lists"] == 4096 and layout["probes"] == 256
-    assert vectorfiles.plan(100, limit=10)["lists"] == 2  # never more lists than the data trains
+    assert layout["kind"] == "ivf" and layout["lists"] == 32768 and layout["probes"] == 256
+    assert vectorfiles.plan(100, limit=10)["lists"] == 3  # never more lists than the data trains
 
 
 def test_ivf_index_gives_the_exact_hits_and_an_add_does_not_retrain(tmp_path):
