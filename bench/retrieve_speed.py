@@ -35,7 +35,7 @@ import qa  # noqa: E402
 from qa.ingest.chunking import chunk_document  # noqa: E402
 from qa.ingest.documents import load_documents  # noqa: E402
 from qa.evaluation import read_questions  # noqa: E402
-from qa.index import Index, chunk_vectors, make_vector_index  # noqa: E402
+from qa.index import Index, chunk_vectors  # noqa: E402
 from qa.search.lexical import LexicalIndex  # noqa: E402
 
 from build_speed import machine  # noqa: E402
@@ -93,11 +93,10 @@ def synthetic_index(target_chunks: int, embedder, scratch: Path) -> Index:
     generator = np.random.default_rng(0)
     vectors = generator.standard_normal((sentence_count, embedder.dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    chunk_index = make_vector_index(embedder.dim, len(chunks))
-    chunk_index.add(chunk_vectors(chunks, vectors))
+    vectors = vectors.astype(np.float16)  # as an index stores them
     lexical = LexicalIndex.build([chunk.text for chunk in chunks], settings.lexical_tokenizer)
     manifest = {"documents": [], "built_at": "benchmark"}
-    index = Index(folder=scratch, manifest=manifest, chunks=chunks, vectors=chunk_index,
+    index = Index(folder=scratch, manifest=manifest, chunks=chunks, vectors=chunk_vectors(chunks, vectors),
                   sentence_vectors=vectors, lexical=lexical, embedder=embedder)
     gc.freeze()  # as load_index does
     return index
@@ -120,7 +119,7 @@ def main() -> None:
         started = time.perf_counter()
         large.lexical.japanese_for("takasago")  # the first unknown romaji word builds the table
         print(f"resident memory with the {len(large)}-chunk index in memory: {rss_megabytes(os.getpid()):.0f} MB")
-        print(f"romaji spelling table over {len(large.lexical._bm25.vocab_dict):,} vocabulary words: "
+        print(f"romaji spelling table over {len(large.lexical.vocab_dict):,} vocabulary words: "
               f"built once in {time.perf_counter() - started:.2f} s")
         print(f"{len(large)} chunks ({len(large.sentence_matrix)} sentence vectors), same questions:")
         embed, retrieve = report(large, questions, arguments.repeat)

@@ -40,10 +40,12 @@ from .ingest.pdf_reader import PdfReaderProcess
 from .ingest.progress import EMBEDDING, READING, Progress, TerminalBars
 from .search.embedders import Embedder, make_embedder
 from .errors import DocumentError, IndexNotFoundError, NothingIndexedError, QAError
-from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, chunk_vectors, make_vector_index, read_chunks, \
-    vectors_of
-from .search.lexical import LexicalIndex
+from .chunktable import ChunkTable
+from .index import LEXICAL_FOLDER, BuildReport, Index, chunk_vectors, read_chunks
+from .search import vectorfiles
+from .search.lexical import LexicalIndex, tokenize
 from .settings import Settings
+from .stores import drop_unkept, write_store
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +178,6 @@ def stored_and_chunked(index_dir, document: Document, item: InputFile, settings:
 def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray], Path | None]:
     """Sentence vectors of the current build, by sentence text, when the same
     embedder made them. Reads only the manifest, the chunks and the sentence vectors."""
-    import faiss
-
     try:
         folder = storage.build_folder(index_dir)
     except IndexNotFoundError:
@@ -188,7 +188,7 @@ def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray]
             return {}, folder
         storage.verify_checksums(folder, manifest, index_dir)
         chunks = read_chunks(folder)
-        matrix = vectors_of(faiss.read_index(str(folder / SENTENCE_VECTORS_NAME)))
+        matrix = vectorfiles.load_sentences(folder)
     except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
         logger.info("not reusing the previous build: %s", error)
         return {}, folder
@@ -250,13 +250,39 @@ def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, n
 def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: str, chunks: list[Chunk],
             sentence_vectors: np.ndarray, documents: list[dict], failures=(), duplicates=(),
             previous_folder: Path | None = None, settings: Settings | None = None,
-            embedding: dict | None = None) -> Index:
+            embedding: dict | None = None, previous=None) -> Index:
     """Write a complete build of `chunks` and publish it atomically; then remove old
     builds (the previous one is kept) and stored files no kept build lists. Call only
-    while holding the build lock."""
-    vector_index = make_vector_index(model.dim, len(chunks))
-    vector_index.add(chunk_vectors(chunks, sentence_vectors))
-    lexical = LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
+    while holding the build lock. `previous`: the previous build's structures (an
+    object with `chunks`, `chunk_matrix`, `lexical`, `ann`) when `chunks` begins with
+    its chunks, in its order (an add): its chunk vectors and BM25 counts are kept and
+    its trained IVF lists take the new vectors; only the new chunks are tokenized."""
+    kept = len(previous.chunks) if previous is not None and previous.lexical.tokenizer == lexical_tokenizer \
+        and len(previous.chunks) <= len(chunks) else 0
+    table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
+    if kept and not (np.array_equal(table.starts[:kept], previous.chunks.starts)
+                     and np.array_equal(table.stops[:kept], previous.chunks.stops)
+                     and chunks[kept - 1].chunk_id == previous.chunks[kept - 1].chunk_id
+                     and chunks[0].chunk_id == previous.chunks[0].chunk_id):
+        kept = 0  # not an append after all: build everything
+    sentence_vectors = vectorfiles.half(sentence_vectors)
+    matrix = chunk_vectors(table[kept:] if kept else table, sentence_vectors)
+    if kept:
+        matrix = np.concatenate([np.asarray(previous.chunk_matrix, dtype=np.float32), matrix])
+    layout = vectorfiles.plan(len(chunks), (settings or Settings()).exact_limit)
+    ann = None
+    reuse_ann = previous.ann if kept else None
+    if layout["kind"] == "ivf" and reuse_ann is not None and reuse_ann.ntotal == kept \
+            and reuse_ann.nlist == layout["lists"]:
+        # An add: the trained lists take the new chunks' vectors; nothing is retrained.
+        import faiss
+
+        ann = faiss.clone_index(reuse_ann)
+        vectorfiles.add_to_ann(ann, matrix[ann.ntotal:])
+    elif layout["kind"] == "ivf":
+        ann = vectorfiles.build_ann(matrix, layout)
+    lexical = previous.lexical.extended(contextual_text(chunk) for chunk in chunks[kept:]) if kept \
+        else LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
     manifest = {
         "format_version": storage.FORMAT_VERSION,
         "built_at": utc_now(),
@@ -267,13 +293,20 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
         "sentences": len(sentence_vectors),
         "embedding": embedding or {},
         "lexical": {"library": "bm25s", "tokenizer": lexical_tokenizer},
-        "vector_index": type(vector_index).__name__,
+        "vector_index": layout,
         "documents": documents,
         "failures": [{"path": failure.path, "reason": failure.reason, "warnings": list(failure.warnings)}
                      for failure in failures],
         "duplicates": [{"path": duplicate.path, "same_as": duplicate.same_as} for duplicate in duplicates],
     }
-    index = Index(folder=Path(), manifest=manifest, chunks=chunks, vectors=vector_index,
+    settings = settings or Settings()
+    # A Milvus store is filled before the build that names it is published.
+    record = write_store(settings, dim=model.dim, table=table, chunk_matrix=matrix, sentence_vectors=sentence_vectors,
+                         tokens_from=lambda start: (tokenize(contextual_text(chunk), lexical_tokenizer)
+                                                    for chunk in chunks[start:]))
+    if record:
+        manifest["store"] = record
+    index = Index(folder=Path(), manifest=manifest, chunks=table, vectors=matrix, ann=ann,
                   sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)
     partial = storage.new_partial_folder(index_dir)
     try:
@@ -283,9 +316,16 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    index.folder = final
-    index.manifest = storage.read_manifest(final, index_dir)
-    storage.remove_leftovers(index_dir, keep={final} | ({previous_folder} if previous_folder else set()))
+    # The published build as a loaded one: its arrays memory-mapped from its files
+    # (an add then links them rather than writing them again).
+    index = Index(folder=final, manifest=storage.read_manifest(final, index_dir), chunks=ChunkTable.load(final),
+                  vectors=vectorfiles.load_array(final / vectorfiles.CHUNK_VECTORS_NAME),
+                  sentence_vectors=vectorfiles.load_sentences(final), lexical=LexicalIndex.load(final / LEXICAL_FOLDER),
+                  ann=ann, embedder=model, settings=settings)
+    keep = {final} | ({previous_folder} if previous_folder else set())
+    if settings.store != "local":
+        drop_unkept(index_dir, keep)
+    storage.remove_leftovers(index_dir, keep=keep)
     storage.remove_unlisted_documents(index_dir)
     return index
 

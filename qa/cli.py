@@ -22,7 +22,8 @@ logger = logging.getLogger("qa")
 
 
 def _settings(arguments) -> Settings:
-    overrides = {"index_dir": getattr(arguments, "index", None), "embedder": getattr(arguments, "embedder", None)}
+    overrides = {"index_dir": getattr(arguments, "index", None), "embedder": getattr(arguments, "embedder", None),
+                 "store": getattr(arguments, "store", None)}
     settings = Settings.from_environment(**overrides)
     if getattr(arguments, "chunk_size", None):
         settings = replace(settings, chunk_size=arguments.chunk_size)
@@ -310,6 +311,9 @@ def parser() -> argparse.ArgumentParser:
 
     def common(sub, *, embedder=False):
         sub.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
+        sub.add_argument("--store", help="where vectors and BM25 live: local (default), a Milvus URI "
+                         "(http://host:19530) or a milvus-lite file (*.db); or QA_STORE. An index "
+                         "remembers its store: add and remove keep it")
         if embedder:
             sub.add_argument("--embedder", help="e5-small-q4 (default) or sentence-transformers:<path or name>")
 

@@ -86,6 +86,11 @@ class LibraryError(QAError):
     removing every document)."""
 
 
+class StoreError(QAError):
+    """The configured store (QA_STORE, --store: a Milvus URI or a milvus-lite .db file)
+    cannot be used: pymilvus is not installed, or Milvus cannot be reached."""
+
+
 class LLMError(QAError):
     """The language model's server did not give a whole answer. `kind` says how:
     "unreachable" (nothing listens there, or the name does not resolve), "slow" (no

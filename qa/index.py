@@ -1,21 +1,22 @@
 """The index: chunks, their vectors and their lexical index, searched together.
 
-Design choice: an `Index` is plain data in memory (chunks, the chunk vectors in FAISS,
-the sentence vectors as one array, a BM25 index, the manifest) plus the embedder it
-was built with; on disk both sets of vectors are FAISS files. Sentences are embedded;
-a chunk's vector is the normalized mean of its sentences'. `search` embeds the
-question once, takes candidates from the chunk vectors and from BM25, and rescores
-each candidate exactly: its dense score is the cosine with its mean vector plus the
-cosine with its best sentence (the whole passage's topic, and the one sentence that
-may hold the fact). Measured on the development questions, this was the only dense
-score that kept recall@3 at 1.00 in both languages across chunk sizes 300 to 600.
-Dense and lexical candidates are then fused by rank (see `fusion`). The FAISS index
-type is chosen in one place, `make_vector_index`.
+Design choice: an `Index` is the chunk table, the chunk and sentence vectors, a BM25
+index and the manifest (memory-mapped from the build folder once loaded; see
+`chunktable` and `search.vectorfiles`) plus the embedder it was built with, and a
+store that serves the dense and lexical stages (`stores`: local files, or Milvus).
+Sentences are embedded; a chunk's vector is the normalized mean of its sentences'.
+`search` embeds the question once, takes candidates from the chunk vectors and from
+BM25, and rescores each candidate exactly: its dense score is the cosine with its
+mean vector plus the cosine with its best sentence (the whole passage's topic, and
+the one sentence that may hold the fact). Measured on the development questions,
+this was the only dense score that kept recall@3 at 1.00 in both languages across
+chunk sizes 300 to 600. Dense and lexical candidates are then fused by rank (see
+`fusion`). Whether chunk vectors are scanned or searched through IVF is chosen by
+size in one place, `search.vectorfiles.plan`, and recorded in the manifest.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import datetime
 import gc
@@ -30,26 +31,25 @@ from .answer.answering import PASSAGES_READ, Answerer, Evidence, ExtractiveAnswe
 from .answer.binding import japanese_names, read_subject
 from .answer.conversation import conversation, resolve
 from .answer.readings import readings
+from .chunktable import ChunkTable
 from .errors import EmbedderMismatchError, IndexCorruptError
-from .ingest.chunking import Chunk
 from .records import Answer, Hit, Retrieved
 from .search import dictionary
-from .search.dense import DenseScorer
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
-from .search.fusion import as_tiers, collapse_duplicates, ranking, reciprocal_rank_fusion
+from .search.fusion import as_tiers, collapse_duplicates, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
 from .search.quantities import quantities, shares_quantity
 from .search.question import Question, clean_question, read_question
 from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
+from .search import vectorfiles
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
+from .stores import open_store
 
 logger = logging.getLogger(__name__)
 
-VECTORS_NAME = "vectors.faiss"
-SENTENCE_VECTORS_NAME = "sentences.faiss"
-CHUNKS_NAME = "chunks.jsonl"
+SENTENCE_VECTORS_NAME = vectorfiles.SENTENCES_NAME
 # Characters of a question the embedder reads (its lexical and answer reading see it all).
 EMBEDDED_CHARACTERS = 512
 # Passages of newer releases read for "a newer release says otherwise".
@@ -61,27 +61,14 @@ def _day(iso: str) -> datetime.date:
     return datetime.date.fromisoformat(iso[:10])
 
 
-def make_vector_index(dim: int, count: int):
-    """The FAISS index for `count` vectors of `dim` dimensions: exact inner product."""
-    import faiss
-
-    return faiss.IndexFlatIP(dim)
-
-
-def vectors_of(index) -> np.ndarray:
-    """The vectors a flat FAISS index holds, as an array of their own."""
-    if index.ntotal == 0:
-        return np.zeros((0, index.d), dtype=np.float32)
-    return index.reconstruct_n(0, index.ntotal)
-
-
-def chunk_vectors(chunks: list[Chunk], sentence_vectors: np.ndarray) -> np.ndarray:
-    """Each chunk's vector: the normalized mean of its sentences' vectors."""
-    vectors = np.zeros((len(chunks), sentence_vectors.shape[1]), dtype=np.float32)
-    for position, chunk in enumerate(chunks):
-        ids = chunk.sentence_ids
-        if len(ids):
-            vectors[position] = sentence_vectors[ids.start:ids.stop].mean(axis=0)
+def chunk_vectors(chunks, sentence_vectors: np.ndarray) -> np.ndarray:
+    """Each chunk's vector: the normalized mean of its sentences' vectors (float32,
+    from the vectors as stored)."""
+    table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
+    vectors = np.zeros((len(table), sentence_vectors.shape[1]), dtype=np.float32)
+    for position, (start, stop) in enumerate(zip(table.starts.tolist(), table.stops.tolist())):
+        if stop > start:
+            vectors[position] = sentence_vectors[start:stop].astype(np.float32).mean(axis=0)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return vectors / norms
@@ -107,29 +94,30 @@ class BuildReport:
 
 
 class Index:
-    def __init__(self, *, folder: Path, manifest: dict, chunks: list[Chunk], vectors, sentence_vectors,
+    def __init__(self, *, folder: Path, manifest: dict, chunks, vectors: np.ndarray, sentence_vectors: np.ndarray,
                  lexical: LexicalIndex, embedder: Embedder, report: BuildReport | None = None,
-                 settings: Settings | None = None):
+                 settings: Settings | None = None, ann=None):
+        """`chunks`: a list or a `ChunkTable`; `vectors`: the chunk vectors (float32),
+        `sentence_vectors` (float16 as stored), both arrays or memory maps; `ann`: the
+        IVF index of the chunk vectors when the manifest's plan says so."""
         self.folder = folder
         self.manifest = manifest
-        self.chunks = chunks
-        self.vectors = vectors
-        # Sentence vectors are only read (exact rescoring of candidates), never searched
-        # through FAISS, so memory holds them once, as an array; `write` makes the file.
-        self.sentence_matrix = sentence_vectors if isinstance(sentence_vectors, np.ndarray) \
-            else vectors_of(sentence_vectors)
-        self.chunk_matrix = vectors_of(vectors)
+        self.chunks = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
+        # Sentence vectors are only read (exact rescoring of candidates), never searched.
+        self.sentence_matrix = sentence_vectors
+        self.chunk_matrix = vectors
+        self.ann = ann
         self.lexical = lexical
         self.embedder = embedder
         self.report = report
         self.settings = settings or Settings()
-        self.dense = DenseScorer(self.chunk_matrix, self.sentence_matrix, [chunk.sentence_ids for chunk in chunks],
-                                 [chunk.language for chunk in chunks])
-        self._dates = [chunk.doc_date for chunk in chunks]
-        self._days = day_numbers(self._dates)
-        self._first_chunk: dict[str, int] = {}
-        for position, chunk in enumerate(chunks):
-            self._first_chunk.setdefault(chunk.path, position)
+        self._dates = self.chunks.dates
+        # Day numbers per distinct date, then per chunk (code -1: undated, the last entry).
+        self._days = day_numbers(self.chunks.date_table + [None])[self.chunks.date_codes]
+        # The dense and lexical stages: local files or Milvus (see `qa.stores`).
+        self.store = open_store(manifest, self.settings, chunks=self.chunks, days=self._days,
+                                chunk_matrix=vectors, sentence_matrix=sentence_vectors, lexical=lexical, ann=ann)
+        self._first_chunk: dict[str, int] = self.chunks.first_chunk
         # FAISS and bm25s are safe for concurrent reads; the embedder may not be.
         self._embed_lock = threading.Lock()
         self._generative = None  # the settings' language-model answerer, made on first use
@@ -155,13 +143,14 @@ class Index:
         `qa.library.add_documents`'s new index in instead."""
         from .library import add_documents
 
-        return self._become(add_documents(self.root, paths, replace=replace, progress=progress, current=self))
+        return self._become(add_documents(self.root, paths, replace=replace, progress=progress, current=self,
+                                          settings=self.settings))
 
     def remove(self, names_or_ids) -> BuildReport:
         """Remove documents by name or id and publish the index; embeds nothing."""
         from .library import remove_documents
 
-        return self._become(remove_documents(self.root, names_or_ids, current=self))
+        return self._become(remove_documents(self.root, names_or_ids, current=self, settings=self.settings))
 
     def _become(self, other: "Index") -> BuildReport:
         if other is not self:
@@ -221,12 +210,11 @@ class Index:
             if question.timeframe.kind == "after":
                 return Retrieved([], [], {})
             allowed = None  # nothing that early: the frame cannot apply
-        dense, sentence_scores, baselines = self.dense.search(query, depth, allowed,
+        dense, sentence_scores, baselines = self.store.search(query, depth, allowed,
                                                              calibrate=settings.calibrate_dense)
         dense_ranked = sorted(dense, key=lambda position: (-dense[position], position))[:depth]
-        lexical_scores = self.lexical.weighted_scores(question.lexical_query(settings.translation_weight))
-        lexical_ranked = ranking(lexical_scores, np.arange(total) if allowed is None else np.flatnonzero(allowed),
-                                 depth)
+        weights = question.lexical_query(settings.translation_weight)
+        lexical_ranked, lexical_scores = self.store.lexical_search(weights, allowed, depth)
         rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
         candidates = sorted(set(dense_ranked) | set(lexical_ranked))
         if question.timeframe:
@@ -241,9 +229,10 @@ class Index:
         hits = []
         for position in best:
             if position not in sentence_scores:
-                sentence_scores[position] = self.dense.rescore(position, query)
+                sentence_scores[position] = self.store.rescore(position, query)
             hits.append(self._hit(position, fused[position], dense.get(position, 0.0),
-                                  float(lexical_scores[position])))
+                                  float(lexical_scores[position] if isinstance(lexical_scores, np.ndarray)
+                                        else lexical_scores.get(position, 0.0))))
         before = [self.chunks[position - 1].text if position and self.chunks[position - 1].path ==
                   self.chunks[position].path else "" for position in best]
         return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
@@ -349,21 +338,16 @@ class Index:
 
     def write(self, folder: Path) -> None:
         """Write the index files (not the manifest) into `folder`."""
-        import faiss
-
-        faiss.write_index(self.vectors, str(folder / VECTORS_NAME))
-        sentence_vectors = make_vector_index(self.sentence_matrix.shape[1], len(self.sentence_matrix))
-        sentence_vectors.add(self.sentence_matrix)
-        faiss.write_index(sentence_vectors, str(folder / SENTENCE_VECTORS_NAME))
-        with open(folder / CHUNKS_NAME, "w", encoding="utf-8") as handle:
-            for chunk in self.chunks:
-                handle.write(json.dumps(chunk.to_record(), ensure_ascii=False) + "\n")
+        vectorfiles.save_sentences(folder, vectorfiles.half(self.sentence_matrix))
+        vectorfiles.save_array(folder / vectorfiles.CHUNK_VECTORS_NAME, np.asarray(self.chunk_matrix, np.float32))
+        if self.ann is not None:
+            vectorfiles.save_ann(self.ann, folder / vectorfiles.ANN_NAME)
+        self.chunks.write(folder)
         self.lexical.save(folder / LEXICAL_FOLDER)
 
 
-def read_chunks(folder: Path) -> list[Chunk]:
-    with open(folder / CHUNKS_NAME, encoding="utf-8") as handle:
-        return [Chunk.from_record(json.loads(line)) for line in handle if line.strip()]
+def read_chunks(folder: Path) -> ChunkTable:
+    return ChunkTable.load(folder)
 
 
 def load_index(index_dir="index", *, embedder: str | Embedder | None = None, settings=None) -> Index:
@@ -373,8 +357,6 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
     configured (the argument, or QA_EMBEDDER) and it differs, EmbedderMismatchError
     says so and names the rebuild command.
     """
-    import faiss
-
     settings = settings or Settings.from_environment()
     folder = storage.build_folder(index_dir)
     manifest = storage.read_manifest(folder, index_dir)
@@ -396,18 +378,21 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
         raise IndexCorruptError(str(index_dir), f"embedder dim {model.dim} != manifest {manifest['embedder']['dim']}")
     try:
         chunks = read_chunks(folder)
-        vectors = faiss.read_index(str(folder / VECTORS_NAME))
-        sentence_vectors = faiss.read_index(str(folder / SENTENCE_VECTORS_NAME))
+        vectors = vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME)
+        sentence_vectors = vectorfiles.load_sentences(folder)
+        layout = manifest.get("vector_index") or {}
+        ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
         lexical = LexicalIndex.load(folder / LEXICAL_FOLDER)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexCorruptError(str(index_dir), f"cannot read index files: {error}") from None
-    sentences = max((chunk.sentence_ids.stop for chunk in chunks), default=0)
-    if vectors.ntotal != len(chunks) or lexical.size != len(chunks) or sentence_vectors.ntotal != sentences:
+    sentences = int(chunks.stops.max()) if len(chunks) else 0
+    if len(vectors) != len(chunks) or lexical.size != len(chunks) or len(sentence_vectors) != sentences \
+            or (ann is not None and ann.ntotal != len(chunks)):
         raise IndexCorruptError(
-            str(index_dir), f"{len(chunks)} chunks and {sentences} sentences, but {vectors.ntotal} chunk vectors, "
-            f"{sentence_vectors.ntotal} sentence vectors and {lexical.size} lexical rows"
+            str(index_dir), f"{len(chunks)} chunks and {sentences} sentences, but {len(vectors)} chunk vectors, "
+            f"{len(sentence_vectors)} sentence vectors and {lexical.size} lexical rows"
         )
-    index = Index(folder=folder, manifest=manifest, chunks=chunks, vectors=vectors,
+    index = Index(folder=folder, manifest=manifest, chunks=chunks, vectors=vectors, ann=ann,
                   sentence_vectors=sentence_vectors, lexical=lexical, embedder=model, settings=settings)
     # The index's many small objects (chunks, spans, the lexical vocabulary) live as
     # long as the index: frozen, the cyclic garbage collector stops walking them on

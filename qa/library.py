@@ -26,7 +26,10 @@ from . import storage
 from .building import ProgressOption, ReadingProgress, close_reporter, document_record, embed_sentences, \
     input_files, make_model, publish, read_file, reporter, stored_and_chunked, utc_now
 from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
-from .index import SENTENCE_VECTORS_NAME, BuildReport, Index, read_chunks, vectors_of
+from .chunktable import ChunkTable
+from .index import LEXICAL_FOLDER, BuildReport, Index, read_chunks
+from .search.lexical import LexicalIndex
+from .search import vectorfiles
 from .ingest.chunking import CHUNKING_VERSION, Chunk
 from .ingest.documents import Failure
 from .ingest.pdf_reader import PdfReaderProcess
@@ -68,6 +71,24 @@ class _State:
     chunks: list[Chunk]
     sentence_vectors: np.ndarray
     folder: Path | None
+    ann: object = None  # the IVF index of the chunk vectors, when there is one
+    chunk_matrix: np.ndarray | None = None
+    lexical: object = None
+
+
+def _previous(state: _State):
+    """The previous build's structures, for an add that appends to them."""
+    if state.chunk_matrix is None or state.lexical is None:
+        return None
+    return state
+
+
+def _same_store(settings: Settings, state: _State | None) -> Settings:
+    """An add or remove keeps the index in its store (Milvus), unless told otherwise."""
+    store = (state.manifest.get("store") or {}) if state else {}
+    if settings.store == "local" and store.get("kind") == "milvus":
+        return dataclasses.replace(settings, store=store["uri"])
+    return settings
 
 
 def _current_state(index_dir, current: Index | None) -> _State | None:
@@ -76,18 +97,25 @@ def _current_state(index_dir, current: Index | None) -> _State | None:
     except IndexNotFoundError:
         return None
     if current is not None and Path(current.folder).resolve() == folder.resolve():
-        return _State(current.manifest, current.chunks, current.sentence_matrix, folder)
-    import faiss
+        return _State(current.manifest, current.chunks, current.sentence_matrix, folder, current.ann,
+                      current.chunk_matrix, current.lexical)
 
     manifest = storage.read_manifest(folder, index_dir)
     storage.verify_checksums(folder, manifest, index_dir)
-    matrix = vectors_of(faiss.read_index(str(folder / SENTENCE_VECTORS_NAME)))
-    return _State(manifest, read_chunks(folder), matrix, folder)
+    matrix = vectorfiles.load_sentences(folder)
+    layout = manifest.get("vector_index") or {}
+    ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
+    return _State(manifest, read_chunks(folder), matrix, folder, ann,
+                  vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME),
+                  LexicalIndex.load(folder / LEXICAL_FOLDER))
 
 
 def _kept(state: _State, dropped: set[str]) -> tuple[list[Chunk], np.ndarray, list[dict]]:
     """The chunks, sentence vectors and manifest records of every document but the
-    dropped ones (by stored path), with sentence numbers made contiguous again."""
+    dropped ones (by stored path), with sentence numbers made contiguous again.
+    Nothing dropped: the current build's chunks and vectors as they are."""
+    if not dropped:
+        return state.chunks, state.sentence_vectors, list(state.manifest.get("documents", []))
     chunks, rows = [], []
     by_document: dict[str, list[Chunk]] = {}
     for chunk in state.chunks:
@@ -137,6 +165,7 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
     try:
         with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
             state = _current_state(index_dir, current)
+            settings = _same_store(settings, state)
             model, chunking, tokenizer = _model_and_chunking(
                 state, settings, current.embedder if current is not None else None)
             chunk_settings = dataclasses.replace(settings, chunk_size=chunking["size"],
@@ -175,21 +204,22 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
             else:
                 chunks, vectors, records = _kept(state, {by_name[name].path for name in replaced}) \
                     if state else ([], np.zeros((0, model.dim), dtype=np.float32), [])
-                parts = [vectors]
+                parts, added_chunks = [vectors], []
                 for document_chunks, sentences, record in zip(new_chunks, new_sentences, new_records):
                     offset = sum(len(part) for part in parts)
-                    chunks += [dataclasses.replace(chunk, first_sentence=chunk.first_sentence + offset)
-                               for chunk in document_chunks]
+                    added_chunks += [dataclasses.replace(chunk, first_sentence=chunk.first_sentence + offset)
+                                     for chunk in document_chunks]
                     result = embed_sentences(model, sentences, {}, batch_size=settings.batch_size, report=report,
                                              name=record["name"])
                     parts.append(result.vectors)
                     embedded += result.embedded
                     embed_seconds += result.seconds
                 records += new_records
+                chunks = chunks.extended(added_chunks) if isinstance(chunks, ChunkTable) else chunks + added_chunks
                 index = publish(index_dir, model=model, chunking=chunking, lexical_tokenizer=tokenizer,
-                                chunks=chunks, sentence_vectors=np.concatenate(parts), documents=records,
+                                chunks=chunks, sentence_vectors=vectorfiles.stack(parts), documents=records,
                                 failures=failures, previous_folder=state.folder if state else None,
-                                settings=settings)
+                                settings=settings, previous=_previous(state) if state and not replaced else None)
     finally:
         close_reporter(report)
     index.report = BuildReport(
@@ -249,6 +279,7 @@ def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = Non
     started = time.monotonic()
     with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
         state = _current_state(index_dir, current)
+        settings = _same_store(settings, state)
         if state is None:
             raise IndexNotFoundError(str(index_dir))
         existing = document_infos(state.manifest)

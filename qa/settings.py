@@ -23,6 +23,8 @@ ENVIRONMENT_OVERRIDES = {
     "QA_AUTH": "auth",
     "QA_FILE_TIMEOUT": "per_file_timeout_seconds",
     "QA_DICTIONARY": "dictionary",
+    "QA_EXACT_LIMIT": "exact_limit",
+    "QA_STORE": "store",
     # A generative answerer (see qa.answer.generative): an OpenAI-compatible base URL,
     # the model's name, an API key (from the environment only) and a time limit.
     "QA_LLM": "llm_url",
@@ -65,6 +67,12 @@ class Settings:
     time_weight: float = 1.0
     quantity_weight: float = 1.0
     rrf_k: int = 10
+    # Chunks above which chunk vectors are searched through IVF, not scanned (see
+    # qa.search.vectorfiles; the manifest records the choice).
+    exact_limit: int = 50_000
+    # Where vectors and BM25 are served from: "local" (FAISS/numpy and bm25s files in
+    # the index folder), a Milvus URI (http://host:19530) or a milvus-lite file (*.db).
+    store: str = "local"
     # Answers through a language model (None: the extractive answerer). The key is
     # never printed (repr=False) and never taken from a command line.
     llm_url: str | None = None

@@ -26,13 +26,14 @@ def test_manifest_records_everything(built_index_dir):
 
     assert manifest["chunking"] == {"version": CHUNKING_VERSION, "size": 500, "overlap": 1}
     assert manifest["lexical"]["tokenizer"] == "sudachi"
-    assert manifest["vector_index"] == "IndexFlatIP"
+    assert manifest["vector_index"] == {"kind": "exact", "limit": 50000}
     assert manifest["built_at"]
     [document] = manifest["documents"]
     assert document["sha256"] == storage.sha256_of(SAMPLE_PDF)
     assert document["date"] == "2025-05-09" and document["pages"] == 5 and document["chunks"] >= 5
     assert document["date_source"] == "text" and document["warnings"] == [] and document["language"] == "ja"
-    assert set(manifest["files"]) >= {"vectors.faiss", "sentences.faiss", "chunks.jsonl", "lexical/vocab.index.json"}
+    assert set(manifest["files"]) >= {"chunk_vectors.npy", "sentences.npy", "chunks.jsonl", "chunk_offsets.npy",
+                                      "lexical/vocab.index.json"}
 
 
 def test_no_pickle_anywhere(built_index_dir):
@@ -156,9 +157,9 @@ def test_missing_index_and_damaged_files(tmp_path):
     index_dir = tmp_path / "index"
     qa.build_index([corpus], index_dir, settings=qa.Settings())
     folder = storage.build_folder(index_dir)
-    vectors = folder / "vectors.faiss"
+    vectors = folder / "chunk_vectors.npy"
     vectors.write_bytes(vectors.read_bytes()[:-100])
-    with pytest.raises(IndexCorruptError, match="vectors.faiss.*qa build"):
+    with pytest.raises(IndexCorruptError, match="chunk_vectors.npy.*qa build"):
         qa.load_index(index_dir)
     shutil.copy(tmp_path / "corpus" / "b.txt", folder / "chunks.jsonl")
     with pytest.raises(IndexCorruptError):

@@ -84,8 +84,7 @@ def test_calibration_compares_passages_across_languages():
     rows += [japanese + 0.1 * generator.standard_normal(16) for _ in range(9)] + [japanese + 1.5 * topic]
     sentences = np.array([row / np.linalg.norm(row) for row in rows], dtype=np.float32)
     query = (query / np.linalg.norm(query)).astype(np.float32)
-    scorer = DenseScorer(sentences, sentences, [range(position, position + 1) for position in range(20)],
-                         ["en"] * 10 + ["ja"] * 10)
+    scorer = DenseScorer(sentences, sentences, np.arange(20), np.arange(1, 21), np.array(["en"] * 10 + ["ja"] * 10))
     raw, _, _ = scorer.search(query, depth=20, calibrate=False)
     calibrated, _, baselines = scorer.search(query, depth=20)
     assert max(raw, key=raw.get) < 10 and max(calibrated, key=calibrated.get) == 19
@@ -96,6 +95,19 @@ def test_quantities_meet_across_notations():
     assert quantities("about 1.4 million km") & quantities("約140万km")
     assert quantities("総額約38.8億円") == quantities("3,880,000,000 yen") == quantities("3.88 billion")
     assert not quantities("in 2023, Mission 2")
+
+
+def test_ranking_of_many_scores_equals_a_full_stable_sort():
+    from qa.search.fusion import ranking
+
+    generator = np.random.default_rng(3)
+    scores = generator.integers(0, 40, 20_000).astype(np.float32) / 7  # many ties, many zeros
+    candidates = np.flatnonzero(generator.random(20_000) < 0.8)
+    picked = scores[candidates]
+    expected = candidates[picked > 0][np.argsort(-picked[picked > 0], kind="stable")][:50]
+    assert ranking(scores, candidates, 50) == expected.tolist()
+    assert ranking(scores, candidates, 5000) == candidates[picked > 0][
+        np.argsort(-picked[picked > 0], kind="stable")][:5000].tolist()
 
 
 def test_a_passage_in_the_other_language_is_never_marked_down():

@@ -29,9 +29,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .vectorfiles import ann_search
+
 # The answerer's per-language sentence baseline: the mean best sentence of this many
 # of a language's best chunks.
 CALIBRATION_DEPTH = 10
+# With an IVF index, a large language's median is taken over this many evenly spaced
+# chunks (a language with few allowed chunks is scanned: the plan's "scan").
+MEDIAN_SAMPLE = 10_001
 
 
 def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
@@ -43,26 +48,31 @@ def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
 
 
 class DenseScorer:
-    """Chunk and sentence vectors of an index, scored against a question vector."""
+    """Chunk and sentence vectors of an index, scored against a question vector.
+    With `ann` (an IVF index over the chunk vectors, see `vectorfiles`), each
+    language's candidates come from it instead of a scan of every chunk, and the
+    language's median is taken over an evenly spaced sample of its chunks."""
 
-    def __init__(self, chunk_matrix: np.ndarray, sentence_matrix: np.ndarray, sentence_ranges: list[range],
-                 languages: list[str]):
+    def __init__(self, chunk_matrix: np.ndarray, sentence_matrix: np.ndarray, starts: np.ndarray,
+                 stops: np.ndarray, languages: np.ndarray, *, ann=None, probes: int = 0, scan: int = 10_000):
         self.chunk_matrix = chunk_matrix
         self.sentence_matrix = sentence_matrix
-        self.sentence_ranges = sentence_ranges
-        self.starts = np.array([ids.start for ids in sentence_ranges], dtype=np.int64)
-        self.stops = np.array([ids.stop for ids in sentence_ranges], dtype=np.int64)
-        self.languages = np.array(languages)
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.stops = np.asarray(stops, dtype=np.int64)
+        self.languages = np.asarray(languages)
         self.by_language = {language: np.flatnonzero(self.languages == language)
-                            for language in sorted(set(languages))}
+                            for language in sorted(set(self.languages.tolist()))}
+        self.ann = ann
+        self.probes = probes
+        self._samples: dict[str, np.ndarray] = {}
+        self.scan = scan
 
     def chunk_score(self, position: int, query: np.ndarray) -> tuple[float, np.ndarray]:
         """Raw dense score of one chunk, and the cosine of each of its sentences."""
-        ids = self.sentence_ranges[position]
-        vectors = self.sentence_matrix[ids.start:ids.stop]
+        vectors = self.sentence_matrix[self.starts[position]:self.stops[position]]
         if not len(vectors):
             return 0.0, np.zeros(0, dtype=np.float32)
-        scores = vectors @ query
+        scores = _matvec(vectors.astype(np.float32), query)
         return float(self.chunk_matrix[position] @ query) + float(scores.max()), scores
 
     def search(self, query: np.ndarray, depth: int, allowed: np.ndarray | None = None,
@@ -72,47 +82,79 @@ class DenseScorer:
         its best chunks (what a sentence of that language typically scores for this
         question; the answerer compares sentences across languages with it). Only
         chunks that `allowed` (a mask) lets through are searched."""
-        coarse = _matvec(self.chunk_matrix, query)
         calibrated: dict[int, float] = {}
         sentences: dict[int, np.ndarray] = {}
         baselines: dict[str, float] = {}
+        coarse = _matvec(self.chunk_matrix, query) if self.ann is None else None
         for language, positions in self.by_language.items():
             if allowed is not None:
                 positions = positions[allowed[positions]]
             if not len(positions):
                 continue
             take = min(len(positions), 2 * depth)
-            best = positions[np.argpartition(-coarse[positions], take - 1)[:take]] if take < len(positions) \
-                else positions
-            raw = self._rescore_many(best, coarse, query, sentences)
+            if coarse is not None:
+                best = positions[np.argpartition(-coarse[positions], take - 1)[:take]] if take < len(positions) \
+                    else positions
+                median = float(np.median(coarse[positions])) if calibrate else 0.0
+                raw = self._rescore_many(best, coarse[best], query, sentences)
+            else:
+                best, median = self._approximate(language, positions, allowed, take, query, calibrate)
+                raw = self._rescore_many(best, _matvec(self.chunk_matrix[best], query), query, sentences)
             ranked = sorted(raw, key=lambda p: (-raw[p], p))
             # The language's bias for this question: twice (a chunk's score is two
             # cosines) the median coarse score of all its chunks, most of which are
             # about something else whatever the question.
-            baseline = 2 * float(np.median(coarse[positions])) if calibrate else 0.0
+            baseline = 2 * median if calibrate else 0.0
             baselines[language] = float(np.mean([sentences[p].max() for p in ranked[:CALIBRATION_DEPTH]
                                                  if len(sentences[p])] or [0.0]))
             for position in ranked[:depth]:
                 calibrated[position] = raw[position] - baseline
         return calibrated, sentences, baselines
 
+    def _approximate(self, language: str, positions: np.ndarray, allowed: np.ndarray | None, take: int,
+                     query: np.ndarray, calibrate: bool) -> tuple[np.ndarray, float]:
+        """A language's candidates from the IVF index (a scan when few chunks are
+        allowed), and its median coarse score over a sample of its chunks."""
+        if len(positions) <= self.scan:
+            coarse = _matvec(np.asarray(self.chunk_matrix[positions], dtype=np.float32), query)
+            order = np.argpartition(-coarse, take - 1)[:take] if take < len(positions) else np.arange(len(positions))
+            return positions[order], float(np.median(coarse)) if calibrate else 0.0
+        mask = self.languages == language
+        if allowed is not None:
+            mask &= allowed
+        best, _ = ann_search(self.ann, query, take, mask, self.probes, allowed_count=len(positions))
+        median = 0.0
+        if calibrate:
+            sample = positions if len(positions) <= MEDIAN_SAMPLE else \
+                positions[np.linspace(0, len(positions) - 1, MEDIAN_SAMPLE).astype(np.int64)]
+            if allowed is None:  # the same sample for every question: its vectors kept in memory
+                if language not in self._samples:
+                    self._samples[language] = np.ascontiguousarray(self.chunk_matrix[sample], dtype=np.float32)
+                vectors = self._samples[language]
+            else:
+                vectors = np.asarray(self.chunk_matrix[sample], dtype=np.float32)
+            median = float(np.median(_matvec(vectors, query)))
+        return np.sort(best.astype(np.int64)), median
+
     def _rescore_many(self, positions: np.ndarray, coarse: np.ndarray, query: np.ndarray,
                       sentences: dict[int, np.ndarray]) -> dict[int, float]:
         """Raw dense scores of many chunks at once (one matrix product over all their
-        sentences), storing each one's sentence cosines in `sentences`."""
-        positions = positions[self.stops[positions] > self.starts[positions]]
+        sentences), storing each one's sentence cosines in `sentences`. `coarse`: the
+        chunks' cosines with their mean vectors, aligned with `positions`."""
+        keep = self.stops[positions] > self.starts[positions]
+        positions, coarse = positions[keep], coarse[keep]
         if not len(positions):
             return {}
         lengths = self.stops[positions] - self.starts[positions]
         rows = np.concatenate([np.arange(start, stop) for start, stop in
                                zip(self.starts[positions], self.stops[positions])])
-        cosines = _matvec(self.sentence_matrix[rows], query)
+        cosines = _matvec(np.asarray(self.sentence_matrix[rows], dtype=np.float32), query)
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         best = np.maximum.reduceat(cosines, offsets)
         raw = {}
         for index, position in enumerate(positions.tolist()):
             sentences[position] = cosines[offsets[index]:offsets[index] + lengths[index]]
-            raw[position] = float(coarse[position]) + float(best[index])
+            raw[position] = float(coarse[index]) + float(best[index])
         return raw
 
     def rescore(self, position: int, query: np.ndarray) -> np.ndarray:

@@ -24,6 +24,12 @@ def ranking(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[int]
     candidate_scores = scores[candidates]
     keep = candidate_scores > 0
     candidates, candidate_scores = candidates[keep], candidate_scores[keep]
+    if 0 < limit < len(candidates) // 4:
+        # At scale most chunks share some common word: keep those scoring at least the
+        # limit-th best (ties included) before sorting; the same result as sorting all.
+        threshold = np.partition(candidate_scores, len(candidate_scores) - limit)[len(candidate_scores) - limit]
+        keep = candidate_scores >= threshold
+        candidates, candidate_scores = candidates[keep], candidate_scores[keep]
     order = np.argsort(-candidate_scores, kind="stable")[:limit]
     return [int(position) for position in candidates[order]]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ingest.language import CJK_CHARACTERS
+from .postings import B, K1, Background, Postings, build_postings, extend_postings
 from .romaji import capitalized_words, spelling_key, spelling_table
 
 TOKENIZERS = ("sudachi", "bigram")
@@ -30,6 +31,8 @@ _ENGLISH_STOPWORDS = frozenset(
     "the their this to was were what when where which who whom whose why will with".split()
 )
 _DROPPED_PARTS_OF_SPEECH = {"助詞", "助動詞", "補助記号", "空白", "記号"}
+COUNTS_NAME = "counts.npy"
+LENGTHS_NAME = "lengths.npy"
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,12 +118,17 @@ def reading(word: str) -> str:
 
 
 class LexicalIndex:
-    """BM25 over chunk texts. `scores(question)` gives one score per chunk."""
+    """BM25 over chunk texts (bm25s's format, memory-mapped when loaded; see
+    `postings`). `weighted_scores(weights)` gives one score per chunk."""
 
-    def __init__(self, tokenizer: str, bm25, size: int):
+    def __init__(self, tokenizer: str, postings: Postings, *, background: dict | None = None):
         self.tokenizer = tokenizer
-        self._bm25 = bm25
-        self.size = size
+        self.postings = postings
+        self.vocab_dict = postings.vocabulary
+        self.size = postings.size
+        # The statistics its impacts were computed with, when they were not its own
+        # (a delta segment scored as part of a larger index).
+        self.background = background
         self._spellings: dict[str, tuple[str, ...]] | None = None
         self._spellings_lock = threading.Lock()
 
@@ -141,7 +149,7 @@ class LexicalIndex:
         if self._spellings is None:  # the lock is taken only until the table exists
             with self._spellings_lock:
                 if self._spellings is None:
-                    self._spellings = spelling_table(self._bm25.vocab_dict, reading)
+                    self._spellings = spelling_table(self.vocab_dict, reading)
         return self._spellings.get(spelling_key(word), ())
 
     def romaji_names(self, question: str) -> tuple[tuple[str, ...], ...]:
@@ -155,13 +163,18 @@ class LexicalIndex:
             japanese for forms in self.romaji_names(question) for japanese in forms]
 
     @classmethod
-    def build(cls, texts: list[str], tokenizer: str) -> "LexicalIndex":
-        import bm25s
+    def build(cls, texts, tokenizer: str, *, background: Background | None = None,
+              progress=None) -> "LexicalIndex":
+        """BM25 over `texts` (any iterable; tokenized one at a time). `background`: the
+        statistics of the index this one joins (see `postings`)."""
+        postings = build_postings((tokenize(text, tokenizer) for text in texts), background, progress)
+        recorded = None if background is None else {"documents": background.documents, "tokens": background.tokens}
+        return cls(tokenizer, postings, background=recorded)
 
-        corpus_tokens = [tokenize(text, tokenizer) or [""] for text in texts]
-        bm25 = bm25s.BM25()
-        bm25.index(corpus_tokens, show_progress=False)
-        return cls(tokenizer, bm25, len(texts))
+    def extended(self, texts) -> "LexicalIndex":
+        """This index followed by `texts`, only those tokenized (an add)."""
+        return LexicalIndex(self.tokenizer, extend_postings(self.postings, (tokenize(text, self.tokenizer)
+                                                                             for text in texts)))
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 of every chunk for the question's own tokens."""
@@ -170,15 +183,15 @@ class LexicalIndex:
             weights[token] = weights.get(token, 0.0) + 1.0
         return self.weighted_scores(weights)
 
-    def weighted_scores(self, weights: dict[str, float]) -> np.ndarray:
+    def weighted_scores(self, weights: dict[str, float], out: np.ndarray | None = None) -> np.ndarray:
         """BM25 of every chunk for a weighted query: each token's BM25 contribution
         times its weight (1 for a word of the question, less for a translation).
         Only the chunks that hold a token are touched (the index is a sparse
-        token-by-chunk matrix)."""
-        scores = np.zeros(self.size, dtype=np.float32)
-        matrix = self._bm25.scores
-        data, indices, pointers = matrix["data"], matrix["indices"], matrix["indptr"]
-        vocabulary = self._bm25.vocab_dict
+        token-by-chunk matrix). `out`: an array of `size` zeros to add into."""
+        scores = np.zeros(self.size, dtype=np.float32) if out is None else out
+        postings = self.postings
+        data, indices, pointers = postings.data, postings.indices, postings.indptr
+        vocabulary = self.vocab_dict
         for token, weight in weights.items():
             identifier = vocabulary.get(token)
             if identifier is None or weight <= 0:
@@ -187,20 +200,49 @@ class LexicalIndex:
             scores[indices[start:end]] += weight * data[start:end]
         return scores
 
+    def frequency(self, token: str) -> int:
+        """How many chunks hold `token`."""
+        identifier = self.vocab_dict.get(token)
+        if identifier is None:
+            return 0
+        return int(self.postings.indptr[identifier + 1] - self.postings.indptr[identifier])
+
+    @property
+    def total_tokens(self) -> int:
+        return int(self.postings.lengths.astype(np.int64).sum())
+
     def knows(self, term: str) -> bool:
         """Whether a token (or a Latin word, in any form) occurs anywhere in the index."""
-        vocabulary = self._bm25.vocab_dict
+        vocabulary = self.vocab_dict
         return term in vocabulary or (term.isascii() and latin_form(term) in vocabulary)
 
     def save(self, folder: Path) -> None:
+        import bm25s
+
         folder.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
-        (folder / "tokenizer.json").write_text(json.dumps({"tokenizer": self.tokenizer, "size": self.size}))
+        postings = self.postings
+        bm25 = bm25s.BM25(k1=K1, b=B)
+        bm25.scores = {"data": postings.data, "indices": postings.indices, "indptr": postings.indptr,
+                       "num_docs": postings.size}
+        bm25.vocab_dict = postings.vocabulary
+        bm25.nonoccurrence_array = None
+        bm25.save(str(folder), allow_pickle=False, show_progress=False)
+        np.save(folder / COUNTS_NAME, postings.counts, allow_pickle=False)
+        np.save(folder / LENGTHS_NAME, postings.lengths, allow_pickle=False)
+        (folder / "tokenizer.json").write_text(json.dumps({"tokenizer": self.tokenizer, "size": self.size,
+                                                           "background": self.background}))
 
     @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
+    def load(cls, folder: Path, *, mmap: bool = True) -> "LexicalIndex":
+        """Read a saved index; its arrays memory-mapped (bm25s's mmap loading)."""
         import bm25s
 
         info = json.loads((folder / "tokenizer.json").read_text())
-        bm25 = bm25s.BM25.load(str(folder), allow_pickle=False, load_corpus=False)
-        return cls(info["tokenizer"], bm25, int(info["size"]))
+        bm25 = bm25s.BM25.load(str(folder), allow_pickle=False, load_corpus=False, mmap=mmap)
+        mode = "r" if mmap else None
+        postings = Postings(bm25.vocab_dict, bm25.scores["data"], bm25.scores["indices"], bm25.scores["indptr"],
+                            np.load(folder / COUNTS_NAME, allow_pickle=False, mmap_mode=mode),
+                            np.load(folder / LENGTHS_NAME, allow_pickle=False, mmap_mode=mode))
+        if len(postings.lengths) != int(info["size"]):
+            raise ValueError(f"lexical index of {len(postings.lengths)} chunks, recorded {info['size']}")
+        return cls(info["tokenizer"], postings, background=info.get("background"))
