@@ -116,3 +116,26 @@ def test_a_passage_in_the_other_language_is_never_marked_down():
     assert language_shift({"en": 0.78, "ja": 0.82}, "en", "ja") == 0.0  # its best passages are the relevant ones
     assert language_shift({"en": 0.78, "ja": 0.82}, "ja", "ja") == 0.0
     assert language_shift({"ja": 0.82}, "en", "ja") is None
+
+
+def test_a_place_or_person_the_question_names_is_not_its_answer():
+    from qa.answer.binding import Subject
+    from qa.answer.candidates import bound_facts
+    from qa.answer.facts import Fact
+
+    sentence = "例えば、アルファベット文字はアメリカ合州国とフランスとでは異なります。"
+    france = Fact("place", "フランス", sentence.index("フランス"), sentence.index("フランス") + 4, "France")
+    usa = Fact("place", "アメリカ合州国", 14, 21, "United States")
+    subject = Subject(loose=(("フランス", "france"),))  # フランスの首都はどこですか？
+    assert bound_facts([france, usa], sentence, subject, "place") == (usa,)
+    assert bound_facts([france], sentence, Subject(), "place") == (france,)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("どの国で打ち上げられましたか？", "place"),
+    ("どの国に本社がありますか？", "place"),
+    ("ルクセンブルクのどの国家宇宙プログラムを通じて出資されましたか？", "general"),  # a programme, not a country
+])
+def test_which_country_but_not_which_national_programme(question, kind):
+    from qa.search.question import question_kind
+    assert question_kind(question) == kind

@@ -20,7 +20,7 @@ from typing import Callable
 from ..records import Hit
 from ..search.timeframe import names_period
 from ..search.lexical import latin_form
-from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, Question, numbered_names
+from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, Question, numbered_names
 from .binding import Subject, other_role_positions
 from .clauses import event_words, names_event
 from .facts import Fact, find_facts
@@ -70,9 +70,13 @@ def language_shift(baselines: dict[str, float], question_language: str, passage_
 
 def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tuple[Fact, ...]:
     """The facts that belong to the subject: a person next to the role asked about, a
-    number with the counted noun's unit, never a number the question itself states."""
+    number with the counted noun's unit, never a number, a place or a person the
+    question itself names (asked for the capital of France, フランス is no answer)."""
     kept = []
+    named = {form for forms in subject.names + subject.loose for form in forms} if kind in (PERSON, PLACE) else set()
     for fact in facts:
+        if named and (fact.text.lower() in named or fact.english.lower() in named):
+            continue
         if kind in (NUMBER, MONEY) and subject.stated:
             digits = {match.group().replace(",", "") for match in _DIGITS.finditer(fact.text)}
             if digits and digits <= subject.stated:
