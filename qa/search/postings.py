@@ -85,9 +85,17 @@ def build_postings(token_lists: Iterable[list[str]], background: Background | No
     """Postings of chunks given as token lists (an empty chunk counts the empty token,
     as bm25s does)."""
     vocabulary: dict[str, int] = {}
+    chunk_numbers, token_ids, counts, lengths = _count_rows(token_lists, vocabulary, 0, progress)
+    return impacts(vocabulary, chunk_numbers, token_ids, counts, np.array(lengths, dtype=np.int32), background)
+
+
+def _count_rows(token_lists: Iterable[list[str]], vocabulary: dict[str, int], start: int,
+                progress: Callable[[int], None] | None = None):
+    """The (chunk, token id, count) rows of chunks numbered from `start`, and each
+    chunk's length; new tokens are added to `vocabulary`. Counts are capped at 65,535."""
     chunk_numbers, token_ids, counts = _Buffer(np.int32), _Buffer(np.int32), _Buffer(np.uint16)
     lengths: list[int] = []
-    for number, tokens in enumerate(token_lists):
+    for number, tokens in enumerate(token_lists, start=start):
         tokens = tokens or [""]
         local: dict[int, int] = {}
         for token in tokens:
@@ -97,10 +105,9 @@ def build_postings(token_lists: Iterable[list[str]], background: Background | No
         token_ids.extend(np.fromiter(local.keys(), dtype=np.int32, count=len(local)))
         counts.extend(np.minimum(np.fromiter(local.values(), dtype=np.int64, count=len(local)), 65535))
         lengths.append(len(tokens))
-        if progress is not None and number % 1000 == 999:
+        if progress is not None and (number - start) % 1000 == 999:
             progress(1000)
-    return impacts(vocabulary, chunk_numbers.array(), token_ids.array(), counts.array(),
-                   np.array(lengths, dtype=np.int32), background)
+    return chunk_numbers.array(), token_ids.array(), counts.array(), lengths
 
 
 def impacts(vocabulary: dict[str, int], chunk_numbers: np.ndarray, token_ids: np.ndarray, counts: np.ndarray,
@@ -138,19 +145,7 @@ def extend_postings(old: Postings, token_lists: Iterable[list[str]]) -> Postings
     impacts are recomputed with the new corpus statistics. The same arrays as a build
     over all the chunks in this order (tested)."""
     vocabulary = dict(old.vocabulary)
-    chunk_numbers, token_ids, counts = _Buffer(np.int32), _Buffer(np.int32), _Buffer(np.uint16)
-    lengths: list[int] = []
-    for number, tokens in enumerate(token_lists, start=old.size):
-        tokens = tokens or [""]
-        local: dict[int, int] = {}
-        for token in tokens:
-            identifier = vocabulary.setdefault(token, len(vocabulary))
-            local[identifier] = local.get(identifier, 0) + 1
-        chunk_numbers.extend(np.full(len(local), number, dtype=np.int32))
-        token_ids.extend(np.fromiter(local.keys(), dtype=np.int32, count=len(local)))
-        counts.extend(np.minimum(np.fromiter(local.values(), dtype=np.int64, count=len(local)), 65535))
-        lengths.append(len(tokens))
-    new_chunks, new_tokens, new_counts = chunk_numbers.array(), token_ids.array(), counts.array()
+    new_chunks, new_tokens, new_counts, lengths = _count_rows(token_lists, vocabulary, old.size)
     columns = len(vocabulary)
     old_pointers = np.asarray(old.indptr, dtype=np.int64)
     old_sizes = np.zeros(columns, dtype=np.int64)
