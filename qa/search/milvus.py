@@ -164,23 +164,21 @@ class MilvusEngine:
     def _filter(self, *clauses: str | None) -> str:
         return " and ".join([f"position < {self.size}"] + [clause for clause in clauses if clause])
 
-    def _chunk_vectors(self, positions: np.ndarray) -> np.ndarray:
+    def _vectors(self, collection: str, key: str, ids: np.ndarray) -> np.ndarray:
+        """The vectors of the rows whose `key` is in `ids`, in that order."""
         found = {}
-        for offset in range(0, len(positions), _BATCH):
-            part = positions[offset:offset + _BATCH].tolist()
-            for row in self.client.query(f"{self.name}_chunks", filter=f"position in {part}",
-                                         output_fields=["position", "vector"]):
-                found[int(row["position"])] = row["vector"]
-        return np.array([found[int(position)] for position in positions], dtype=np.float32)
+        for offset in range(0, len(ids), _BATCH):
+            part = ids[offset:offset + _BATCH].tolist()
+            for row in self.client.query(f"{self.name}_{collection}", filter=f"{key} in {part}",
+                                         output_fields=[key, "vector"]):
+                found[int(row[key])] = row["vector"]
+        return np.array([found[int(value)] for value in ids], dtype=np.float32)
+
+    def _chunk_vectors(self, positions: np.ndarray) -> np.ndarray:
+        return self._vectors("chunks", "position", positions)
 
     def _sentence_vectors(self, numbers: np.ndarray) -> np.ndarray:
-        found = {}
-        for offset in range(0, len(numbers), _BATCH):
-            part = numbers[offset:offset + _BATCH].tolist()
-            for row in self.client.query(f"{self.name}_sentences", filter=f"number in {part}",
-                                         output_fields=["number", "vector"]):
-                found[int(row["number"])] = row["vector"]
-        return np.array([found[int(number)] for number in numbers], dtype=np.float32).reshape(len(numbers), -1)
+        return self._vectors("sentences", "number", numbers).reshape(len(numbers), -1)
 
     def _sample(self, language: str) -> tuple[np.ndarray, np.ndarray]:
         """Evenly spaced chunks of a language and their vectors, read once."""
