@@ -269,18 +269,11 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
     matrix = chunk_vectors(table[kept:] if kept else table, sentence_vectors)
     if kept:
         matrix = np.concatenate([np.asarray(previous.chunk_matrix, dtype=np.float32), matrix])
-    layout = vectorfiles.plan(len(chunks), (settings or Settings()).exact_limit)
-    ann = None
-    reuse_ann = previous.ann if kept else None
-    if layout["kind"] == "ivf" and reuse_ann is not None and reuse_ann.ntotal == kept \
-            and reuse_ann.nlist == layout["lists"]:
-        # An add: the trained lists take the new chunks' vectors; nothing is retrained.
-        import faiss
-
-        ann = faiss.clone_index(reuse_ann)
-        vectorfiles.add_to_ann(ann, matrix[ann.ntotal:])
-    elif layout["kind"] == "ivf":
-        ann = vectorfiles.build_ann(matrix, layout)
+    counts = dict(zip(*np.unique(table.languages, return_counts=True))) if len(table) else {}
+    layout = vectorfiles.plan(len(chunks), (settings or Settings()).exact_limit,
+                              {str(language): int(number) for language, number in counts.items()})
+    # An add: each language's trained lists take its new chunks' vectors (see `vectorfiles.extend_anns`).
+    ann, layout = vectorfiles.extend_anns(matrix, layout, table.languages, previous.ann if kept else None, kept)
     lexical = previous.lexical.extended(contextual_text(chunk) for chunk in chunks[kept:]) if kept \
         else LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
     manifest = {

@@ -99,7 +99,7 @@ class Index:
                  settings: Settings | None = None, ann=None):
         """`chunks`: a list or a `ChunkTable`; `vectors`: the chunk vectors (float32),
         `sentence_vectors` (float16 as stored), both arrays or memory maps; `ann`: the
-        IVF index of the chunk vectors when the manifest's plan says so."""
+        IVF indexes of the chunk vectors by language when the manifest's plan says so."""
         self.folder = folder
         self.manifest = manifest
         self.chunks = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
@@ -341,9 +341,14 @@ class Index:
         vectorfiles.save_sentences(folder, vectorfiles.half(self.sentence_matrix))
         vectorfiles.save_array(folder / vectorfiles.CHUNK_VECTORS_NAME, np.asarray(self.chunk_matrix, np.float32))
         if self.ann is not None:
-            vectorfiles.save_ann(self.ann, folder / vectorfiles.ANN_NAME)
+            vectorfiles.save_anns(self.ann, folder)
         self.chunks.write(folder)
         self.lexical.save(folder / LEXICAL_FOLDER)
+
+
+def _indexed(chunks: ChunkTable, ann: dict) -> int:
+    """How many chunks the IVF indexes `ann` should hold: those of their languages."""
+    return len(chunks) if "*" in ann else int(np.isin(chunks.languages, list(ann)).sum())
 
 
 def read_chunks(folder: Path) -> ChunkTable:
@@ -381,13 +386,13 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
         vectors = vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME)
         sentence_vectors = vectorfiles.load_sentences(folder)
         layout = manifest.get("vector_index") or {}
-        ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
+        ann = vectorfiles.load_anns(folder, layout)
         lexical = LexicalIndex.load(folder / LEXICAL_FOLDER)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexCorruptError(str(index_dir), f"cannot read index files: {error}") from None
     sentences = int(chunks.stops.max()) if len(chunks) else 0
     if len(vectors) != len(chunks) or lexical.size != len(chunks) or len(sentence_vectors) != sentences \
-            or (ann is not None and ann.ntotal != len(chunks)):
+            or (ann is not None and vectorfiles.ann_rows(ann) != _indexed(chunks, ann)):
         raise IndexCorruptError(
             str(index_dir), f"{len(chunks)} chunks and {sentences} sentences, but {len(vectors)} chunk vectors, "
             f"{len(sentence_vectors)} sentence vectors and {lexical.size} lexical rows"

@@ -71,7 +71,7 @@ class _State:
     chunks: list[Chunk]
     sentence_vectors: np.ndarray
     folder: Path | None
-    ann: object = None  # the IVF index of the chunk vectors, when there is one
+    ann: object = None  # the IVF indexes of the chunk vectors by language, when there are some
     chunk_matrix: np.ndarray | None = None
     lexical: object = None
 
@@ -104,7 +104,7 @@ def _current_state(index_dir, current: Index | None) -> _State | None:
     storage.verify_checksums(folder, manifest, index_dir)
     matrix = vectorfiles.load_sentences(folder)
     layout = manifest.get("vector_index") or {}
-    ann = vectorfiles.load_ann(folder / vectorfiles.ANN_NAME) if layout.get("kind") == "ivf" else None
+    ann = vectorfiles.load_anns(folder, layout)
     return _State(manifest, read_chunks(folder), matrix, folder, ann,
                   vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME),
                   LexicalIndex.load(folder / LEXICAL_FOLDER))

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import storage
+from .search import vectorfiles
 from .search.dense import DenseScorer
 from .search.fusion import ranking
 
@@ -40,8 +41,7 @@ class LocalStore:
     def lexical_search(self, weights: dict[str, float], allowed: np.ndarray | None, depth: int):
         """The best `depth` chunks by BM25, best first, and every chunk's score."""
         scores = self.lexical.weighted_scores(weights)
-        candidates = np.arange(len(scores)) if allowed is None else np.flatnonzero(allowed)
-        return ranking(scores, candidates, depth), scores
+        return ranking(scores, None if allowed is None else np.flatnonzero(allowed), depth), scores
 
 
 def open_store(manifest: dict, settings, *, chunks, days, chunk_matrix, sentence_matrix, lexical, ann):
@@ -56,7 +56,7 @@ def open_store(manifest: dict, settings, *, chunks, days, chunk_matrix, sentence
                                    chunks.stops, chunks.languages, days)
     layout = manifest.get("vector_index") if isinstance(manifest.get("vector_index"), dict) else {}
     dense = DenseScorer(chunk_matrix, sentence_matrix, chunks.starts, chunks.stops, chunks.languages, ann=ann,
-                        probes=int(layout.get("probes", 0)), scan=int(layout.get("scan", 10_000)))
+                        probes=vectorfiles.probes_of(layout), scan=int(layout.get("scan", 10_000)))
     return LocalStore(dense, lexical)
 
 

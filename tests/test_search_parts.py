@@ -108,6 +108,12 @@ def test_ranking_of_many_scores_equals_a_full_stable_sort():
     assert ranking(scores, candidates, 50) == expected.tolist()
     assert ranking(scores, candidates, 5000) == candidates[picked > 0][
         np.argsort(-picked[picked > 0], kind="stable")][:5000].tolist()
+    # Every chunk a candidate (no filter): the same as listing them all.
+    assert ranking(scores, None, 50) == ranking(scores, np.arange(len(scores)), 50)
+    assert ranking(np.zeros(10, dtype=np.float32), None, 5) == []
+    sparse = np.where(generator.random(20_000) < 0.002, scores, 0).astype(np.float32)  # fewer than 50 in the sample
+    assert ranking(sparse, None, 50) == ranking(sparse, np.arange(len(sparse)), 50)
+    assert ranking(scores, None, 5000) == ranking(scores, np.arange(len(scores)), 5000)
 
 
 def test_a_passage_in_the_other_language_is_never_marked_down():

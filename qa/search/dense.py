@@ -49,12 +49,14 @@ def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
 
 class DenseScorer:
     """Chunk and sentence vectors of an index, scored against a question vector.
-    With `ann` (an IVF index over the chunk vectors, see `vectorfiles`), each
-    language's candidates come from it instead of a scan of every chunk, and the
-    language's median is taken over an evenly spaced sample of its chunks."""
+    With `ann` (IVF indexes over the chunk vectors by language, "*" for one index of
+    every language; see `vectorfiles`), each language's candidates come from its index
+    instead of a scan of every chunk, and the language's median is taken over an
+    evenly spaced sample of its chunks. `probes`: by the same keys."""
 
     def __init__(self, chunk_matrix: np.ndarray, sentence_matrix: np.ndarray, starts: np.ndarray,
-                 stops: np.ndarray, languages: np.ndarray, *, ann=None, probes: int = 0, scan: int = 10_000):
+                 stops: np.ndarray, languages: np.ndarray, *, ann: dict | None = None,
+                 probes: dict[str, int] | None = None, scan: int = 10_000):
         self.chunk_matrix = chunk_matrix
         self.sentence_matrix = sentence_matrix
         self.starts = np.asarray(starts, dtype=np.int64)
@@ -63,8 +65,9 @@ class DenseScorer:
         self.by_language = {language: np.flatnonzero(self.languages == language)
                             for language in sorted(set(self.languages.tolist()))}
         self.ann = ann
-        self.probes = probes
+        self.probes = probes or {}
         self._samples: dict[str, np.ndarray] = {}
+        self._filters: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.scan = scan
 
     def chunk_score(self, position: int, query: np.ndarray) -> tuple[float, np.ndarray]:
@@ -115,14 +118,25 @@ class DenseScorer:
                      query: np.ndarray, calibrate: bool) -> tuple[np.ndarray, float]:
         """A language's candidates from the IVF index (a scan when few chunks are
         allowed), and its median coarse score over a sample of its chunks."""
-        if len(positions) <= self.scan:
-            coarse = _matvec(np.asarray(self.chunk_matrix[positions], dtype=np.float32), query)
+        index = self.ann.get(language, self.ann.get("*"))
+        if len(positions) <= self.scan or index is None:  # (a language with no index of its own: scanned)
+            if allowed is None:  # a small language's vectors, gathered once and kept (at most 15 MB)
+                if language not in self._samples:
+                    self._samples[language] = np.ascontiguousarray(self.chunk_matrix[positions], dtype=np.float32)
+                vectors = self._samples[language]
+            else:
+                vectors = np.asarray(self.chunk_matrix[positions], dtype=np.float32)
+            coarse = _matvec(vectors, query)
             order = np.argpartition(-coarse, take - 1)[:take] if take < len(positions) else np.arange(len(positions))
             return positions[order], float(np.median(coarse)) if calibrate else 0.0
-        mask = self.languages == language
-        if allowed is not None:
-            mask &= allowed
-        best, _ = ann_search(self.ann, query, take, mask, self.probes, allowed_count=len(positions))
+        if language in self.ann:  # the language's own index: only dates filter
+            mask, bits, probes = allowed, None, self.probes.get(language, 0)
+        else:  # one index of every language (format 3): the language's filter, made once
+            mask, bits = self._language_filter(language, self.by_language[language])
+            if allowed is not None:
+                mask, bits = (allowed if mask is None else mask & allowed), None
+            probes = self.probes.get("*", 0)
+        best, _ = ann_search(index, query, take, mask, probes, allowed_count=len(positions), bits=bits)
         median = 0.0
         if calibrate:
             sample = positions if len(positions) <= MEDIAN_SAMPLE else \
@@ -135,6 +149,17 @@ class DenseScorer:
                 vectors = np.asarray(self.chunk_matrix[sample], dtype=np.float32)
             median = float(np.median(_matvec(vectors, query)))
         return np.sort(best.astype(np.int64)), median
+
+    def _language_filter(self, language: str, positions: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """A language's chunk mask and its packed bits for FAISS, made on first use (a
+        comparison of a million language codes costs milliseconds a question); no
+        filter when every chunk is of that language."""
+        if len(positions) == len(self.languages):
+            return None, None
+        if language not in self._filters:
+            mask = self.languages == language
+            self._filters[language] = (mask, np.packbits(mask, bitorder="little"))
+        return self._filters[language]
 
     def _rescore_many(self, positions: np.ndarray, coarse: np.ndarray, query: np.ndarray,
                       sentences: dict[int, np.ndarray]) -> dict[int, float]:
