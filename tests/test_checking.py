@@ -48,6 +48,14 @@ def test_a_wrong_number_is_caught(checker):
     assert checker.check("Lunatech has about 300 staff [1].").ok
 
 
+def assert_verdict(checker, sentence: str, ok: bool, problem: str) -> None:
+    """The check keeps `sentence` or not as `ok` says, and names `problem` when not."""
+    verdict = checker.check(sentence)
+    assert verdict.ok is ok, verdict.detail
+    if not ok:
+        assert verdict.problem == problem
+
+
 @pytest.mark.parametrize("sentence, ok", [
     ("ミッション2の着陸は2025年6月6日の予定です[1]。", True),     # the passage's own form
     ("ミッション3の契約は2025年6月20日に署名されました[2]。", True),  # Japanese form, English passage
@@ -60,10 +68,7 @@ def test_a_wrong_number_is_caught(checker):
     ("Mission 2 will land in July [1].", False),
 ])
 def test_dates_are_compared_as_dates_in_either_language(checker, sentence, ok):
-    verdict = checker.check(sentence)
-    assert verdict.ok is ok, verdict.detail
-    if not ok:
-        assert verdict.problem == "date"
+    assert_verdict(checker, sentence, ok, "date")
 
 
 def test_a_sentence_without_a_citation_is_dropped(checker):
@@ -99,10 +104,7 @@ def test_amounts_and_numbers_in_any_notation(checker, sentence, ok):
     ("代表取締役は山田太郎です[1]。", False),
 ])
 def test_names_across_languages(checker, sentence, ok):
-    verdict = checker.check(sentence)
-    assert verdict.ok is ok, verdict.detail
-    if not ok:
-        assert verdict.problem == "name"
+    assert_verdict(checker, sentence, ok, "name")
 
 
 def test_a_claim_must_be_in_a_passage_the_sentence_cites(checker):
