@@ -10,13 +10,13 @@ on how many vectors there are and how they cluster, not on what they mean. Each
 document copy gets a random topic direction; its sentences are the topic plus
 noise (cosine about 0.45 with the topic), so chunks of a release cluster as real
 embeddings do. Each structure is built and timed as `qa build` builds it (chunk
-vectors, the IVF index when the size asks for one, BM25, the files), into a real
+vectors, the PQ index when the size asks for one, BM25, the files), into a real
 index folder. Tokenizing is timed once per distinct text (the copies repeat it) and
 scaled to N. Embedding is estimated from the real embedder's sentences per second.
 
 Then a fresh process loads the folder with `qa.load_index` (memory-mapped) and asks
 the development questions, timing question embedding alone, `search()` interleaved
-with it, and resident memory. Recall@10: the dense stage with the IVF index against
+with it, and resident memory. Recall@10: the dense stage with the PQ index against
 the same stage scanning every chunk, for the development questions and for 200
 synthetic questions (a topic plus noise). Ends with one line:
 `scale: chunks=N rss_mb=... retrieve_p50_ms=... embed_p50_ms=... recall_at_10=...`.
@@ -45,7 +45,7 @@ from qa.building import contextual_text, utc_now  # noqa: E402
 from qa.chunktable import ChunkTable  # noqa: E402
 from qa.index import LEXICAL_FOLDER, chunk_vectors  # noqa: E402
 from qa.ingest.chunking import CHUNKING_VERSION  # noqa: E402
-from qa.search import vectorfiles  # noqa: E402
+from qa.search import codes, vectorfiles  # noqa: E402
 from qa.search.lexical import LexicalIndex, tokenize  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
@@ -133,11 +133,11 @@ def build(target: int, index_dir: Path, scratch: Path) -> dict:
     vectorfiles.save_array(partial / vectorfiles.CHUNK_VECTORS_NAME, matrix)
     seconds["chunk vectors"] = time.perf_counter() - started
     languages, counts = np.unique(table.languages, return_counts=True)
-    layout = vectorfiles.plan(target, languages={str(a): int(b) for a, b in zip(languages, counts)})
+    layout = codes.plan(target, languages={str(a): int(b) for a, b in zip(languages, counts)})
     started = time.perf_counter()
-    ann, layout = vectorfiles.extend_anns(matrix, layout, table.languages, None, 0)
+    ann, layout = codes.extend_anns(matrix, layout, table.languages, None, 0)
     if ann is not None:
-        vectorfiles.save_anns(ann, partial)
+        codes.save_anns(ann, partial)
     seconds[f"dense structure ({layout['kind']})"] = time.perf_counter() - started
     del ann, matrix
     texts = [contextual_text(chunk) for chunk in chunks]
@@ -207,7 +207,7 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
     chunks = len(index)
     recall, agreement = {}, {}
     if index.ann is not None:
-        from qa.search.vectorfiles import ann_search
+        from qa.search.codes import ann_search
 
         exact = DenseScorer(index.chunk_matrix, index.sentence_matrix, index.chunks.starts, index.chunks.stops,
                             index.chunks.languages)
@@ -216,15 +216,16 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
         synthetic = noisy(centres[generator.integers(0, len(centres), 200)], generator)
         real = np.concatenate([index.embed_question(question) for question in questions])
         layout = index.manifest["vector_index"]
-        probes = vectorfiles.probes_of(layout)
+        probes, shortlists = codes.probes_of(layout), codes.shortlists_of(layout)
         small = np.flatnonzero(~np.isin(index.chunks.languages, list(index.ann)))  # languages with no index
         for name, queries in (("synthetic questions", synthetic), ("development questions", real)):
             found, same = [], []
             for query in queries:
-                # The approximate part: the top 10 chunk vectors of every language's IVF
-                # index (and of a scan of a language too small for one), merged, against
-                # a scan of every chunk vector.
-                ids = np.concatenate([ann_search(ann, query, 10, None, probes[language])[0]
+                # The approximate part: every language's index's shortlist (its top 10
+                # for an IVF index), and a scan of a language too small for an index,
+                # re-scored exactly and merged, against a scan of every chunk vector.
+                ids = np.concatenate([ann_search(ann, query, max(10, shortlists.get(language, 0)), None,
+                                                 probes[language])[0]
                                       for language, ann in index.ann.items()] + [small])
                 ids = _best(index.chunk_matrix, ids, query)
                 truth = np.argpartition(-np.asarray(index.chunk_matrix @ query), 10)[:10]
@@ -252,10 +253,10 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
     return {"chunks": chunks, "load_seconds": load_seconds, "rss_mb": rss, "embed_p50": statistics.median(embed_times),
             "embed_p95": percentile(embed_times, 0.95), "retrieve_p50": statistics.median(retrieve_times),
             "retrieve_p95": percentile(retrieve_times, 0.95),
-            # The final line's recall: the lower of IVF against a scan and the dense
+            # The final line's recall: the lower of the index against a scan and the dense
             # stage's top 10 against the stage scanning, on questions shaped like the data
             # (the development questions' vectors are unrelated to random topics).
-            "recall": {"IVF, synthetic questions": recall["synthetic questions"],
+            "recall": {"index, synthetic questions": recall["synthetic questions"],
                        "dense stage, synthetic questions": agreement["synthetic questions"]} if recall else {},
             "recall_all": recall, "stage_agreement": agreement, "samples": len(retrieve_times),
             "load_average": os.getloadavg()[0], "add": add}
@@ -293,7 +294,7 @@ def main() -> None:
         recall = result["recall"] or {"(exact scan)": 1.0}
         print(f"adding one release: {result.get('add')}")
         for name, value in result.get("recall_all", {}).items():
-            print(f"IVF recall@10 against a scan of every chunk vector, {name}: {value:.3f}; "
+            print(f"Index (shortlist re-scored) recall@10 against a scan of every chunk vector, {name}: {value:.3f}; "
                   f"dense stage top-10 agreement: {result['stage_agreement'][name]:.3f}")
         print(f"| chunks | sentence vectors | on disk | load | resident memory | retrieve p50 / p95 | "
               f"embed p50 / p95 | recall@10 |\n|---|---|---|---|---|---|---|---|\n"

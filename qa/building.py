@@ -42,7 +42,7 @@ from .search.embedders import Embedder, make_embedder
 from .errors import DocumentError, IndexNotFoundError, NothingIndexedError, QAError
 from .chunktable import ChunkTable
 from .index import LEXICAL_FOLDER, BuildReport, Index, chunk_vectors, read_chunks
-from .search import vectorfiles
+from .search import codes, vectorfiles
 from .search.lexical import LexicalIndex, tokenize
 from .settings import Settings
 from .stores import drop_unkept, write_store
@@ -256,7 +256,7 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
     while holding the build lock. `previous`: the previous build's structures (an
     object with `chunks`, `chunk_matrix`, `lexical`, `ann`) when `chunks` begins with
     its chunks, in its order (an add): its chunk vectors and BM25 counts are kept and
-    its trained IVF lists take the new vectors; only the new chunks are tokenized."""
+    its trained PQ codebooks encode the new vectors; only the new chunks are tokenized."""
     kept = len(previous.chunks) if previous is not None and previous.lexical.tokenizer == lexical_tokenizer \
         and len(previous.chunks) <= len(chunks) else 0
     table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
@@ -270,10 +270,10 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
     if kept:
         matrix = np.concatenate([np.asarray(previous.chunk_matrix, dtype=np.float32), matrix])
     counts = dict(zip(*np.unique(table.languages, return_counts=True))) if len(table) else {}
-    layout = vectorfiles.plan(len(chunks), (settings or Settings()).exact_limit,
+    layout = codes.plan(len(chunks), (settings or Settings()).exact_limit,
                               {str(language): int(number) for language, number in counts.items()})
-    # An add: each language's trained lists take its new chunks' vectors (see `vectorfiles.extend_anns`).
-    ann, layout = vectorfiles.extend_anns(matrix, layout, table.languages, previous.ann if kept else None, kept)
+    # An add: each language's trained PQ codebooks encode its new chunks' vectors (see `codes.extend_anns`).
+    ann, layout = codes.extend_anns(matrix, layout, table.languages, previous.ann if kept else None, kept)
     lexical = previous.lexical.extended(contextual_text(chunk) for chunk in chunks[kept:]) if kept \
         else LexicalIndex.build([contextual_text(chunk) for chunk in chunks], lexical_tokenizer)
     manifest = {

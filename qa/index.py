@@ -11,8 +11,8 @@ mean vector plus the cosine with its best sentence (the whole passage's topic, a
 the one sentence that may hold the fact). Measured on the development questions,
 this was the only dense score that kept recall@3 at 1.00 in both languages across
 chunk sizes 300 to 600. Dense and lexical candidates are then fused by rank (see
-`fusion`). Whether chunk vectors are scanned or searched through IVF is chosen by
-size in one place, `search.vectorfiles.plan`, and recorded in the manifest.
+`fusion`). Whether chunk vectors are scanned or searched through PQ codes is chosen by
+size in one place, `search.codes.plan`, and recorded in the manifest.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from .search.quantities import quantities, shares_quantity
 from .search.question import Question, clean_question, read_question
 from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
-from .search import vectorfiles
+from .search import codes, vectorfiles
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
 from .stores import open_store
@@ -99,7 +99,7 @@ class Index:
                  settings: Settings | None = None, ann=None):
         """`chunks`: a list or a `ChunkTable`; `vectors`: the chunk vectors (float32),
         `sentence_vectors` (float16 as stored), both arrays or memory maps; `ann`: the
-        IVF indexes of the chunk vectors by language when the manifest's plan says so."""
+        PQ (or IVF) indexes of the chunk vectors by language when the manifest's plan says so."""
         self.folder = folder
         self.manifest = manifest
         self.chunks = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(chunks)
@@ -341,13 +341,13 @@ class Index:
         vectorfiles.save_sentences(folder, vectorfiles.half(self.sentence_matrix))
         vectorfiles.save_array(folder / vectorfiles.CHUNK_VECTORS_NAME, np.asarray(self.chunk_matrix, np.float32))
         if self.ann is not None:
-            vectorfiles.save_anns(self.ann, folder)
+            codes.save_anns(self.ann, folder)
         self.chunks.write(folder)
         self.lexical.save(folder / LEXICAL_FOLDER)
 
 
 def _indexed(chunks: ChunkTable, ann: dict) -> int:
-    """How many chunks the IVF indexes `ann` should hold: those of their languages."""
+    """How many chunks the indexes `ann` should hold: those of their languages."""
     return len(chunks) if "*" in ann else int(np.isin(chunks.languages, list(ann)).sum())
 
 
@@ -386,13 +386,13 @@ def load_index(index_dir="index", *, embedder: str | Embedder | None = None, set
         vectors = vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME)
         sentence_vectors = vectorfiles.load_sentences(folder)
         layout = manifest.get("vector_index") or {}
-        ann = vectorfiles.load_anns(folder, layout)
+        ann = codes.load_anns(folder, layout)
         lexical = LexicalIndex.load(folder / LEXICAL_FOLDER)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
         raise IndexCorruptError(str(index_dir), f"cannot read index files: {error}") from None
     sentences = int(chunks.stops.max()) if len(chunks) else 0
     if len(vectors) != len(chunks) or lexical.size != len(chunks) or len(sentence_vectors) != sentences \
-            or (ann is not None and vectorfiles.ann_rows(ann) != _indexed(chunks, ann)):
+            or (ann is not None and codes.ann_rows(ann) != _indexed(chunks, ann)):
         raise IndexCorruptError(
             str(index_dir), f"{len(chunks)} chunks and {sentences} sentences, but {len(vectors)} chunk vectors, "
             f"{len(sentence_vectors)} sentence vectors and {lexical.size} lexical rows"

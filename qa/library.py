@@ -29,7 +29,7 @@ from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingInde
 from .chunktable import ChunkTable
 from .index import LEXICAL_FOLDER, BuildReport, Index, read_chunks
 from .search.lexical import LexicalIndex
-from .search import vectorfiles
+from .search import codes, vectorfiles
 from .ingest.chunking import CHUNKING_VERSION, Chunk
 from .ingest.documents import Failure
 from .ingest.pdf_reader import PdfReaderProcess
@@ -71,7 +71,7 @@ class _State:
     chunks: list[Chunk]
     sentence_vectors: np.ndarray
     folder: Path | None
-    ann: object = None  # the IVF indexes of the chunk vectors by language, when there are some
+    ann: object = None  # the PQ (or IVF) indexes of the chunk vectors by language, when there are some
     chunk_matrix: np.ndarray | None = None
     lexical: object = None
 
@@ -104,7 +104,7 @@ def _current_state(index_dir, current: Index | None) -> _State | None:
     storage.verify_checksums(folder, manifest, index_dir)
     matrix = vectorfiles.load_sentences(folder)
     layout = manifest.get("vector_index") or {}
-    ann = vectorfiles.load_anns(folder, layout)
+    ann = codes.load_anns(folder, layout)
     return _State(manifest, read_chunks(folder), matrix, folder, ann,
                   vectorfiles.load_array(folder / vectorfiles.CHUNK_VECTORS_NAME),
                   LexicalIndex.load(folder / LEXICAL_FOLDER))

@@ -67,8 +67,8 @@ class Settings:
     time_weight: float = 1.0
     quantity_weight: float = 1.0
     rrf_k: int = 10
-    # Chunks above which chunk vectors are searched through IVF, not scanned (see
-    # qa.search.vectorfiles; the manifest records the choice).
+    # Chunks above which chunk vectors are searched through PQ codes, not scanned (see
+    # qa.search.codes; the manifest records the choice).
     exact_limit: int = 50_000
     # Where vectors and BM25 are served from: "local" (FAISS/numpy and bm25s files in
     # the index folder), a Milvus URI (http://host:19530) or a milvus-lite file (*.db).

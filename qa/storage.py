@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 # 2: Latin words stemmed in the lexical index (Snowball); language groups for dense calibration.
 # 3: sentence vectors float16 and chunk vectors as memory-mapped .npy, chunk table
-#    with offsets and columns, IVF above a size (qa.search.vectorfiles).
+#    with offsets and columns, PQ codes above a size (qa.search.codes).
 FORMAT_VERSION = 3
 # Files larger than this are checked on load by size and a sample of 64 blocks of
 # 1 MiB (a full sha256 of 13 GB of sentence vectors would take minutes per load).

@@ -4,7 +4,7 @@ Design choice: a store answers the three questions a search asks of the engine, 
 nothing else: `search` (each language's best chunks by dense score, calibrated, with
 their sentences' cosines and the language baselines), `rescore` (the sentence
 cosines of one more chunk) and `lexical_search` (the best chunks by BM25, and their
-scores). `LocalStore` answers them from the index folder (numpy and FAISS IVF for
+scores). `LocalStore` answers them from the index folder (numpy and FAISS PQ for
 the vectors, qa's bm25s-format postings); `qa.search.milvus.MilvusEngine` from
 Milvus. Reading questions, fusion, time and answers are the index's and the same for
 both, so both stores give the same hits. The manifest's `store` record says which
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import storage
-from .search import vectorfiles
+from .search import codes
 from .search.dense import DenseScorer
 from .search.fusion import ranking
 
@@ -56,7 +56,8 @@ def open_store(manifest: dict, settings, *, chunks, days, chunk_matrix, sentence
                                    chunks.stops, chunks.languages, days)
     layout = manifest.get("vector_index") if isinstance(manifest.get("vector_index"), dict) else {}
     dense = DenseScorer(chunk_matrix, sentence_matrix, chunks.starts, chunks.stops, chunks.languages, ann=ann,
-                        probes=vectorfiles.probes_of(layout), scan=int(layout.get("scan", 10_000)))
+                        probes=codes.probes_of(layout), shortlists=codes.shortlists_of(layout),
+                        scan=int(layout.get("scan", 10_000)))
     return LocalStore(dense, lexical)
 
 

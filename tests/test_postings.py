@@ -69,3 +69,22 @@ def test_extending_equals_building_over_all_chunks(tmp_path):
     assert extended.vocab_dict == whole.vocab_dict
     for name in ("data", "indices", "indptr", "counts", "lengths"):
         assert np.array_equal(getattr(extended.postings, name), getattr(whole.postings, name)), name
+
+
+def test_common_tokens_added_as_dense_rows_give_the_scatters_sums_bit_for_bit(monkeypatch):
+    from qa.search import lexical
+
+    generator = np.random.default_rng(2)
+    words = ["月", "着陸", "ランダー", "lander", "Moon", "打ち上げ", "欧州", "予定", "成功", "探査車"]
+    texts = [" ".join(generator.choice(words, generator.integers(1, 12))) for _ in range(400)]
+    index = LexicalIndex.build(texts, "sudachi")
+    weights = {token: float(weight) for token, weight in zip(index.vocab_dict, generator.uniform(0.2, 1.5, 99))}
+    weights.update({token: 1.0 for token in list(index.vocab_dict)[:3]})
+    monkeypatch.setattr(lexical, "DENSE_SHARE", 2.0)  # every token scattered
+    scattered = index.weighted_scores(weights)
+    assert not index._dense
+    monkeypatch.setattr(lexical, "DENSE_SHARE", 0.1)
+    monkeypatch.setattr(lexical, "DENSE_KEPT", 4)
+    assert np.array_equal(index.weighted_scores(weights).view(np.uint32), scattered.view(np.uint32))
+    assert 0 < len(index._dense) <= 4  # the rows used last, at most DENSE_KEPT
+    assert np.array_equal(index.weighted_scores(weights).view(np.uint32), scattered.view(np.uint32))

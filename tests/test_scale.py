@@ -1,5 +1,6 @@
-"""One box at scale: the IVF dense stage (chosen by size, recorded in the manifest),
-memory-mapped vector files and chunk table, and an add that does not retrain."""
+"""One box at scale: the PQ dense stage (chosen by size, recorded in the manifest),
+memory-mapped vector files and chunk table, an add that does not retrain, and the
+IVF indexes of earlier builds still read."""
 
 from __future__ import annotations
 
@@ -12,59 +13,111 @@ import pytest
 
 import qa
 from qa.chunktable import ChunkTable
-from qa.search import vectorfiles
+from qa.search import codes, vectorfiles
 
 DATA = Path(__file__).parent / "data"
 QUESTIONS = ["When did Flight 1 launch?", "フライト1はいつ着陸しましたか？", "Who invested in the Series B?",
              "星野電機との覚書はいつ結ばれましたか？"]
 
 
-def _centroids(anns: dict) -> dict:
-    return {language: faiss.downcast_index(ann.quantizer).reconstruct_n(0, ann.nlist) for language, ann in anns.items()}
+def _codebooks(anns: dict) -> dict:
+    return {language: faiss.vector_to_array(ann.pq.centroids) for language, ann in anns.items()}
 
 
-def test_plan_is_exact_up_to_the_limit_then_one_ivf_per_language():
-    assert vectorfiles.plan(50_000) == {"kind": "exact", "limit": 50_000}
-    layout = vectorfiles.plan(1_000_000, languages={"ja": 885_000, "en": 110_000, "fr": 5_000})
-    assert layout["kind"] == "ivf" and layout["scan"] == 10_000
-    assert layout["languages"] == {"ja": {"lists": 29_500, "probes": 1843},  # never more lists than 30 rows each
-                                   "en": {"lists": 3666, "probes": 256}}  # "fr" is scanned
-    assert vectorfiles.plan(100, limit=10)["languages"][""]["lists"] == 3
+def _ivf(matrix: np.ndarray, positions: np.ndarray, lists: int):
+    """An IVF index as earlier builds made them (fp16 lists, ids = positions)."""
+    index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(matrix.shape[1]), matrix.shape[1], lists,
+                                          faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    index.cp.min_points_per_centroid = 1
+    index.train(np.ascontiguousarray(matrix[positions], dtype=np.float32))
+    index.add_with_ids(np.ascontiguousarray(matrix[positions], dtype=np.float32), positions.astype(np.int64))
+    return index
 
 
-def test_ivf_index_gives_the_exact_hits_and_an_add_does_not_retrain(tmp_path):
+def test_plan_is_exact_up_to_the_limit_then_pq_per_language_with_a_share_rescored():
+    assert codes.plan(50_000) == {"kind": "exact", "limit": 50_000}
+    layout = codes.plan(1_000_000, languages={"ja": 885_000, "en": 110_000, "fr": 5_000})
+    assert layout["kind"] == "pq" and layout["scan"] == 10_000
+    assert layout["languages"] == {"ja": {"dimensions_per_code": 4, "bits": 4, "shortlist": 2950},  # one in 300
+                                   "en": {"dimensions_per_code": 4, "bits": 4, "shortlist": 1000}}  # "fr" scanned
+    assert codes.shortlist_for(100_000_000) == 5000
+    assert [codes.subquantizers_for(dim) for dim in (384, 768, 1026, 1001)] == [96, 192, 513, 1001]
+
+
+def test_pq_index_gives_the_exact_hits_an_add_does_not_retrain_and_a_remove_retrains(tmp_path):
     releases = sorted((DATA / "releases").iterdir())
     exact = qa.build_index(releases[:-1], tmp_path / "exact", settings=qa.Settings())
     settings = qa.Settings(exact_limit=5)
-    approximate = qa.build_index(releases[:-1], tmp_path / "ivf", settings=settings)
+    approximate = qa.build_index(releases[:-1], tmp_path / "pq", settings=settings)
     layout = approximate.manifest["vector_index"]
-    assert layout["kind"] == "ivf" and exact.manifest["vector_index"]["kind"] == "exact"
-    loaded = qa.load_index(tmp_path / "ivf", settings=settings)
-    assert set(loaded.ann) == {"en", "ja"} and vectorfiles.ann_rows(loaded.ann) == len(loaded)
+    assert layout["kind"] == "pq" and exact.manifest["vector_index"]["kind"] == "exact"
+    assert {record["subquantizers"] for record in layout["languages"].values()} == {96}
+    loaded = qa.load_index(tmp_path / "pq", settings=settings)
+    assert set(loaded.ann) == {"en", "ja"} and codes.ann_rows(loaded.ann) == len(loaded)
     for language, ann in loaded.ann.items():  # each holds its language's chunks, by position
-        ids = sorted(int(value) for number in range(ann.nlist) for value in
-                     faiss.rev_swig_ptr(ann.invlists.get_ids(number), ann.invlists.list_size(number)))
-        assert ids == np.flatnonzero(loaded.chunks.languages == language).tolist()
+        assert isinstance(ann, faiss.IndexIVFPQFastScan) and ann.nlist == 1
+        ids = faiss.rev_swig_ptr(ann.invlists.get_ids(0), ann.invlists.list_size(0))
+        assert sorted(ids.tolist()) == np.flatnonzero(loaded.chunks.languages == language).tolist()
     assert isinstance(loaded.sentence_matrix, np.memmap) and loaded.sentence_matrix.dtype == np.float16
     assert isinstance(loaded.chunk_matrix, np.memmap)
-    # With every list probed, the IVF candidates are the scan's: the same hits.
+    # The shortlist (1,000) holds every chunk here: re-scored exactly, the scan's hits.
     for question in QUESTIONS:
         assert [hit.chunk_id for hit in loaded.search(question, k=5)] == \
             [hit.chunk_id for hit in exact.search(question, k=5)]
-    before = _centroids(loaded.ann)
+    before = _codebooks(loaded.ann)
     report = loaded.add([releases[-1]])
-    assert report.chunks == len(loaded) and vectorfiles.ann_rows(loaded.ann) == len(loaded)
-    after = _centroids(loaded.ann)
-    assert all(np.array_equal(after[language], before[language]) for language in before)  # trained once, appended to
+    assert report.chunks == len(loaded) and codes.ann_rows(loaded.ann) == len(loaded)
+    after = _codebooks(loaded.ann)
+    assert all(np.array_equal(after[language], before[language]) for language in before)  # trained once
     # Only the new release was tokenized and averaged: the same arrays as a full build.
     full = qa.build_index(releases, tmp_path / "full", settings=settings)
     assert np.array_equal(loaded.chunk_matrix, full.chunk_matrix)
     for name in ("data", "indices", "indptr", "counts", "lengths"):
         assert np.array_equal(getattr(loaded.lexical.postings, name), getattr(full.lexical.postings, name))
-    again = qa.load_index(tmp_path / "ivf", settings=settings)
+    again = qa.load_index(tmp_path / "pq", settings=settings)
     assert again.manifest["vector_index"]["languages"].keys() == layout["languages"].keys()
-    assert vectorfiles.ann_rows(again.ann) == len(again)
+    assert codes.ann_rows(again.ann) == len(again)
     assert again.search("solar power units for the lunar surface", k=1)[0].source.endswith("hoshino-mou.txt")
+    # A remove moves chunk positions: the codebooks are trained again (seconds at 1M).
+    again.remove([releases[0].name])
+    assert codes.ann_rows(again.ann) == len(again) < len(full)
+    for language, ann in again.ann.items():
+        ids = faiss.rev_swig_ptr(ann.invlists.get_ids(0), ann.invlists.list_size(0))
+        assert sorted(ids.tolist()) == np.flatnonzero(again.chunks.languages == language).tolist()
+    rest = qa.build_index(releases[1:], tmp_path / "rest", settings=qa.Settings())
+    for question in QUESTIONS:
+        assert [hit.chunk_id for hit in again.search(question, k=5)] == \
+            [hit.chunk_id for hit in rest.search(question, k=5)]
+
+
+def test_pq_shortlist_rescored_exactly_finds_a_scans_best_with_and_without_dates():
+    from qa.search.dense import DenseScorer
+
+    generator = np.random.default_rng(3)
+    topics = generator.standard_normal((60, 32)).astype(np.float32)
+    vectors = 0.5 * topics[generator.integers(0, 60, 6000)] + generator.standard_normal((6000, 32)).astype(
+        np.float32) / np.sqrt(32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    languages = np.array(["ja"] * 6000)
+    starts = np.arange(6000)
+    ann = {"ja": codes.train_pq(vectors, np.arange(6000))}
+    assert ann["ja"].pq.M == 8  # 4 dimensions a code
+    exact = DenseScorer(vectors, vectors.astype(np.float16), starts, starts + 1, languages)
+    allowed = generator.random(6000) < 0.5
+    for mask in (None, allowed):
+        for shortlist, least in ((6000, 1.0), (600, 0.9)):
+            scorer = DenseScorer(vectors, vectors.astype(np.float16), starts, starts + 1, languages, ann=ann,
+                                 probes={"ja": 1}, shortlists={"ja": shortlist}, scan=10)
+            found = []
+            for query in vectors[:40] + 0.01:
+                query = query / np.linalg.norm(query)
+                approximate, expected = scorer.search(query, 10, mask)[0], exact.search(query, 10, mask)[0]
+                assert mask is None or all(mask[position] for position in approximate)
+                # The scores of what both found are the exact ones (the median is of every chunk here).
+                assert all(abs(approximate[position] - expected[position]) < 1e-6
+                           for position in set(approximate) & set(expected))
+                found.append(len(set(approximate) & set(expected)) / len(expected))
+            assert np.mean(found) >= least
 
 
 def test_chunk_table_reads_chunks_lazily_from_its_file(tmp_path):
@@ -113,7 +166,7 @@ def test_a_language_filter_is_made_once_and_finds_what_a_fresh_mask_finds():
     vectors = generator.standard_normal((600, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     languages = np.array(["en", "ja"] * 300)
-    ann = vectorfiles.train_ann(vectors, np.arange(600), 8)  # one index of every language (format 3)
+    ann = _ivf(vectors, np.arange(600), 8)  # one IVF index of every language (format 3)
     starts = np.arange(600)
     scorer = DenseScorer(vectors, vectors.astype(np.float16), starts, starts + 1, languages, ann={"*": ann},
                          probes={"*": 8}, scan=10)
@@ -122,7 +175,7 @@ def test_a_language_filter_is_made_once_and_finds_what_a_fresh_mask_finds():
     mask, bits = scorer._filters["ja"]
     assert np.array_equal(mask, languages == "ja") and scorer._language_filter("ja", scorer.by_language["ja"])[1] is bits
     for language in ("en", "ja"):  # every list probed: the filter's best are a fresh mask's
-        expected, _ = vectorfiles.ann_search(ann, query, 10, languages == language, 8)
+        expected, _ = codes.ann_search(ann, query, 10, languages == language, 8)
         chosen = [position for position in found if languages[position] == language]
         assert len(chosen) == 5 and set(chosen) <= set(expected.tolist())
     single = DenseScorer(vectors, vectors.astype(np.float16), starts, starts + 1, np.array(["ja"] * 600),
@@ -130,24 +183,45 @@ def test_a_language_filter_is_made_once_and_finds_what_a_fresh_mask_finds():
     assert single._language_filter("ja", single.by_language["ja"]) == (None, None)
 
 
-def test_an_index_of_format_3_with_one_ivf_for_every_language_still_searches(tmp_path):
+@pytest.mark.parametrize("one_for_every_language", [True, False])
+def test_an_index_with_ivf_as_earlier_builds_made_it_still_searches(tmp_path, one_for_every_language):
     from qa import storage
 
     releases = sorted((DATA / "releases").iterdir())
     settings = qa.Settings(exact_limit=5)
     built = qa.build_index(releases, tmp_path / "ivf", settings=settings)
     expected = {question: [hit.chunk_id for hit in built.search(question, k=5)] for question in QUESTIONS}
-    # Rewrite the build as format 3 wrote it: one index of every chunk, "lists" and "probes" in the plan.
+    # Rewrite the build as earlier versions wrote it: IVF, every list probed.
     folder = built.folder
-    ann = vectorfiles.train_ann(np.asarray(built.chunk_matrix), np.arange(len(built)), 2)
     for path in folder.glob("vectors-*.faiss"):
         path.unlink()
-    faiss.write_index(ann, str(folder / vectorfiles.ANN_NAME))
+    matrix = np.asarray(built.chunk_matrix)
+    if one_for_every_language:  # format 3: one index of every chunk, "lists" and "probes" in the plan
+        faiss.write_index(_ivf(matrix, np.arange(len(built)), 2), str(folder / codes.ANN_NAME))
+        layout = {"kind": "ivf", "limit": 5, "lists": 2, "probes": 2, "quantizer": "fp16", "scan": 1}
+    else:  # one IVF index per language
+        layout = {"kind": "ivf", "limit": 5, "quantizer": "fp16", "scan": 1, "languages": {}}
+        for language in ("en", "ja"):
+            positions = np.flatnonzero(built.chunks.languages == language)
+            faiss.write_index(_ivf(matrix, positions, 2), str(folder / codes.ann_name(language)))
+            layout["languages"][language] = {"lists": 2, "probes": 2}
     manifest = json.loads((folder / storage.MANIFEST_NAME).read_text())
-    manifest["vector_index"] = {"kind": "ivf", "limit": 5, "lists": 2, "probes": 2, "quantizer": "fp16", "scan": 1}
+    manifest["vector_index"] = layout
     storage.write_manifest(folder, {key: value for key, value in manifest.items() if key != "files"})
     old = qa.load_index(tmp_path / "ivf", settings=settings)
-    assert set(old.ann) == {"*"} and old.ann["*"].ntotal == len(old)
+    assert set(old.ann) == ({"*"} if one_for_every_language else {"en", "ja"})
+    assert all(isinstance(ann, faiss.IndexIVFScalarQuantizer) for ann in old.ann.values())
+    assert codes.ann_rows(old.ann) == len(old)
     assert {question: [hit.chunk_id for hit in old.search(question, k=5)] for question in QUESTIONS} == expected
-    old.add([DATA / "ispace-2025-05-09-thermal-mining.txt"])
-    assert set(old.ann) <= {"en", "ja"} and vectorfiles.ann_rows(old.ann) == len(old)  # an add trains per language
+    old.add([DATA / "ispace-2025-05-09-thermal-mining.txt"])  # an add makes PQ per language
+    assert set(old.ann) <= {"en", "ja"} and codes.ann_rows(old.ann) == len(old)
+    assert all(isinstance(ann, faiss.IndexIVFPQFastScan) for ann in old.ann.values())
+    assert old.manifest["vector_index"]["kind"] == "pq"
+
+
+def test_float16_rows_read_as_float32_are_numpys_cast_bit_for_bit():
+    every = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16).reshape(-1, 64)  # nan, inf too
+    assert np.array_equal(vectorfiles.as_float32(every).view(np.uint32), every.astype(np.float32).view(np.uint32))
+    assert vectorfiles.as_float32(every[:, ::3]).shape == (1024, 22)  # a strided view
+    rows = np.ones((2, 3), dtype=np.float32)
+    assert vectorfiles.as_float32(rows).dtype == np.float32 and np.array_equal(vectorfiles.as_float32(rows), rows)

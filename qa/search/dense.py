@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .vectorfiles import ann_search
+from .codes import ann_search
+from .vectorfiles import as_float32
 
 # The answerer's per-language sentence baseline: the mean best sentence of this many
 # of a language's best chunks.
 CALIBRATION_DEPTH = 10
-# With an IVF index, a large language's median is taken over this many evenly spaced
+# With an approximate index, a large language's median is taken over this many evenly spaced
 # chunks (a language with few allowed chunks is scanned: the plan's "scan").
 MEDIAN_SAMPLE = 10_001
 
@@ -49,14 +50,16 @@ def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
 
 class DenseScorer:
     """Chunk and sentence vectors of an index, scored against a question vector.
-    With `ann` (IVF indexes over the chunk vectors by language, "*" for one index of
-    every language; see `vectorfiles`), each language's candidates come from its index
-    instead of a scan of every chunk, and the language's median is taken over an
-    evenly spaced sample of its chunks. `probes`: by the same keys."""
+    With `ann` (PQ or IVF indexes over the chunk vectors by language, "*" for one IVF
+    index of every language; see `codes`), each language's candidates come from
+    its index instead of a scan of every chunk (its best `shortlists[language]`,
+    re-scored exactly), and the language's median is taken over an evenly spaced
+    sample of its chunks. `probes`: by the same keys."""
 
     def __init__(self, chunk_matrix: np.ndarray, sentence_matrix: np.ndarray, starts: np.ndarray,
                  stops: np.ndarray, languages: np.ndarray, *, ann: dict | None = None,
-                 probes: dict[str, int] | None = None, scan: int = 10_000):
+                 probes: dict[str, int] | None = None, shortlists: dict[str, int] | None = None,
+                 scan: int = 10_000):
         self.chunk_matrix = chunk_matrix
         self.sentence_matrix = sentence_matrix
         self.starts = np.asarray(starts, dtype=np.int64)
@@ -66,6 +69,7 @@ class DenseScorer:
                             for language in sorted(set(self.languages.tolist()))}
         self.ann = ann
         self.probes = probes or {}
+        self.shortlists = shortlists or {}
         self._samples: dict[str, np.ndarray] = {}
         self._filters: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.scan = scan
@@ -75,7 +79,7 @@ class DenseScorer:
         vectors = self.sentence_matrix[self.starts[position]:self.stops[position]]
         if not len(vectors):
             return 0.0, np.zeros(0, dtype=np.float32)
-        scores = _matvec(vectors.astype(np.float32), query)
+        scores = _matvec(as_float32(vectors), query)
         return float(self.chunk_matrix[position] @ query) + float(scores.max()), scores
 
     def search(self, query: np.ndarray, depth: int, allowed: np.ndarray | None = None,
@@ -101,8 +105,8 @@ class DenseScorer:
                 median = float(np.median(coarse[positions])) if calibrate else 0.0
                 raw = self._rescore_many(best, coarse[best], query, sentences)
             else:
-                best, median = self._approximate(language, positions, allowed, take, query, calibrate)
-                raw = self._rescore_many(best, _matvec(self.chunk_matrix[best], query), query, sentences)
+                best, scores, median = self._approximate(language, positions, allowed, take, query, calibrate)
+                raw = self._rescore_many(best, scores, query, sentences)
             ranked = sorted(raw, key=lambda p: (-raw[p], p))
             # The language's bias for this question: twice (a chunk's score is two
             # cosines) the median coarse score of all its chunks, most of which are
@@ -115,9 +119,10 @@ class DenseScorer:
         return calibrated, sentences, baselines
 
     def _approximate(self, language: str, positions: np.ndarray, allowed: np.ndarray | None, take: int,
-                     query: np.ndarray, calibrate: bool) -> tuple[np.ndarray, float]:
-        """A language's candidates from the IVF index (a scan when few chunks are
-        allowed), and its median coarse score over a sample of its chunks."""
+                     query: np.ndarray, calibrate: bool) -> tuple[np.ndarray, np.ndarray, float]:
+        """A language's best `take` chunks and their cosines with the chunk vectors, from
+        its index's shortlist re-scored exactly (a scan when few chunks are allowed), and
+        its median coarse score over a sample of its chunks."""
         index = self.ann.get(language, self.ann.get("*"))
         if len(positions) <= self.scan or index is None:  # (a language with no index of its own: scanned)
             if allowed is None:  # a small language's vectors, gathered once and kept (at most 15 MB)
@@ -128,7 +133,8 @@ class DenseScorer:
                 vectors = np.asarray(self.chunk_matrix[positions], dtype=np.float32)
             coarse = _matvec(vectors, query)
             order = np.argpartition(-coarse, take - 1)[:take] if take < len(positions) else np.arange(len(positions))
-            return positions[order], float(np.median(coarse)) if calibrate else 0.0
+            order = order[np.argsort(positions[order])]
+            return positions[order], coarse[order], float(np.median(coarse)) if calibrate else 0.0
         if language in self.ann:  # the language's own index: only dates filter
             mask, bits, probes = allowed, None, self.probes.get(language, 0)
         else:  # one index of every language (format 3): the language's filter, made once
@@ -136,7 +142,13 @@ class DenseScorer:
             if allowed is not None:
                 mask, bits = (allowed if mask is None else mask & allowed), None
             probes = self.probes.get("*", 0)
-        best, _ = ann_search(index, query, take, mask, probes, allowed_count=len(positions), bits=bits)
+        found, _ = ann_search(index, query, max(take, self.shortlists.get(language, 0)), mask, probes,
+                              allowed_count=len(positions), bits=bits)
+        found = np.sort(found.astype(np.int64))  # in file order: the rows are read in one pass
+        scores = _matvec(np.asarray(self.chunk_matrix[found], dtype=np.float32), query)
+        if len(found) > take:  # the shortlist, re-scored exactly
+            order = np.sort(np.argpartition(-scores, take - 1)[:take])
+            found, scores = found[order], scores[order]
         median = 0.0
         if calibrate:
             sample = positions if len(positions) <= MEDIAN_SAMPLE else \
@@ -148,7 +160,7 @@ class DenseScorer:
             else:
                 vectors = np.asarray(self.chunk_matrix[sample], dtype=np.float32)
             median = float(np.median(_matvec(vectors, query)))
-        return np.sort(best.astype(np.int64)), median
+        return found, scores, median
 
     def _language_filter(self, language: str, positions: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         """A language's chunk mask and its packed bits for FAISS, made on first use (a
@@ -173,7 +185,7 @@ class DenseScorer:
         lengths = self.stops[positions] - self.starts[positions]
         rows = np.concatenate([np.arange(start, stop) for start, stop in
                                zip(self.starts[positions], self.stops[positions])])
-        cosines = _matvec(np.asarray(self.sentence_matrix[rows], dtype=np.float32), query)
+        cosines = _matvec(as_float32(self.sentence_matrix[rows]), query)
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         best = np.maximum.reduceat(cosines, offsets)
         raw = {}

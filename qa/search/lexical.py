@@ -33,6 +33,11 @@ _ENGLISH_STOPWORDS = frozenset(
 _DROPPED_PARTS_OF_SPEECH = {"助詞", "助動詞", "補助記号", "空白", "記号"}
 COUNTS_NAME = "counts.npy"
 LENGTHS_NAME = "lengths.npy"
+# A token in more than this share of the chunks is added as a dense row of impacts
+# (a scatter costs about 12 times a pass per chunk it touches; measured at 1M chunks).
+DENSE_SHARE = 0.1
+# Dense rows kept, least recently used dropped (64 rows of a million chunks: 256 MB).
+DENSE_KEPT = 64
 
 
 @functools.lru_cache(maxsize=1)
@@ -131,6 +136,8 @@ class LexicalIndex:
         self.background = background
         self._spellings: dict[str, tuple[str, ...]] | None = None
         self._spellings_lock = threading.Lock()
+        self._dense: dict[int, np.ndarray] = {}  # least recently used first
+        self._dense_lock = threading.Lock()
 
     def japanese_for(self, word: str) -> tuple[str, ...]:
         """Japanese words of the index that a Latin word unknown to it spells in romaji
@@ -197,8 +204,29 @@ class LexicalIndex:
             if identifier is None or weight <= 0:
                 continue
             start, end = pointers[identifier], pointers[identifier + 1]
-            scores[indices[start:end]] += weight * data[start:end]
+            if end - start > DENSE_SHARE * self.size:
+                dense = self._dense_impacts(identifier)
+                scores += dense if weight == 1 else weight * dense
+            else:
+                scores[indices[start:end]] += weight * data[start:end]
         return scores
+
+    def _dense_impacts(self, identifier: int) -> np.ndarray:
+        """A common token's impacts as one value per chunk (0 where it is absent),
+        kept for the `DENSE_KEPT` tokens used last. Adding them is a pass over the
+        scores instead of a scatter: at 1M chunks, for 為る (in 892k chunks), 0.6 ms
+        against 4.5. The sums are the scatter's, bit for bit (adding 0 changes
+        nothing)."""
+        with self._dense_lock:
+            dense = self._dense.pop(identifier, None)
+            if dense is None:
+                start, end = self.postings.indptr[identifier], self.postings.indptr[identifier + 1]
+                dense = np.zeros(self.size, dtype=np.float32)
+                dense[self.postings.indices[start:end]] = self.postings.data[start:end]
+                while len(self._dense) >= DENSE_KEPT:
+                    self._dense.pop(next(iter(self._dense)))
+            self._dense[identifier] = dense
+            return dense
 
     def frequency(self, token: str) -> int:
         """How many chunks hold `token`."""

@@ -1,4 +1,4 @@
-"""The vector files of an index: memory-mapped arrays, and an IVF index above a size.
+"""The vector files of an index: memory-mapped arrays of chunk and sentence vectors.
 
 Design choice: sentence vectors are only read (the exact rescoring of a few hundred
 candidates' sentences), never searched, so they are stored as one float16 array
@@ -8,27 +8,13 @@ rows of the candidates are paged in. Chunk vectors are one float32 array
 (`chunk_vectors.npy`), memory-mapped too. Chunk vectors are always computed from the
 float16-rounded sentence vectors, so a full build and an add give the same numbers.
 
-Up to `EXACT_LIMIT` chunks the dense stage scans every chunk vector (exact, as
-before: a 50,000 x 384 product costs a few milliseconds). Above it, `plan` chooses an
-inverted-file index (FAISS IVF, fp16 scalar-quantized lists, inner product) and the
-choice, its list count and probe count are recorded in the manifest. IVF over HNSW:
-new vectors are added to the trained lists without retraining (an added release
-costs an assignment, not a rebuild), and HNSW found 0.68-0.95 of a scan's top 10
-where IVF found 1.000 (250k synthetic chunks, see the README).
-
-One IVF index per language (`vectors-ja.faiss`, ...; ids are chunk positions): the
-dense stage takes each language's candidates separately, and with one index for all
-languages a language of 10% of the chunks had to probe 10 times the lists through a
-filter (at 1M chunks its search took 6.1 ms against 2.9 ms for the other). A
-language of at most `scan` chunks has no index: it is scanned. Probes are widened
-only when a date filter lets few chunks through. Indexes of format 3 (one
-`vectors.faiss` for every language, `"lists"` in the manifest) are read as before.
+Above a size, each language's chunk vectors also get PQ codes (`search.codes`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -38,33 +24,6 @@ SENTENCES_NAME = "sentences.npy"
 # files and writes one more for its new sentences).
 SENTENCE_PARTS_NAME = "sentence_parts.json"
 CHUNK_VECTORS_NAME = "chunk_vectors.npy"
-ANN_NAME = "vectors.faiss"
-# Chunks above which the chunk vectors are searched through IVF rather than scanned.
-EXACT_LIMIT = 50_000
-
-
-def plan(count: int, limit: int = EXACT_LIMIT, languages: dict[str, int] | None = None) -> dict:
-    """The dense structure for `count` chunks (`languages`: chunks of each language),
-    as recorded in the manifest."""
-    if count <= limit:
-        return {"kind": "exact", "limit": limit}
-    # "scan": a language (or date range) with at most this many chunks is scanned.
-    scan = min(10_000, limit // 5)
-    return {"kind": "ivf", "limit": limit, "quantizer": "fp16", "scan": scan,
-            "languages": {language: lists_and_probes(lists_for(number))
-                          for language, number in sorted((languages or {"": count}).items()) if number > scan}}
-
-
-def lists_for(count: int) -> int:
-    """About 32 chunks a list: a list then mixes few releases' topics (4·√N lists, 244
-    chunks a list at 1M, found 0.70 of a scan's top 10 with 256 probes; see the README)."""
-    return max(1, min(int(2 ** round(math.log2(max(count / 32, 1)))), count // 30, 65_536))
-
-
-def lists_and_probes(lists: int) -> dict:
-    """A sixteenth of the lists probed, at least 256: at 1M synthetic chunks in 32,768
-    lists, 256 / 1,024 / 2,048 probes found 0.946 / 0.973 / 0.983 of a scan's top 10."""
-    return {"lists": lists, "probes": min(lists, max(256, lists // 16))}
 
 
 class RowStack:
@@ -121,6 +80,21 @@ def stack(parts: list) -> RowStack:
     for part in parts:
         flat += part.parts if isinstance(part, RowStack) else [part]
     return RowStack(flat)
+
+
+@functools.lru_cache(maxsize=1)
+def _float16_values() -> np.ndarray:
+    return np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
+
+
+def as_float32(rows: np.ndarray) -> np.ndarray:
+    """Float16 rows (sentence vectors as stored) as float32, by table lookup: numpy's
+    cast took 0.9 ms for the 2,000 rows of 384 a question rescores, the lookup 0.5 ms
+    on one core. Every float16 is a float32, so the values are the cast's."""
+    rows = np.asarray(rows)
+    if rows.dtype != np.float16:
+        return np.asarray(rows, dtype=np.float32)
+    return np.take(_float16_values(), np.ascontiguousarray(rows).view(np.uint16))
 
 
 def half(vectors):
@@ -187,107 +161,3 @@ def load_array(path: Path) -> np.ndarray:
     return np.load(path, mmap_mode="r", allow_pickle=False)
 
 
-def extend_anns(matrix: np.ndarray, layout: dict, languages: np.ndarray, previous: dict | None,
-                kept: int) -> tuple[dict | None, dict]:
-    """The IVF indexes of a build whose first `kept` chunks are those of a previous
-    build with indexes `previous` (an add), and its plan as built. A language whose
-    index held exactly its kept chunks keeps it: its new chunks are added to the
-    trained lists (its list count stays, recorded in the plan), unless it has grown
-    fourfold since (then, like a new language, it is trained)."""
-    if layout["kind"] != "ivf":
-        return None, layout
-    indexes, records = {}, {}
-    for language, record in layout["languages"].items():
-        positions = np.flatnonzero(languages == language)
-        old = (previous or {}).get(language)
-        before = int(np.searchsorted(positions, kept))
-        if old is not None and old.ntotal == before and 4 * before >= len(positions):
-            import faiss
-
-            index = faiss.clone_index(old)
-            add_to_ann(index, matrix, positions[before:])
-            record = lists_and_probes(index.nlist)
-        else:
-            index = train_ann(matrix, positions, record["lists"])
-        indexes[language], records[language] = index, record
-    return indexes, {**layout, "languages": records}
-
-
-def train_ann(matrix: np.ndarray, positions: np.ndarray, lists: int, progress=None):
-    """An IVF index of `lists` lists (k-means of up to 32 rows a list) holding the rows
-    `positions` of `matrix`, with their positions as ids."""
-    import faiss
-
-    dim = matrix.shape[1]
-    quantizer = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIVFScalarQuantizer(quantizer, dim, lists, faiss.ScalarQuantizer.QT_fp16,
-                                          faiss.METRIC_INNER_PRODUCT)
-    index.cp.niter = 10
-    index.cp.min_points_per_centroid = 1  # about 32 rows a list, by design: no warning on stderr
-    sample = positions[np.linspace(0, len(positions) - 1, min(len(positions), 32 * lists)).astype(np.int64)]
-    index.train(np.ascontiguousarray(matrix[sample], dtype=np.float32))
-    add_to_ann(index, matrix, positions, progress)
-    return index
-
-
-def add_to_ann(index, matrix: np.ndarray, positions: np.ndarray, progress=None, block: int = 65_536) -> None:
-    """Append the rows `positions` of `matrix` to a trained IVF index, ids = positions."""
-    for start in range(0, len(positions), block):
-        chosen = np.asarray(positions[start:start + block], dtype=np.int64)
-        index.add_with_ids(np.ascontiguousarray(matrix[chosen], dtype=np.float32), chosen)
-        if progress is not None:
-            progress(len(chosen))
-
-
-def probes_of(layout: dict) -> dict[str, int]:
-    """Probes per language key of `load_anns` ("*": one index for every language)."""
-    if "languages" in layout:
-        return {language: int(record["probes"]) for language, record in layout["languages"].items()}
-    return {"*": int(layout.get("probes", 0))}
-
-
-def ann_name(language: str) -> str:
-    return ANN_NAME if language == "*" else f"vectors-{language or 'und'}.faiss"
-
-
-def save_anns(indexes: dict, folder: Path) -> None:
-    import faiss
-
-    for language, index in indexes.items():
-        faiss.write_index(index, str(folder / ann_name(language)))
-
-
-def load_anns(folder: Path, layout: dict) -> dict | None:
-    """The IVF indexes a build's plan names, by language ("*": one index for every
-    language, format 3); None for an exact plan."""
-    import faiss
-
-    if layout.get("kind") != "ivf":
-        return None
-    languages = list(layout["languages"]) if "languages" in layout else ["*"]
-    return {language: faiss.read_index(str(folder / ann_name(language))) for language in languages}
-
-
-def ann_rows(indexes: dict | None) -> int:
-    return sum(index.ntotal for index in (indexes or {}).values())
-
-
-def ann_search(index, query: np.ndarray, k: int, mask: np.ndarray | None, probes: int,
-               allowed_count: int | None = None, bits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The approximate best `k` rows (ids, inner products) among those `mask` lets
-    through (`bits`: the mask already packed). Probes widen in proportion to how few
-    rows the mask allows."""
-    import faiss
-
-    total = index.ntotal
-    if mask is not None:
-        allowed_count = int(mask.sum()) if allowed_count is None else allowed_count
-        widened = int(probes * total / max(allowed_count, 1))
-        bits = np.packbits(mask, bitorder="little") if bits is None else bits
-        selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
-        parameters = faiss.SearchParametersIVF(sel=selector, nprobe=min(index.nlist, max(probes, widened)))
-    else:
-        parameters = faiss.SearchParametersIVF(nprobe=probes)
-    scores, ids = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k, params=parameters)
-    found = ids[0] >= 0
-    return ids[0][found], scores[0][found]
