@@ -42,7 +42,7 @@ from .search.quantities import quantities, shares_quantity
 from .search.question import Question, clean_question, read_question
 from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
-from .search import codes, vectorfiles
+from .search import codes, overlap, vectorfiles
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
 from .stores import open_store
@@ -210,11 +210,15 @@ class Index:
             if question.timeframe.kind == "after":
                 return Retrieved([], [], {})
             allowed = None  # nothing that early: the frame cannot apply
+        weights = question.lexical_query(settings.translation_weight)
+        # At scale BM25 runs beside the dense stage (see `search.overlap`).
+        lexical = overlap.start(self.store.lexical_search, weights, allowed, depth) \
+            if total > settings.exact_limit and getattr(self.store, "overlaps", False) else None
         dense, sentence_scores, baselines = self.store.search(query, depth, allowed,
                                                              calibrate=settings.calibrate_dense)
         dense_ranked = sorted(dense, key=lambda position: (-dense[position], position))[:depth]
-        weights = question.lexical_query(settings.translation_weight)
-        lexical_ranked, lexical_scores = self.store.lexical_search(weights, allowed, depth)
+        lexical_ranked, lexical_scores = lexical.result() if lexical is not None \
+            else self.store.lexical_search(weights, allowed, depth)
         rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
         candidates = sorted(set(dense_ranked) | set(lexical_ranked))
         if question.timeframe:

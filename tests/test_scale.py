@@ -91,21 +91,22 @@ def test_pq_index_gives_the_exact_hits_an_add_does_not_retrain_and_a_remove_retr
 
 
 def test_pq_shortlist_rescored_exactly_finds_a_scans_best_with_and_without_dates():
-    from qa.search.dense import DenseScorer
+    from qa.search.dense import MEDIAN_SAMPLE, DenseScorer
 
     generator = np.random.default_rng(3)
     topics = generator.standard_normal((60, 32)).astype(np.float32)
-    vectors = 0.5 * topics[generator.integers(0, 60, 6000)] + generator.standard_normal((6000, 32)).astype(
+    vectors = 0.5 * topics[generator.integers(0, 60, 4000)] + generator.standard_normal((4000, 32)).astype(
         np.float32) / np.sqrt(32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    languages = np.array(["ja"] * 6000)
-    starts = np.arange(6000)
-    ann = {"ja": codes.train_pq(vectors, np.arange(6000))}
+    languages = np.array(["ja"] * 4000)
+    assert len(languages) <= MEDIAN_SAMPLE
+    starts = np.arange(4000)
+    ann = {"ja": codes.train_pq(vectors, np.arange(4000))}
     assert ann["ja"].pq.M == 8  # 4 dimensions a code
     exact = DenseScorer(vectors, vectors.astype(np.float16), starts, starts + 1, languages)
-    allowed = generator.random(6000) < 0.5
+    allowed = generator.random(4000) < 0.5
     for mask in (None, allowed):
-        for shortlist, least in ((6000, 1.0), (600, 0.9)):
+        for shortlist, least in ((4000, 1.0), (400, 0.9)):
             scorer = DenseScorer(vectors, vectors.astype(np.float16), starts, starts + 1, languages, ann=ann,
                                  probes={"ja": 1}, shortlists={"ja": shortlist}, scan=10)
             found = []
@@ -113,7 +114,7 @@ def test_pq_shortlist_rescored_exactly_finds_a_scans_best_with_and_without_dates
                 query = query / np.linalg.norm(query)
                 approximate, expected = scorer.search(query, 10, mask)[0], exact.search(query, 10, mask)[0]
                 assert mask is None or all(mask[position] for position in approximate)
-                # The scores of what both found are the exact ones (the median is of every chunk here).
+                # The scores of what both found are the exact ones (the median sample is every chunk here).
                 assert all(abs(approximate[position] - expected[position]) < 1e-6
                            for position in set(approximate) & set(expected))
                 found.append(len(set(approximate) & set(expected)) / len(expected))

@@ -145,3 +145,13 @@ def test_a_place_or_person_the_question_names_is_not_its_answer():
 def test_which_country_but_not_which_national_programme(question, kind):
     from qa.search.question import question_kind
     assert question_kind(question) == kind
+
+
+def test_overlapped_work_gives_its_result_and_its_error():
+    import pytest
+
+    from qa.search import overlap
+
+    assert overlap.start(sum, [1, 2, 3]).result() == 6
+    with pytest.raises(ZeroDivisionError):
+        overlap.start(divmod, 1, 0).result()

@@ -8,7 +8,7 @@ language and the question's dates as a filter), for the best chunks by BM25, and
 for the sentence vectors of the candidates; qa then computes the same exact scores,
 calibration and fusion as with the local store (`dense`), so both stores give the
 same hits. The language's median is taken over a sample of its chunk vectors read
-once (all of them up to 10,001, as the local store does).
+once (all of them up to 4,097, as the local store does above its exact limit).
 
 Japanese: milvus-lite has no Japanese analyzer (its `lindera` tokenizer is not
 implemented), so the text Milvus indexes is qa's own tokens (SudachiPy), each
