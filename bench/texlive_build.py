@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import qa  # noqa: E402
-from qa.building import sentence_key  # noqa: E402
+from qa.embedding import sentence_key  # noqa: E402
 from qa.search.embedders import make_embedder  # noqa: E402
 
 from build_speed import machine  # noqa: E402

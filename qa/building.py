@@ -7,7 +7,8 @@ given; `qa.library` adds and removes documents with the same last step, `publish
 Every indexed file is kept in the index folder under its sha256 (see `storage`), and
 the manifest lists each document with its name, title, date, pages, language, size
 and when it was added. Sentences whose text, embedder and chunking are unchanged
-since the previous build reuse its vectors, so rebuilding embeds only what is new.
+since the previous build reuse its vectors, so rebuilding embeds only what is new
+(`embedding`); the files given are named, read, stored and chunked by `inputs`.
 
 Sentences, not chunks, are embedded: a chunk's vector is the normalized mean of its
 sentence vectors, and search scores a chunk by that and by its best sentence (see
@@ -27,33 +28,27 @@ import datetime
 import logging
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Union
 
 import numpy as np
 
 from . import storage
-from .ingest.chunking import CHUNKING_VERSION, Chunk, chunk_document
-from .ingest.documents import Document, Duplicate, Failure, iter_input_files, load_document
-from .ingest.pdf_reader import PdfReaderProcess
-from .ingest.progress import EMBEDDING, READING, Progress, TerminalBars
-from .search.embedders import Embedder, make_embedder
-from .errors import DocumentError, IndexNotFoundError, NothingIndexedError, QAError
 from .chunktable import ChunkTable
-from .index import LEXICAL_FOLDER, BuildReport, Index, chunk_vectors, read_chunks
+from .embedding import embed_sentences, make_model, previous_vectors
+from .errors import DocumentError, NothingIndexedError, QAError
+from .index import LEXICAL_FOLDER, BuildReport, Index, chunk_vectors
+from .ingest.chunking import CHUNKING_VERSION, Chunk
+from .ingest.documents import Duplicate, Failure
+from .ingest.pdf_reader import PdfReaderProcess
+from .ingest.progress import ProgressOption, close_reporter, reporter
+from .inputs import ReadingProgress, document_record, input_files, read_file, stored_and_chunked
 from .search import codes, vectorfiles
+from .search.embedders import Embedder
 from .search.lexical import LexicalIndex, tokenize
 from .settings import Settings
 from .stores import drop_unkept, write_store
 
 logger = logging.getLogger(__name__)
-
-# Progress is reported as `qa.ingest.progress.Progress` records to a callable the
-# caller gives: stage "reading" counts pages (with the file's indexed name and the
-# file count), "embedding" counts sentences (of the file named, or of all files).
-ProgressCallback = Callable[[Progress], None]
-ProgressOption = Union[bool, ProgressCallback, None]
 
 
 def contextual_text(chunk: Chunk) -> str:
@@ -64,188 +59,6 @@ def contextual_text(chunk: Chunk) -> str:
 def utc_now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
-
-def reporter(progress: ProgressOption) -> ProgressCallback:
-    """A callback for `progress`: the caller's own, tqdm bars for True, or nothing."""
-    if callable(progress):
-        return progress
-    return TerminalBars() if progress else (lambda event: None)
-
-
-def close_reporter(report: ProgressCallback) -> None:
-    if isinstance(report, TerminalBars):
-        report.close()
-
-
-class ReadingProgress:
-    """Page-by-page reading progress over several files: the PDFs' pages are counted
-    first (in the reader process), so the bar has a total and an ETA from the start;
-    a text file counts as one page."""
-
-    def __init__(self, report: ProgressCallback, items: list["InputFile"], pdf_reader: PdfReaderProcess,
-                 time_limit: float, enabled: bool):
-        self.report, self.items = report, items
-        counts: dict[str, int | None] = {}
-        if enabled:
-            pdfs = [item.path for item in items if item.problem is None and item.path.suffix.lower() == ".pdf"]
-            counts = pdf_reader.count_pages(pdfs, time_limit) if pdfs else {}
-        self.sizes = [counts.get(str(item.path)) or 1 for item in items]
-        self.total = sum(self.sizes)
-        self.before = 0
-        self.report(Progress(READING, 0, self.total, None, 0, len(items)))
-
-    def on_page(self, number: int):
-        """The page callback for file `number`: on_page(done, total)."""
-        def on_page(done: int, _total: int) -> None:
-            self.report(Progress(READING, min(self.before + min(done, self.sizes[number]), self.total), self.total,
-                                 self.items[number].name, number, len(self.items)))
-        return on_page
-
-    def finished(self, number: int) -> None:
-        self.before += self.sizes[number]
-        self.report(Progress(READING, min(self.before, self.total), self.total, self.items[number].name,
-                             number + 1, len(self.items)))
-
-
-def make_model(embedder: str | Embedder | None, settings: Settings) -> Embedder:
-    if embedder is None or isinstance(embedder, str):
-        return make_embedder(embedder or settings.embedder_name, query_prefix=settings.query_prefix,
-                             passage_prefix=settings.passage_prefix)
-    return embedder
-
-
-# --- reading -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class InputFile:
-    path: Path
-    name: str               # the name it is indexed under: relative to the folder given, or its own
-    problem: str | None = None
-
-
-def input_files(paths) -> list[InputFile]:
-    """Every file named or found under the folders named, with the name it will be
-    indexed under, or the problem that keeps it out."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    found = []
-    for given in map(Path, paths):
-        for path, problem in iter_input_files([given]):
-            name = path.relative_to(given).as_posix() if given.is_dir() else path.name
-            found.append(InputFile(path, name, problem))
-    return found
-
-
-def read_file(item: InputFile, *, time_limit: float, pdf_reader: PdfReaderProcess, on_page=None) -> Document:
-    """Read one input; the document is named as the library names it. Raises DocumentError."""
-    if item.problem:
-        raise DocumentError(str(item.path), item.problem)
-    document = load_document(item.path, time_limit=time_limit, pdf_reader=pdf_reader, on_page=on_page)
-    return dataclasses.replace(document, source=item.name)
-
-
-def document_language(chunks: list[Chunk]) -> str:
-    """The language of most of a document's text."""
-    weight: dict[str, int] = {}
-    for chunk in chunks:
-        weight[chunk.language] = weight.get(chunk.language, 0) + len(chunk.text)
-    return max(weight, key=weight.get) if weight else "en"
-
-
-def document_record(document: Document, chunks: list[Chunk], *, stored: str, size: int, added: str) -> dict:
-    """A document's entry in the manifest (see `qa.records.DocumentInfo`), with what
-    reading it found: where its date came from, pages left out, warnings."""
-    return {"id": document.sha256, "name": document.source, "source": document.source, "path": stored,
-            "sha256": document.sha256, "title": document.title, "date": document.date,
-            "date_source": document.date_source,
-            "pages": document.page_count if document.paged else None,
-            "language": document_language(chunks) if chunks else document.language,
-            "size": size, "added_at": added, "chunks": len(chunks),
-            "skipped_pages": list(document.skipped_pages), "warnings": list(document.warnings)}
-
-
-def stored_and_chunked(index_dir, document: Document, item: InputFile, settings: Settings
-                       ) -> tuple[Document, list[Chunk], list[str]]:
-    """Keep the file in the index folder, and chunk it as stored there."""
-    stored = storage.store_document(index_dir, item.path, document.sha256)
-    document = dataclasses.replace(document, path=stored)
-    chunks, sentences = chunk_document(document, settings.chunk_size, settings.chunk_overlap)
-    return document, chunks, sentences
-
-
-# --- embedding ---------------------------------------------------------------------
-
-def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray], Path | None]:
-    """Sentence vectors of the current build, by sentence text, when the same
-    embedder made them. Reads only the manifest, the chunks and the sentence vectors."""
-    try:
-        folder = storage.build_folder(index_dir)
-    except IndexNotFoundError:
-        return {}, None
-    try:
-        manifest = storage.read_manifest(folder, index_dir)
-        if manifest["embedder"]["id"] != embedder_id:
-            return {}, folder
-        storage.verify_checksums(folder, manifest, index_dir)
-        chunks = read_chunks(folder)
-        matrix = vectorfiles.load_sentences(folder)
-    except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
-        logger.info("not reusing the previous build: %s", error)
-        return {}, folder
-    vectors = {}
-    for chunk in chunks:
-        for span, sentence_id in zip(chunk.sentences, chunk.sentence_ids):
-            if sentence_id < len(matrix):
-                vectors[chunk.text[span[0]:span[1]]] = matrix[sentence_id]
-    return vectors, folder
-
-
-def sentence_key(sentence: str) -> str:
-    """What makes two sentences the same for embedding: their text, white space folded."""
-    return " ".join(sentence.split())
-
-
-@dataclass(frozen=True)
-class Embedded:
-    vectors: np.ndarray
-    embedded: int   # sentences the model embedded
-    distinct: int   # distinct sentences (a running head or a notice repeated is one)
-    seconds: float
-
-
-def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, np.ndarray], *, batch_size: int,
-                    report: ProgressCallback, name: str | None = None) -> Embedded:
-    """Vectors for `sentences`: identical sentences (white space aside) are embedded
-    once and share the vector, and those `reusable` has (by text) are not embedded."""
-    vectors = np.zeros((len(sentences), model.dim), dtype=np.float32)
-    reusable = {sentence_key(sentence): vector for sentence, vector in reusable.items()}
-    occurrences: dict[str, list[int]] = {}
-    for position, sentence in enumerate(sentences):
-        occurrences.setdefault(sentence_key(sentence), []).append(position)
-    missing: dict[str, list[int]] = {}  # each sentence to embed, once, and where it goes
-    for key, positions in occurrences.items():
-        known = reusable.get(key)
-        if known is not None:
-            vectors[positions] = known
-        else:
-            missing[sentences[positions[0]]] = positions
-    started = time.monotonic()
-    done = 0
-    report(Progress(EMBEDDING, 0, len(missing), name))
-
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        report(Progress(EMBEDDING, min(done, len(missing)), len(missing), name))
-
-    if missing:
-        embedded = model.embed_passages(list(missing), batch_size=batch_size, progress=advance)
-        for positions, vector in zip(missing.values(), embedded):
-            vectors[positions] = vector
-    return Embedded(vectors, len(missing), len(occurrences), time.monotonic() - started)
-
-
-# --- publishing --------------------------------------------------------------------
 
 def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: str, chunks: list[Chunk],
             sentence_vectors: np.ndarray, documents: list[dict], failures=(), duplicates=(),

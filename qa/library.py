@@ -23,8 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from . import storage
-from .building import ProgressOption, ReadingProgress, close_reporter, document_record, embed_sentences, \
-    input_files, make_model, publish, read_file, reporter, stored_and_chunked, utc_now
+from .building import publish, utc_now
+from .embedding import embed_sentences, make_model
+from .ingest.progress import ProgressOption, close_reporter, reporter
+from .inputs import ReadingProgress, document_record, input_files, read_file, stored_and_chunked
 from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
 from .chunktable import ChunkTable
 from .index import LEXICAL_FOLDER, BuildReport, Index, read_chunks

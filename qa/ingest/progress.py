@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Union
 
 READING = "reading"
 EMBEDDING = "embedding"
@@ -31,7 +31,11 @@ class Progress:
         return "page" if self.stage == READING else "sentence"
 
 
+# Progress is reported as `Progress` records to a callable the caller gives: stage
+# "reading" counts pages (with the file's indexed name and the file count),
+# "embedding" counts sentences (of the file named, or of all files).
 ProgressCallback = Callable[[Progress], None]
+ProgressOption = Union[bool, ProgressCallback, None]
 
 
 class TerminalBars:
@@ -65,3 +69,15 @@ class TerminalBars:
         for bar in self._bars.values():
             bar.close()
         self._bars = {}
+
+
+def reporter(progress: ProgressOption) -> ProgressCallback:
+    """A callback for `progress`: the caller's own, tqdm bars for True, or nothing."""
+    if callable(progress):
+        return progress
+    return TerminalBars() if progress else (lambda event: None)
+
+
+def close_reporter(report: ProgressCallback) -> None:
+    if isinstance(report, TerminalBars):
+        report.close()
