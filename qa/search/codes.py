@@ -13,8 +13,8 @@ recall is how many of the exact top 10 a partition misses, and it misses the chu
 of small topics (a release of two chunks is noise to k-means). At 1M synthetic
 chunks (884k Japanese, 116k English) the best IVF (one per language, 29,479 + 3,853
 lists, a sixteenth probed) found 0.960 of a scan's top 10 in 6.7 ms, after 22
-minutes of k-means. The PQ scan with its shortlist finds 0.990 (the dense stage
-0.984) in about 3 ms, trains in seconds (an add never retrains; a remove retrains in
+minutes of k-means. The PQ scan with its shortlist finds 0.994 (the dense stage
+0.983-0.986) in about 3 ms, trains in seconds (an add never retrains; a remove retrains in
 seconds), and holds 48 MB instead of 768. Codes of 2 dimensions find 1.000 but scan
 in 4.9 ms instead of 1.5; HNSW found 0.68-0.95 (250k chunks). The README has every
 variant. The scan grows with the index (1.7 ms per million chunks): past a few
