@@ -1,10 +1,10 @@
 """The approximate dense stage above a size: PQ codes of each language's chunk vectors.
 
 Design choice: up to `EXACT_LIMIT` chunks the dense stage scans every chunk vector
-(exact: a 50,000 x 384 product costs a few milliseconds). Above it, `plan` chooses, for each
-language of more than `scan` chunks, a 4-bit product-quantized copy of its chunk
-vectors (FAISS fast-scan PQ, 96 codes of 4 dimensions: 48 bytes a chunk) that is
-scanned whole for every question; its best `shortlist` (one in 300 of the
+(exact: a 50,000 x 384 product costs a few milliseconds). Above it, `plan` chooses,
+for each language of more than `scan` chunks, a 4-bit product-quantized copy of its
+chunk vectors (FAISS fast-scan PQ, 96 codes of 4 dimensions: 48 bytes a chunk) that
+is scanned whole for every question; its best `shortlist` (one in 300 of the
 language's chunks, at least 1,000) are then re-scored exactly from the chunk
 vectors. The choice is recorded in the manifest.
 
@@ -14,11 +14,11 @@ of small topics (a release of two chunks is noise to k-means). At 1M synthetic
 chunks (884k Japanese, 116k English) the best IVF (one per language, 29,479 + 3,853
 lists, a sixteenth probed) found 0.960 of a scan's top 10 in 6.7 ms, after 22
 minutes of k-means. The PQ scan with its shortlist finds 0.994 (the dense stage
-0.983-0.986) in about 3 ms, trains in seconds (an add never retrains; a remove retrains in
-seconds), and holds 48 MB instead of 768. Codes of 2 dimensions find 1.000 but scan
-in 4.9 ms instead of 1.5; HNSW found 0.68-0.95 (250k chunks). The README has every
-variant. The scan grows with the index (1.7 ms per million chunks): past a few
-million, the Milvus store.
+0.983-0.986) in about 3 ms, trains in seconds (an add never retrains; a remove
+retrains in seconds), and holds 48 MB instead of 768. Codes of 2 dimensions find
+1.000 but scan in 4.9 ms instead of 1.5; HNSW found 0.68-0.95 (250k chunks). The
+README has every variant. The scan grows with the index (1.5-2.5 ms for the 884k
+Japanese chunks, by the shortlist): past a few million chunks, the Milvus store.
 
 One index per language (`vectors-ja.faiss`, ...; ids are chunk positions): the dense
 stage takes each language's candidates separately. A date filter is applied inside
