@@ -147,15 +147,9 @@ class DenseScorer:
         its median coarse score over a sample of its chunks."""
         index = self.ann.get(language, self.ann.get("*"))
         if len(positions) <= self.scan or index is None:  # (a language with no index of its own: scanned)
-            if allowed is None:  # a small language's vectors, gathered once and kept (at most 15 MB)
-                if language not in self._samples:
-                    self._samples[language] = np.ascontiguousarray(self.chunk_matrix[positions], dtype=np.float32)
-                vectors = self._samples[language]
-            else:
-                vectors = np.asarray(self.chunk_matrix[positions], dtype=np.float32)
-            coarse = _matvec(vectors, query)
-            order = np.argpartition(-coarse, take - 1)[:take] if take < len(positions) else np.arange(len(positions))
-            order = order[np.argsort(positions[order])]
+            coarse = _matvec(self._rows(language, positions, allowed), query)  # (at most 15 MB kept)
+            order = np.sort(np.argpartition(-coarse, take - 1)[:take]) if take < len(positions) \
+                else np.arange(len(positions))
             return positions[order], coarse[order], float(np.median(coarse)) if calibrate else 0.0
         if language in self.ann:  # the language's own index: only dates filter
             mask, bits, probes = allowed, None, self.probes.get(language, 0)
@@ -175,14 +169,18 @@ class DenseScorer:
         if calibrate:
             sample = positions if len(positions) <= MEDIAN_SAMPLE else \
                 positions[np.linspace(0, len(positions) - 1, MEDIAN_SAMPLE).astype(np.int64)]
-            if allowed is None:  # the same sample for every question: its vectors kept in memory
-                if language not in self._samples:
-                    self._samples[language] = np.ascontiguousarray(self.chunk_matrix[sample], dtype=np.float32)
-                vectors = self._samples[language]
-            else:
-                vectors = np.asarray(self.chunk_matrix[sample], dtype=np.float32)
-            median = float(np.median(_matvec(vectors, query)))
+            median = float(np.median(_matvec(self._rows(language, sample, allowed), query)))
         return found, scores, median
+
+    def _rows(self, language: str, rows: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+        """The chunk vectors `rows` of a language as float32. With no date filter they
+        are the same rows for every question (a small language's chunks, or a large
+        one's median sample): gathered once and kept."""
+        if allowed is not None:
+            return np.asarray(self.chunk_matrix[rows], dtype=np.float32)
+        if language not in self._samples:
+            self._samples[language] = np.ascontiguousarray(self.chunk_matrix[rows], dtype=np.float32)
+        return self._samples[language]
 
     def _language_filter(self, language: str, positions: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         """A language's chunk mask and its packed bits for FAISS, made on first use (a
