@@ -84,4 +84,6 @@ def answer(question: str, index_dir="index", history=None, answerer=None) -> Ans
     """An answer with citations from the index in `index_dir`: extractive, or written
     by the language model that QA_LLM names (or `answerer`) and checked sentence by
     sentence against its citations (see `qa.answer.generative`)."""
-    return cached_index(index_dir).answer(question, history=history, answerer=answerer)
+    from .asking import answer as ask
+
+    return ask(cached_index(index_dir), question, history=history, answerer=answerer)

@@ -33,7 +33,8 @@ def _settings(arguments) -> Settings:
         settings = replace(settings, lexical_tokenizer=arguments.lexical)
     if getattr(arguments, "file_timeout", None) is not None:
         settings = replace(settings, per_file_timeout_seconds=arguments.file_timeout)
-    for flag, name in (("llm", "llm_url"), ("llm_model", "llm_model"), ("llm_timeout", "llm_timeout")):
+    for flag, name in (("llm", "llm_url"), ("llm_model", "llm_model"), ("llm_timeout", "llm_timeout"),
+                       ("precision", "answer_precision")):
         if getattr(arguments, flag, None) is not None:
             settings = replace(settings, **{name: getattr(arguments, flag)})
     return settings
@@ -215,6 +216,11 @@ def command_search(arguments) -> int:
     return 0
 
 
+OUTCOME_WORDS = {"answer": "answer (a fact stated first)",
+                 "passage": "passage (the closest passage quoted; no fact stated)",
+                 "not_found": "not found (the releases do not say)"}
+
+
 def command_ask(arguments) -> int:
     from .index import load_index
 
@@ -227,6 +233,8 @@ def command_ask(arguments) -> int:
     print(answer.text)
     if answer.note:
         print(f"\nNote: {answer.note}")
+    print(f"\nOutcome: {OUTCOME_WORDS[answer.outcome]}"
+          + (f" (confidence {answer.confidence:.2f})" if answer.confidence is not None else ""))
     print()
     if settings.llm_url:
         print(f"Answered by: {answer.generator}" + (" (every sentence checked against its citation)"
@@ -325,6 +333,9 @@ def parser() -> argparse.ArgumentParser:
                          "first model the server lists)")
         sub.add_argument("--llm-timeout", type=float, metavar="SECONDS", help="give up on the model after this "
                          "long and answer extractively (default 60, or QA_LLM_TIMEOUT)")
+        sub.add_argument("--precision", type=float, metavar="P", help="the precision of stated facts to aim for: "
+                         "a fact is stated first only when the confidence model is this sure, else the closest "
+                         "passage is quoted (default 0.95, or QA_ANSWER_PRECISION; fitted for 0.8, 0.9, 0.95, 0.99)")
 
     build = commands.add_parser("build", help="build the index from release files")
     build.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")

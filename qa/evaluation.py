@@ -19,6 +19,7 @@ from typing import Callable
 
 from .errors import QAError
 from .ingest.normalize import squash
+from .scoring import HEADER, judge, row, summary
 
 CUTOFFS = (1, 3, 5, 10)
 
@@ -122,67 +123,39 @@ def evaluate_retrieval(index, questions: list[Question], k: int = 5,
     }
 
 
-def citations_valid(answer, evidence: str = "") -> bool:
-    """Every quote is the exact span of its passage that its offsets name, and (when
-    evidence is given) some cited passage holds the evidence."""
-    for citation in answer.citations:
-        if citation.hit.text[citation.quote_start:citation.quote_end] != citation.quote or not citation.quote:
-            return False
-    if evidence and answer.found:
-        target = squash(evidence)
-        return any(target in squash(citation.hit.text) for citation in answer.citations)
-    return True
-
-
-def _answer_summary(items: list[dict]) -> dict:
-    answerable = [item for item in items if not item["unanswerable"]]
-    unanswerable = [item for item in items if item["unanswerable"]]
-    return {
-        "answer_accuracy": round(sum(item["ok"] for item in answerable) / len(answerable), 4) if answerable else None,
-        "refusal_accuracy": round(sum(item["ok"] for item in unanswerable) / len(unanswerable), 4)
-        if unanswerable else None,
-        "refused_right": sum(item["ok"] for item in unanswerable),
-        "unanswerable": len(unanswerable),
-        "false_refusals": sum(not item["found"] for item in answerable),
-        "false_answers": sum(item["found"] for item in unanswerable),
-        "citation_validity": round(sum(item["citation_ok"] for item in items) / len(items), 4) if items else None,
-        "questions": len(items),
-    }
-
-
 def evaluate_answers(index, questions: list[Question], k: int = 3,
                      progress: Callable[[int], None] | None = None, answerer=None) -> dict:
-    """Answer accuracy, refusal accuracy, false answers and refusals, citation
-    validity: overall, per language and per kind. With a generative `answerer`,
-    also what the check did (see `generation_summary`)."""
-    details = []
+    """Per language, per kind and overall: answered right, answered wrong, the closest
+    passage, not found, unanswerable questions refused, the precision of stated facts
+    and verbatim quotes (see `qa.scoring`). With a generative `answerer`, also what
+    the check did (see `generation_summary`)."""
+    details, judged = [], []
     for question in questions:
         started = time.perf_counter()
         answer = index.answer(question.q, k=max(k, 3), answerer=answerer)
         seconds = time.perf_counter() - started
-        citation_ok = citations_valid(answer, "" if question.unanswerable else question.evidence)
-        if question.unanswerable:
-            ok = not answer.found
-            problem = "" if ok else "answered an unanswerable question"
-        else:
-            text = squash(answer.text)
-            ok = answer.found and any(squash(option) in text for option in question.answer)
-            problem = "" if ok else ("refused" if not answer.found else "wrong answer")
-        if not citation_ok:
-            ok, problem = False, "invalid citation"
-        details.append({"id": question.id, "lang": question.lang, "kind": question.kind, "ok": ok,
-                        "problem": problem, "text": answer.text, "found": answer.found,
-                        "unanswerable": question.unanswerable, "citation_ok": citation_ok, "q": question.q,
+        judgement = judge(answer, question.answer, question.evidence, question.unanswerable)
+        judged.append((question, judgement))
+        details.append({"id": question.id, "lang": question.lang, "kind": question.kind, "ok": judgement.label in
+                        ("right", "refused"), "label": judgement.label, "outcome": answer.outcome,
+                        "fact": answer.fact, "confidence": answer.confidence, "text": answer.text,
+                        "found": answer.found, "unanswerable": question.unanswerable,
+                        "quoted": judgement.quoted, "evidence_cited": judgement.evidence_cited,
+                        "verbatim": judgement.verbatim, "q": question.q, "doc": question.doc,
                         "generator": answer.generator, "kept": kept_sentences(answer),
                         "dropped": len(answer.dropped), "dropped_sentences": list(answer.dropped),
                         "note": answer.note, "seconds": round(seconds, 3)})
         if progress:
             progress(1)
-    by_language = {language: _answer_summary([item for item in details if item["lang"] == language])
-                   for language in sorted({item["lang"] for item in details})}
-    by_kind = {kind: _answer_summary([item for item in details if item["kind"] == kind])
-               for kind in sorted({item["kind"] for item in details})}
-    report = {"summary": _answer_summary(details), "by_language": by_language, "by_kind": by_kind,
+
+    def group(test) -> dict:
+        return summary([judgement for question, judgement in judged if test(question)])
+
+    report = {"summary": group(lambda question: True),
+              "by_language": {language: group(lambda question, language=language: question.lang == language)
+                              for language in sorted({question.lang for question in questions})},
+              "by_kind": {kind: group(lambda question, kind=kind: question.kind == kind)
+                          for kind in sorted({question.kind for question in questions})},
               "questions": details}
     if answerer is not None:
         report["generation"] = generation_summary(details)
@@ -233,31 +206,28 @@ def evaluate(index, questions: list[Question], k: int = 3, answers: bool = True,
 
 
 def table(report: dict) -> list[str]:
-    """The report as text: one row per language and kind, then the misses."""
+    """The report as text: retrieval per language and kind, then answers per language
+    and kind (right, wrong, passage, not found, precision, refused), then the misses."""
     retrieval = report["retrieval"]
     answers = report.get("answers")
-    header = f"{'':18}{'n':>4} {'r@1':>5} {'r@3':>5} {'r@5':>5} {'r@10':>5} {'mrr':>5}"
-    if answers:
-        header += f" {'answers':>8} {'refused':>8}"
-    lines = [header]
+    lines = [f"{'retrieval':18}{'n':>4} {'r@1':>5} {'r@3':>5} {'r@5':>5} {'r@10':>5} {'mrr':>5}"]
     rows = [(f"lang {name}", name, "by_language") for name in retrieval["by_language"]]
-    rows += [(f"kind {name}", name, "by_kind") for name in sorted(set(retrieval["by_kind"]) |
-                                                                  set((answers or {}).get("by_kind", {})))]
-    rows.append(("all", None, None))
-    for label, name, group in rows:
+    rows += [(f"kind {name}", name, "by_kind") for name in retrieval["by_kind"]]
+    for label, name, group in rows + [("all", None, None)]:
         scores = retrieval["overall"] if group is None else retrieval[group].get(name, {"questions": 0})
         line = f"{label:18}{scores.get('questions', 0):>4}"
         line += "".join(f" {scores[f'recall@{cutoff}']:>5.2f}" if scores.get("questions") else f" {'-':>5}"
                         for cutoff in CUTOFFS)
         line += f" {scores['mrr']:>5.2f}" if scores.get("questions") else f" {'-':>5}"
-        if answers:
-            summary = answers["summary"] if group is None else answers[group].get(name)
-            if summary:
-                accuracy = summary["answer_accuracy"]
-                line += f" {accuracy:>8.2f}" if accuracy is not None else f" {'-':>8}"
-                line += f" {summary['refused_right']:>4}/{summary['unanswerable']:<3}" if summary["unanswerable"] \
-                    else f" {'-':>8}"
         lines.append(line)
+    if answers:
+        lines.append(f"{'answers':18}" + HEADER)
+        rows = [(f"lang {name}", scores) for name, scores in answers["by_language"].items()]
+        rows += [(f"kind {name}", scores) for name, scores in answers["by_kind"].items()]
+        lines += [f"{label:18}" + row(scores) for label, scores in rows + [("all", answers["summary"])]]
+        verbatim = answers["summary"]["verbatim"]
+        if verbatim is not None:
+            lines.append(f"quotes verbatim: {verbatim:.0%}")
     misses = [item for item in retrieval["questions"] if item["rank"] is None or item["rank"] > 3]
     if misses:
         lines.append("retrieval misses (evidence not in the top 3):")
@@ -276,7 +246,7 @@ def table(report: dict) -> list[str]:
     if answers:
         wrong = [item for item in answers["questions"] if not item["ok"]]
         if wrong:
-            lines.append("answer misses:")
-            lines += [f"  {item['id']} [{item['lang']}, {item['kind']}] {item['problem']}: "
+            lines.append("answer misses (wrong, passage, not found; unanswerable answered):")
+            lines += [f"  {item['id']} [{item['lang']}, {item['kind']}] {item['label']}: "
                       f"{item['text'][:140]!r}" for item in wrong]
     return lines

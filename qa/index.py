@@ -18,29 +18,25 @@ size in one place, `search.codes.plan`, and recorded in the manifest.
 from __future__ import annotations
 
 import logging
-import datetime
 import gc
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import storage
-from .answer.answering import PASSAGES_READ, Answerer, Evidence, ExtractiveAnswerer
-from .answer.binding import japanese_names, read_subject
-from .answer.conversation import conversation, resolve
-from .answer.readings import readings
 from .chunktable import ChunkTable
 from .errors import EmbedderMismatchError, IndexCorruptError
-from .records import Answer, Hit, Retrieved
+from .records import Hit, Retrieved
 from .search import dictionary
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
-from .search.fusion import as_tiers, collapse_duplicates, reciprocal_rank_fusion
+from .search.fusion import as_tiers, balance_languages, collapse_duplicates, reciprocal_rank_fusion
 from .search.lexical import LexicalIndex, reading, tokenize
 from .search.quantities import quantities, shares_quantity
+from .search.conversation import resolve
 from .search.question import Question, clean_question, read_question
-from .search.timeframe import TimeFrame, allowed_dates, day_numbers, time_ranking
+from .search.timeframe import allowed_dates, day_numbers, time_ranking
 from .search.translate import name_forms
 from .search import codes, overlap, vectorfiles
 from .search.vocabulary import VOCABULARY
@@ -52,13 +48,7 @@ logger = logging.getLogger(__name__)
 SENTENCE_VECTORS_NAME = vectorfiles.SENTENCES_NAME
 # Characters of a question the embedder reads (its lexical and answer reading see it all).
 EMBEDDED_CHARACTERS = 512
-# Passages of newer releases read for "a newer release says otherwise".
-UPDATE_PASSAGES = 5
 LEXICAL_FOLDER = "lexical"
-
-
-def _day(iso: str) -> datetime.date:
-    return datetime.date.fromisoformat(iso[:10])
 
 
 def chunk_vectors(chunks, sentence_vectors: np.ndarray) -> np.ndarray:
@@ -120,8 +110,6 @@ class Index:
         self._first_chunk: dict[str, int] = self.chunks.first_chunk
         # FAISS and bm25s are safe for concurrent reads; the embedder may not be.
         self._embed_lock = threading.Lock()
-        self._generative = None  # the settings' language-model answerer, made on first use
-        self._answerer_lock = threading.Lock()
 
     def documents(self) -> list:
         """The indexed documents (`qa.records.DocumentInfo`), in the order they were added."""
@@ -229,7 +217,10 @@ class Index:
                                if shares_quantity(stated, self.chunks[position].text)]], settings.quantity_weight))
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
         ranked = sorted(fused, key=lambda position: (-fused[position], position))
-        best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])[:k]
+        best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])
+        if settings.balance_languages:
+            best = balance_languages(best, [self.chunks[position] for position in best])
+        best = best[:k]
         hits = []
         for position in best:
             if position not in sentence_scores:
@@ -255,88 +246,58 @@ class Index:
                    start=chunk.start, end=chunk.end, path=chunk.path, language=chunk.language,
                    dense_score=round(dense, 6), lexical_score=round(lexical, 6))
 
-    def answer(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None) -> Answer:
-        """Answer `question` from this index, with citations (see `qa.answer`).
-        A question in a language other than English or Japanese gets a plain reply
-        saying so (see `qa.languages`), not a quote it would have misread. The
-        answerer is `answerer`, else the language model the settings name (QA_LLM),
-        else the extractive one."""
-        evidence = self.evidence(question, history=history, k=k)
-        if isinstance(evidence, Answer):
-            return evidence
-        return self.answerer(answerer).answer(evidence)
+    def answer(self, question: str, *, history=None, k: int = 5, answerer=None):
+        """Answer `question` from this index, with citations: see `qa.asking.answer`
+        (the wiring of search and the answer stage)."""
+        from . import asking
 
-    def answer_stream(self, question: str, *, history=None, k: int = 5, answerer: Answerer | None = None):
-        """Like `answer`, for a chat: drafts while a language model writes (see
-        `qa.answer.generative.Draft`: the checked sentences, and the one being written
-        with its claims masked), then the `Answer`, always last. The extractive
-        answerer yields its answer alone."""
-        evidence = self.evidence(question, history=history, k=k)
-        if isinstance(evidence, Answer):
-            yield evidence
-            return
-        chosen = self.answerer(answerer)
-        if hasattr(chosen, "stream"):
-            yield from chosen.stream(evidence)
-        else:
-            yield chosen.answer(evidence)
+        return asking.answer(self, question, history=history, k=k, answerer=answerer)
 
-    def answerer(self, answerer: Answerer | None = None) -> Answerer:
-        """The answerer to use: the one given, else the settings' language model
-        (made once per index), else the extractive one."""
-        if answerer is not None:
-            return answerer
-        if self.settings.llm_url:
-            with self._answerer_lock:
-                if self._generative is None:
-                    from .answer.generative import answerer_from_settings
+    def answer_stream(self, question: str, *, history=None, k: int = 5, answerer=None):
+        """Drafts, then the `Answer`: see `qa.asking.answer_stream`."""
+        from . import asking
 
-                    self._generative = answerer_from_settings(self.settings, dictionary=self.dictionary)
-            return self._generative
-        return ExtractiveAnswerer()
+        return asking.answer_stream(self, question, history=history, k=k, answerer=answerer)
 
-    def evidence(self, question: str, *, history=None, k: int = 5) -> Evidence | Answer:
-        """What an answerer reads for `question`: the question as read, the passages
-        and their sentence scores, the subject, newer releases' passages, the
-        conversation. For a question in a language qa does not answer, the `Answer`
-        that says so."""
-        from .languages import unsupported_language, unsupported_reply
+    def evidence(self, question: str, *, history=None, k: int = 5):
+        """What an answerer reads for `question`: see `qa.asking.evidence`."""
+        from . import asking
 
-        language = unsupported_language(clean_question(question))
-        if language:
-            return Answer(text=unsupported_reply(language), found=False, language="en",
-                          question=clean_question(question))
-        read = self.read_question(question, history)
-        vector = self.embed_question(read.dense_text)
-        retrieved = self.search_with_vector(read, vector, k=max(k, PASSAGES_READ))
-        subject = read_subject(read, knows=self._holds, other_forms=self._other_forms,
-                               japanese_names=japanese_names if read.language == "ja" else lambda text: [],
-                               common=self._common)
-        dates = [hit.doc_date for hit in retrieved.hits[:PASSAGES_READ] if hit.doc_date]
-        updates = None
-        if dates:  # passages of releases newer than those read, for "a newer release says"
-            later = replace(read, timeframe=TimeFrame("after", _day(min(dates)), _day(min(dates))))
-            updates = self.search_with_vector(later, vector, k=UPDATE_PASSAGES)
-        return Evidence(read, retrieved, subject, heads=[self.first_hit_of(hit.path) for hit in retrieved.hits],
-                        updates=updates, common=self._common, knows=self.lexical.knows,
-                        romanize=lambda text: readings(text, self.dictionary),
-                        history=conversation(history), forms=self._other_forms)
+        return asking.evidence(self, question, history=history, k=k)
 
-    def _holds(self, form: str) -> bool:
+    def answerer(self, answerer=None):
+        """The answerer to use: see `qa.asking.answerer_for`."""
+        from . import asking
+
+        return asking.answerer_for(self, answerer)
+
+    # --- what the answer stage asks of search (see qa.answer.evidence.Searcher) ---
+
+    def holds(self, form: str) -> bool:
         """Whether the index holds a word or name, in every token of it."""
         tokens = tokenize(form, self.lexical.tokenizer)
         return bool(tokens) and all(self.lexical.knows(token) for token in tokens)
 
-    def _common(self, word: str) -> bool:
+    def knows(self, token: str) -> bool:
+        return self.lexical.knows(token)
+
+    def common_word(self, word: str) -> bool:
         """Whether an English word is a common word (a frequent JMdict gloss), not a name."""
         dictionary = self.dictionary
         return dictionary is not None and any(weight >= 0.7 for _, weight in dictionary.japanese(word.lower()))
 
-    def _other_forms(self, name: str) -> tuple[str, ...]:
+    def other_forms(self, name: str) -> tuple[str, ...]:
+        """A name's forms in the other script that the index may hold (Takasago -> 高砂)."""
         return name_forms(name, self.dictionary, self.lexical.knows,
                           lambda text: tokenize(text, self.lexical.tokenizer), romaji=self.lexical.spelled,
                           vocabulary=VOCABULARY if self.settings.hand_vocabulary else None, reading=reading,
-                          only_known=False)
+                          only_known=False, sounds=self._sounds)
+
+    def _sounds(self, name: str) -> tuple[str, ...]:
+        table = self.lexical.sounds
+        if name.isascii():
+            return table.katakana_for(name)
+        return table.latin_for(name) + table.longer_katakana(name)
 
     # --- persistence -------------------------------------------------------------
 

@@ -53,8 +53,19 @@ class Citation:
                 "quote_end": self.quote_end, "hit": self.hit.to_dict()}
 
 
+# What an answer is: a fact stated first ("answer", only when qa is confident), the
+# closest passage quoted with no fact claimed ("passage"), or "not_found" (the
+# releases do not say; the closest passages are listed).
+ANSWER, PASSAGE, NOT_FOUND = "answer", "passage", "not_found"
+OUTCOMES = (ANSWER, PASSAGE, NOT_FOUND)
+
+
 @dataclass(frozen=True)
 class Answer:
+    """`found` is true only for the outcome "answer"; `outcome` defaults to what
+    `found` says. `fact` is what is stated first (the fact as shown, or for a general
+    question the quoted sentence), empty unless the outcome is "answer"; `confidence`
+    is the estimated probability that it is right (see `qa.answer.confidence`)."""
     text: str
     found: bool
     citations: list[Citation] = field(default_factory=list)
@@ -68,9 +79,21 @@ class Answer:
     # user: what was dropped and why, or why the extractive answer stands in.
     dropped: tuple[str, ...] = ()
     note: str = ""
+    outcome: str = ""
+    fact: str = ""
+    confidence: float | None = None
+
+    def __post_init__(self):
+        outcome = self.outcome or (ANSWER if self.found else NOT_FOUND)
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
+        if self.found != (outcome == ANSWER):
+            raise ValueError(f"found={self.found} contradicts outcome {outcome!r}")
+        object.__setattr__(self, "outcome", outcome)
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "text": self.text, "found": self.found,
+        return {"question": self.question, "text": self.text, "found": self.found, "outcome": self.outcome,
+                "fact": self.fact, "confidence": self.confidence,
                 "language": self.language, "citations": [citation.to_dict() for citation in self.citations],
                 "hits": [hit.to_dict() for hit in self.hits], "generator": self.generator,
                 "dropped": list(self.dropped), "note": self.note}

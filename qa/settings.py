@@ -25,6 +25,7 @@ ENVIRONMENT_OVERRIDES = {
     "QA_DICTIONARY": "dictionary",
     "QA_EXACT_LIMIT": "exact_limit",
     "QA_STORE": "store",
+    "QA_ANSWER_PRECISION": "answer_precision",
     # A generative answerer (see qa.answer.generative): an OpenAI-compatible base URL,
     # the model's name, an API key (from the environment only) and a time limit.
     "QA_LLM": "llm_url",
@@ -62,11 +63,18 @@ class Settings:
     hand_vocabulary: bool = True
     calibrate_dense: bool = True
     time_filter: bool = True
+    # The other language's best passage among the first three when it tells the same
+    # event (see qa.search.fusion.balance_languages).
+    balance_languages: bool = True
     translation_weight: float = 1.0
     lexical_weight: float = 1.0
     time_weight: float = 1.0
     quantity_weight: float = 1.0
     rrf_k: int = 10
+    # The precision of stated facts the answerer aims for: a fact is stated first only
+    # above the confidence that reached it leave-one-company-out (see
+    # qa.answer.confidence); below it, the closest passage is quoted instead.
+    answer_precision: float = 0.95
     # Chunks above which chunk vectors are searched through PQ codes, not scanned (see
     # qa.search.codes; the manifest records the choice).
     exact_limit: int = 50_000
@@ -86,6 +94,8 @@ class Settings:
             raise ValueError(f"chunk_size must be at least 50 characters, got {self.chunk_size}")
         if self.chunk_overlap < 0:
             raise ValueError(f"chunk_overlap must be 0 or more sentences, got {self.chunk_overlap}")
+        if not 0 < self.answer_precision <= 1:
+            raise ValueError(f"answer_precision must be in (0, 1], got {self.answer_precision}")
         if self.llm_timeout <= 0:
             raise ValueError(f"llm_timeout must be more than 0 seconds, got {self.llm_timeout}")
 

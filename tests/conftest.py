@@ -123,3 +123,16 @@ BAD_QUESTIONS = [
 # A release whose text itself holds [n]-like markers, for the citation-marker checks.
 BRACKETED_RELEASE = ("2025年3月1日\n参考株式会社\n参考株式会社の新型ローバーは2026年[1]に打ち上げる予定です[2]。\n",
                      "新型ローバーはいつ打ち上げる予定ですか？")
+
+
+@pytest.fixture(scope="session")
+def stating():
+    """The extractive answerer stating its best candidate whatever the model's
+    confidence: for tests of which fact and sentence are chosen and how they are
+    worded. When to state a fact is tested on its own (test_outcomes.py)."""
+    import dataclasses
+
+    from qa.answer import confidence
+    from qa.answer.answering import ExtractiveAnswerer
+
+    return ExtractiveAnswerer(model=dataclasses.replace(confidence.load(), answer_threshold=0.0, thresholds=None))

@@ -32,9 +32,11 @@ def test_quality_on_the_release_stream(releases_index):
     assert retrieval["overall"]["recall@3"] >= 0.85, retrieval
     assert retrieval["by_kind"]["temporal"]["recall@3"] == 1.0
     assert retrieval["overall"]["recall@10"] == 1.0
-    assert answers["summary"]["answer_accuracy"] >= 0.85, answers["summary"]
-    assert answers["summary"]["refusal_accuracy"] == 1.0
-    assert answers["summary"]["citation_validity"] >= 0.85
+    summary = answers["summary"]
+    assert summary["wrong"] == 0 and summary["falsely_answered"] == 0, summary  # no wrong fact stated
+    assert summary["refused"] == summary["unanswerable"]
+    assert summary["right"] + summary["passage_holds"] >= 0.75 * summary["answerable"], summary
+    assert summary["verbatim"] == 1.0
 
 
 def test_an_english_question_finds_the_japanese_release(releases_index):
@@ -44,28 +46,28 @@ def test_an_english_question_finds_the_japanese_release(releases_index):
     assert any("Laura Mendes" in hit.text for hit in hits)
 
 
-def test_a_role_is_bound_to_its_person(releases_index):
+def test_a_role_is_bound_to_its_person(releases_index, stating):
     """The CTO's name, not the CEO's named in the same release."""
-    answer = releases_index.answer("Who is the CTO of Lunaris?")
+    answer = releases_index.answer("Who is the CTO of Lunaris?", answerer=stating)
     assert answer.found and answer.text.startswith("佐伯美穂 (Miho Saeki) [1]"), answer.text
-    answer = releases_index.answer("ルナリスのCEOは誰ですか？")
+    answer = releases_index.answer("ルナリスのCEOは誰ですか？", answerer=stating)
     assert answer.text.startswith("森田健一 [1]"), answer.text
 
 
-def test_as_of_a_date_gives_the_plan_then_and_what_a_newer_release_says(releases_index):
-    answer = releases_index.answer("As of March 2021, in what year was Flight 1 scheduled to launch?")
+def test_as_of_a_date_gives_the_plan_then_and_what_a_newer_release_says(releases_index, stating):
+    answer = releases_index.answer("As of March 2021, in what year was Flight 1 scheduled to launch?", answerer=stating)
     assert answer.text.startswith("2023 (2023年) [1]. This is a plan, as of the 2021-03-15 release."), answer.text
     assert answer.citations[0].hit.doc_date == "2021-03-15"
     newer = answer.citations[-1]
     assert newer.hit.doc_date > "2021-03-15" and "A newer release" in answer.text and f"[{newer.n}]" in answer.text
-    answer = releases_index.answer("As of June 2022, when was Flight 1 expected to launch?")
+    answer = releases_index.answer("As of June 2022, when was Flight 1 expected to launch?", answerer=stating)
     assert "the first half of 2024 [1]" in answer.text and answer.citations[0].hit.doc_date == "2022-06-01"
 
 
-def test_latest_takes_the_newest_release(releases_index):
-    answer = releases_index.answer("フライト2の打ち上げは最新の発表で何年の予定ですか？")
+def test_latest_takes_the_newest_release(releases_index, stating):
+    answer = releases_index.answer("フライト2の打ち上げは最新の発表で何年の予定ですか？", answerer=stating)
     assert answer.found and "2026" in answer.text.splitlines()[0], answer.text
-    answer = releases_index.answer("How many people does Lunaris employ now?")
+    answer = releases_index.answer("How many people does Lunaris employ now?", answerer=stating)
     assert answer.text.startswith("80 people [1]"), answer.text  # not the 45 of 2021
 
 
@@ -159,9 +161,9 @@ def test_english_readers_get_readings_of_japanese_names(releases_index):
     assert "Saeki" not in japanese.text  # a Japanese reader needs no reading
 
 
-def test_counted_things_and_roles_not_in_the_releases(releases_index):
+def test_counted_things_and_roles_not_in_the_releases(releases_index, stating):
     """"How many X": a number of X (a number word counts); a role the releases never
     name is no reason to quote someone else's."""
-    answer = releases_index.answer("How many customer payloads will Flight 1 carry?")
+    answer = releases_index.answer("How many customer payloads will Flight 1 carry?", answerer=stating)
     assert answer.found and answer.text.startswith("four [1]") and "four customer payloads" in answer.text, answer.text
     assert not releases_index.answer("Who is the Prime Minister of Japan?").found

@@ -2,16 +2,24 @@
 
 Design choice: the default `Answerer` is extractive and offline. It reads the
 sentences of the retrieved passages (see `candidates`), already scored against the
-question by the same vectors retrieval used (no extra model call), and quotes the
-best one. For a question that asks for a date, person, number, amount or place, the
-quoted sentence must hold such a fact, belonging to what the question names (see
-`binding`), and the answer puts it first. It refuses, listing the closest passages,
-when the question names something the releases never mention, when no sentence is
-close enough to the question, or when none holds the kind of fact asked for. Plans
-are flagged as of their release date, and a newer release that states the fact
-differently is cited too (see `timeline`). Every quote is checked to be the exact
-span of its passage before the answer is returned. Another answerer (a generative
-model) can take the same `Evidence` and must return the same `Answer`.
+question by the same vectors retrieval used (no extra model call), and every answer
+is exactly one of three outcomes (`Answer.outcome`):
+
+- "answer": a fact stated first (for a question that asks for a date, person,
+  number, amount or place, that fact; otherwise the sentence that says it), only
+  when the confidence model (see `confidence`, fitted leave-one-company-out for a
+  target precision) is confident that it is right;
+- "passage": "The closest passage says:", the sentence most likely to hold the
+  answer quoted, and no fact claimed;
+- "not_found": the releases do not say (the question names something they never
+  mention, asks nothing, or no sentence is close); the closest passages are listed.
+
+A wrong fact stated first is the worst thing qa can do, so uncertainty falls back to
+the passage, never to a guess. Plans are flagged as of their release date, and a
+newer release that states the fact differently is cited too (see `timeline`). Every
+quote is checked to be the exact span of its passage before the answer is returned.
+Another answerer (a generative model) can take the same `Evidence` and must return
+the same `Answer`.
 """
 
 from __future__ import annotations
@@ -21,94 +29,116 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol
 
+import numpy as np
+
 from ..errors import QAError
 from ..ingest.dates import find_dates
 from ..ingest.normalize import squash
-from ..records import Answer, Citation, Hit, Retrieved
+from ..records import ANSWER, NOT_FOUND, PASSAGE, Answer, Citation, Hit, Retrieved
+from ..search.quantities import quantities
 from ..search.question import DATE, GENERAL, Question
-from .binding import Subject
+from . import confidence
 from .candidates import Candidate, candidates
 from .clauses import best_fact, clause
 from .facts import Fact, find_facts, is_earliest, is_plan
-from .framing import compose, refusal_text
-from .terms import Terms, anchors_of, question_terms, shares_anchor, terms_of
-from .timeline import fact_value, newer_statement, prefer_in_time
+from .features import FEATURES, context_of, features
+from .framing import compose, passage_text, refusal_text
+from .evidence import PASSAGES_READ, Evidence
+from .terms import anchors_of
+from .timeline import fact_value, newer_statement
 
-# A sentence is close enough to answer when its relevance reaches a floor. Relevance
-# is the sentence's cosine with the question plus 0.1 x the share of the question's
-# content words (or their translations) it contains; a sentence in the other language
-# is first moved onto the question language's scale (see `candidates`). When that is
-# not possible (the index has no passage in the question's language), cosines across
-# languages run lower and the floor is lower, and lower still when the sentence must
-# also hold the kind of fact asked for (a date, a name, a figure), which is itself
-# strong evidence. Chosen on the sample release's questions (tests/data); the README
-# has the sweep.
-MIN_RELEVANCE_SAME_LANGUAGE = 0.85
-# A sentence holding a fact of the asked kind that belongs to the question's subject
-# (swept 0.78-0.85 over the three question sets: 0.82-0.84 keep every answer and
-# refusal; 0.80 lets one false answer through, 0.85 refuses one answerable question).
-MIN_RELEVANCE_TYPED = 0.83
-MIN_RELEVANCE_CROSS_LANGUAGE = 0.84
-MIN_RELEVANCE_CROSS_LANGUAGE_TYPED = 0.77
-# Passages whose sentences the answerer reads (3, 4, 5 measured: 0.85, 0.89, 0.93 answer
-# accuracy on the development releases; the sample and fixture sets unchanged).
-PASSAGES_READ = 5
-# A second sentence is quoted for a general question when it is this close to the first.
-SECOND_QUOTE_MARGIN = 0.02
+# Sentences this close in relevance compete (see `_rivals`).
+RIVAL_MARGIN = 0.03
 _RELEASE_ITSELF = re.compile(r"この(プレス)?リリース|本リリース|このニュース|\bth(is|e) (press )?release\b|\bthis announcement\b",
                              re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    question: Question
-    retrieved: Retrieved
-    subject: Subject = Subject()
-    heads: list[Hit | None] = field(default_factory=list)  # per hit: its document's first chunk
-    updates: Retrieved | None = None  # passages of newer releases, for "a newer release says"
-    common: Callable[[str], bool] = lambda word: False  # whether an English word is a common word
-    knows: Callable[[str], bool] = lambda word: True  # whether the index holds a word
-    romanize: Callable[[str], dict] = lambda text: {}  # Japanese names of a text -> their readings
-    # The conversation so far, (question, answer text) per earlier turn, and a name's
-    # other-language forms (Takasago -> 高砂): for a generative answerer and its check.
-    history: tuple[tuple[str, str], ...] = ()
-    forms: Callable[[str], tuple[str, ...]] = lambda name: ()
-
-    @property
-    def hits(self) -> list[Hit]:
-        return self.retrieved.hits
-
-    @functools.cached_property
-    def terms(self) -> Terms:
-        """The question's content words, with their translations (see `terms`)."""
-        return question_terms(self.question)
-
-    @functools.cached_property
-    def names(self) -> frozenset[str]:
-        """The question's names, to find the fact that follows one (ispaceの本社): its
-        Latin words that the index holds, and every form of its names."""
-        latin = {word for word in re.findall(r"[a-z][a-z0-9-]+", self.question.text.lower()) if self.knows(word)}
-        forms = {form for names in self.subject.names + self.subject.loose for form in names}
-        return frozenset(latin | forms)
-
-    @functools.cached_property
-    def literal(self) -> frozenset[str]:
-        """The words the question itself uses, and the forms of its names."""
-        return terms_of(self.question.text) | self.names
 
 
 class Answerer(Protocol):
     def answer(self, evidence: Evidence) -> Answer: ...
 
 
-def _floor(candidate: Candidate, kind: str) -> float:
-    if not candidate.cross_language:
-        return MIN_RELEVANCE_TYPED if candidate.facts else MIN_RELEVANCE_SAME_LANGUAGE
-    return MIN_RELEVANCE_CROSS_LANGUAGE if kind == GENERAL else MIN_RELEVANCE_CROSS_LANGUAGE_TYPED
+@dataclass(frozen=True)
+class Scored:
+    """A candidate answer: a sentence, the fact it would state first (None for a
+    general question or a sentence without one), the model's features of the pair,
+    and, once scored, P(the stated fact is right) and P(the sentence holds the answer)."""
+    candidate: Candidate
+    fact: Fact | None
+    row: tuple[float, ...]
+    right: float = 0.0
+    holds: float = 0.0
+
+
+_BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
+
+
+def stateable(scored: Scored, kind: str) -> bool:
+    """Whether a candidate may be stated as a fact at all, whatever the model's
+    confidence: it has a fact of the asked kind (a general question: its sentence
+    shares a word with the question beyond the names it asks about, so a sentence
+    that shares only the company's name is never the answer), and its passage names
+    every name and numbered thing the question names (Mission 2's date is no answer
+    about Mission 3)."""
+    if kind == GENERAL:
+        if scored.row[_BEYOND_NAMES] <= 0:
+            return False
+    elif scored.fact is None:
+        return False
+    return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
+
+
+def _value(fact: Fact):
+    """A fact's value, the same in any notation: the day a date names, the values of
+    an amount (8 billion and 80億), else its squashed text."""
+    if fact.kind == DATE:
+        return fact_value(fact.text)
+    return quantities(fact.text) or fact_value(fact.text)
+
+
+def _rivals(candidate: Candidate, fact: Fact | None, facts: list[tuple[Candidate, Fact]]) -> int:
+    """How many other values of the asked kind sentences about as close to the
+    question state (within `RIVAL_MARGIN` of this one's relevance): a figure restated
+    differently from release to release, or several figures side by side."""
+    if fact is None:
+        return 0
+    own = _value(fact)
+    return len({_value(other) for rival, other in facts if abs(rival.relevance - candidate.relevance) <= RIVAL_MARGIN}
+               - {own})
+
+
+def _support(found: list[Candidate]) -> dict:
+    """Each fact value -> the documents whose candidate sentences state it."""
+    documents: dict = {}
+    for candidate in found:
+        for fact in candidate.all_facts:
+            documents.setdefault(_value(fact), set()).add(candidate.hit.path)
+    return documents
+
+
+def stated_text(evidence: Evidence, scored: Scored) -> str:
+    """What an answer from `scored` states first: the fact as shown (in an English
+    answer, a Japanese name with its reading), or the sentence."""
+    if scored.fact is None:
+        return scored.candidate.text
+    if evidence.question.language != "en":
+        return scored.fact.text
+    reading = evidence.romanize(scored.candidate.text).get(scored.fact.text)
+    return f"{scored.fact.english} ({reading})" if reading else scored.fact.english
 
 
 class ExtractiveAnswerer:
     """Quotes the sentence that answers; never writes a claim of its own."""
+
+    def __init__(self, model: confidence.ConfidenceModel | None = None, precision: float | None = None):
+        """`model`: the confidence model (the shipped one by default); `precision`:
+        the target precision of stated facts that sets the answer threshold (the
+        model's default target when None)."""
+        self._model = model
+        self.precision = precision
+
+    @property
+    def model(self) -> confidence.ConfidenceModel:
+        return self._model or confidence.load()
 
     def candidates(self, evidence: Evidence, retrieved: Retrieved | None = None,
                    passages: int = PASSAGES_READ) -> list[Candidate]:
@@ -118,9 +148,35 @@ class ExtractiveAnswerer:
                           subject=evidence.subject, baselines=retrieved.baselines, passages=passages,
                           common=evidence.common, before=retrieved.before)
 
-    def _fact_of(self, evidence: Evidence, candidate: Candidate) -> Fact:
-        return best_fact(candidate.facts, candidate.text, evidence.question, evidence.terms, evidence.literal,
-                         evidence.names)
+    def _fact_of(self, evidence: Evidence, facts: tuple[Fact, ...], text: str) -> Fact:
+        return best_fact(facts, text, evidence.question, evidence.terms, evidence.literal, evidence.names)
+
+    def scored(self, evidence: Evidence, retrieved: Retrieved | None = None, passages: int = PASSAGES_READ,
+               model: confidence.ConfidenceModel | None = None) -> list[Scored]:
+        """Every candidate answer of the passages read, with its features, scored by
+        `model` (the shipped one by default; False leaves them unscored, for fitting)."""
+        found = self.candidates(evidence, retrieved, passages)
+        context = context_of(evidence, found)
+        support = _support(found)
+        facts = [(candidate, fact) for candidate in found for fact in candidate.all_facts]
+        rows = []
+        for rank, candidate in enumerate(found):
+            # Each fact of the asked kind is a candidate of its own; the one the
+            # question's words point to (`best_fact`) is marked among the features.
+            pool = candidate.facts or candidate.all_facts
+            preferred = self._fact_of(evidence, pool, candidate.text) if pool else None
+            for fact in candidate.all_facts or (None,):
+                others = support.get(_value(fact), set()) - {candidate.hit.path} if fact is not None else ()
+                rows.append(Scored(candidate, fact, tuple(features(
+                    evidence, context, candidate, fact, rank, preferred=fact is not None and fact == preferred,
+                    support=len(others), rivals=_rivals(candidate, fact, facts)))))
+        model = self.model if model is None else model
+        if model and rows:
+            matrix = np.asarray([item.row for item in rows], dtype=float)
+            rights, holds = model.right.probability(matrix), model.holds.probability(matrix)
+            rows = [replace(item, right=float(right), holds=float(held))
+                    for item, right, held in zip(rows, rights, holds)]
+        return rows
 
     def _release_date_answer(self, evidence: Evidence) -> Answer | None:
         """"When was this release published?": quote the date line of the top document."""
@@ -134,56 +190,75 @@ class ExtractiveAnswerer:
                     end = len(head.text) if end < 0 else end
                     start = head.text.rfind("\n", 0, mention.start) + 1
                     citation = Citation(1, head, head.text[start:end], start, end)
-                    return self._found(evidence, DATE, mention, [citation], plan_text="")
+                    return self._found(evidence, DATE, mention, [citation], plan_text="", confidence=None)
         return None
 
-    def answer(self, evidence: Evidence) -> Answer:
+    def ruled(self, evidence: Evidence) -> Answer | None:
+        """The answer a rule gives before any candidate is weighed, or None: the date
+        of "this release", and "the releases do not say" for a question that asks
+        about nothing or names something the releases never mention."""
         question = evidence.question
-        kind = question.kind
-        if kind == DATE and _RELEASE_ITSELF.search(question.asked):
+        if question.kind == DATE and _RELEASE_ITSELF.search(question.asked):
             answer = self._release_date_answer(evidence)
             if answer is not None:
                 return answer
-        anchors = anchors_of(question)
-        if not anchors:  # nothing asked about: "?", "🚀", "いつ？" with no earlier turn
+        if not anchors_of(question):  # nothing asked about: "?", "🚀", "いつ？" with no earlier turn
             return _refusal(evidence, None)
         if evidence.subject.unknown:  # "Mitsubishi": the releases never mention it
             return _refusal(evidence, None)
-        found = self.candidates(evidence)
-        relevant = [candidate for candidate in found if candidate.relevance >= _floor(candidate, kind)]
-        if kind == GENERAL:
-            # A general answer has no fact type to check, so its quote must share a word
-            # with the question; a cosine alone is not enough evidence.
-            relevant = [candidate for candidate in relevant if shares_anchor(anchors, candidate.text)]
+        return None
+
+    def answer(self, evidence: Evidence) -> Answer:
+        ruled = self.ruled(evidence)
+        if ruled is not None:
+            return ruled
+        question = evidence.question
+        kind = question.kind
+        model = self.model
+        threshold = model.threshold_for(self.precision)
+        scored = self.scored(evidence, model=model)
+        candidates = [item for item in scored if stateable(item, kind)]
+        best = max(candidates, key=lambda item: item.right, default=None)
+        if best is not None and best.right >= threshold:
+            return self._stated(evidence, best, scored, model, threshold)
+        closest = max(scored, key=lambda item: item.holds, default=None)
+        if closest is None or closest.holds < model.passage_threshold:
+            return _refusal(evidence, kind if kind != GENERAL and scored and not any(item.fact for item in scored)
+                            else None)
+        candidate = closest.candidate
+        citation = Citation(1, candidate.hit, candidate.text, candidate.start, candidate.end)
+        answer = Answer(text=passage_text(question.language, citation, plan=is_plan(candidate.text)), found=False,
+                        outcome=PASSAGE, citations=[citation], language=question.language, question=question.text,
+                        hits=list(evidence.hits), confidence=round(closest.holds, 4))
+        verify_citations(answer)
+        return answer
+
+    def _stated(self, evidence: Evidence, best: Scored, scored: list[Scored],
+                model: confidence.ConfidenceModel, threshold: float) -> Answer:
+        kind = evidence.question.kind
+        chosen, fact = [best.candidate], best.fact
+        confident = [item for item in scored if item.right >= threshold and item is not best and stateable(item, kind)]
+        if fact is None:
+            # The best sentence of another passage, when the model is as confident in it,
+            # is quoted too: a general question is often answered in a second place.
+            others = [item.candidate for item in confident if item.candidate.hit.chunk_id != best.candidate.hit.chunk_id
+                      and item.candidate.text not in best.candidate.text
+                      and best.candidate.text not in item.candidate.text]
+            chosen += others[:1]
         else:
-            typed = [candidate for candidate in relevant if candidate.facts]
-            if not typed:
-                return _refusal(evidence, kind if relevant else None)
-            relevant = typed
-        if not relevant:
-            return _refusal(evidence, None)
-        relevant = prefer_in_time(relevant, question.timeframe)
-        chosen = [relevant[0]]
-        fact = self._fact_of(evidence, chosen[0]) if chosen[0].facts else None
-        if kind == GENERAL:
-            # The best sentence of another passage, when nearly as relevant, is quoted
-            # too: a general question is often answered in a second place.
-            others = [candidate for candidate in relevant[1:] if candidate.hit.chunk_id != chosen[0].hit.chunk_id
-                      and candidate.text not in chosen[0].text and chosen[0].text not in candidate.text]
-            if others and chosen[0].relevance - others[0].relevance <= SECOND_QUOTE_MARGIN:
-                chosen.append(others[0])
-        elif fact is not None:
-            chosen += self._same_fact_elsewhere(evidence, chosen[0], fact, relevant)
+            chosen += self._same_fact_elsewhere(evidence, best.candidate, fact, [item.candidate for item in confident])
         citations = [Citation(number, candidate.hit, candidate.text, candidate.start, candidate.end)
                      for number, candidate in enumerate(chosen, start=1)]
         plan_text = clause(chosen[0].text, fact.start, with_predicate=True) if fact is not None else chosen[0].text
-        update = self._newer(evidence, chosen[0], fact, kind) if fact is not None else None
+        update = self._newer(evidence, best, model) if fact is not None else None
+        stated = stated_text(evidence, best) if fact is not None else " ".join(candidate.text for candidate in chosen)
         if update is not None:
             candidate, newer_fact = update
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start,
                                       candidate.end))
-            return self._found(evidence, kind, fact, citations, plan_text, update=newer_fact)
-        return self._found(evidence, kind, fact, citations, plan_text)
+            return self._found(evidence, kind, fact, citations, plan_text, update=newer_fact, stated=stated,
+                               confidence=best.right)
+        return self._found(evidence, kind, fact, citations, plan_text, stated=stated, confidence=best.right)
 
     def _same_fact_elsewhere(self, evidence: Evidence, chosen: Candidate, fact: Fact,
                              relevant: list[Candidate]) -> list[Candidate]:
@@ -193,23 +268,24 @@ class ExtractiveAnswerer:
         confirmed by 2026 for Mission 3's."""
         same = squash(fact.text)
         needed = evidence.terms.overlap(chosen.text)
-        return [candidate for candidate in relevant[1:]
+        return [candidate for candidate in relevant
                 if candidate.hit.chunk_id != chosen.hit.chunk_id and candidate.text != chosen.text
                 and any(squash(other.text) == same for other in candidate.facts)
                 and evidence.terms.overlap(candidate.text) >= needed][:1]
 
-    def _newer(self, evidence: Evidence, chosen: Candidate, fact: Fact, kind: str):
-        """A newer release's different statement of the same fact, if any."""
+    def _newer(self, evidence: Evidence, chosen: Scored, model: confidence.ConfidenceModel):
+        """A newer release's different statement of the same fact, if any: one the
+        model would hold to give the answer (P(holds) at least the passage threshold)."""
         if evidence.updates is None or not evidence.updates.hits:
             return None
-        others = self.candidates(evidence, evidence.updates, passages=len(evidence.updates.hits))
-        others = [candidate for candidate in others if candidate.facts]
-        floor = max(_floor(chosen, kind), chosen.relevance - 0.05)
-        return newer_statement(chosen, fact_value(fact.text), others, floor,
-                               lambda candidate: self._fact_of(evidence, candidate))
+        others = self.scored(evidence, evidence.updates, passages=len(evidence.updates.hits), model=model)
+        others = [item.candidate for item in others if item.candidate.facts and item.holds >= model.passage_threshold]
+        return newer_statement(chosen.candidate, fact_value(chosen.fact.text), others, -1.0,
+                               lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
 
     def _found(self, evidence: Evidence, kind: str, fact: Fact | None, citations: list[Citation],
-               plan_text: str, update: Fact | None = None) -> Answer:
+               plan_text: str, update: Fact | None = None, stated: str = "",
+               confidence: float | None = None) -> Answer:
         earliest = kind == DATE and fact is not None and is_earliest(clause(citations[0].quote, fact.start))
         readings = {}
         if evidence.question.language == "en":
@@ -217,8 +293,12 @@ class ExtractiveAnswerer:
                 readings.update(evidence.romanize(citation.quote))
         text = compose(evidence.question.language, fact, citations, plan=is_plan(plan_text), earliest=earliest,
                        update=update, readings=readings)
-        answer = Answer(text=text, found=True, citations=citations, language=evidence.question.language,
-                        question=evidence.question.text, hits=list(evidence.hits))
+        if not stated and fact is not None:
+            stated = fact.english if evidence.question.language == "en" else fact.text
+        answer = Answer(text=text, found=True, outcome=ANSWER, citations=citations,
+                        language=evidence.question.language, question=evidence.question.text,
+                        hits=list(evidence.hits), fact=stated,
+                        confidence=None if confidence is None else round(confidence, 4))
         verify_citations(answer)
         return answer
 
@@ -226,7 +306,7 @@ class ExtractiveAnswerer:
 def _refusal(evidence: Evidence, missing_kind: str | None) -> Answer:
     question = evidence.question
     return Answer(text=refusal_text(question.language, missing_kind, unknown=evidence.subject.unknown),
-                  found=False, citations=[], language=question.language, question=question.text,
+                  found=False, outcome=NOT_FOUND, citations=[], language=question.language, question=question.text,
                   hits=list(evidence.hits))
 
 

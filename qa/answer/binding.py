@@ -60,7 +60,13 @@ COUNTED = (
     (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
     (re.compile(r"\b(percentage|percent|what share of|what proportion)\b|割合|何%|何パーセント"),
      ("%", "percent", "パーセント", "割")),
-    (re.compile(r"\b(kilometers|kilometres|km|distance|far)\b|距離|何キロ|何km"), ("km", "キロ", "kilometers")),
+    (re.compile(r"\b(kilometers|kilometres|km|miles|distance|far)\b|距離|何キロ|何km"),
+     ("km", "キロ", "kilometers", "kilometres", "miles", "マイル")),
+    # "How long", "how many days", 何日間: a duration, never the date it started.
+    (re.compile(r"\bhow long\b(?! ago)|\bhow many (days|weeks|months|years|hours|minutes)\b|期間|何日間|何週間|何か月|"
+                r"何カ月|何ヶ月|何年間|何時間"),
+     ("days", "day", "weeks", "week", "months", "month", "years", "year", "hours", "minutes", "日間", "週間", "か月",
+      "カ月", "ヶ月", "ヵ月", "年間", "時間", "分間")),
     (re.compile(r"\bhow many times\b|何回|回数"), ("回", "times")),
     (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"), ("kg", "キロ", "トン", "グラム", "tons", "tonnes",
                                                                      "pounds", "lbs")),
@@ -99,8 +105,13 @@ center centre foundation association ministry government department board commit
 director president officer chief executive financial technical manager founder chairman ceo cto cfo coo
 january february march april may june july august september october november december monday tuesday wednesday
 thursday friday saturday sunday fy q1 q2 q3 q4 press release news report according
+jan feb mar apr jun jul aug sep sept oct nov dec
 """.split())
+# "the Velora-led consortium", "a Toyota-funded pilot": a name with a lower-case
+# suffix is the name alone; "HAKUTO-R" and "Honda-Nissan" keep their hyphen.
+_HYPHEN_COMPOUND = re.compile(r"(?<=[A-Za-z0-9])-(?=[a-z]+\b)")
 _CAPITALIZED = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:[-’'][A-Za-z]+)*)(?![\w-])")
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 _PARENTHESES = re.compile(r"\(([^)]*)\)|（([^）]*)）")
 
 
@@ -131,6 +142,20 @@ class Subject:
                 continue
             return False
         return True
+
+    def names_share(self, text: str, language: str | None = None) -> float:
+        """The share of the question's names (strict and loose) that `text` names in
+        one of their forms; 1.0 when it names none. A loose name with no spelling in
+        the script of `language` cannot be asked for there and counts as named."""
+        every = self.names + self.loose
+        if not every:
+            return 1.0
+        lowered = text.lower()
+        held = sum(any(form in lowered for form in forms) or
+                   (forms in self.loose and language is not None
+                    and not any(form.isascii() == (language == "en") for form in forms))
+                   for forms in every)
+        return held / len(every)
 
     def holds_roles(self, text: str) -> bool:
         return all(_ROLE_PATTERNS[role].search(text) for role in self.roles)
@@ -183,6 +208,7 @@ def _english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, 
     CamelCase (latin_names), and of each run of capitalized words (Hoshino Electric,
     Lunaris Robotics, Takasago Thermal Engineering) its first distinctive word: not
     sentence-initial, not generic, not a `common` English word."""
+    text = _HYPHEN_COMPOUND.sub(" ", text)
     aside = [match.span() for match in _PARENTHESES.finditer(text)]
 
     def parenthesized(position: int) -> bool:
@@ -220,7 +246,15 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     names, loose, unknown = [], [], []
     candidates = _english_names(text, common) + [(name, False, False) for name in japanese_names(text)]
     romaji = {word for forms in question.romaji for word in forms}
+    expanded = []
     for name, aside, strict in candidates:
+        parts = name.split("-")
+        if len(parts) > 1 and all(part[:1].isupper() for part in parts) and not knows(name.lower()):
+            # Nissan-Honda, the two companies' holding: each name binds on its own.
+            expanded += [(part, aside, strict) for part in parts if len(part) > 1]
+        else:
+            expanded.append((name, aside, strict))
+    for name, aside, strict in expanded:
         lowered = name.lower()
         if lowered in role_forms:
             continue
@@ -230,7 +264,9 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             # (Takasago) bind every quote; other capitalized words and Japanese proper
             # nouns bind a typed fact's quote and a general answer's passage.
             (names if strict or set(forms) & romaji else loose).append(forms)
-        elif not aside:
+        elif not aside and not _ACRONYM.fullmatch(name):
+            # An acronym the releases never write (TICO for Toyota Industries) may still
+            # name what they spell out: it binds nothing, and refuses nothing.
             unknown.append(name)
     topic: tuple[str, ...] = ()
     if question.kind in (MONEY, NUMBER):
@@ -267,4 +303,5 @@ def japanese_names(text: str) -> list[str]:
             else:
                 names.append(morpheme.surface())
             last_end = morpheme.end()
-    return [name for name in dict.fromkeys(names) if len(name) >= 2]
+    # 何輪, 何社: a question word is never a name.
+    return [name for name in dict.fromkeys(names) if len(name) >= 2 and "何" not in name]

@@ -1,4 +1,4 @@
-"""Candidate sentences: which sentences of the retrieved passages may answer, and how well.
+"""Candidate sentences: every sentence of the retrieved passages, with what it shows.
 
 Design choice: every sentence of the passages read is a candidate, scored by its
 *relevance*: its cosine with the question (the vectors retrieval already computed,
@@ -6,9 +6,13 @@ no model call) plus 0.1 x the share of the question's words, or their translatio
 that it holds. Cosines are not comparable across languages (multilingual-e5 scores a
 sentence in the question's language higher whatever it says), so a sentence in the
 other language is moved by the gap between the two languages' typical cosines for
-this question (`Retrieved.baselines`): the same calibration retrieval uses. A
-candidate must name what the question names (see `binding`), and its facts of the
-asked kind are kept only when they belong to that subject.
+this question (`Retrieved.baselines`): the same calibration retrieval uses.
+
+Nothing is dropped here by a rule written against one company's sentences: whether
+the sentence names what the question names (see `binding`), the numbered thing and
+ordinal asked about, the role, and which of its facts of the asked kind belong to
+the subject are recorded on the candidate as signals, and the confidence model
+(`confidence`, fitted on question sets of several companies) weighs them.
 """
 
 from __future__ import annotations
@@ -49,8 +53,15 @@ class Candidate:
     text: str
     relevance: float
     event_in_sentence: bool
-    facts: tuple[Fact, ...]
+    facts: tuple[Fact, ...]      # facts of the asked kind that belong to the subject
     cross_language: bool  # in another language than the question, with no baseline to compare by
+    cosine: float = 0.0
+    all_facts: tuple[Fact, ...] = ()  # every fact of the asked kind, bound or not
+    names: float = 1.0           # share of the question's names the sentence (or its lead-in) holds
+    passage_names: float = 1.0   # share of them its passage holds
+    roles: bool = True           # the passage names the role asked about
+    numbered: bool = True        # it is about the numbered thing asked (Mission 2), and the ordinal
+    heading: bool = False        # a heading line, quoted with what follows it
 
 
 def language_shift(baselines: dict[str, float], question_language: str, passage_language: str) -> float | None:
@@ -137,7 +148,7 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
     when-question a sentence naming the event asked about (landing) comes first, then
     relevance."""
     kind, language = question.kind, question.language
-    numbered = numbered_names(question)
+    numbered_patterns = numbered_names(question)
     stems = [re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*\d", re.IGNORECASE)
              for forms, _ in question.numbered]
     events = event_words(question.text, set(terms.all)) if kind == DATE else set()
@@ -145,33 +156,33 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
     found = []
     for rank, (hit, (spans, scores)) in enumerate(zip(hits[:passages], sentences)):
         shift = language_shift(baselines, language, hit.language)
-        if not subject.holds_roles(hit.text) or not subject.holds_names(hit.text, hit.language, loose=True):
-            continue  # the passage must name the role and the things asked about
+        roles = subject.holds_roles(hit.text)
+        passage_names = subject.names_share(hit.text, hit.language)
+        context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
         for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
             relevance = float(cosine) + 0.1 * terms.overlap(hit.text[start:end])
             if shares_quantity(stated, hit.text[start:end]) or names_period(question.timeframe, hit.text[start:end]):
                 relevance += QUANTITY_BONUS
-            if kind == GENERAL and _HEADING.search(hit.text[start:end]) and position + 1 < len(spans):
+            heading = bool(_HEADING.search(hit.text[start:end])) and position + 1 < len(spans)
+            if kind == GENERAL and heading:
                 # A heading answers nothing by itself: quote it with what follows it.
                 end = spans[position + 1][1]
                 relevance = max(relevance, float(scores[position + 1]) +
                                 0.1 * terms.overlap(hit.text[spans[position + 1][0]:end]))
             text = hit.text[start:end]
-            # A quote is only about the thing asked for (Mission 2, 高砂, the CTO, the 4th
-            # round) when it names it: Mission 3's place is no answer to where Mission 2 lands.
-            context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
-            if not _names_numbered(numbered, stems, text, context) or not subject.holds_ordinals(text):
-                continue
-            if not subject.holds_names(text, hit.language, loose=kind != GENERAL):
+            numbered = _names_numbered(numbered_patterns, stems, text, context) and subject.holds_ordinals(text)
+            names = subject.names_share(text, hit.language)
+            if names < 1.0 and len(text) <= CONTINUATION_LENGTH and position:
                 # A short sentence right after one that names the subject continues it
                 # ("…MAGPIEについて…発表した。2028年の打ち上げを目指している。").
-                previous = hit.text[spans[position - 1][0]:spans[position - 1][1]] if position else ""
-                if len(text) > CONTINUATION_LENGTH or not subject.holds_names(previous + text, hit.language,
-                                                                              loose=kind != GENERAL):
-                    continue
-            facts = bound_facts(find_facts(kind, text, common), text, subject, kind) if kind != GENERAL else ()
+                previous = hit.text[spans[position - 1][0]:spans[position - 1][1]]
+                names = max(names, subject.names_share(previous + text, hit.language))
+            everything = tuple(find_facts(kind, text, common)) if kind != GENERAL else ()
+            facts = bound_facts(list(everything), text, subject, kind) if everything else ()
             event = names_event(events, text)
             found.append(Candidate(hit, rank, start, end, text, relevance + (shift or 0.0), event, facts,
-                                   cross_language=shift is None))
+                                   cross_language=shift is None, cosine=float(cosine), all_facts=everything,
+                                   names=names, passage_names=passage_names, roles=roles, numbered=numbered,
+                                   heading=heading))
     return sorted(found, key=lambda candidate: (-candidate.event_in_sentence, -candidate.relevance,
                                                 candidate.hit_rank, candidate.start))

@@ -40,19 +40,42 @@ _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", 
 _JAPANESE_PART = r"(?:上旬|中旬|下旬|初旬|末|前半|後半|上半期|下半期|中|頃|ごろ)?"
 _YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(?!\d)" + _JAPANESE_PART)
 _YEAR = re.compile(r"(?<![\d.])(\d{4})年(?:度)?" + _JAPANESE_PART)
+_MONTH_DAY = re.compile(r"(?<![\d年])(?:来年|今年|昨年|同年)?(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<part>上旬|中旬|下旬|初旬|末))")
+_ENGLISH_MONTH_DAY = re.compile(r"\b(?:" + "|".join(_MONTH_NAMES) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+"
+                                r"\d{1,2}(?:st|nd|rd|th)?\b(?!,?\s*\d{4})")
+_TIME_OF_DAY = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?(?:[ap]\.?m\.?|UTC|JST|GMT|EST|EDT|ET))?|"
+                          r"(?<!\d)\d{1,2}時\d{1,2}分|(?:午前|午後)\d{1,2}時(?:\d{1,2}分)?", re.IGNORECASE)
 _ENGLISH_PART = (r"(?:(?:the\s+)?(?:first|second|1st|2nd)\s+half\s+of\s+|(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|"
                  r"(?:early|mid|late)[\s-]+|(?:Q[1-4]|H[12])\s+)?")
 _ENGLISH_YEAR_MONTH = re.compile(r"\b" + _ENGLISH_PART + r"(" + "|".join(_MONTH_NAMES) + r")\s+(\d{4})\b",
                                  re.IGNORECASE)
 _ENGLISH_YEAR = re.compile(r"\b" + _ENGLISH_PART + r"((?:19|20)\d\d)\b(?![\d,.]?\d|年)")
-_UNITS = (r"億円|万円|円|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|パーセント|倍|カ国|か国|件|機|基|台|株|個|つ|"
-          r"kg|トン|km|回|million|billion|thousand|percent|people|employees|staff|teams|companies|yen|dollars|shares|"
-          r"common shares|persons")
-_NUMBER = re.compile(rf"(?:約|およそ|最大|最短|over |about |approximately )?[$€¥]?\d[\d,]*(?:\.\d+)?\s*(?:億|万|千)?\s*(?:{_UNITS})",
-                     re.IGNORECASE)
+_UNITS = (r"億円|万円|円|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|％|パーセント|倍|カ国|か国|ヵ国|件|機|基|台|両|隻|株|個|つ|"
+          r"日間|週間|か月|カ月|ヶ月|ヵ月|年間|時間|分間|エーカー|平方メートル|ヘクタール|マイル|ポイント|"
+          r"kg|トン|km|キロ|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
+          r"staff|teams|companies|yen|dollars|shares|common shares|persons|jobs|units|vehicles|trucks|cars|EVs|"
+          r"batteries|lines|plants|countries|acres|hectares|square meters|square metres|miles|tons|tonnes|"
+          r"days|weeks|months|years|hours|minutes")
+# A number: digits, with Japanese multipliers inside it (1万6300円, 12億9000万ドル,
+# 5兆9000億円), never the tail of a date or a code (2025-10-06, 10:12) and never read
+# across a line break (a header's date glued to the body's first line is no figure).
+_GAP = r"[ \t\u3000]*"
+_AMOUNT = (r"\d[\d,]*(?:\.\d+)?(?:" + _GAP + r"(?:兆|億|万|千)" + _GAP + r"\d[\d,]*(?:\.\d+)?)*" + _GAP +
+           r"(?:兆|億|万|千)?")
+_CURRENCY_BEFORE = r"(?:US\$|C\$|A\$|[$€¥£]|EUR\s?|USD\s?|JPY\s?|CHF\s?)"
+_MULTIPLIER_WORD = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m)\b)?"
+_NUMBER = re.compile(rf"(?:約|およそ|最大|最短|over |about |approximately |nearly |up to |more than )?(?<![\d\-/:.,])"
+                     rf"(?:{_CURRENCY_BEFORE}{_AMOUNT}{_MULTIPLIER_WORD}(?:{_GAP}(?:yen|dollars|euros|円|ドル))?"
+                     rf"|{_AMOUNT}{_GAP}(?:(?:million|billion|trillion|thousand)\s+(?:yen|dollars|euros|pounds)|{_UNITS}))"
+                     rf"(?![A-Za-z])", re.IGNORECASE)
+# A number with no unit after it (its noun may follow an adjective), for how-many
+# questions; never part of a date, a time, a code or a year.
+_BARE_NUMBER = re.compile(r"(?<![\d\-/:.,$€¥])\d+(?:,\d{3})*(?:\.\d+)?(?![\d\-/:%％]|[.,]\d|\s*(?:年|月|日|時|分))")
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|a dozen|"
                           r"dozens of|hundreds of)\b", re.IGNORECASE)
-_MONEY = re.compile(r"円|ドル|ユーロ|[$€¥]|\byen\b|\bdollars?\b|\busd\b|\bjpy\b|\beur\b", re.IGNORECASE)
+_MONEY = re.compile(r"円|ドル|ユーロ|ポンド|[$€¥£]|\byen\b|\bdollars?\b|\beuros?\b|\bpounds\b|\busd|\bjpy|\beur|\bchf",
+                    re.IGNORECASE)
 # A run of capitalized words (O’Neill, Neuenschwander, Mare Crisium), for English
 # people and places.
 _CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])(?:[A-Z][a-z]+(?:[’'-][A-Z]?[a-z]+)*|[A-Z]’[A-Z][a-z]+|[A-Z]\.)"
@@ -129,6 +152,23 @@ def _date_facts(sentence: str) -> list[Fact]:
     for match in _ENGLISH_YEAR.finditer(sentence):
         if free(*match.span()):
             facts.append(Fact(DATE, match.group(), *match.span(), match.group()))
+            taken.append(match.span())
+    # A day or a part of a month with no year (3月15日, 来年1月末, 7月初旬, March 16): the
+    # release's own year is implied, and the quote shows it.
+    for match in _MONTH_DAY.finditer(sentence):
+        if free(*match.span()) and 1 <= int(match.group("month")) <= 12:
+            month = _MONTH_NAMES[int(match.group("month")) - 1]
+            day, part = match.group("day"), match.group("part") or ""
+            english = f"{month} {int(day)}" if day else f"{_JAPANESE_PARTS.get(part, '')}{month}"
+            facts.append(Fact(DATE, match.group(), *match.span(), f"{english} ({match.group()})"))
+            taken.append(match.span())
+    for match in _ENGLISH_MONTH_DAY.finditer(sentence):
+        if free(*match.span()):
+            facts.append(Fact(DATE, match.group(), *match.span(), match.group()))
+            taken.append(match.span())
+    for match in _TIME_OF_DAY.finditer(sentence):
+        if free(*match.span()):
+            facts.append(Fact(DATE, match.group(), *match.span(), match.group()))
     return sorted(facts, key=lambda fact: fact.start)
 
 
@@ -200,6 +240,8 @@ _PLACE_WORDS = frozenset("united states kingdom japan europe america tokyo osaka
                          "mars earth crater sea mare".split())
 
 
+_KATAKANA_PERSON = re.compile(r"([\u30a1-\u30fa\u30fc]{2,}・[\u30a1-\u30fa\u30fc]{2,}(?:・[\u30a1-\u30fa\u30fc]{2,})?)"
+                              r"(?=氏|さん|社長|会長|会頭|CEO|最高|副社長|取締役|執行役|代表|大使|首相|大統領)")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 
 
@@ -220,9 +262,16 @@ def _find_facts(kind: str, sentence: str) -> list[Fact]:
     if kind in (NUMBER, MONEY):
         facts = [Fact(kind, match.group().strip(), match.start(), match.end(), match.group().strip())
                  for match in _NUMBER.finditer(sentence)]
-        if kind == NUMBER:  # "three alternative landing sites"
+        if kind == NUMBER:  # "three alternative landing sites", "40 autonomous trucks"
             facts += [Fact(kind, match.group(), match.start(), match.end(), match.group())
                       for match in _NUMBER_WORD.finditer(sentence)]
+            taken = [(fact.start, fact.end) for fact in facts] + [(mention.start, mention.end)
+                                                                   for mention in find_dates(sentence)]
+            facts += [Fact(kind, match.group(), match.start(), match.end(), match.group())
+                      for match in _BARE_NUMBER.finditer(sentence)
+                      if not any(start <= match.start() < end for start, end in taken)
+                      and not _YEAR_LIKE.fullmatch(match.group())]
+            facts.sort(key=lambda fact: fact.start)
         if kind == MONEY:
             facts = [fact for fact in facts if _MONEY.search(fact.text)]
         return facts
@@ -232,5 +281,9 @@ def _find_facts(kind: str, sentence: str) -> list[Fact]:
                  for start, end in _tagged_runs(sentence, tag) if end - start >= 2]
         facts += [fact for fact in _english_runs(kind, sentence)
                   if not any(fact.start < other.end and other.start < fact.end for other in facts)]
+        if kind == PERSON:  # クラウディオ・ファキン氏: a foreign name in katakana
+            facts += [Fact(kind, match.group(1), match.start(1), match.end(1), match.group(1))
+                      for match in _KATAKANA_PERSON.finditer(sentence)
+                      if not any(match.start(1) < other.end and other.start < match.end(1) for other in facts)]
         return sorted(facts, key=lambda fact: fact.start)
     return []

@@ -13,7 +13,7 @@ is stopped at the prompt's own headings (a small base model goes on to write the
 from __future__ import annotations
 
 from ..records import Hit
-from .answering import PASSAGES_READ, Evidence
+from .evidence import PASSAGES_READ, Evidence
 
 # Passages of newer releases added to the prompt (they may change a fact).
 NEWER_PASSAGES = 2

@@ -89,3 +89,39 @@ def collapse_duplicates(positions: list[int], chunks: list) -> list[int]:
         (later if duplicate else kept).append(position)
         seen.append((chunk.path, sentences))
     return kept + later
+
+
+# A release in the other language about the same event is published the same day or
+# a few days later (a translation, a news rewrite): within this many days of one of
+# the best passages' releases, its best passage is shown among the first three.
+SAME_EVENT_DAYS = 7
+BALANCED_TOP = 3
+
+
+def balance_languages(positions: list[int], chunks: list, top: int = BALANCED_TOP,
+                      days: int = SAME_EVENT_DAYS) -> list[int]:
+    """`positions` (best first, with their `chunks`), with the best passage in the
+    other language moved to place `top` when the first `top` are all in one language
+    and that passage's release is dated within `days` of one of the first `top - 1`:
+    the same event told in both languages often gives a figure in only one of them,
+    and e5 ranks passages in the question's language first whatever they say."""
+    if len(positions) <= top or len({chunk.language for chunk in chunks[:top]}) > 1:
+        return positions
+    import datetime
+
+    def day(chunk):
+        return datetime.date.fromisoformat(chunk.doc_date[:10]) if chunk.doc_date else None
+
+    leading = [day(chunk) for chunk in chunks[:top - 1] if chunk.doc_date]
+    language = chunks[0].language
+    for index in range(top, len(positions)):
+        chunk = chunks[index]
+        if chunk.language == language:
+            continue
+        when = day(chunk)
+        if when is not None and any(abs((when - other).days) <= days for other in leading):
+            moved = positions[index]
+            rest = positions[:index] + positions[index + 1:]
+            return rest[:top - 1] + [moved] + rest[top - 1:]
+        return positions  # the best passage in the other language is about something else
+    return positions

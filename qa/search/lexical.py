@@ -21,6 +21,7 @@ import numpy as np
 from ..ingest.language import CJK_CHARACTERS
 from .postings import B, K1, Background, Postings, build_postings, extend_postings
 from .romaji import capitalized_words, spelling_key, spelling_table
+from .sounds import SoundTable
 
 TOKENIZERS = ("sudachi", "bigram")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
@@ -138,6 +139,7 @@ class LexicalIndex:
         self._spellings_lock = threading.Lock()
         self._dense: dict[int, np.ndarray] = {}  # least recently used first
         self._dense_lock = threading.Lock()
+        self.sounds = SoundTable(self.vocab_dict)  # names across scripts, grouped on first use
 
     def japanese_for(self, word: str) -> tuple[str, ...]:
         """Japanese words of the index that a Latin word unknown to it spells in romaji

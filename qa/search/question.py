@@ -32,21 +32,27 @@ def clean_question(question: str) -> str:
 DATE, PERSON, NUMBER, MONEY, PLACE, GENERAL = "date", "person", "number", "money", "place", "general"
 
 _ENGLISH_KINDS = [
+    # "Why", "for what reason": a statement is asked for, whatever words follow.
+    (GENERAL, re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b")),
     (MONEY, re.compile(r"\bhow much\b.*\b(money|cost|costs|worth|price|pay|paid|spend|spent|invest\w*|fund\w*|value|fee|valued)\b"
-                       r"|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget)\b")),
+                       r"(?! chain)|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget)\b"
+                       r"(?! chain| margin)")),
     (DATE, re.compile(r"\bwhen\b|\b(what|which)(\s+[a-z-]+){0,3}?\s+(dates?|days?|years?|months?)\b|\bwhat time\b"
-                      r"|\bhow long ago\b")),
+                      r"|\bhow long ago\b|\buntil what\b")),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
     (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall)\b|\bwhat (number|percentage|share)\b"
                         r"|\bnumber of\b|\bweigh")),
     (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b")),
 ]
 _JAPANESE_KINDS = [
+    (GENERAL, re.compile(r"なぜ|なんで|どうして|理由|狙い|目的は|背景")),
+    (NUMBER, re.compile(r"(利益|収益)率|割合|比率|何[%％]|何パーセント")),
     (MONEY, re.compile(r"いくら|金額|費用|価格|値段|何円|資金|出資額|契約額|投資額|売上|利益|収益|株価|予算")),
-    (DATE, re.compile(r"いつ|何日|何年|何月|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
+    (DATE, re.compile(r"いつ|何日(?!間)|何年(?!間)|何月|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
     (PERSON, re.compile(r"誰|だれ|どなた|何者|氏名|(社長|CEO|代表者?|創業者|会長)は(誰|だれ|どなた|何)")),
     (NUMBER, re.compile(r"何人|何名|いくつ|何社|何チーム|何段階|何か所|何カ所|何拠点|何機|何件|何回|何倍|何%|何kg|何キロ|"
-                        r"何トン|何メートル|数は|重さ|重量|大きさ|距離|期間")),
+                        r"何トン|何メートル|数は|重さ|重量|大きさ|距離|期間|何日間|何週間|何か月|何カ月|何ヶ月|何年間|何時間|何エーカー|"
+                        r"何平方メートル|何GWh|面積|規模")),
     (PLACE, re.compile(r"どこ|場所|所在地|本社は|拠点は|どの(国|都市|地域)(?![\u30a0-\u30ff\u4e00-\u9fff])")),
 ]
 
@@ -162,9 +168,11 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
         return tokenize(phrase, lexical.tokenizer)
 
     if language == "en":
-        translated = from_english(searched, dictionary, lexical.knows, tokenized, lexical.japanese_for, vocabulary)
+        translated = from_english(searched, dictionary, lexical.knows, tokenized, lexical.japanese_for, vocabulary,
+                                  sounds=lexical.sounds.katakana_for)
     else:
-        translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized)
+        translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized,
+                                   sounds=lexical.sounds.latin_for)
     own = set(tokens)
     translations = tuple(sorted(((token, round(weight, 4)) for token, weight in translated.items()
                                  if token not in own), key=lambda item: (-item[1], item[0])))

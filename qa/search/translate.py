@@ -74,10 +74,12 @@ def _share(found: list[tuple[str, float]], known: Callable[[str], bool], tokeniz
 
 def from_english(question: str, dictionary, known: Callable[[str], bool], tokenize,
                  names: Callable[[str], tuple[str, ...]] = lambda word: (),
-                 vocabulary: dict[str, tuple[str, ...]] | None = None) -> dict[str, float]:
+                 vocabulary: dict[str, tuple[str, ...]] | None = None,
+                 sounds: Callable[[str], tuple[str, ...]] = lambda word: ()) -> dict[str, float]:
     """Japanese index words for an English question's words, each with its weight.
     `vocabulary` (a hand list, word -> Japanese words) is checked before the
-    dictionary."""
+    dictionary; a capitalized word's romaji spellings (`names`) and the katakana
+    words that sound like it (`sounds`: Thales -> タレス) are its forms too."""
     # Words of one or two letters are only translated by the hand vocabulary (US, UK, EU).
     words = [word for word in _LATIN_WORD.findall(question)
              if len(word) > 2 or (vocabulary and word.lower() in vocabulary)]
@@ -100,6 +102,7 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
                     break
             if size == 1 and phrase[0][:1].isupper():
                 forms = list(names(phrase[0])) + (list(dictionary.name_forms(phrase[0])) if dictionary else [])
+                forms += list(sounds(phrase[0]))
                 found += [(form, 1.0) for form in forms]
             shared = _share(found, known, tokenize, _JAPANESE)
             if shared:
@@ -111,9 +114,11 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
     return result
 
 
-def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize) -> dict[str, float]:
+def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize,
+                  sounds: Callable[[str], tuple[str, ...]] = lambda word: ()) -> dict[str, float]:
     """English index words for a Japanese question's words (SudachiPy morphemes),
-    each with its weight."""
+    each with its weight; a katakana word's Latin spellings in the index (`sounds`:
+    ウーブン -> woven) are among them."""
     units = [(m.surface(), m.normalized_form(), m.part_of_speech(), m.reading_form()) for m in morphemes]
     result: dict[str, float] = {}
     position = 0
@@ -133,6 +138,8 @@ def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize)
                 latin = [(name.lower(), 1.0) for name in (dictionary.romanizations(surface) if dictionary else ())]
                 latin.append((hepburn(reading), 1.0))
                 found += latin
+            if size == 1:
+                found += [(latin, 1.0) for latin in sounds(surface)]
             shared = _share(found, known, tokenize, _LATIN)
             if shared:
                 taken = size
@@ -152,7 +159,8 @@ def _glosses(form: str, dictionary) -> list[tuple[str, float]]:
 def name_forms(name: str, dictionary, known: Callable[[str], bool], tokenize,
                romaji: Callable[[str], tuple[str, ...]] = lambda word: (),
                vocabulary: dict[str, tuple[str, ...]] | None = None,
-               reading: Callable[[str], str] = lambda word: "", only_known: bool = True) -> tuple[str, ...]:
+               reading: Callable[[str], str] = lambda word: "", only_known: bool = True,
+               sounds: Callable[[str], tuple[str, ...]] = lambda word: ()) -> tuple[str, ...]:
     """The other-script forms of a name (that the index holds, with `only_known`): a
     Latin name's Japanese spellings (Takasago -> 高砂, Mitsubishi -> 三菱, CFO ->
     最高財務責任者), a Japanese name's romanizations (星野 -> hoshino, 袴田 -> hakamada)."""
@@ -172,6 +180,7 @@ def name_forms(name: str, dictionary, known: Callable[[str], bool], tokenize,
         spelled = hepburn(reading(name)) if reading else ""
         if spelled:
             candidates.append(spelled)
+    candidates += list(sounds(name))  # Thales <-> タレス: the same name heard in the other script
     for candidate in candidates:
         tokens = tokenize(candidate)
         if tokens and (not only_known or all(known(token) for token in tokens)) and candidate not in found \

@@ -1,0 +1,284 @@
+"""Fit the answer confidence model, evaluated leave-one-company-out.
+
+    .venv/bin/python bench/train_confidence.py [--collect] [--target 0.95] [--write]
+                                               [--variants] [--sets sample,fixture,releases,more]
+
+1. Collect (once, cached in bench/results/confidence-data.json; --collect redoes it):
+   every development question of every set is asked through the real retrieval, and
+   every candidate answer the extractive answerer considers is recorded with its
+   features (qa.answer.features) and two labels: the fact it would state first is an
+   acceptable answer (`right`), and its sentence holds one (`holds`).
+2. Leave one company out (ispace, Toyota, Honda, Panasonic, Hitachi, the fixtures'
+   invented companies): fit both logistic regressions on the other companies; choose
+   the answer threshold on the other companies' own out-of-company predictions (an
+   inner leave-one-company-out) as the lowest that reaches the target precision of
+   stated facts, and the passage threshold as the one that best separates passages
+   that hold the answer; then decide every question of the held-out company exactly
+   as qa.answer.answering does. Only these held-out figures are results.
+3. With --write, fit on every company and write qa/answer/confidence.json, with the
+   thresholds chosen on the leave-one-company-out predictions and the figures in its notes.
+--variants repeats step 2 with each group of features removed.
+
+The real releases are read from ../shared at run time and never copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import qa  # noqa: E402
+from answer_quality import RESULTS, company, index_for, sets  # noqa: E402
+from qa.answer.answering import ExtractiveAnswerer, stateable, stated_text  # noqa: E402
+from qa.answer.confidence import ConfidenceModel, Head  # noqa: E402
+from qa.answer.features import FEATURES  # noqa: E402
+from qa.records import Answer  # noqa: E402
+from qa.scoring import matches  # noqa: E402
+
+DATA = RESULTS / "confidence-data.json"
+# Targets whose thresholds are kept, for QA_ANSWER_PRECISION (see qa.Settings).
+TARGETS = (0.8, 0.9, 0.95, 0.99)
+GROUPS = {
+    "closeness": ("relevance", "above_best", "above_baseline", "rank_in_question"),
+    "words": ("overlap_own", "overlap_translated", "overlap_beyond_names", "clause_overlap"),
+    "fact position": ("fact_near_name", "fact_near_word", "fact_preferred", "fact_event", "fact_numbered",
+                      "fact_plan", "fact_first", "fact_window", "fact_word_before", "fact_word_after",
+                      "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals"),
+    "passage rank": ("hit_rank", "lexical_match"),
+    "subject binding": ("names", "passage_names", "roles", "numbered", "question_has_names"),
+    "fact binding": ("event", "has_fact", "fact_bound", "facts_in_sentence"),
+    "time": ("in_time_frame", "out_of_time_frame", "newest_for_latest", "year_elsewhere"),
+    "form": ("heading", "length"),
+    "kind": tuple(name for name in FEATURES if name.startswith("kind_")),
+}
+
+
+def collect(set_names: list[str]) -> list[dict]:
+    """Every question with its candidates' features and labels, and the outcome a rule
+    decides before the model is asked (a name the releases never mention, nothing asked)."""
+    answerer = ExtractiveAnswerer()
+    records = []
+    available = sets()
+    for name in set_names:
+        if name not in available:
+            continue
+        paths, questions = available[name]
+        index = qa.load_index(index_for(name, paths), settings=qa.Settings())
+        for question in questions:
+            evidence = index.evidence(question.q)
+            rule = ""
+            rows = []
+            if isinstance(evidence, Answer):
+                rule = "language"
+            else:
+                ruled = answerer.ruled(evidence)
+                if ruled is not None and ruled.outcome == "answer":
+                    rule = "right" if matches(question.answer, ruled.fact) and not question.unanswerable \
+                        else "wrong"
+                elif ruled is not None:
+                    rule = "not_found"
+                scored = [] if rule else answerer.scored(evidence, model=False)
+                for item in scored:
+                    options = () if question.unanswerable else question.answer
+                    can_state = stateable(item, evidence.question.kind)
+                    rows.append({"x": [round(value, 5) for value in item.row], "stateable": can_state,
+                                 "right": can_state and matches(options, stated_text(evidence, item)),
+                                 "holds": matches(options, item.candidate.text)})
+            records.append({"set": name, "company": company(name, question), "id": question.id,
+                            "lang": question.lang, "kind": question.kind, "unanswerable": question.unanswerable,
+                            "rule": rule, "rows": rows})
+        print(f"{name}: {len(questions)} questions collected", file=sys.stderr)
+    return records
+
+
+def _matrix(records: list[dict], keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = [row for record in records for row in record["rows"]]
+    x = np.asarray([row["x"] for row in rows], float)[:, keep] if rows else np.zeros((0, int(keep.sum())))
+    return x, np.asarray([row["right"] for row in rows]), np.asarray([row["holds"] for row in rows])
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> Head:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return Head(mean, scale, model.coef_[0], float(model.intercept_[0]))
+
+
+def fit(records: list[dict], keep: np.ndarray, c: float) -> tuple[Head, Head]:
+    x, right, holds = _matrix(records, keep)
+    return _fit(x, right, c), _fit(x, holds, c)
+
+
+def decide(record: dict, heads: tuple[Head, Head], keep: np.ndarray, answer_at: float, passage_at: float) -> dict:
+    """The outcome qa would give the question with these heads and thresholds."""
+    if record["rule"] in ("language", "not_found"):
+        return {"outcome": "not_found", "right": False, "quoted": False, "p": None, "holds_p": None}
+    if record["rule"] in ("right", "wrong"):
+        return {"outcome": "answer", "right": record["rule"] == "right", "quoted": True, "p": None, "holds_p": None}
+    rows = record["rows"]
+    if not rows:
+        return {"outcome": "not_found", "right": False, "quoted": False, "p": None, "holds_p": None}
+    x = np.asarray([row["x"] for row in rows], float)[:, keep]
+    p_right, p_holds = heads[0].probability(x), heads[1].probability(x)
+    stateable = [position for position, row in enumerate(rows) if row["stateable"]]
+    best = max(stateable, key=lambda position: p_right[position], default=None)
+    result = {"p": float(p_right[best]) if best is not None else None, "best_right": best is not None and
+              rows[best]["right"], "holds_p": float(p_holds.max())}
+    if best is not None and p_right[best] >= answer_at:
+        return result | {"outcome": "answer", "right": rows[best]["right"], "quoted": rows[best]["holds"]}
+    closest = int(np.argmax(p_holds))
+    if p_holds[closest] >= passage_at:
+        return result | {"outcome": "passage", "right": False, "quoted": rows[closest]["holds"]}
+    return result | {"outcome": "not_found", "right": False, "quoted": False}
+
+
+def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
+    """The lowest threshold whose stated facts reach `target` precision (with every
+    rule-decided answer counted), from predictions made without each question's company."""
+    scored = sorted(((result["p"], record["unanswerable"] is False and result["best_right"])
+                     for record, result in decided if result.get("p") is not None), reverse=True)
+    fixed_right = sum(result["outcome"] == "answer" and result["right"] for record, result in decided
+                      if result.get("p") is None)
+    fixed_wrong = sum(result["outcome"] == "answer" and not result["right"] for record, result in decided
+                      if result.get("p") is None)
+    best, right, wrong = 1.0, fixed_right, fixed_wrong
+    for probability, is_right in scored:
+        right, wrong = right + is_right, wrong + (not is_right)
+        if right / max(1, right + wrong) >= target:
+            best = probability
+    return best
+
+
+def passage_threshold(decided: list[tuple[dict, dict]], keep_share: float = 0.9) -> float:
+    """The closest passage is shown unless it is clearly unrelated: the threshold
+    keeps `keep_share` of the closest passages that hold the answer (predicted
+    without their company). Showing a passage that does not hold it costs little (it
+    is shown as such); hiding one that does leaves the user with nothing."""
+    useful = sorted(result["holds_p"] for _, result in decided
+                    if result.get("holds_p") is not None and result.get("closest_holds"))
+    if not useful:
+        return 0.5
+    return useful[int((1 - keep_share) * len(useful))]
+
+
+def out_of_company(records: list[dict], keep: np.ndarray, c: float, target: float,
+                   inner: bool = True) -> list[tuple[dict, dict]]:
+    """Leave-one-company-out decisions for every question."""
+    companies = sorted({record["company"] for record in records})
+    decided = []
+    for held_out in companies:
+        training = [record for record in records if record["company"] != held_out]
+        if not any(row["right"] for record in training for row in record["rows"]):
+            continue
+        heads = fit(training, keep, c)
+        if inner:
+            inner_decided = out_of_company(training, keep, c, target, inner=False)
+            answer_at = answer_threshold(inner_decided, target)
+            passage_at = passage_threshold(inner_decided)
+        else:
+            answer_at, passage_at = 0.0, 0.0
+        for record in records:
+            if record["company"] == held_out:
+                result = decide(record, heads, keep, answer_at, passage_at)
+                result["closest_holds"] = _closest_holds(record, heads, keep)
+                decided.append((record, result))
+    return decided
+
+
+def _closest_holds(record: dict, heads: tuple[Head, Head], keep: np.ndarray) -> bool:
+    if not record["rows"] or record["rule"]:
+        return False
+    x = np.asarray([row["x"] for row in record["rows"]], float)[:, keep]
+    return record["rows"][int(np.argmax(heads[1].probability(x)))]["holds"]
+
+
+def tables(decided: list[tuple[dict, dict]]) -> dict:
+    def summary(items):
+        answerable = [(record, result) for record, result in items if not record["unanswerable"]]
+        unanswerable = [(record, result) for record, result in items if record["unanswerable"]]
+        right = sum(result["outcome"] == "answer" and result["right"] for _, result in answerable)
+        wrong = sum(result["outcome"] == "answer" and not result["right"] for _, result in answerable)
+        falsely = sum(result["outcome"] == "answer" for _, result in unanswerable)
+        return {"n": len(items), "answerable": len(answerable), "right": right, "wrong": wrong,
+                "passage": sum(result["outcome"] == "passage" for _, result in answerable),
+                "passage_holds": sum(result["outcome"] == "passage" and result["quoted"] for _, result in answerable),
+                "not_found": sum(result["outcome"] == "not_found" for _, result in answerable),
+                "unanswerable": len(unanswerable), "refused": len(unanswerable) - falsely,
+                "precision": right / (right + wrong + falsely) if right + wrong + falsely else None,
+                "right_rate": right / len(answerable) if answerable else None}
+
+    result = {"all": summary(decided)}
+    for field in ("set", "company", "lang", "kind"):
+        for value in sorted({record[field] for record, _ in decided}):
+            result[f"{field} {value}"] = summary([(record, outcome) for record, outcome in decided
+                                                   if record[field] == value])
+    return result
+
+
+def print_tables(figures: dict, title: str) -> None:
+    print(f"\n{title}")
+    print(f"{'':22}{'n':>4} {'answerable':>10} {'right':>6} {'wrong':>6} {'passage':>8} {'(holds)':>8} "
+          f"{'not found':>9} {'precision':>9} {'refused':>8}")
+    for label, row in figures.items():
+        precision = f"{row['precision']:.2f}" if row["precision"] is not None else "-"
+        refused = f"{row['refused']}/{row['unanswerable']}" if row["unanswerable"] else "-"
+        print(f"{label:22}{row['n']:>4} {row['answerable']:>10} {row['right']:>6} {row['wrong']:>6} "
+              f"{row['passage']:>8} {row['passage_holds']:>8} {row['not_found']:>9} {precision:>9} {refused:>8}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default="sample,fixture,minato,releases,more")
+    parser.add_argument("--collect", action="store_true", help="ask every question again")
+    parser.add_argument("--target", type=float, default=0.95, help="precision of stated facts to reach")
+    parser.add_argument("--c", type=float, default=0.3, help="inverse regularization strength")
+    parser.add_argument("--variants", action="store_true", help="also each group of features removed")
+    parser.add_argument("--write", action="store_true", help="write qa/answer/confidence.json")
+    arguments = parser.parse_args(argv)
+    if arguments.collect or not DATA.exists():
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        DATA.write_text(json.dumps(collect(arguments.sets.split(",")), ensure_ascii=False))
+    records = [record for record in json.loads(DATA.read_text()) if record["set"] in arguments.sets.split(",")]
+    everything = np.ones(len(FEATURES), bool)
+    decided = out_of_company(records, everything, arguments.c, arguments.target)
+    figures = tables(decided)
+    print_tables(figures, f"leave-one-company-out, target precision {arguments.target}, C={arguments.c}")
+    if arguments.variants:
+        print(f"\n{'without':22} {'right':>6} {'wrong':>6} {'precision':>9} {'refused':>8}")
+        for group, names in GROUPS.items():
+            keep = np.asarray([name not in names for name in FEATURES])
+            row = tables(out_of_company(records, keep, arguments.c, arguments.target))["all"]
+            print(f"{group:22} {row['right']:>6} {row['wrong']:>6} {row['precision'] or 0:>9.3f} "
+                  f"{row['refused']}/{row['unanswerable']}")
+    if arguments.write:
+        heads = fit(records, everything, arguments.c)
+        thresholds = {f"{target:.2f}": round(answer_threshold(decided, target), 4)
+                      for target in sorted({arguments.target, *TARGETS})}
+        model = ConfidenceModel(heads[0], heads[1], thresholds[f"{arguments.target:.2f}"],
+                                round(passage_threshold(decided), 4), thresholds=thresholds,
+                                notes={"fitted": datetime.date.today().isoformat(), "C": arguments.c,
+                                       "target_precision": arguments.target,
+                                       "questions": len(records),
+                                       "companies": sorted({record["company"] for record in records}),
+                                       "leave_one_company_out": {key: value for key, value in figures.items()
+                                                                 if key == "all" or key.startswith("company")}})
+        model.save()
+        print(f"\nwrote {Path(qa.__file__).parent / 'answer' / 'confidence.json'}: answer threshold "
+              f"{model.answer_threshold}, passage threshold {model.passage_threshold}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

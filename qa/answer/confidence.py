@@ -1,0 +1,105 @@
+"""The confidence model: how likely a candidate answer is right, learned, not swept by hand.
+
+Design choice: two logistic regressions over the same features (see `features`),
+fitted by bench/train_confidence.py on the development question sets of several
+companies and kept as a small JSON file beside this module (no pickle):
+
+- `right`: P(the fact this candidate would state first is an acceptable answer);
+  the candidate with the highest value is the answer, and it is stated as a fact
+  only when that probability reaches `answer_threshold`, chosen so that the
+  precision of stated facts, measured leave-one-company-out, reaches the target.
+- `holds`: P(the sentence holds the answer), which picks the closest passage quoted
+  when no fact is stated; below `passage_threshold` nothing is close enough and the
+  answer is "the releases do not say".
+
+A logistic regression is a dot product here (numpy), so scikit-learn is needed only
+to fit it, and its probabilities are close to calibrated by construction; the
+training script reports their calibration per company.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import QAError
+from .features import FEATURES
+
+MODEL_PATH = Path(__file__).with_name("confidence.json")
+
+
+@dataclass(frozen=True)
+class Head:
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros(0)
+        logits = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Head":
+        return cls(np.asarray(record["mean"], float), np.asarray(record["scale"], float),
+                   np.asarray(record["coef"], float), float(record["intercept"]))
+
+    def to_dict(self) -> dict:
+        return {"mean": [round(float(value), 6) for value in self.mean],
+                "scale": [round(float(value), 6) for value in self.scale],
+                "coef": [round(float(value), 6) for value in self.coef], "intercept": round(self.intercept, 6)}
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    right: Head
+    holds: Head
+    answer_threshold: float
+    passage_threshold: float
+    features: tuple[str, ...] = FEATURES
+    notes: dict | None = None
+    # Target precision of stated facts -> the threshold that reached it leave-one-company-out.
+    thresholds: dict | None = None
+
+    def threshold_for(self, precision: float | None) -> float:
+        """The answer threshold for a target precision of stated facts: that of the
+        least strict target fitted that is at least as strict (1.0, never stating a
+        fact, above them all); the default threshold for None."""
+        if precision is None or not self.thresholds:
+            return self.answer_threshold
+        reached = [threshold for target, threshold in self.thresholds.items() if float(target) >= precision - 1e-9]
+        return min(reached, key=lambda threshold: threshold) if reached else 1.0
+
+    def to_dict(self) -> dict:
+        return {"version": 1, "features": list(self.features), "answer_threshold": self.answer_threshold,
+                "passage_threshold": self.passage_threshold, "thresholds": self.thresholds or {},
+                "right": self.right.to_dict(), "holds": self.holds.to_dict(), "notes": self.notes or {}}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "ConfidenceModel":
+        features = tuple(record["features"])
+        if features != FEATURES:
+            raise QAError("the confidence model was fitted on other features than qa computes; "
+                          "refit it with bench/train_confidence.py")
+        return cls(Head.from_dict(record["right"]), Head.from_dict(record["holds"]),
+                   float(record["answer_threshold"]), float(record["passage_threshold"]), features,
+                   record.get("notes"), record.get("thresholds") or None)
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=4)
+def load(path: str | None = None) -> ConfidenceModel:
+    """The fitted model shipped with qa (or the one at `path`)."""
+    source = Path(path) if path else MODEL_PATH
+    try:
+        return ConfidenceModel.from_dict(json.loads(source.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError) as error:
+        raise QAError(f"cannot read the confidence model {source}: {error}") from None
