@@ -55,7 +55,7 @@ def command_build(arguments) -> int:
     paths = arguments.paths or [settings.corpus_dir]
     try:
         index = build_index(paths, settings.index_dir, embedder=settings.embedder_name,
-                            progress=not arguments.quiet, settings=settings)
+                            progress=not arguments.quiet, settings=settings, replace=arguments.replace)
     except NothingIndexedError as error:
         for failure in error.failures:
             print(f"failed: {failure.path}: {failure.reason}", file=sys.stderr)
@@ -86,7 +86,9 @@ def command_build(arguments) -> int:
 
 
 def _print_outcomes(index, arguments) -> int:
-    """Each file's or name's outcome once; exit status 1 when any was not done."""
+    """Each file's or name's outcome once. Exit status 1 when a file was rejected or
+    in conflict, or a name was not found; 0 otherwise: a duplicate is not an error
+    (its content is indexed already, so adding a folder again is safe in scripts)."""
     report = index.report
     if arguments.json:
         print(json.dumps({"outcomes": [outcome.to_dict() for outcome in report.outcomes],
@@ -138,6 +140,22 @@ def _cell(text: str, width: int) -> str:
     return out + " " * max(0, width - _width(out))
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal columns, nothing cut: broken after
+    a "-", "_", "/", "." or space when one is near the end of a line."""
+    lines, rest = [], text
+    while _width(rest) > width:
+        cut = 0
+        while cut < len(rest) and _width(rest[:cut + 1]) <= width:
+            cut += 1
+        soft = max((rest.rfind(mark, 0, cut) for mark in "-_/. "), default=-1)
+        if soft >= cut // 2:
+            cut = soft + 1
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return lines + [rest]
+
+
 def command_list(arguments) -> int:
     from .storage import build_folder, read_manifest
     from .library import document_infos
@@ -150,12 +168,20 @@ def command_list(arguments) -> int:
         return 0
     columns = [("name", 32), ("title", 40), ("date", 10), ("pages", 5), ("lang", 4), ("chunks", 6),
                ("added", 16), ("id", 12)]
+    rows = [[document.name, document.title, document.date or "-", str(document.pages or "-"),
+             document.language or "-", str(document.chunks), document.added[:16].replace("T", " "),
+             document.short_id] for document in documents]
+    if arguments.wide:  # every value in full, each column as wide as its widest value
+        columns = [(name, max([_width(name)] + [_width(row[number]) for row in rows]))
+                   for number, (name, _) in enumerate(columns)]
     print("  ".join(_cell(name, width) for name, width in columns).rstrip())
-    for document in documents:
-        values = [document.name, document.title, document.date or "-", str(document.pages or "-"),
-                  document.language or "-", str(document.chunks), document.added[:16].replace("T", " "),
-                  document.short_id]
-        print("  ".join(_cell(value, width) for value, (_, width) in zip(values, columns)).rstrip())
+    for row in rows:
+        # The name is never cut (it is what `qa remove` takes): it wraps within its column.
+        name_lines = _wrapped(row[0], columns[0][1])
+        print("  ".join(_cell(value, width) for value, (_, width) in
+                        zip([name_lines[0]] + row[1:], columns)).rstrip())
+        for line in name_lines[1:]:
+            print(line)
     print(f"{len(documents)} document(s), built {manifest.get('built_at', '?')}")
     return 0
 
@@ -334,6 +360,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--lexical", choices=["sudachi", "bigram"], help="lexical tokenizer (default sudachi)")
     build.add_argument("--file-timeout", type=float, metavar="SECONDS",
                        help="give up on a file that takes longer to read (default 120, or QA_FILE_TIMEOUT)")
+    build.add_argument("--replace", action="store_true", help="drop the documents added with qa add or the "
+                       "app that are not among the files given (without it, the build refuses and names them)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=command_build)
 
@@ -349,13 +377,16 @@ def parser() -> argparse.ArgumentParser:
     add.set_defaults(handler=command_add)
 
     remove = commands.add_parser("remove", help="remove documents from the index (nothing is embedded)")
-    remove.add_argument("names", nargs="+", help="document names (as `qa list` shows them) or ids")
+    remove.add_argument("names", nargs="+", help="document names (as `qa list` shows them) or ids, or the "
+                        "beginning of exactly one document's name or id")
     common(remove)
     remove.add_argument("--json", action="store_true", help="print JSON")
     remove.set_defaults(handler=command_remove)
 
     listing = commands.add_parser("list", help="list the indexed documents")
     common(listing)
+    listing.add_argument("--wide", action="store_true", help="every value in full, on one line per document "
+                         "(by default long names wrap and long titles are cut)")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=command_list)
 

@@ -89,15 +89,17 @@ def document_language(chunks: list[Chunk]) -> str:
     return max(weight, key=weight.get) if weight else "en"
 
 
-def document_record(document: Document, chunks: list[Chunk], *, stored: str, size: int, added: str) -> dict:
+def document_record(document: Document, chunks: list[Chunk], *, stored: str, size: int, added: str,
+                    origin: str) -> dict:
     """A document's entry in the manifest (see `qa.records.DocumentInfo`), with what
-    reading it found: where its date came from, pages left out, warnings."""
+    reading it found: where its date came from, pages left out, warnings. `origin`:
+    "build" (a file a build was given) or "add" (added one at a time)."""
     return {"id": document.sha256, "name": document.source, "source": document.source, "path": stored,
             "sha256": document.sha256, "title": document.title, "date": document.date,
             "date_source": document.date_source,
             "pages": document.page_count if document.paged else None,
             "language": document_language(chunks) if chunks else document.language,
-            "size": size, "added_at": added, "chunks": len(chunks),
+            "size": size, "added_at": added, "origin": origin, "chunks": len(chunks),
             "skipped_pages": list(document.skipped_pages), "warnings": list(document.warnings)}
 
 
