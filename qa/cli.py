@@ -166,11 +166,12 @@ def command_list(arguments) -> int:
     if arguments.json:
         print(json.dumps([document.to_dict() for document in documents], ensure_ascii=False, indent=2))
         return 0
-    columns = [("name", 32), ("title", 40), ("date", 10), ("pages", 5), ("lang", 4), ("chunks", 6),
-               ("added", 16), ("id", 12)]
     rows = [[document.name, document.title, document.date or "-", str(document.pages or "-"),
              document.language or "-", str(document.chunks), document.added[:16].replace("T", " "),
              document.short_id] for document in documents]
+    name_width = min(40, max([4] + [_width(row[0]) for row in rows]))
+    columns = [("name", name_width), ("title", 40), ("date", 10), ("pages", 5), ("lang", 4), ("chunks", 6),
+               ("added", 16), ("id", 12)]
     if arguments.wide:  # every value in full, each column as wide as its widest value
         columns = [(name, max([_width(name)] + [_width(row[number]) for row in rows]))
                    for number, (name, _) in enumerate(columns)]
