@@ -16,6 +16,7 @@ import argparse
 import logging
 import os
 import queue
+import socket
 import sys
 import threading
 import time
@@ -361,6 +362,27 @@ def load_or_build(settings: Settings) -> qa.Index:
         return index
 
 
+def port_in_use(host: str, port: int) -> str | None:
+    """A one-line message when `port` on `host` cannot be listened on, else None
+    (checked before the index is loaded, so a busy port is said at once)."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind(address)
+    except OSError as error:
+        return port_message(host, port, error)
+    return None
+
+
+def port_message(host: str, port: int, error: OSError | None = None) -> str:
+    reason = "is in use (is the app already running?)" if error is None or \
+        getattr(error, "errno", None) in (98, 48, None) else f"cannot be used ({error.strerror or error})"
+    other = port + 1 if port < 65535 else 8000
+    return (f"error: port {port} on {host} {reason}; choose another one: make chat PORT={other}, "
+            f"or --port {other} (app.py, qa serve)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Start the qa chat app.")
     parser.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
@@ -381,6 +403,10 @@ def main(argv=None) -> int:
                                          auth=arguments.auth, max_upload_megabytes=arguments.max_upload_mb,
                                          llm_url=arguments.llm, llm_model=arguments.llm_model,
                                          llm_timeout=arguments.llm_timeout)
+    busy = port_in_use(arguments.host, arguments.port)
+    if busy:
+        print(busy, file=sys.stderr)
+        return 1
     try:
         index = load_or_build(settings)
     except QAError as error:
@@ -398,8 +424,14 @@ def main(argv=None) -> int:
     # default); 1,000 stops that memory growing sooner (bench/load.py --soak-seconds).
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     demo.queue(default_concurrency_limit=2, max_size=1024)
-    demo.launch(server_name=arguments.host, server_port=arguments.port, share=arguments.share, auth=auth,
-                max_file_size=f"{settings.max_upload_megabytes:g}mb", show_error=True, css=CSS)
+    try:
+        demo.launch(server_name=arguments.host, server_port=arguments.port, share=arguments.share, auth=auth,
+                    max_file_size=f"{settings.max_upload_megabytes:g}mb", show_error=True, css=CSS)
+    except OSError as error:  # taken between the check above and now
+        if "port" not in str(error).lower():
+            raise
+        print(port_message(arguments.host, arguments.port), file=sys.stderr)
+        return 1
     return 0
 
 
