@@ -1,4 +1,4 @@
-"""The `qa` command line: build, add, remove, list, inspect, search, ask, eval and serve.
+"""The `qa` command line: build, add, remove, list, inspect, search, ask, eval, prepare and serve.
 
 Design choice: a thin layer over the library. It configures logging, turns typed
 `QAError`s into one-line messages on stderr with exit code 1 (each printed once: the
@@ -301,6 +301,23 @@ def _progress(enabled: bool, total: int, description: str, unit: str):
     return tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
+def command_prepare(arguments) -> int:
+    """Build now what qa would otherwise build on first use: the dictionary's
+    compact file in the cache folder (about half a minute, once)."""
+    import time
+
+    from .search import dictionary
+
+    started = time.monotonic()
+    loaded = dictionary.load()
+    if loaded is None:
+        print("jamdict-data is not installed: qa will search without a dictionary", file=sys.stderr)
+        return 0
+    size = loaded.path.stat().st_size / 1e6
+    print(f"dictionary: {loaded.path} ({size:.0f} MB, {time.monotonic() - started:.1f} s)")
+    return 0
+
+
 def serve_arguments(arguments) -> list[str]:
     """`qa serve`'s flags as app.py's command line."""
     argv = ["--index", _settings(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
@@ -425,6 +442,10 @@ def parser() -> argparse.ArgumentParser:
     common(evaluate, embedder=True)
     language_model(evaluate)
     evaluate.set_defaults(handler=command_eval)
+
+    prepare = commands.add_parser("prepare", help="build now what qa builds on first use (the dictionary's "
+                                  "file in the cache folder); make install runs it")
+    prepare.set_defaults(handler=command_prepare)
 
     serve = commands.add_parser("serve", help="start the chat app")
     common(serve)

@@ -312,3 +312,14 @@ def test_a_port_in_use_is_one_line_naming_port_and_the_flag(tmp_path):
                 (name, result.stderr)
             assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "no-index").exists()
+
+
+def test_make_install_prepares_the_dictionary_without_a_runpy_warning():
+    """`python -m qa.search.dictionary` warned that the module was imported (by the
+    qa package) before it ran; make install runs `qa prepare` instead."""
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    assert "$(BIN)/qa prepare" in makefile and "-m qa." not in makefile
+    result = subprocess.run([str(Path(sys.executable).with_name("qa")), "prepare"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0 and result.stdout.startswith("dictionary: "), result.stderr
+    assert "Warning" not in result.stderr, result.stderr
