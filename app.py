@@ -31,12 +31,14 @@ from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_C
     as_text, draft_html, linked_answer, safe_file_name, source_records, source_rows  # noqa: F401  (tests)
 from qa.errors import QAError
 from qa.settings import Settings
+from qa.uploads import UploadTable
 
 logger = logging.getLogger("qa.app")
 
 EXAMPLES = ["When does Mission 2 land?", "ミッション2の月面着陸はいつですか？",
             "Who is the founder and CEO of ispace?", "高砂熱学工業の主な事業は何ですか？"]
 STATUS_SECONDS = 5.0  # how often an open page checks for a newer index
+UPLOAD_REDRAW_SECONDS = 0.3  # an upload's per-file table is redrawn at most this often
 DRAFT_SECONDS = 0.1  # a streaming answer is redrawn at most this often
 # Clicking an [n] link in an answer: the link's #cite-<turn>-<n> goes to the viewer
 # through this component's `trigger` (a Gradio custom-HTML event with data).
@@ -156,13 +158,17 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         message = f"{outcome.outcome}: {outcome.name}" + (f" ({outcome.reason})" if outcome.reason else "")
         return library_outputs(message)
 
-    def upload(files, replace_existing=False, progress=gr.Progress()):
+    def upload(files, replace_existing=False):
+        """Add the chosen files. The per-file table is the upload's one progress
+        display (the event shows no overlay): each row follows its own file, its
+        pages, then its sentences, then its outcome (see `qa.uploads`)."""
         paths = [getattr(item, "name", item) for item in (files or [])]
         if not paths:
             yield ([["", "nothing to add", "choose .pdf, .txt or .md files first"]], [], gr.skip()) + \
                 library_outputs() + (gr.update(visible=False),)
             return
-        rows = {Path(str(path)).name: [Path(str(path)).name, "waiting", ""] for path in paths}
+        table = UploadTable([safe_name(path) or Path(str(path)).name for path in paths])
+        yield (table.snapshot(),) + (gr.skip(),) * 8
         events: queue.Queue = queue.Queue()
         result: dict = {}
 
@@ -174,40 +180,26 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
 
         worker = threading.Thread(target=work, daemon=True)
         worker.start()
-        last = 0.0
+        last, changed = 0.0, False
         while worker.is_alive() or not events.empty():
             try:
-                event = events.get(timeout=0.2)  # a qa.ingest.progress.Progress record
+                changed = table.update(events.get(timeout=0.2)) or changed  # a qa.ingest.progress.Progress
             except queue.Empty:
-                continue
-            stage, name, done, total = event.stage, event.file or "", event.done, event.total
-            if name and name in rows:
-                if stage == "reading":
-                    for row in rows.values():
-                        if row[1] == "reading…" and row[0] != name:
-                            row[1:] = ["read", "waiting to embed"]
-                    rows[name][1:] = ["reading…", f"{done}/{total} pages" if total > 1 else ""]
-                else:
-                    rows[name][1:] = ["embedding…", f"{done}/{total} sentences"]
-            if stage == "embedding" and total:
-                progress((done, total), desc=f"embedding {name}", unit="sentences")
-            elif stage == "reading":
-                progress((done, max(total, 1)), desc=f"reading {name}".strip(), unit="pages")
-            if time.monotonic() - last > 0.3:
-                last = time.monotonic()
-                yield (list(rows.values()),) + (gr.skip(),) * 8
+                pass
+            if changed and time.monotonic() - last > UPLOAD_REDRAW_SECONDS:
+                last, changed = time.monotonic(), False
+                yield (table.snapshot(),) + (gr.skip(),) * 8
         worker.join()
         if "error" in result:
-            outcome_rows = [[name, "not added", result["error"]] for name in rows]
-            pending = []
+            outcome_rows, pending = table.failed(result["error"]), []
         else:
-            outcome_rows = [[outcome.name, outcome.outcome, outcome.reason] for outcome in result["outcomes"]]
+            outcome_rows = table.finished(result["outcomes"])
             pending = [path for path in paths if safe_name(path) in
                        {outcome.name for outcome in result["outcomes"] if outcome.outcome == "conflict"}]
         yield (outcome_rows, pending, None) + library_outputs() + (gr.update(visible=bool(pending)),)
 
-    def replace_pending(pending, progress=gr.Progress()):
-        yield from upload(pending, True, progress)
+    def replace_pending(pending):
+        yield from upload(pending, True)
 
     def keep_pending():
         return [], gr.update(visible=False), [["", "kept", "the indexed versions were kept"]]
@@ -301,9 +293,11 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         documents.select(pick_document, None, [chosen], **private)
         remove_button.click(remove, [chosen], library, concurrency_limit=1, js=CONFIRM_REMOVAL_JS, **private)
         upload_outputs = [outcomes, pending, files] + library + [replace_row]
-        add_button.click(upload, [files], upload_outputs, concurrency_limit=1, **private)
-        replace_button.click(replace_pending, [pending], upload_outputs, concurrency_limit=1, **private)
-        keep_button.click(keep_pending, None, [pending, replace_row, outcomes], **private)
+        # The per-file table is an upload's one progress display: no overlay on the tab.
+        add_button.click(upload, [files], upload_outputs, concurrency_limit=1, show_progress="hidden", **private)
+        replace_button.click(replace_pending, [pending], upload_outputs, concurrency_limit=1,
+                             show_progress="hidden", **private)
+        keep_button.click(keep_pending, None, [pending, replace_row, outcomes], show_progress="hidden", **private)
         timer.tick(poll, [known_marker], library, show_progress="hidden", queue=False, **private)
 
         # --- named endpoints for scripts (gradio_client) ---------------------------------

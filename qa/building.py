@@ -185,6 +185,7 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                 reading = ReadingProgress(report, items, pdf_reader, settings.per_file_timeout_seconds,
                                           enabled=bool(progress))
                 for number, item in enumerate(items):
+                    reading.starting(number)
                     try:
                         document = read_file(item, time_limit=settings.per_file_timeout_seconds,
                                              pdf_reader=pdf_reader, on_page=reading.on_page(number))

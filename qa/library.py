@@ -28,7 +28,7 @@ import numpy as np
 from . import storage
 from .building import publish, utc_now
 from .embedding import embed_sentences, make_model
-from .ingest.progress import ProgressOption, close_reporter, reporter
+from .ingest.progress import OUTCOME, Progress, ProgressOption, close_reporter, reporter
 from .inputs import ReadingProgress, document_record, input_files, read_file, stored_and_chunked
 from .errors import AmbiguousNameError, DocumentError, IndexNotFoundError, InputNotFoundError, LibraryError, \
     NothingIndexedError
@@ -192,11 +192,15 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
                 reading = ReadingProgress(report, items, pdf_reader, settings.per_file_timeout_seconds,
                                           enabled=bool(progress))
                 for number, item in enumerate(items):
+                    reading.starting(number)
                     outcome = _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_name,
                                        taken, replace, new_chunks, new_sentences, new_records, replaced,
                                        on_page=reading.on_page(number))
                     reading.finished(number)
                     outcomes.append(outcome)
+                    if outcome.outcome not in ("added", "replaced"):  # settled now: said now
+                        report(Progress(OUTCOME, number + 1, len(items), outcome.name, number + 1, len(items),
+                                        outcome=outcome.outcome, reason=outcome.reason))
                     if outcome.outcome == "rejected":
                         failures.append(Failure(str(item.path), outcome.reason))
             embedded = 0
