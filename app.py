@@ -64,20 +64,34 @@ CSS = """
 #citation-bridge { display: none; }
 #chat .qa-pending { color: #888; font-style: italic; }
 #chat .qa-note, #chat .qa-generator { display: block; margin-top: 6px; font-size: 0.85em; color: #666; }
+/* Tables: a header, and a short value ([n], page, date, rank), is one line, never
+   broken inside a word ("pag e"); titles and file names wrap. */
+#sources th span.header, #documents th span.header, #outcomes th span.header { white-space: nowrap; }
+#sources [data-col="0"] span, #sources [data-col="3"] span, #sources [data-col="4"] span,
+#sources [data-col="5"] span { white-space: nowrap; }
 """
+# The sources table's short columns get the room their values and headers need.
+SOURCE_WIDTHS = ["80px", "24%", "17%", "70px", "104px", "88px"]
 OUTCOME_COLUMNS = ["file", "outcome", "detail"]
+# What an answer updates: the chat and its state, the sources, the question box, the
+# status line, then the viewer (see `_viewer`).
+ANSWER_OUTPUT_NAMES = ("chat", "turns", "cites", "counter", "sources", "shown sources", "question", "status",
+                       "header", "page image", "page label", "passage", "view state", "page row")
 
 
 def _viewer(chat: ChatApp, record: dict | None, page: int | None = None, message: str = ""):
-    """The viewer's outputs: header, page image, page label, passage, state."""
+    """The viewer's outputs: header, page image, page label, passage, state, and the
+    page buttons' row (shown only with a page image: a text source has no pages)."""
+    hidden = gr.update(visible=False)
     if record is None:
-        return message, gr.update(value=None, visible=False), "", [], None
+        return message, gr.update(value=None, visible=False), "", [], None, hidden
     view = chat.view(record, page)
     header = view["header"] + (f"\n{view['note']}" if view["note"] else "")
     if view["image"] is None:
-        return header, gr.update(value=None, visible=False), "", view["segments"], {"record": record}
+        return header, gr.update(value=None, visible=False), "", view["segments"], {"record": record}, hidden
     return (header, gr.update(value=view["image"], visible=True), f"page {view['page']} of {view['pages']}",
-            view["segments"], {"record": record, "page": view["page"], "pages": view["pages"]})
+            view["segments"], {"record": record, "page": view["page"], "pages": view["pages"]},
+            gr.update(visible=True))
 
 
 def _public_source(record: dict) -> dict:
@@ -105,7 +119,8 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                 if time.monotonic() - last >= DRAFT_SECONDS:
                     last = time.monotonic()
                     yield (messages + [{"role": "user", "content": as_text(shown)},
-                                       {"role": "assistant", "content": draft_html(answer)}],) + (gr.skip(),) * 12
+                                       {"role": "assistant", "content": draft_html(answer)}],) + \
+                        (gr.skip(),) * (len(ANSWER_OUTPUT_NAMES) - 1)
                 continue
             if answer is None:
                 if shown:
@@ -238,13 +253,13 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                                                elem_id="examples")
                     with gr.Column(scale=5):
                         sources = gr.Dataframe(headers=SOURCE_COLUMNS, value=[], interactive=False, wrap=True,
-                                               column_widths=["7%", "35%", "25%", "8%", "13%", "12%"],
+                                               column_widths=SOURCE_WIDTHS,
                                                label="Sources (rank: 1 = the passage search ranked first; "
                                                      "click a row to view it)", elem_id="sources")
                         header = gr.Textbox(label="Source", interactive=False, lines=2, elem_id="viewer-header")
                         page_image = gr.Image(label="Page", type="pil", format="png", interactive=False, height=760,
                                               visible=False, elem_id="viewer-page", buttons=["fullscreen"])
-                        with gr.Row():
+                        with gr.Row(visible=False, elem_id="page-row") as page_row:
                             previous_page = gr.Button("◀ previous page", size="sm", elem_id="previous-page")
                             page_label = gr.Textbox(show_label=False, interactive=False, container=False,
                                                     elem_id="page-label")
@@ -276,8 +291,9 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         bridge = gr.HTML("", js_on_load=CITATION_BRIDGE_JS, elem_id="citation-bridge")
         timer = gr.Timer(STATUS_SECONDS)
 
-        viewer = [header, page_image, page_label, passage, view_state]
+        viewer = [header, page_image, page_label, passage, view_state, page_row]
         answer_outputs = [chatbot, turns, cites, counter, sources, shown_sources, question, status] + viewer
+        assert len(answer_outputs) == len(ANSWER_OUTPUT_NAMES)
         library = [documents, chosen, library_message, status, known_marker]
         private = {"api_visibility": "undocumented"}
         question.submit(respond, [question, chatbot, turns, cites, counter], answer_outputs, concurrency_limit=2,

@@ -247,7 +247,8 @@ class ChatApp:
         image (the quote highlighted on its own page) or for a text file the passage in
         its document; also the passage with the quote marked."""
         n = f"[{record['n']}] " if record.get("n") else ""
-        header = (f"{n}{record['title']} | {record['file']} | page {record['page']} | "
+        on_page = f"page {record['page']} | " if record.get("pages") else ""  # an unpaged text has no page
+        header = (f"{n}{record['title']} | {record['file']} | {on_page}"
                   f"{record['date'] or 'undated'} | relevance rank {record['rank'] or '-'}")
         passage = [(record["text"][:record["quote_start"]], None),
                    (record["text"][record["quote_start"]:record["quote_end"]], "quote"),
