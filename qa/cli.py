@@ -55,7 +55,8 @@ def command_build(arguments) -> int:
     paths = arguments.paths or [settings.corpus_dir]
     try:
         index = build_index(paths, settings.index_dir, embedder=settings.embedder_name,
-                            progress=not arguments.quiet, settings=settings, replace=arguments.replace)
+                            progress=not arguments.quiet, settings=settings, replace=arguments.replace,
+                            keep_added=arguments.keep_added)
     except NothingIndexedError as error:
         for failure in error.failures:
             print(f"failed: {failure.path}: {failure.reason}", file=sys.stderr)
@@ -378,8 +379,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--lexical", choices=["sudachi", "bigram"], help="lexical tokenizer (default sudachi)")
     build.add_argument("--file-timeout", type=float, metavar="SECONDS",
                        help="give up on a file that takes longer to read (default 120, or QA_FILE_TIMEOUT)")
-    build.add_argument("--replace", action="store_true", help="drop the documents added with qa add or the "
-                       "app that are not among the files given (without it, the build refuses and names them)")
+    kept = build.add_mutually_exclusive_group()
+    kept.add_argument("--keep-added", action="store_true", help="keep the documents added with qa add or the "
+                      "app that are not among the files given, read again from their copies in the index")
+    kept.add_argument("--replace", action="store_true", help="drop the documents added with qa add or the "
+                      "app that are not among the files given (with neither flag, the build refuses and names them)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=command_build)
 

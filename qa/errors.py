@@ -110,7 +110,8 @@ class WouldLoseDocumentsError(QAError):
     """A build was given files that leave out documents added to the index one at a
     time (`qa add`, `Index.add`, an upload in the app), whose only copies may be the
     ones kept in the index folder. `documents` holds their `DocumentInfo` records.
-    Nothing was built: give their files to the build too, or build with replace."""
+    Nothing was built: build with keep_added (their copies in the index are read
+    again), give their files to the build, or build with replace (they are dropped)."""
 
     def __init__(self, index_dir: str, documents: list):
         self.index_dir = str(index_dir)
@@ -121,8 +122,8 @@ class WouldLoseDocumentsError(QAError):
         super().__init__(
             f"this build would drop {len(self.documents)} document(s) added to the index in {self.index_dir!r} "
             f"(by qa add or an upload in the app) that are not among the files given: {names}{more}. "
-            f"Nothing was built. Give their files to the build too, or build with --replace "
-            f"(replace=True) to drop them")
+            f"Nothing was built. Build with --keep-added (keep_added=True) to keep them from those copies, "
+            f"give their files to the build, or build with --replace (replace=True) to drop them")
 
 
 class StoreError(QAError):

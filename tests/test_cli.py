@@ -225,6 +225,8 @@ def test_qa_build_refuses_to_drop_an_added_document_until_replace(built_index_di
     assert "added-by-hand.txt" in err and "--replace" in err
     assert main(["list", "--index", index_dir]) == 0
     assert "added-by-hand.txt" in capsys.readouterr().out
+    assert main(["build", str(corpus), "--index", index_dir, "-q", "--keep-added"]) == 0
+    assert "indexed 2 document(s)" in capsys.readouterr().out
     assert main(["build", str(corpus), "--index", index_dir, "-q", "--replace"]) == 0
     assert "indexed 1 document(s)" in capsys.readouterr().out
 
