@@ -66,3 +66,18 @@ def test_the_index_readme_says_each_thing_once():
     """index/README.md once had a line repeated half-way through a sentence."""
     assert repeated_runs("the sha256 of every\n  file below;\n  file below (a sampled sha256") == ["file below"]
     assert repeated_runs((ROOT / "index" / "README.md").read_text(encoding="utf-8")) == []
+
+
+def test_the_readme_is_a_short_guide_whose_test_command_ci_runs_and_whose_links_resolve():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = re.search(r"## Quick start\n.*?```sh\n(.*?)```", readme, flags=re.DOTALL).group(1)
+    commands = [line.split("#")[0].strip() for line in quick_start.splitlines()]
+    assert commands == ["make chat", "make test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert "make test" in ci  # the README's test command, verbatim
+    assert len(readme.splitlines()) < 400  # measurements and design live in docs/
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme):
+        if not target.startswith("http"):
+            assert (ROOT / target).exists(), target
+    for name in ("design.md", "benchmarks.md", "reliability.md", "tests.md"):
+        assert f"docs/{name}" in readme
