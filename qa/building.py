@@ -24,7 +24,7 @@ sentence with the same vectors at no extra cost. BM25 scores each chunk with a c
 header (title and release date) in front of its text: within a release the header's
 words have no weight, between releases they route a question to the right one. The
 embedder sees the clean passage only: a header shared by every chunk of a release
-made them look alike and cost recall (measured, see README).
+made them look alike and cost recall (measured, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
