@@ -94,6 +94,7 @@ def test_a_text_source_is_shown_in_its_document_with_the_span_marked(app_dirs, t
     _, answer, _ = chat.ask("月面基地の名前は何ですか？")
     view = chat.view(source_records(answer)[0])
     assert view["image"] is None
+    assert "| page" not in view["header"] and "base.txt" in view["header"]  # a text file has no pages
     labels = [label for _, label in view["segments"]]
     assert "quote" in labels and None in labels  # the passage sits inside its document's text
     assert "ルナベース" in "".join(text for text, label in view["segments"] if label == "quote")
