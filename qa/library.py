@@ -302,7 +302,8 @@ def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = Non
         for wanted in names_or_ids:
             document = find_document(existing, str(wanted))
             if document is None:
-                outcomes.append(FileOutcome(str(wanted), "not found", "no indexed document has this name or id, or a name beginning so"))
+                outcomes.append(FileOutcome(str(wanted), "not found",
+                                            "no indexed document has this name or id, or a name beginning so"))
             else:
                 dropped[document.path] = document
                 outcomes.append(FileOutcome(document.name, "removed", "", document.id))

@@ -203,7 +203,10 @@ def test_make_chat_and_qa_serve_take_a_port_and_an_index(tmp_path):
     assert served.stderr.count("error: ") == 1 and "no-corpus" in served.stderr, served.stderr
 
 
-def _release(path: Path, text: str = "2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。") -> Path:
+RELEASE = "2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。"
+
+
+def _release(path: Path, text: str = RELEASE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
