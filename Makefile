@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "torch==2.13.0"
 	$(BIN)/pip install --quiet -e ".[test,milvus]"
-	$(BIN)/python -m qa.search.dictionary
+	$(BIN)/qa prepare
 	touch $(STAMP)
 
 install: $(STAMP)

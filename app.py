@@ -16,6 +16,7 @@ import argparse
 import logging
 import os
 import queue
+import socket
 import sys
 import threading
 import time
@@ -30,12 +31,14 @@ from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_C
     as_text, draft_html, linked_answer, safe_file_name, source_records, source_rows  # noqa: F401  (tests)
 from qa.errors import QAError
 from qa.settings import Settings
+from qa.uploads import UploadTable
 
 logger = logging.getLogger("qa.app")
 
 EXAMPLES = ["When does Mission 2 land?", "ミッション2の月面着陸はいつですか？",
             "Who is the founder and CEO of ispace?", "高砂熱学工業の主な事業は何ですか？"]
 STATUS_SECONDS = 5.0  # how often an open page checks for a newer index
+UPLOAD_REDRAW_SECONDS = 0.3  # an upload's per-file table is redrawn at most this often
 DRAFT_SECONDS = 0.1  # a streaming answer is redrawn at most this often
 # Clicking an [n] link in an answer: the link's #cite-<turn>-<n> goes to the viewer
 # through this component's `trigger` (a Gradio custom-HTML event with data).
@@ -61,20 +64,34 @@ CSS = """
 #citation-bridge { display: none; }
 #chat .qa-pending { color: #888; font-style: italic; }
 #chat .qa-note, #chat .qa-generator { display: block; margin-top: 6px; font-size: 0.85em; color: #666; }
+/* Tables: a header, and a short value ([n], page, date, rank), is one line, never
+   broken inside a word ("pag e"); titles and file names wrap. */
+#sources th span.header, #documents th span.header, #outcomes th span.header { white-space: nowrap; }
+#sources [data-col="0"] span, #sources [data-col="3"] span, #sources [data-col="4"] span,
+#sources [data-col="5"] span { white-space: nowrap; }
 """
+# The sources table's short columns get the room their values and headers need.
+SOURCE_WIDTHS = ["80px", "24%", "17%", "70px", "104px", "88px"]
 OUTCOME_COLUMNS = ["file", "outcome", "detail"]
+# What an answer updates: the chat and its state, the sources, the question box, the
+# status line, then the viewer (see `_viewer`).
+ANSWER_OUTPUT_NAMES = ("chat", "turns", "cites", "counter", "sources", "shown sources", "question", "status",
+                       "header", "page image", "page label", "passage", "view state", "page row")
 
 
 def _viewer(chat: ChatApp, record: dict | None, page: int | None = None, message: str = ""):
-    """The viewer's outputs: header, page image, page label, passage, state."""
+    """The viewer's outputs: header, page image, page label, passage, state, and the
+    page buttons' row (shown only with a page image: a text source has no pages)."""
+    hidden = gr.update(visible=False)
     if record is None:
-        return message, gr.update(value=None, visible=False), "", [], None
+        return message, gr.update(value=None, visible=False), "", [], None, hidden
     view = chat.view(record, page)
     header = view["header"] + (f"\n{view['note']}" if view["note"] else "")
     if view["image"] is None:
-        return header, gr.update(value=None, visible=False), "", view["segments"], {"record": record}
+        return header, gr.update(value=None, visible=False), "", view["segments"], {"record": record}, hidden
     return (header, gr.update(value=view["image"], visible=True), f"page {view['page']} of {view['pages']}",
-            view["segments"], {"record": record, "page": view["page"], "pages": view["pages"]})
+            view["segments"], {"record": record, "page": view["page"], "pages": view["pages"]},
+            gr.update(visible=True))
 
 
 def _public_source(record: dict) -> dict:
@@ -102,7 +119,8 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                 if time.monotonic() - last >= DRAFT_SECONDS:
                     last = time.monotonic()
                     yield (messages + [{"role": "user", "content": as_text(shown)},
-                                       {"role": "assistant", "content": draft_html(answer)}],) + (gr.skip(),) * 12
+                                       {"role": "assistant", "content": draft_html(answer)}],) + \
+                        (gr.skip(),) * (len(ANSWER_OUTPUT_NAMES) - 1)
                 continue
             if answer is None:
                 if shown:
@@ -155,13 +173,17 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         message = f"{outcome.outcome}: {outcome.name}" + (f" ({outcome.reason})" if outcome.reason else "")
         return library_outputs(message)
 
-    def upload(files, replace_existing=False, progress=gr.Progress()):
+    def upload(files, replace_existing=False):
+        """Add the chosen files. The per-file table is the upload's one progress
+        display (the event shows no overlay): each row follows its own file, its
+        pages, then its sentences, then its outcome (see `qa.uploads`)."""
         paths = [getattr(item, "name", item) for item in (files or [])]
         if not paths:
             yield ([["", "nothing to add", "choose .pdf, .txt or .md files first"]], [], gr.skip()) + \
                 library_outputs() + (gr.update(visible=False),)
             return
-        rows = {Path(str(path)).name: [Path(str(path)).name, "waiting", ""] for path in paths}
+        table = UploadTable([safe_name(path) or Path(str(path)).name for path in paths])
+        yield (table.snapshot(),) + (gr.skip(),) * 8
         events: queue.Queue = queue.Queue()
         result: dict = {}
 
@@ -173,40 +195,26 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
 
         worker = threading.Thread(target=work, daemon=True)
         worker.start()
-        last = 0.0
+        last, changed = 0.0, False
         while worker.is_alive() or not events.empty():
             try:
-                event = events.get(timeout=0.2)  # a qa.ingest.progress.Progress record
+                changed = table.update(events.get(timeout=0.2)) or changed  # a qa.ingest.progress.Progress
             except queue.Empty:
-                continue
-            stage, name, done, total = event.stage, event.file or "", event.done, event.total
-            if name and name in rows:
-                if stage == "reading":
-                    for row in rows.values():
-                        if row[1] == "reading…" and row[0] != name:
-                            row[1:] = ["read", "waiting to embed"]
-                    rows[name][1:] = ["reading…", f"{done}/{total} pages" if total > 1 else ""]
-                else:
-                    rows[name][1:] = ["embedding…", f"{done}/{total} sentences"]
-            if stage == "embedding" and total:
-                progress((done, total), desc=f"embedding {name}", unit="sentences")
-            elif stage == "reading":
-                progress((done, max(total, 1)), desc=f"reading {name}".strip(), unit="pages")
-            if time.monotonic() - last > 0.3:
-                last = time.monotonic()
-                yield (list(rows.values()),) + (gr.skip(),) * 8
+                pass
+            if changed and time.monotonic() - last > UPLOAD_REDRAW_SECONDS:
+                last, changed = time.monotonic(), False
+                yield (table.snapshot(),) + (gr.skip(),) * 8
         worker.join()
         if "error" in result:
-            outcome_rows = [[name, "not added", result["error"]] for name in rows]
-            pending = []
+            outcome_rows, pending = table.failed(result["error"]), []
         else:
-            outcome_rows = [[outcome.name, outcome.outcome, outcome.reason] for outcome in result["outcomes"]]
+            outcome_rows = table.finished(result["outcomes"])
             pending = [path for path in paths if safe_name(path) in
                        {outcome.name for outcome in result["outcomes"] if outcome.outcome == "conflict"}]
         yield (outcome_rows, pending, None) + library_outputs() + (gr.update(visible=bool(pending)),)
 
-    def replace_pending(pending, progress=gr.Progress()):
-        yield from upload(pending, True, progress)
+    def replace_pending(pending):
+        yield from upload(pending, True)
 
     def keep_pending():
         return [], gr.update(visible=False), [["", "kept", "the indexed versions were kept"]]
@@ -245,13 +253,13 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                                                elem_id="examples")
                     with gr.Column(scale=5):
                         sources = gr.Dataframe(headers=SOURCE_COLUMNS, value=[], interactive=False, wrap=True,
-                                               column_widths=["7%", "35%", "25%", "8%", "13%", "12%"],
+                                               column_widths=SOURCE_WIDTHS,
                                                label="Sources (rank: 1 = the passage search ranked first; "
                                                      "click a row to view it)", elem_id="sources")
                         header = gr.Textbox(label="Source", interactive=False, lines=2, elem_id="viewer-header")
                         page_image = gr.Image(label="Page", type="pil", format="png", interactive=False, height=760,
                                               visible=False, elem_id="viewer-page", buttons=["fullscreen"])
-                        with gr.Row():
+                        with gr.Row(visible=False, elem_id="page-row") as page_row:
                             previous_page = gr.Button("◀ previous page", size="sm", elem_id="previous-page")
                             page_label = gr.Textbox(show_label=False, interactive=False, container=False,
                                                     elem_id="page-label")
@@ -283,8 +291,9 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         bridge = gr.HTML("", js_on_load=CITATION_BRIDGE_JS, elem_id="citation-bridge")
         timer = gr.Timer(STATUS_SECONDS)
 
-        viewer = [header, page_image, page_label, passage, view_state]
+        viewer = [header, page_image, page_label, passage, view_state, page_row]
         answer_outputs = [chatbot, turns, cites, counter, sources, shown_sources, question, status] + viewer
+        assert len(answer_outputs) == len(ANSWER_OUTPUT_NAMES)
         library = [documents, chosen, library_message, status, known_marker]
         private = {"api_visibility": "undocumented"}
         question.submit(respond, [question, chatbot, turns, cites, counter], answer_outputs, concurrency_limit=2,
@@ -300,9 +309,11 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         documents.select(pick_document, None, [chosen], **private)
         remove_button.click(remove, [chosen], library, concurrency_limit=1, js=CONFIRM_REMOVAL_JS, **private)
         upload_outputs = [outcomes, pending, files] + library + [replace_row]
-        add_button.click(upload, [files], upload_outputs, concurrency_limit=1, **private)
-        replace_button.click(replace_pending, [pending], upload_outputs, concurrency_limit=1, **private)
-        keep_button.click(keep_pending, None, [pending, replace_row, outcomes], **private)
+        # The per-file table is an upload's one progress display: no overlay on the tab.
+        add_button.click(upload, [files], upload_outputs, concurrency_limit=1, show_progress="hidden", **private)
+        replace_button.click(replace_pending, [pending], upload_outputs, concurrency_limit=1,
+                             show_progress="hidden", **private)
+        keep_button.click(keep_pending, None, [pending, replace_row, outcomes], show_progress="hidden", **private)
         timer.tick(poll, [known_marker], library, show_progress="hidden", queue=False, **private)
 
         # --- named endpoints for scripts (gradio_client) ---------------------------------
@@ -361,6 +372,27 @@ def load_or_build(settings: Settings) -> qa.Index:
         return index
 
 
+def port_in_use(host: str, port: int) -> str | None:
+    """A one-line message when `port` on `host` cannot be listened on, else None
+    (checked before the index is loaded, so a busy port is said at once)."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind(address)
+    except OSError as error:
+        return port_message(host, port, error)
+    return None
+
+
+def port_message(host: str, port: int, error: OSError | None = None) -> str:
+    reason = "is in use (is the app already running?)" if error is None or \
+        getattr(error, "errno", None) in (98, 48, None) else f"cannot be used ({error.strerror or error})"
+    other = port + 1 if port < 65535 else 8000
+    return (f"error: port {port} on {host} {reason}; choose another one: make chat PORT={other}, "
+            f"or --port {other} (app.py, qa serve)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Start the qa chat app.")
     parser.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
@@ -381,6 +413,10 @@ def main(argv=None) -> int:
                                          auth=arguments.auth, max_upload_megabytes=arguments.max_upload_mb,
                                          llm_url=arguments.llm, llm_model=arguments.llm_model,
                                          llm_timeout=arguments.llm_timeout)
+    busy = port_in_use(arguments.host, arguments.port)
+    if busy:
+        print(busy, file=sys.stderr)
+        return 1
     try:
         index = load_or_build(settings)
     except QAError as error:
@@ -398,8 +434,14 @@ def main(argv=None) -> int:
     # default); 1,000 stops that memory growing sooner (bench/load.py --soak-seconds).
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     demo.queue(default_concurrency_limit=2, max_size=1024)
-    demo.launch(server_name=arguments.host, server_port=arguments.port, share=arguments.share, auth=auth,
-                max_file_size=f"{settings.max_upload_megabytes:g}mb", show_error=True, css=CSS)
+    try:
+        demo.launch(server_name=arguments.host, server_port=arguments.port, share=arguments.share, auth=auth,
+                    max_file_size=f"{settings.max_upload_megabytes:g}mb", show_error=True, css=CSS)
+    except OSError as error:  # taken between the check above and now
+        if "port" not in str(error).lower():
+            raise
+        print(port_message(arguments.host, arguments.port), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,6 +9,12 @@ the manifest lists each document with its name, title, date, pages, language, si
 and when it was added. Sentences whose text, embedder and chunking are unchanged
 since the previous build reuse its vectors, so rebuilding embeds only what is new
 (`embedding`); the files given are named, read, stored and chunked by `inputs`.
+Nothing is lost by a rebuild: a document added one at a time (`qa add`, an upload
+in the app; the manifest says `"origin": "add"`) may have no copy but the index's,
+so a build whose files leave it out refuses (`WouldLoseDocumentsError`, naming
+them) unless told to keep them (read again from the index's copies) or to replace
+them; documents a build was given can be dropped by the next build, as their files
+are the user's.
 
 Sentences, not chunks, are embedded: a chunk's vector is the normalized mean of its
 sentence vectors, and search scores a chunk by that and by its best sentence (see
@@ -18,7 +24,7 @@ sentence with the same vectors at no extra cost. BM25 scores each chunk with a c
 header (title and release date) in front of its text: within a release the header's
 words have no weight, between releases they route a question to the right one. The
 embedder sees the clean passage only: a header shared by every chunk of a release
-made them look alike and cost recall (measured, see README).
+made them look alike and cost recall (measured, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import dataclasses
 import datetime
 import logging
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,14 +42,15 @@ import numpy as np
 from . import storage
 from .chunktable import ChunkTable
 from .embedding import embed_sentences, make_model, previous_vectors
-from .errors import DocumentError, NothingIndexedError, QAError
+from .errors import DocumentError, NothingIndexedError, QAError, WouldLoseDocumentsError
 from .index import LEXICAL_FOLDER, BuildReport, Index, chunk_vectors
 from .ingest.chunking import CHUNKING_VERSION, Chunk
 from .ingest.documents import Duplicate, Failure
 from .ingest.pdf_reader import PdfReaderProcess
 from .ingest.progress import ProgressOption, close_reporter, reporter
-from .inputs import ReadingProgress, document_record, input_files, read_file, stored_and_chunked
+from .inputs import InputFile, ReadingProgress, document_record, input_files, read_file, stored_and_chunked
 from .search import codes, vectorfiles
+from .records import document_infos
 from .search.embedders import Embedder
 from .search.lexical import LexicalIndex, tokenize
 from .settings import Settings
@@ -137,10 +145,17 @@ def publish(index_dir, *, model: Embedder, chunking: dict, lexical_tokenizer: st
 
 
 def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedder | None = None,
-                progress: ProgressOption = False, settings: Settings | None = None) -> Index:
+                progress: ProgressOption = False, settings: Settings | None = None,
+                replace: bool = False, keep_added: bool = False) -> Index:
     """Read `paths` (files or folders), build the index and publish it in `index_dir`:
     the index then holds exactly these documents (`Index.add` and `Index.remove`
     change it one document at a time).
+
+    A document that was added to the index one at a time (`Index.add`, `qa add`, an
+    upload in the app) and is not among these files would be lost: the build then
+    raises `WouldLoseDocumentsError` naming them and leaves the index as it was,
+    unless `keep_added=True` (they are built again from their copies in the index,
+    under their names) or `replace=True` (they are dropped).
 
     Files that cannot be read are skipped and listed in `index.report.failures` (and
     the manifest's "failures"); each document's warnings, skipped pages and
@@ -149,15 +164,28 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
     `progress`: False (quiet), True (bars on stderr), or a callable that receives
     `qa.ingest.progress.Progress` records (reading: pages; embedding: sentences).
     """
+    if replace and keep_added:
+        raise ValueError("replace drops the documents added one at a time and keep_added keeps them: give one")
     settings = settings or Settings.from_environment()
     model = make_model(embedder, settings)
     chunking = {"version": CHUNKING_VERSION, "size": settings.chunk_size, "overlap": settings.chunk_overlap}
     started = time.monotonic()
     report = reporter(progress)
+    staging = tempfile.TemporaryDirectory(prefix="qa-kept-")  # kept documents under their own names
     try:
         with storage.build_lock(index_dir, wait_seconds=settings.lock_wait_seconds):
             items = input_files(paths)
-            added_before = _added_times(index_dir)
+            current = _current_documents(index_dir)
+            added_before = {document.id: document.added for document in current}
+            only_in_index = [] if replace else [document for document in current if document.origin == "add"]
+            carried: set[str] = set()  # documents kept from their copies in the index, by sha256
+            if only_in_index:
+                given = _sha256s(items)
+                if keep_added:
+                    kept = [document for document in only_in_index if document.id not in given]
+                    items += _carried_inputs(index_dir, kept, staging.name)
+                    carried = {document.id for document in kept}
+                _refuse_to_lose(index_dir, only_in_index, given | carried)
             failures: list[Failure] = []
             duplicates: list[Duplicate] = []
             seen: dict[str, str] = {}
@@ -169,6 +197,7 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                 reading = ReadingProgress(report, items, pdf_reader, settings.per_file_timeout_seconds,
                                           enabled=bool(progress))
                 for number, item in enumerate(items):
+                    reading.starting(number)
                     try:
                         document = read_file(item, time_limit=settings.per_file_timeout_seconds,
                                              pdf_reader=pdf_reader, on_page=reading.on_page(number))
@@ -196,9 +225,11 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                     sentences += document_sentences
                     records.append(document_record(document, document_chunks, stored=document.path,
                                                    size=item.path.stat().st_size,
-                                                   added=added_before.get(document.sha256) or utc_now()))
+                                                   added=added_before.get(document.sha256) or utc_now(),
+                                                   origin="add" if document.sha256 in carried else "build"))
             if not records:
                 raise NothingIndexedError(failures)
+            _refuse_to_lose(index_dir, only_in_index, set(seen))  # in case one of them could not be read now
             previous, previous_folder = previous_vectors(index_dir, model.id)
             result = embed_sentences(model, sentences, previous, batch_size=settings.batch_size, report=report)
             embedded, embed_seconds = result.embedded, result.seconds
@@ -210,6 +241,7 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
                             settings=settings, embedding=embedding)
     finally:
         close_reporter(report)
+        staging.cleanup()
     index.report = BuildReport(
         documents=len(records), chunks=len(chunks), sentences=len(sentences), failures=failures,
         duplicates=duplicates, reused_sentences=len(sentences) - embedded,
@@ -218,12 +250,46 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
     return index
 
 
-def _added_times(index_dir) -> dict[str, str]:
-    """When each document of the current build was added, by sha256."""
+def _current_documents(index_dir) -> list:
+    """The documents of the current build (`DocumentInfo`), or none."""
     try:
         folder = storage.build_folder(index_dir)
         manifest = storage.read_manifest(folder, index_dir)
     except QAError:
-        return {}
-    return {document.get("sha256", ""): document.get("added_at") or manifest.get("built_at")
-            for document in manifest.get("documents", [])}
+        return []
+    return document_infos(manifest)
+
+
+def _sha256s(items) -> set[str]:
+    """The sha256 of every readable input."""
+    found = set()
+    for item in items:
+        if item.problem is None:
+            try:
+                found.add(storage.sha256_of(item.path))
+            except OSError:
+                continue
+    return found
+
+
+def _carried_inputs(index_dir, documents: list, staging: str) -> list[InputFile]:
+    """Documents kept from their copies in the index, as inputs: each copy linked
+    under its own name (its title and date may come from the name, as when it was
+    added)."""
+    items = []
+    for document in documents:
+        stored = (Path(index_dir) / document.path).resolve()
+        linked = Path(staging, document.id[:16], document.name)
+        linked.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            linked.symlink_to(stored)
+        except OSError:
+            shutil.copyfile(stored, linked)
+        items.append(InputFile(linked, document.name))
+    return items
+
+
+def _refuse_to_lose(index_dir, only_in_index: list, kept: set[str]) -> None:
+    lost = [document for document in only_in_index if document.id not in kept]
+    if lost:
+        raise WouldLoseDocumentsError(str(index_dir), lost)

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import storage
 from .errors import QAError
 from .index import Index, load_index
+from .ingest.progress import OUTCOME, Progress
 from .library import add_documents, remove_documents
 from .records import Answer, FileOutcome
 from .search.question import MAX_QUESTION_CHARACTERS, clean_question
@@ -246,7 +247,8 @@ class ChatApp:
         image (the quote highlighted on its own page) or for a text file the passage in
         its document; also the passage with the quote marked."""
         n = f"[{record['n']}] " if record.get("n") else ""
-        header = (f"{n}{record['title']} | {record['file']} | page {record['page']} | "
+        on_page = f"page {record['page']} | " if record.get("pages") else ""  # an unpaged text has no page
+        header = (f"{n}{record['title']} | {record['file']} | {on_page}"
                   f"{record['date'] or 'undated'} | relevance rank {record['rank'] or '-'}")
         passage = [(record["text"][:record["quote_start"]], None),
                    (record["text"][record["quote_start"]:record["quote_end"]], "quote"),
@@ -290,7 +292,8 @@ class ChatApp:
         """Add uploaded files (their own names are kept, made safe) to the index.
         Files over the size limit or of other types are rejected here; the rest go
         to the library. `progress` receives `qa.ingest.progress.Progress` records (reading
-        pages, then embedding sentences, each with the file's name)."""
+        pages, then embedding sentences, each with the file's name and own counts, and
+        the outcome of a file that will not be added as soon as it is known)."""
         limit = int(self.settings.max_upload_megabytes * 1024 * 1024)
         outcomes: list[FileOutcome] = []
         staging = Path(tempfile.mkdtemp(prefix="qa-upload-"))
@@ -298,6 +301,7 @@ class ChatApp:
             staged = []
             for path in paths:
                 original = Path(str(path)).name
+                name = original
                 try:
                     name = safe_file_name(original)
                     size = os.path.getsize(path)
@@ -311,6 +315,8 @@ class ChatApp:
                 except (QAError, OSError) as error:
                     reason = str(error).replace(f"{original!r}: ", "")
                     outcomes.append(FileOutcome(original, "rejected", reason))
+                    if progress is not None:
+                        progress(Progress(OUTCOME, 0, 0, name, outcome="rejected", reason=reason))
             if not staged:
                 return outcomes
             with self._library_lock:

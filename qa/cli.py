@@ -1,4 +1,4 @@
-"""The `qa` command line: build, add, remove, list, inspect, search, ask, eval and serve.
+"""The `qa` command line: build, add, remove, list, inspect, search, ask, eval, prepare and serve.
 
 Design choice: a thin layer over the library. It configures logging, turns typed
 `QAError`s into one-line messages on stderr with exit code 1 (each printed once: the
@@ -56,7 +56,8 @@ def command_build(arguments) -> int:
     paths = arguments.paths or [settings.corpus_dir]
     try:
         index = build_index(paths, settings.index_dir, embedder=settings.embedder_name,
-                            progress=not arguments.quiet, settings=settings)
+                            progress=not arguments.quiet, settings=settings, replace=arguments.replace,
+                            keep_added=arguments.keep_added)
     except NothingIndexedError as error:
         for failure in error.failures:
             print(f"failed: {failure.path}: {failure.reason}", file=sys.stderr)
@@ -87,7 +88,9 @@ def command_build(arguments) -> int:
 
 
 def _print_outcomes(index, arguments) -> int:
-    """Each file's or name's outcome once; exit status 1 when any was not done."""
+    """Each file's or name's outcome once. Exit status 1 when a file was rejected or
+    in conflict, or a name was not found; 0 otherwise: a duplicate is not an error
+    (its content is indexed already, so adding a folder again is safe in scripts)."""
     report = index.report
     if arguments.json:
         print(json.dumps({"outcomes": [outcome.to_dict() for outcome in report.outcomes],
@@ -139,6 +142,22 @@ def _cell(text: str, width: int) -> str:
     return out + " " * max(0, width - _width(out))
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal columns, nothing cut: broken after
+    a "-", "_", "/", "." or space when one is near the end of a line."""
+    lines, rest = [], text
+    while _width(rest) > width:
+        cut = 0
+        while cut < len(rest) and _width(rest[:cut + 1]) <= width:
+            cut += 1
+        soft = max((rest.rfind(mark, 0, cut) for mark in "-_/. "), default=-1)
+        if soft >= cut // 2:
+            cut = soft + 1
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return lines + [rest]
+
+
 def command_list(arguments) -> int:
     from .storage import build_folder, read_manifest
     from .library import document_infos
@@ -149,14 +168,23 @@ def command_list(arguments) -> int:
     if arguments.json:
         print(json.dumps([document.to_dict() for document in documents], ensure_ascii=False, indent=2))
         return 0
-    columns = [("name", 32), ("title", 40), ("date", 10), ("pages", 5), ("lang", 4), ("chunks", 6),
+    rows = [[document.name, document.title, document.date or "-", str(document.pages or "-"),
+             document.language or "-", str(document.chunks), document.added[:16].replace("T", " "),
+             document.short_id] for document in documents]
+    name_width = min(40, max([4] + [_width(row[0]) for row in rows]))
+    columns = [("name", name_width), ("title", 40), ("date", 10), ("pages", 5), ("lang", 4), ("chunks", 6),
                ("added", 16), ("id", 12)]
+    if arguments.wide:  # every value in full, each column as wide as its widest value
+        columns = [(name, max([_width(name)] + [_width(row[number]) for row in rows]))
+                   for number, (name, _) in enumerate(columns)]
     print("  ".join(_cell(name, width) for name, width in columns).rstrip())
-    for document in documents:
-        values = [document.name, document.title, document.date or "-", str(document.pages or "-"),
-                  document.language or "-", str(document.chunks), document.added[:16].replace("T", " "),
-                  document.short_id]
-        print("  ".join(_cell(value, width) for value, (_, width) in zip(values, columns)).rstrip())
+    for row in rows:
+        # The name is never cut (it is what `qa remove` takes): it wraps within its column.
+        name_lines = _wrapped(row[0], columns[0][1])
+        print("  ".join(_cell(value, width) for value, (_, width) in
+                        zip([name_lines[0]] + row[1:], columns)).rstrip())
+        for line in name_lines[1:]:
+            print(line)
     print(f"{len(documents)} document(s), built {manifest.get('built_at', '?')}")
     return 0
 
@@ -282,6 +310,23 @@ def _progress(enabled: bool, total: int, description: str, unit: str):
     return tqdm(total=total, desc=description, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
+def command_prepare(arguments) -> int:
+    """Build now what qa would otherwise build on first use: the dictionary's
+    compact file in the cache folder (about half a minute, once)."""
+    import time
+
+    from .search import dictionary
+
+    started = time.monotonic()
+    loaded = dictionary.load()
+    if loaded is None:
+        print("jamdict-data is not installed: qa will search without a dictionary", file=sys.stderr)
+        return 0
+    size = loaded.path.stat().st_size / 1e6
+    print(f"dictionary: {loaded.path} ({size:.0f} MB, {time.monotonic() - started:.1f} s)")
+    return 0
+
+
 def serve_arguments(arguments) -> list[str]:
     """`qa serve`'s flags as app.py's command line."""
     argv = ["--index", _settings(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
@@ -345,6 +390,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--lexical", choices=["sudachi", "bigram"], help="lexical tokenizer (default sudachi)")
     build.add_argument("--file-timeout", type=float, metavar="SECONDS",
                        help="give up on a file that takes longer to read (default 120, or QA_FILE_TIMEOUT)")
+    kept = build.add_mutually_exclusive_group()
+    kept.add_argument("--keep-added", action="store_true", help="keep the documents added with qa add or the "
+                      "app that are not among the files given, read again from their copies in the index")
+    kept.add_argument("--replace", action="store_true", help="drop the documents added with qa add or the "
+                      "app that are not among the files given (with neither flag, the build refuses and names them)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=command_build)
 
@@ -360,13 +410,16 @@ def parser() -> argparse.ArgumentParser:
     add.set_defaults(handler=command_add)
 
     remove = commands.add_parser("remove", help="remove documents from the index (nothing is embedded)")
-    remove.add_argument("names", nargs="+", help="document names (as `qa list` shows them) or ids")
+    remove.add_argument("names", nargs="+", help="document names (as `qa list` shows them) or ids, or the "
+                        "beginning of exactly one document's name or id")
     common(remove)
     remove.add_argument("--json", action="store_true", help="print JSON")
     remove.set_defaults(handler=command_remove)
 
     listing = commands.add_parser("list", help="list the indexed documents")
     common(listing)
+    listing.add_argument("--wide", action="store_true", help="every value in full, on one line per document "
+                         "(by default long names wrap and long titles are cut)")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(handler=command_list)
 
@@ -404,6 +457,10 @@ def parser() -> argparse.ArgumentParser:
     common(evaluate, embedder=True)
     language_model(evaluate)
     evaluate.set_defaults(handler=command_eval)
+
+    prepare = commands.add_parser("prepare", help="build now what qa builds on first use (the dictionary's "
+                                  "file in the cache folder); make install runs it")
+    prepare.set_defaults(handler=command_prepare)
 
     serve = commands.add_parser("serve", help="start the chat app")
     common(serve)

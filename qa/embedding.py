@@ -89,12 +89,14 @@ def embed_sentences(model: Embedder, sentences: list[str], reusable: dict[str, n
             missing[sentences[positions[0]]] = positions
     started = time.monotonic()
     done = 0
-    report(Progress(EMBEDDING, 0, len(missing), name))
+    mine = len(missing) if name else 0  # a named file's own count
+    report(Progress(EMBEDDING, 0, len(missing), name, file_total=mine))
 
     def advance(count: int) -> None:
         nonlocal done
         done += count
-        report(Progress(EMBEDDING, min(done, len(missing)), len(missing), name))
+        report(Progress(EMBEDDING, min(done, len(missing)), len(missing), name,
+                        file_done=min(done, mine), file_total=mine))
 
     if missing:
         embedded = model.embed_passages(list(missing), batch_size=batch_size, progress=advance)

@@ -86,6 +86,46 @@ class LibraryError(QAError):
     removing every document)."""
 
 
+class AmbiguousNameError(LibraryError):
+    """A name given to remove is the beginning of several documents' names or ids;
+    `matches` holds their names. Nothing was removed."""
+
+    def __init__(self, wanted: str, matches: list[str]):
+        shown = ", ".join(matches[:10]) + (f" and {len(matches) - 10} more" if len(matches) > 10 else "")
+        super().__init__(f"{wanted!r} is the beginning of {len(matches)} documents' names or ids: {shown}; "
+                         f"give more of the name (or the id). Nothing was removed")
+        self.wanted = wanted
+        self.matches = list(matches)
+
+
+class InputNotFoundError(QAError):
+    """A path given to add does not exist; `paths` holds each one. Nothing was added."""
+
+    def __init__(self, paths: list[str]):
+        super().__init__("no such file or folder: " + ", ".join(paths) + ". Nothing was added")
+        self.paths = list(paths)
+
+
+class WouldLoseDocumentsError(QAError):
+    """A build was given files that leave out documents added to the index one at a
+    time (`qa add`, `Index.add`, an upload in the app), whose only copies may be the
+    ones kept in the index folder. `documents` holds their `DocumentInfo` records.
+    Nothing was built: build with keep_added (their copies in the index are read
+    again), give their files to the build, or build with replace (they are dropped)."""
+
+    def __init__(self, index_dir: str, documents: list):
+        self.index_dir = str(index_dir)
+        self.documents = list(documents)
+        names = ", ".join(f"{document.name} (kept as {self.index_dir}/{document.path})"
+                          for document in self.documents[:10])
+        more = f" and {len(self.documents) - 10} more" if len(self.documents) > 10 else ""
+        super().__init__(
+            f"this build would drop {len(self.documents)} document(s) added to the index in {self.index_dir!r} "
+            f"(by qa add or an upload in the app) that are not among the files given: {names}{more}. "
+            f"Nothing was built. Build with --keep-added (keep_added=True) to keep them from those copies, "
+            f"give their files to the build, or build with --replace (replace=True) to drop them")
+
+
 class StoreError(QAError):
     """The configured store (QA_STORE, --store: a Milvus URI or a milvus-lite .db file)
     cannot be used: pymilvus is not installed, or Milvus cannot be reached."""

@@ -135,7 +135,8 @@ class Index:
                                           settings=self.settings))
 
     def remove(self, names_or_ids) -> BuildReport:
-        """Remove documents by name or id and publish the index; embeds nothing."""
+        """Remove documents by name or id (or the unique beginning of either) and
+        publish the index; embeds nothing."""
         from .library import remove_documents
 
         return self._become(remove_documents(self.root, names_or_ids, current=self, settings=self.settings))

@@ -26,7 +26,7 @@ from .settings import Settings
 class ReadingProgress:
     """Page-by-page reading progress over several files: the PDFs' pages are counted
     first (in the reader process), so the bar has a total and an ETA from the start;
-    a text file counts as one page."""
+    a text file counts as one page. Each record also gives the file's own pages."""
 
     def __init__(self, report: ProgressCallback, items: list["InputFile"], pdf_reader: PdfReaderProcess,
                  time_limit: float, enabled: bool):
@@ -40,17 +40,24 @@ class ReadingProgress:
         self.before = 0
         self.report(Progress(READING, 0, self.total, None, 0, len(items)))
 
+    def _event(self, number: int, file_done: int, file_total: int, files_done: int) -> Progress:
+        return Progress(READING, min(self.before + min(file_done, self.sizes[number]), self.total), self.total,
+                        self.items[number].name, files_done, len(self.items), file_done, file_total)
+
+    def starting(self, number: int) -> None:
+        """File `number` is about to be read."""
+        self.report(self._event(number, 0, self.sizes[number], number))
+
     def on_page(self, number: int):
         """The page callback for file `number`: on_page(done, total)."""
-        def on_page(done: int, _total: int) -> None:
-            self.report(Progress(READING, min(self.before + min(done, self.sizes[number]), self.total), self.total,
-                                 self.items[number].name, number, len(self.items)))
+        def on_page(done: int, total: int) -> None:
+            file_total = total or self.sizes[number]
+            self.report(self._event(number, min(done, file_total), file_total, number))
         return on_page
 
     def finished(self, number: int) -> None:
+        self.report(self._event(number, self.sizes[number], self.sizes[number], number + 1))
         self.before += self.sizes[number]
-        self.report(Progress(READING, min(self.before, self.total), self.total, self.items[number].name,
-                             number + 1, len(self.items)))
 
 
 @dataclass(frozen=True)
@@ -89,15 +96,17 @@ def document_language(chunks: list[Chunk]) -> str:
     return max(weight, key=weight.get) if weight else "en"
 
 
-def document_record(document: Document, chunks: list[Chunk], *, stored: str, size: int, added: str) -> dict:
+def document_record(document: Document, chunks: list[Chunk], *, stored: str, size: int, added: str,
+                    origin: str) -> dict:
     """A document's entry in the manifest (see `qa.records.DocumentInfo`), with what
-    reading it found: where its date came from, pages left out, warnings."""
+    reading it found: where its date came from, pages left out, warnings. `origin`:
+    "build" (a file a build was given) or "add" (added one at a time)."""
     return {"id": document.sha256, "name": document.source, "source": document.source, "path": stored,
             "sha256": document.sha256, "title": document.title, "date": document.date,
             "date_source": document.date_source,
             "pages": document.page_count if document.paged else None,
             "language": document_language(chunks) if chunks else document.language,
-            "size": size, "added_at": added, "chunks": len(chunks),
+            "size": size, "added_at": added, "origin": origin, "chunks": len(chunks),
             "skipped_pages": list(document.skipped_pages), "warnings": list(document.warnings)}
 
 

@@ -11,7 +11,10 @@ BM25 are rebuilt, from stored chunks.
 A file whose bytes are already indexed is a "duplicate" and is not copied; a
 different file under a name already indexed is a "conflict" unless `replace` is
 given, in which case the old version goes; a file that cannot be read is "rejected"
-with the reason and is kept nowhere.
+with the reason and is kept nowhere. A path that does not exist is an error
+(`InputNotFoundError`), raised before anything is read: a typo is not an outcome.
+Documents added here are marked `"origin": "add"` in the manifest, so that a
+build never drops them unasked (see `qa.building`).
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ import numpy as np
 from . import storage
 from .building import publish, utc_now
 from .embedding import embed_sentences, make_model
-from .ingest.progress import ProgressOption, close_reporter, reporter
+from .ingest.progress import OUTCOME, Progress, ProgressOption, close_reporter, reporter
 from .inputs import ReadingProgress, document_record, input_files, read_file, stored_and_chunked
-from .errors import DocumentError, IndexNotFoundError, LibraryError, NothingIndexedError
+from .errors import AmbiguousNameError, DocumentError, IndexNotFoundError, InputNotFoundError, LibraryError, \
+    NothingIndexedError
 from .chunktable import ChunkTable
 from .index import LEXICAL_FOLDER, BuildReport, Index, read_chunks
 from .search.lexical import LexicalIndex
@@ -35,35 +39,31 @@ from .search import codes, vectorfiles
 from .ingest.chunking import CHUNKING_VERSION, Chunk
 from .ingest.documents import Failure
 from .ingest.pdf_reader import PdfReaderProcess
-from .records import DocumentInfo, FileOutcome
+from .records import DocumentInfo, FileOutcome, document_infos  # noqa: F401  (qa.library.document_infos)
 from .settings import Settings
 
 
-def document_infos(manifest: dict) -> list[DocumentInfo]:
-    """The documents a manifest lists, as records (older manifests lack some fields)."""
-    infos = []
-    for record in manifest.get("documents", []):
-        name = record.get("name") or record.get("source") or Path(record.get("path", "")).name
-        infos.append(DocumentInfo(
-            id=record.get("id") or record.get("sha256", ""), name=name, title=record.get("title") or name,
-            date=record.get("date"), pages=record.get("pages"), language=record.get("language") or "",
-            size=int(record.get("size") or 0), added=record.get("added_at") or manifest.get("built_at", ""),
-            chunks=int(record.get("chunks") or 0), path=record.get("path", "")))
-    return infos
+MINIMUM_ID_PREFIX = 4  # hex digits of an id a prefix must give
 
 
 def find_document(documents: list[DocumentInfo], wanted: str) -> DocumentInfo | None:
-    """The document named `wanted`: its name, its file name, or its id (or an id
-    prefix of at least 8 characters)."""
+    """The document `wanted` names: its name, its file name or its id, or else the
+    beginning of exactly one document's name, file name or id (at least
+    `MINIMUM_ID_PREFIX` hex digits). A trailing "…" (a name cut for display) is
+    ignored. None when nothing matches; `AmbiguousNameError` when several do."""
     wanted = wanted.strip()
     for document in documents:
         if wanted in (document.name, document.id) or wanted == Path(document.name).name:
             return document
-    if len(wanted) >= 8:
-        matches = [document for document in documents if document.id.startswith(wanted.lower())]
-        if len(matches) == 1:
-            return matches[0]
-    return None
+    prefix = wanted.rstrip("…").rstrip(".") if wanted.endswith(("…", "...")) else wanted
+    if not prefix:
+        return None
+    matches = [document for document in documents
+               if document.name.startswith(prefix) or Path(document.name).name.startswith(prefix)
+               or (len(prefix) >= MINIMUM_ID_PREFIX and document.id.startswith(prefix.lower()))]
+    if len(matches) > 1:
+        raise AmbiguousNameError(wanted, [document.name for document in matches])
+    return matches[0] if matches else None
 
 
 @dataclasses.dataclass
@@ -158,7 +158,14 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
     """Add the files `paths` (files or folders) to the index in `index_dir` (made if
     there is none) and publish it. Returns the new index; its `report.outcomes` says
     what happened to each file. `current`, the loaded index, saves reading the
-    current build from disk when it is that build."""
+    current build from disk when it is that build. Raises `InputNotFoundError` when a
+    path does not exist (nothing is added then)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = list(paths)
+    missing = [str(path) for path in paths if not Path(path).exists()]
+    if missing:
+        raise InputNotFoundError(missing)
     settings = settings or Settings.from_environment()
     started = time.monotonic()
     report = reporter(progress)
@@ -185,11 +192,15 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
                 reading = ReadingProgress(report, items, pdf_reader, settings.per_file_timeout_seconds,
                                           enabled=bool(progress))
                 for number, item in enumerate(items):
+                    reading.starting(number)
                     outcome = _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_name,
                                        taken, replace, new_chunks, new_sentences, new_records, replaced,
                                        on_page=reading.on_page(number))
                     reading.finished(number)
                     outcomes.append(outcome)
+                    if outcome.outcome not in ("added", "replaced"):  # settled now: said now
+                        report(Progress(OUTCOME, number + 1, len(items), outcome.name, number + 1, len(items),
+                                        outcome=outcome.outcome, reason=outcome.reason))
                     if outcome.outcome == "rejected":
                         failures.append(Failure(str(item.path), outcome.reason))
             embedded = 0
@@ -264,7 +275,7 @@ def _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_na
     new_chunks.append(chunks)
     new_sentences.append(sentences)
     new_records.append(document_record(document, chunks, stored=document.path, size=item.path.stat().st_size,
-                                       added=utc_now()))
+                                       added=utc_now(), origin="add"))
     if old is not None:
         replaced.add(item.name)
         return FileOutcome(item.name, "replaced", f"replaced the version added {old.added}", document.sha256)
@@ -273,8 +284,10 @@ def _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_na
 
 def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = None,
                      current: Index | None = None) -> Index:
-    """Remove documents (by name or id) from the index in `index_dir` and publish it.
-    Embeds nothing. Raises LibraryError if that would leave no document."""
+    """Remove documents from the index in `index_dir` and publish it: each given by
+    its name, id, or the beginning of exactly one document's name or id (see
+    `find_document`). Embeds nothing. Raises LibraryError if that would leave no
+    document, `AmbiguousNameError` (removing nothing) when a beginning fits several."""
     settings = settings or Settings.from_environment()
     if isinstance(names_or_ids, str):
         names_or_ids = [names_or_ids]
@@ -289,7 +302,8 @@ def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = Non
         for wanted in names_or_ids:
             document = find_document(existing, str(wanted))
             if document is None:
-                outcomes.append(FileOutcome(str(wanted), "not found", "no indexed document has this name or id"))
+                outcomes.append(FileOutcome(str(wanted), "not found",
+                                            "no indexed document has this name or id, or a name beginning so"))
             else:
                 dropped[document.path] = document
                 outcomes.append(FileOutcome(document.name, "removed", "", document.id))

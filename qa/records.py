@@ -113,6 +113,9 @@ class DocumentInfo:
     added: str              # when it was added (ISO 8601, UTC)
     chunks: int
     path: str               # the stored copy, relative to the index folder
+    # "build": one of the files a build was given; "add": added one at a time (qa add,
+    # Index.add, an upload in the app), so the index's copy may be the only one.
+    origin: str = "build"
 
     @property
     def short_id(self) -> str:
@@ -125,6 +128,21 @@ class DocumentInfo:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def document_infos(manifest: dict) -> list[DocumentInfo]:
+    """The documents a manifest lists, as records (older manifests lack some fields:
+    a document without an origin is taken to come from a build)."""
+    infos = []
+    for record in manifest.get("documents", []):
+        name = record.get("name") or record.get("source") or record.get("path", "").rsplit("/", 1)[-1]
+        infos.append(DocumentInfo(
+            id=record.get("id") or record.get("sha256", ""), name=name, title=record.get("title") or name,
+            date=record.get("date"), pages=record.get("pages"), language=record.get("language") or "",
+            size=int(record.get("size") or 0), added=record.get("added_at") or manifest.get("built_at", ""),
+            chunks=int(record.get("chunks") or 0), path=record.get("path", ""),
+            origin=record.get("origin") or "build"))
+    return infos
 
 
 @dataclass(frozen=True)

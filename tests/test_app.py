@@ -94,6 +94,7 @@ def test_a_text_source_is_shown_in_its_document_with_the_span_marked(app_dirs, t
     _, answer, _ = chat.ask("月面基地の名前は何ですか？")
     view = chat.view(source_records(answer)[0])
     assert view["image"] is None
+    assert "| page" not in view["header"] and "base.txt" in view["header"]  # a text file has no pages
     labels = [label for _, label in view["segments"]]
     assert "quote" in labels and None in labels  # the passage sits inside its document's text
     assert "ルナベース" in "".join(text for text, label in view["segments"] if label == "quote")
@@ -142,7 +143,10 @@ def test_upload_outcomes_limits_and_names(app_dirs, tmp_path):
     assert outcomes["again.pdf"].outcome == "duplicate"
     assert ("embedding", "%2F..%2Fnew-release.txt", 3, 3) in {(event.stage, event.file, event.done, event.total)
                                                               for event in events}
-    assert {event.stage for event in events} == {"reading", "embedding"}
+    assert {event.stage for event in events} == {"reading", "embedding", "outcome"}
+    settled = {event.file: (event.outcome, event.reason) for event in events if event.stage == "outcome"}
+    assert settled == {name: (outcomes[name].outcome, outcomes[name].reason)
+                       for name in ("big.txt", "tool.exe", "junk.txt", "again.pdf")}  # said before the index is written
     assert sorted(path.name for path in corpus.iterdir()) == [SAMPLE_PDF.name]  # corpus/ is not touched
     assert "2 document(s)" in chat.status() and "added %2F..%2Fnew-release.txt" in chat.status()
     _, answer, _ = chat.ask("月面基地の名前は何ですか？")
@@ -150,6 +154,104 @@ def test_upload_outcomes_limits_and_names(app_dirs, tmp_path):
     removed = chat.remove("%2F..%2Fnew-release.txt")
     assert removed.outcome == "removed" and "1 document(s)" in chat.status()
     assert chat.remove(SAMPLE_PDF.name).outcome == "kept"
+
+
+ORDER = ["waiting", "reading…", "read", "embedding…", "embedded"]
+
+
+def _stages(snapshots: list[list[list]], name: str) -> list[tuple[str, str]]:
+    """A file's row through an upload's redraws, repeats dropped."""
+    seen = []
+    for rows in snapshots:
+        for row in rows:
+            if row[0] == name and (not seen or seen[-1] != (row[1], row[2])):
+                seen.append((row[1], row[2]))
+    return seen
+
+
+def _in_order(stages: list[tuple[str, str]]) -> bool:
+    ranks = [ORDER.index(stage) if stage in ORDER else len(ORDER) for stage, _ in stages]
+    return ranks == sorted(ranks)
+
+
+def test_the_upload_table_follows_each_file_with_its_own_counts():
+    """A 69-page PDF and a .txt: each row shows its own pages and sentences, then its
+    outcome; the .txt is not left at "reading" while the PDF is embedded."""
+    from qa.ingest.progress import Progress
+    from qa.records import FileOutcome
+    from qa.uploads import UploadTable
+
+    table = UploadTable(["manual.pdf", "notes.txt", "copy.pdf"])
+    snapshots = [table.snapshot()]
+    events = [Progress("reading", 0, 71, None, 0, 3)]
+    events += [Progress("reading", page, 71, "manual.pdf", 0, 3, page, 69) for page in range(0, 70, 23)]
+    events += [Progress("reading", 69, 71, "manual.pdf", 1, 3, 69, 69),
+               Progress("reading", 69, 71, "notes.txt", 1, 3, 0, 1),
+               Progress("reading", 70, 71, "notes.txt", 2, 3, 1, 1),
+               Progress("reading", 70, 71, "copy.pdf", 2, 3, 0, 1),
+               Progress("reading", 71, 71, "copy.pdf", 3, 3, 1, 1),
+               Progress("outcome", 3, 3, "copy.pdf", 3, 3, outcome="duplicate", reason="already indexed as a.pdf")]
+    events += [Progress("embedding", done, 300, "manual.pdf", file_done=done, file_total=300) for done in (0, 150, 300)]
+    events += [Progress("embedding", done, 4, "notes.txt", file_done=done, file_total=4) for done in (0, 4)]
+    for event in events:
+        if table.update(event):
+            snapshots.append(table.snapshot())
+    manual, notes, copy = (_stages(snapshots, name) for name in ("manual.pdf", "notes.txt", "copy.pdf"))
+    assert manual == [("waiting", ""), ("reading…", "0/69 pages"), ("reading…", "23/69 pages"),
+                      ("reading…", "46/69 pages"), ("reading…", "69/69 pages"),
+                      ("read", "69 pages; waiting to be embedded"), ("embedding…", "0/300 sentences"),
+                      ("embedding…", "150/300 sentences"), ("embedded", "300 sentences; writing the index…")]
+    assert notes == [("waiting", ""), ("reading…", ""), ("read", "waiting to be embedded"),
+                     ("embedding…", "0/4 sentences"), ("embedded", "4 sentences; writing the index…")]
+    assert copy[-1] == ("duplicate", "already indexed as a.pdf") and _in_order(copy)
+    # While the PDF is embedded, the .txt's row says it was read, not "reading… 70/70".
+    during = [rows for rows in snapshots if rows[0][1] == "embedding…"]
+    assert during and all(rows[1][1] == "read" for rows in during)
+    final = table.finished([FileOutcome("manual.pdf", "added"), FileOutcome("notes.txt", "added"),
+                            FileOutcome("copy.pdf", "duplicate", "already indexed as a.pdf")])
+    assert [row[1] for row in final] == ["added", "added", "duplicate"]
+    assert table.failed("the index is locked")[0] == ["manual.pdf", "not added", "the index is locked"]
+
+
+def test_the_upload_event_shows_per_file_progress_and_no_overlay(app_dirs, tmp_path, monkeypatch):
+    """The app's own upload handler, without a server: its per-file rows, redrawn
+    on every change, each with that file's counts; the event shows no progress
+    overlay (the table is the one display)."""
+    import app
+
+    index_dir, corpus = app_dirs
+    monkeypatch.setattr(app, "UPLOAD_REDRAW_SECONDS", 0.0)
+    demo = app.build_app(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings())
+    by_name = {dependency["api_name"]: dependency for dependency in demo.config["dependencies"]}
+    assert by_name["upload"]["show_progress"] == "hidden" and by_name["replace_pending"]["show_progress"] == "hidden"
+    [upload] = [function.fn for function in demo.fns.values() if function.name == "upload"]
+    pdf = make_text_pdf(tmp_path / "three-pages.pdf", [
+        "2025年10月1日\n軌道ホテル株式会社\n軌道ホテル株式会社は月周回ホテルの名前をルナリゾートに決定しました。",
+        "2ページ目のお知らせです。ホテルは2030年に開業します。", "3ページ目のお知らせです。客室は12室です。"])
+    text = tmp_path / "garden.txt"
+    text.write_text("2025年9月1日\n月面農園株式会社\n月面農園株式会社は野菜の名前をルナトマトに決定しました。", encoding="utf-8")
+    duplicate = tmp_path / "again.pdf"
+    shutil.copy(SAMPLE_PDF, duplicate)
+    outputs = list(upload([str(pdf), str(text), str(duplicate)]))
+    snapshots = [output[0] for output in outputs]
+    assert snapshots[0] == [["three-pages.pdf", "waiting", ""], ["garden.txt", "waiting", ""],
+                            ["again.pdf", "waiting", ""]]
+    pdf_rows, text_rows = _stages(snapshots, "three-pages.pdf"), _stages(snapshots, "garden.txt")
+    assert ("reading…", "1/3 pages") in pdf_rows and ("read", "3 pages; waiting to be embedded") in pdf_rows
+    assert [detail for stage, detail in text_rows if stage == "reading…"] == [""]  # no pages of the PDF's
+    for rows in (pdf_rows, text_rows):
+        assert _in_order(rows) and rows[-1][0] == "added"
+        embedding = [detail for stage, detail in rows if stage == "embedding…"]
+        assert embedding and embedding[0].startswith("0/")
+    sentences = lambda rows: {detail.split("/")[1] for stage, detail in rows if stage == "embedding…"}  # noqa: E731
+    assert sentences(pdf_rows) != sentences(text_rows)  # each file's own count
+    again = _stages(snapshots, "again.pdf")
+    assert again[-1] == ("duplicate", f"already indexed as {SAMPLE_PDF.name}")
+    settled = next(number for number, rows in enumerate(snapshots) if rows[2][1] == "duplicate")
+    assert settled < len(snapshots) - 1  # shown before the index was written
+    final = outputs[-1]
+    assert [row[1] for row in final[0]] == ["added", "added", "duplicate"]
+    assert "three-pages.pdf" in {row[1] for row in final[3]}  # the documents table
 
 
 def test_the_app_notices_an_index_published_elsewhere(app_dirs, tmp_path):

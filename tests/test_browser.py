@@ -19,6 +19,7 @@ import qa
 from app_server import RunningApp
 from conftest import SAMPLE_PDF, copy_index, make_text_pdf
 
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # The README's screenshot is refreshed only on request (QA_UPDATE_SCREENSHOT=1).
@@ -129,6 +130,29 @@ def _highlighted_share(image) -> float:
     return float(yellow.mean())
 
 
+def _shown(driver, element_id) -> bool:
+    from selenium.webdriver.common.by import By
+
+    return any(element.is_displayed() for element in driver.find_elements(By.ID, element_id))
+
+
+def _lines_of_headers_and_short_values(driver) -> set[int]:
+    """How many lines each header of the sources table, and each of its short values
+    ([n] or "closest", page, date, rank), is drawn on."""
+    return set(driver.execute_script("""
+        const lines = (element) => {
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            return new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top))).size;
+        };
+        const cells = Array.from(document.querySelectorAll('#sources th span.header')).concat(
+            Array.from(document.querySelectorAll('#sources [role=gridcell]'))
+                .filter((cell) => ['0', '3', '4', '5'].includes(cell.getAttribute('data-col')))
+                .map((cell) => cell.querySelector('span')));
+        return cells.filter((span) => span && span.innerText.trim()).map(lines);
+    """))
+
+
 def _no_script_ran(driver):
     from selenium.common.exceptions import NoAlertPresentException
 
@@ -149,17 +173,21 @@ def _upload(driver, paths, finished):
     return driver.find_element(By.ID, "outcomes").text
 
 
-def test_clicking_a_citation_shows_its_page_with_the_quote_highlighted(server, browser, tmp_path):
+def test_clicking_a_citation_shows_its_page_with_the_quote_highlighted(server, browser):
     from selenium.webdriver.common.by import By
 
     _open(browser, server.url)
     chat = _ask(browser, "When does Mission 2 land?", "[1]")
     assert "June 6, 2025" in chat
+    assert _lines_of_headers_and_short_values(browser) == {1}  # no "pag e", no "clo ses t"
     _ask(browser, "月面倉庫の扉の色は何ですか？", "赤色")
-    assert "hostile.txt" in _value(browser, "viewer-header")
+    text_header = _value(browser, "viewer-header")
+    assert "hostile.txt" in text_header and "| page" not in text_header  # a text file has no pages
+    assert not any(_shown(browser, element) for element in ("next-page", "previous-page", "page-label"))
     first = browser.find_elements(By.CSS_SELECTOR, "#chat a.qa-cite")[0]  # [1] of the first answer
     first.click()
     _wait(browser, lambda d: SAMPLE_PDF.name in _value(d, "viewer-header"))
+    assert _shown(browser, "next-page") and _shown(browser, "page-label")
     header = _value(browser, "viewer-header")
     assert "page 1" in header and "2025-05-09" in header and "relevance rank" in header and "score" not in header
     assert _value(browser, "page-label") == "page 1 of 5"
@@ -171,12 +199,21 @@ def test_clicking_a_citation_shows_its_page_with_the_quote_highlighted(server, b
     _wait(browser, lambda d: _value(d, "page-label") == "page 2 of 5")
     browser.find_element(By.ID, "previous-page").click()
     _wait(browser, lambda d: _value(d, "page-label") == "page 1 of 5")
-    # The README's screenshot: a fresh page, one answer, its first citation on its page.
+
+
+def test_the_readme_screenshot_shows_a_fresh_clones_index(built_index_dir, browser, tmp_path):
+    """docs/screenshot.png: the bundled corpus freshly indexed (what a fresh clone's
+    `make chat` shows), one answer, its first citation on its page. Written to docs/
+    only when QA_UPDATE_SCREENSHOT=1."""
+    bundled = sorted((ROOT / "corpus").iterdir())
+    assert [path.name for path in bundled] == [SAMPLE_PDF.name] and bundled[0].read_bytes() == SAMPLE_PDF.read_bytes()
+    index_dir = copy_index(built_index_dir, tmp_path)  # built from exactly that file
+    app = RunningApp(index_dir, ROOT / "corpus")
     folder = SCREENSHOTS if os.environ.get("QA_UPDATE_SCREENSHOT") else tmp_path
-    folder.mkdir(exist_ok=True)
-    browser.set_window_size(1400, 1400)
+    browser.set_window_size(1400, 1900)  # tall enough for the boxed quote on the page
     try:
-        _open(browser, server.url)
+        _open(browser, app.url)
+        assert _value(browser, "status").startswith("1 document(s)")
         _ask(browser, "When does Mission 2 land?", "[1]")
         _wait(browser, lambda d: _value(d, "page-label") == "page 1 of 5")
         time.sleep(1.5)
@@ -184,6 +221,7 @@ def test_clicking_a_citation_shows_its_page_with_the_quote_highlighted(server, b
         assert browser.save_screenshot(str(folder / "screenshot.png"))
     finally:
         browser.set_window_size(1400, 1000)
+        app.stop()
     assert (folder / "screenshot.png").stat().st_size > 10_000
 
 
@@ -270,6 +308,61 @@ def test_library_add_two_list_remove_one_ask_the_other(server, browser, tmp_path
     assert _highlighted_share(_page_image(browser)) > 0.001
     assert "ルナリゾート" in chat
     assert "ルナトマト" not in _ask(browser, "月面で育てる野菜の名前は？", "[")
+
+
+def test_an_upload_shows_each_files_progress_on_its_row_and_no_overlay(server, browser, tmp_path):
+    """A many-page PDF and a .txt: the per-file table is the one progress display;
+    each row counts its own file's pages, then its sentences, then says its outcome;
+    no progress overlay covers the Documents tab."""
+    from selenium.webdriver.common.by import By
+
+    pages = [f"2025年12月{1 + number % 28}日\n深宇宙通信株式会社\n深宇宙通信株式会社の{number}番目の中継局は"
+             f"月の裏側の第{number}クレーターに置かれ、毎秒{number + 10}メガビットで地球と交信します。" +
+             "中継局は太陽電池と蓄電池で動き、夜の間も止まらずに交信を続ける予定です。" * 6 for number in range(60)]
+    manual = make_text_pdf(tmp_path / "relay-stations.pdf", pages)
+    notes = tmp_path / "relay-notes.txt"
+    notes.write_text("2025年12月2日\n深宇宙通信株式会社\n深宇宙通信株式会社の中継局の愛称はリレーボックスです。",
+                     encoding="utf-8")
+    _open(browser, server.url)
+    _tab(browser, "Documents")
+    field = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#upload input[type=file]"))
+    field.send_keys(f"{manual}\n{notes}")
+    _wait(browser, lambda d: "relay-notes" in d.find_element(By.ID, "upload").text)
+    browser.find_element(By.ID, "add").click()
+    seen, overlays = [], 0
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        rows, shown = browser.execute_script("""
+            const rows = Array.from(document.querySelectorAll('#outcomes [role=row]')).map((row) =>
+                Array.from(row.querySelectorAll('[role=gridcell]')).map((cell) => cell.innerText.trim()));
+            const trackers = Array.from(document.querySelectorAll(
+                '#documents-tab [data-testid=status-tracker]')).filter((tracker) =>
+                !tracker.classList.contains('hide') && tracker.getBoundingClientRect().height > 0 &&
+                (tracker.querySelector('.progress-text, .eta-bar, .progress-bar, .loader, .progress-level') ||
+                 tracker.innerText.trim()));
+            return [rows.filter((row) => row.length === 3), trackers.length];
+        """)
+        overlays += shown
+        if rows and (not seen or rows != seen[-1]):
+            seen.append(rows)
+        if rows and all(row[1] in ("added", "duplicate", "rejected", "conflict") for row in rows):
+            break
+        time.sleep(0.05)
+    assert overlays == 0  # no Gradio progress overlay anywhere on the tab
+    states = {name: [tuple(row[1:]) for rows in seen for row in rows if row[0] == name]
+              for name in ("relay-stations.pdf", "relay-notes.txt")}
+    pdf, text = states["relay-stations.pdf"], states["relay-notes.txt"]
+    assert pdf[-1][0] == "added" and text[-1][0] == "added", seen
+    reading = [detail for stage, detail in pdf if stage == "reading…"]
+    assert reading and all(detail.endswith("/60 pages") for detail in reading), pdf  # its own pages
+    assert any(stage == "embedding…" for stage, _ in pdf), pdf
+    assert all("pages" not in detail for _, detail in text), text  # never the PDF's (or the upload's) count
+    order = ["waiting", "reading…", "read", "embedding…", "embedded", "added"]
+    for states_of_one in (pdf, text):
+        ranks = [order.index(stage) for stage, _ in states_of_one if stage in order]
+        assert ranks == sorted(ranks), states_of_one
+    while_the_pdf_embeds = [rows for rows in seen if rows[0][1] == "embedding…"]
+    assert all(rows[1][1] == "read" for rows in while_the_pdf_embeds), while_the_pdf_embeds
 
 
 def test_duplicate_and_junk_uploads_are_reported(server, browser, tmp_path):

@@ -201,3 +201,133 @@ def test_make_chat_and_qa_serve_take_a_port_and_an_index(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert served.returncode == 1  # no index there and nothing to build it from: said once, then exit
     assert served.stderr.count("error: ") == 1 and "no-corpus" in served.stderr, served.stderr
+
+
+RELEASE = "2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。"
+
+
+def _release(path: Path, text: str = RELEASE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_qa_build_refuses_to_drop_an_added_document_until_replace(built_index_dir, tmp_path, capsys):
+    from conftest import copy_index
+
+    index_dir = str(copy_index(built_index_dir, tmp_path))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / SAMPLE_PDF.name).write_bytes(SAMPLE_PDF.read_bytes())
+    added = _release(tmp_path / "elsewhere" / "added-by-hand.txt")
+    assert main(["add", str(added), "--index", index_dir, "-q"]) == 0
+    capsys.readouterr()
+    assert main(["build", str(corpus), "--index", index_dir, "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: this build would drop 1 document(s)") and err.count("\n") == 1, err
+    assert "added-by-hand.txt" in err and "--replace" in err
+    assert main(["list", "--index", index_dir]) == 0
+    assert "added-by-hand.txt" in capsys.readouterr().out
+    assert main(["build", str(corpus), "--index", index_dir, "-q", "--keep-added"]) == 0
+    assert "indexed 2 document(s)" in capsys.readouterr().out
+    assert main(["build", str(corpus), "--index", index_dir, "-q", "--replace"]) == 0
+    assert "indexed 1 document(s)" in capsys.readouterr().out
+
+
+def test_qa_add_exit_codes(built_index_dir, tmp_path, capsys):
+    """1 when a file is rejected or conflicts, or a path does not exist; 0 for a
+    duplicate: its content is indexed already (adding a folder again is safe)."""
+    from conftest import copy_index
+
+    index_dir = str(copy_index(built_index_dir, tmp_path))
+    assert main(["add", str(tmp_path / "new-release.txt"), "--index", index_dir, "-q"]) == 1
+    assert capsys.readouterr().err == f"error: no such file or folder: {tmp_path / 'new-release.txt'}. " \
+                                      f"Nothing was added\n"
+    assert main(["add", str(SAMPLE_PDF), "--index", index_dir, "-q"]) == 0
+    assert f"duplicate: {SAMPLE_PDF.name}" in capsys.readouterr().err
+    release = _release(tmp_path / "a" / "release.txt")
+    assert main(["add", str(release), "--index", index_dir, "-q"]) == 0
+    assert main(["add", str(release), "--index", index_dir, "-q"]) == 0  # again: a duplicate
+    other = _release(tmp_path / "b" / "release.txt", "2025年8月1日\n別の会社\n別の会社の基地はムーンベースです。")
+    assert main(["add", str(other), "--index", index_dir, "-q"]) == 1  # a conflict
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\x00\x01")
+    assert main(["add", str(junk), "--index", index_dir, "-q"]) == 1  # rejected
+
+
+def test_qa_list_shows_whole_names_and_remove_takes_a_unique_beginning(built_index_dir, tmp_path, capsys):
+    from conftest import copy_index
+
+    index_dir = str(copy_index(built_index_dir, tmp_path))
+    long_one = "orbital-freight-2025-05-09-thermal-mining-results-summary.txt"
+    long_two = "orbital-freight-2025-06-01-second-flight-announcement.txt"
+    for name in (long_one, long_two):
+        _release(tmp_path / "new" / name, f"2025年7月1日\n{name}株式会社\n{name}の月面基地の名前はルナベースです。")
+    assert main(["add", str(tmp_path / "new"), "--index", index_dir, "-q"]) == 0
+    capsys.readouterr()
+    assert main(["list", "--index", index_dir]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 147  # the columns keep their widths
+    assert "…" not in "".join(line[:40] for line in lines)  # names are wrapped, never cut
+    listed = "".join(line[:40].rstrip() for line in lines)
+    assert long_one in listed and long_two in listed
+    assert main(["list", "--index", index_dir, "--wide"]) == 0
+    wide = capsys.readouterr().out.splitlines()
+    assert len(wide) == 5 and any(line.startswith(long_one + " ") for line in wide)
+    assert main(["remove", "orbital-freight-2025", "--index", index_dir]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: 'orbital-freight-2025' is the beginning of 2 documents")
+    assert long_one in err and long_two in err and "Nothing was removed" in err
+    assert main(["remove", "orbital-freight-2025-05", "--index", index_dir]) == 0
+    assert f"removed: {long_one}" in capsys.readouterr().out
+    assert main(["remove", "orbital-freight-2025-06-01-seco…", "--index", index_dir]) == 0  # as a cut table showed it
+    assert f"removed: {long_two}" in capsys.readouterr().out
+    assert main(["add", str(tmp_path / "new" / long_two), "--index", index_dir, "-q", "--json"]) == 0
+    document_id = json.loads(capsys.readouterr().out)["outcomes"][0]["document_id"]
+    assert main(["remove", document_id[:6], "--index", index_dir]) == 0  # the beginning of the id
+    assert f"removed: {long_two}" in capsys.readouterr().out
+    assert main(["remove", "nothing-like-this", "--index", index_dir]) == 1
+    assert "not found: nothing-like-this" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_port_in_use_is_one_line_naming_port_and_the_flag(tmp_path, capsys):
+    """make chat, app.py and qa serve on a busy port: one line that says how to pick
+    another (PORT=, --port), no traceback, exit 1, before any index is loaded."""
+    import socket
+
+    import app
+
+    root = Path(__file__).resolve().parent.parent
+    index = str(tmp_path / "no-index")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        expected = (f"error: port {port} on 127.0.0.1 is in use (is the app already running?); choose another "
+                    f"one: make chat PORT={port + 1}, or --port {port + 1} (app.py, qa serve)")
+        # app.py and qa serve in this process (the same main() their command lines run) ...
+        assert app.main(["--port", str(port), "--index", index]) == 1
+        assert capsys.readouterr().err == expected + "\n"
+        assert main(["serve", "--port", str(port), "--index", index]) == 1
+        assert capsys.readouterr().err == expected + "\n"
+        # ... and make chat as a user runs it.
+        result = subprocess.run(["make", "--no-print-directory", "-C", str(root), "chat", f"PORT={port}",
+                                 f"INDEX={index}", f"VENV={Path(sys.executable).parent.parent}"],
+                                capture_output=True, text=True, timeout=120, cwd=str(root))
+        assert result.returncode != 0
+        ours = [line for line in result.stderr.splitlines() if not re.match(r"make(\[\d+\])?: ", line)]
+        assert ours == [expected], result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "no-index").exists()
+
+
+def test_make_install_prepares_the_dictionary_without_a_runpy_warning():
+    """`python -m qa.search.dictionary` warned that the module was imported (by the
+    qa package) before it ran; make install runs `qa prepare` instead."""
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
+    assert "$(BIN)/qa prepare" in makefile and "-m qa." not in makefile
+    result = subprocess.run([str(Path(sys.executable).with_name("qa")), "prepare"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0 and result.stdout.startswith("dictionary: "), result.stderr
+    assert "Warning" not in result.stderr, result.stderr

@@ -133,8 +133,26 @@ def test_add_to_a_missing_index_makes_one_and_folders_keep_relative_names(tmp_pa
     index = qa.library.add_documents(tmp_path / "index", [tmp_path / "releases"], settings=qa.Settings())
     assert sorted(document.name for document in index.documents()) == ["2025/a.txt", "2025/b.pdf"]
     assert {outcome.outcome for outcome in index.report.outcomes} == {"added"}
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     with pytest.raises(qa.errors.NothingIndexedError):
-        qa.library.add_documents(tmp_path / "other", [tmp_path / "nothing.txt"], settings=qa.Settings())
+        qa.library.add_documents(tmp_path / "other", [tmp_path / "empty.txt"], settings=qa.Settings())
+
+
+def test_a_missing_path_given_to_add_is_an_error_and_nothing_is_added(built_index_dir, tmp_path):
+    index_dir = copy_index(built_index_dir, tmp_path)
+    index = qa.load_index(index_dir)
+    marker = storage.current_build_marker(index_dir)
+    release = tmp_path / "real.txt"
+    release.write_text(RELEASE, encoding="utf-8")
+    with pytest.raises(qa.errors.InputNotFoundError) as raised:
+        index.add([release, tmp_path / "new-release.txt"])
+    assert raised.value.paths == [str(tmp_path / "new-release.txt")]
+    assert "no such file or folder" in str(raised.value) and "new-release.txt" in str(raised.value)
+    assert storage.current_build_marker(index_dir) == marker
+    assert [document.name for document in qa.load_index(index_dir).documents()] == [SAMPLE_PDF.name]
+    with pytest.raises(qa.errors.InputNotFoundError):
+        qa.library.add_documents(tmp_path / "other", str(tmp_path / "nothing.txt"), settings=qa.Settings())
+    assert not (tmp_path / "other").exists()
 
 
 def test_build_keeps_when_documents_were_added_and_drops_what_is_not_given(built_index_dir, tmp_path):
@@ -152,6 +170,60 @@ def test_build_keeps_when_documents_were_added_and_drops_what_is_not_given(built
     assert [document.name for document in index.documents()] == [SAMPLE_PDF.name]
     qa.build_index([corpus], index_dir, settings=qa.Settings())
     assert _stored(index_dir) == {f"{documents[SAMPLE_PDF.name].id}.pdf"}
+
+
+def test_a_build_never_drops_documents_added_one_at_a_time_unless_told_to(built_index_dir, tmp_path):
+    """An upload's only copy is the index's: a build from a folder that lacks it
+    refuses, naming it, and leaves the index as it was; replace=True drops it."""
+    from qa.chat import ChatApp
+
+    index_dir = copy_index(built_index_dir, tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SAMPLE_PDF, corpus)
+    upload = tmp_path / "upload" / "uploaded.txt"
+    upload.parent.mkdir()
+    upload.write_text(RELEASE, encoding="utf-8")
+    chat = ChatApp(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus)
+    assert [outcome.outcome for outcome in chat.add_files([upload])] == ["added"]
+    upload.unlink()  # as the app's temporary upload goes
+    added = tmp_path / "added.txt"
+    added.write_text(RELEASE_V2, encoding="utf-8")
+    qa.load_index(index_dir).add([added])  # as `qa add` does
+    documents = {document.name: document for document in qa.load_index(index_dir).documents()}
+    assert [documents[name].origin for name in (SAMPLE_PDF.name, "uploaded.txt", "added.txt")] == \
+        ["build", "add", "add"]
+    marker = storage.current_build_marker(index_dir)
+    with pytest.raises(qa.errors.WouldLoseDocumentsError) as raised:
+        qa.build_index([corpus], index_dir, settings=qa.Settings())
+    assert [document.name for document in raised.value.documents] == ["uploaded.txt", "added.txt"]
+    message = str(raised.value)
+    assert "uploaded.txt" in message and "added.txt" in message and "--replace" in message
+    assert documents["uploaded.txt"].path in message  # where its only copy is
+    assert storage.current_build_marker(index_dir) == marker
+    assert (index_dir / documents["uploaded.txt"].path).is_file()
+    # Given the added file again (under another name, even), only the upload is missing.
+    shutil.copy(added, corpus / "renamed.txt")
+    with pytest.raises(qa.errors.WouldLoseDocumentsError) as raised:
+        qa.build_index([corpus], index_dir, settings=qa.Settings())
+    assert [document.name for document in raised.value.documents] == ["uploaded.txt"]
+    # Kept: read again from the index's copy, under its name, still a document added by hand.
+    index = qa.build_index([corpus], index_dir, settings=qa.Settings(), keep_added=True)
+    kept = {document.name: document for document in index.documents()}
+    assert sorted(kept) == [SAMPLE_PDF.name, "renamed.txt", "uploaded.txt"]
+    assert (kept["uploaded.txt"].origin, kept["renamed.txt"].origin) == ("add", "build")
+    assert {field: getattr(kept["uploaded.txt"], field) for field in ("id", "title", "date", "added", "path")} == \
+        {field: getattr(documents["uploaded.txt"], field) for field in ("id", "title", "date", "added", "path")}
+    assert "uploaded.txt" in {hit.source for hit in index.search("ルナベース", k=3)}
+    with pytest.raises(ValueError):
+        qa.build_index([corpus], index_dir, settings=qa.Settings(), keep_added=True, replace=True)
+    index = qa.build_index([corpus], index_dir, settings=qa.Settings(), replace=True)
+    assert sorted(document.name for document in index.documents()) == [SAMPLE_PDF.name, "renamed.txt"]
+    assert {document.origin for document in index.documents()} == {"build"}
+    (corpus / "renamed.txt").unlink()
+    index = qa.build_index([corpus], index_dir, settings=qa.Settings())  # built documents go without asking
+    assert [document.name for document in index.documents()] == [SAMPLE_PDF.name]
+    assert not (index_dir / documents["uploaded.txt"].path).exists()  # no kept build lists it any more
 
 
 def test_documents_added_from_the_command_line_survive_an_app_upload(built_index_dir, tmp_path):

@@ -4,7 +4,10 @@ Design choice: the library reports progress as `Progress` records passed to a
 callable the caller gives (`build_index(..., progress=callback)`), so the CLI, the
 app and tests each show it their own way; `True` asks for the tqdm bars below on
 stderr. Reading counts pages (all files' pages are counted first, so the bar has a
-total and an ETA from the start); embedding counts sentences.
+total and an ETA from the start); embedding counts sentences. Each record also
+carries the current file's own count (`file_done`/`file_total`), so an app can show
+every file's progress on its own row, and an add reports a file that will not be
+added as soon as that is known (stage "outcome": duplicate, conflict, rejected).
 """
 
 from __future__ import annotations
@@ -15,16 +18,21 @@ from typing import Callable, Union
 
 READING = "reading"
 EMBEDDING = "embedding"
+OUTCOME = "outcome"
 
 
 @dataclass(frozen=True)
 class Progress:
-    stage: str  # READING (unit: pages) or EMBEDDING (unit: sentences)
-    done: int
+    stage: str  # READING (unit: pages), EMBEDDING (unit: sentences) or OUTCOME (a file settled)
+    done: int   # over every file of the call (an add's embedding: this file's)
     total: int
-    file: str | None = None  # the file being read
+    file: str | None = None  # the file being read or embedded (its indexed name)
     files_done: int = 0
     files_total: int = 0
+    file_done: int = 0       # this file's own pages read or sentences embedded
+    file_total: int = 0
+    outcome: str = ""        # OUTCOME: "duplicate", "conflict" or "rejected"
+    reason: str = ""
 
     @property
     def unit(self) -> str:
@@ -33,7 +41,8 @@ class Progress:
 
 # Progress is reported as `Progress` records to a callable the caller gives: stage
 # "reading" counts pages (with the file's indexed name and the file count),
-# "embedding" counts sentences (of the file named, or of all files).
+# "embedding" counts sentences (of the file named, or of all files), "outcome" names
+# a file an add will not add, with the outcome and reason.
 ProgressCallback = Callable[[Progress], None]
 ProgressOption = Union[bool, ProgressCallback, None]
 
@@ -50,6 +59,8 @@ class TerminalBars:
     def __call__(self, event: Progress) -> None:
         from tqdm import tqdm
 
+        if event.stage == OUTCOME:  # said after the build, with every file's outcome
+            return
         bar = self._bars.get(event.stage)
         if bar is None:
             for other in list(self._bars.values()):

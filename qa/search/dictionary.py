@@ -2,7 +2,7 @@
 
 Design choice: the `jamdict-data` package ships JMdict and JMnedict as a 311 MB
 SQLite database whose English lookups take about a second through jamdict. qa reads
-it once, on first use (or `python -m qa.search.dictionary`, which `make install`
+it once, on first use (or `qa prepare`, which `make install`
 runs), into a small SQLite file of its own in the user's cache folder: Japanese
 form -> English glosses, English gloss -> Japanese forms (with a weight from the
 entry's frequency marks and the sense's rank), and names with their romanizations.
@@ -223,15 +223,3 @@ def load(path: str | None = None) -> Dictionary | None:
     with _lock:
         return _load(path)
 
-
-if __name__ == "__main__":  # python -m qa.search.dictionary: build it now
-    import sys
-    import time
-
-    started = time.monotonic()
-    dictionary = load()
-    if dictionary is None:
-        print("jamdict-data is not installed: qa will search without a dictionary", file=sys.stderr)
-        sys.exit(0)
-    size = dictionary.path.stat().st_size / 1e6
-    print(f"dictionary: {dictionary.path} ({size:.0f} MB, {time.monotonic() - started:.1f} s)")
