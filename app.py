@@ -63,7 +63,8 @@ CSS = """
 #chat a.qa-cite:hover { background: #ffd600; }
 #citation-bridge { display: none; }
 #chat .qa-pending { color: #888; font-style: italic; }
-#chat .qa-note, #chat .qa-generator { display: block; margin-top: 6px; font-size: 0.85em; color: #666; }
+#chat .qa-note, #chat .qa-generator, #chat .qa-outcome { display: block; margin-top: 6px; font-size: 0.85em; color: #666; }
+#chat .qa-outcome-passage { color: #8a5a00; }
 /* Tables: a header, and a short value ([n], page, date, rank), is one line, never
    broken inside a word ("pag e"); titles and file names wrap. */
 #sources th span.header, #documents th span.header, #outcomes th span.header { white-space: nowrap; }
@@ -319,12 +320,13 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         # --- named endpoints for scripts (gradio_client) ---------------------------------
 
         def ask(question: str) -> tuple[str, list[dict]]:
-            """Answer a question: the answer text with [n] markers, and its sources (for a
-            refusal, the closest passages, n = 0)."""
+            """Answer a question: the answer text with [n] markers, ending with its outcome
+            ("Outcome: answer", "passage" or "not_found"), and its sources (for a refusal,
+            the closest passages, n = 0)."""
             _, answer, message = chat.ask(question)
             if answer is None:
                 return message, []
-            text = answer.text + (f"\n\nNote: {answer.note}" if answer.note else "")
+            text = answer.text + (f"\n\nNote: {answer.note}" if answer.note else "") + f"\n\nOutcome: {answer.outcome}"
             return text, [_public_source(record) for record in source_records(answer)]
 
         def list_documents() -> list[dict]:

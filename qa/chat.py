@@ -83,11 +83,19 @@ def linked_answer(text: str, quotes: list[str], turn: int) -> str:
     return "".join(out)
 
 
+# How the chat labels each outcome (see qa.answer.answering): a stated fact, the
+# closest passage with no fact claimed, or nothing the releases say.
+OUTCOME_LABELS = {"answer": "Answer: the fact is stated first, with its source.",
+                  "passage": "Closest passage: qa is not confident it answers the question, so no fact is stated.",
+                  "not_found": "Not found: the releases do not say; the closest passages are listed."}
+
+
 def answer_html(answer: Answer, turn: int) -> str:
-    """An answer as chat HTML: the linked text (see `linked_answer`), then who wrote
-    it when a language model did, and the note (what the check dropped, or why the
+    """An answer as chat HTML: the linked text (see `linked_answer`), its outcome,
+    then who wrote it when a language model did, and the note (what the check dropped, or why the
     extractive answer stands in). Model output is escaped like document text."""
     html_text = linked_answer(answer.text, [citation.quote for citation in answer.citations], turn)
+    html_text += f'\n<span class="qa-outcome qa-outcome-{answer.outcome}">{OUTCOME_LABELS[answer.outcome]}</span>'
     if answer.generator != "extractive":
         html_text += (f'\n<span class="qa-generator">Written by {as_text(answer.generator)}; every sentence was '
                       f"checked against the passage it cites.</span>")

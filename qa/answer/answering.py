@@ -74,16 +74,17 @@ _BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
 
 def stateable(scored: Scored, kind: str) -> bool:
     """Whether a candidate may be stated as a fact at all, whatever the model's
-    confidence: it has a fact of the asked kind (a general question: its sentence
-    shares a word with the question beyond the names it asks about, so a sentence
-    that shares only the company's name is never the answer), and its passage names
-    every name and numbered thing the question names (Mission 2's date is no answer
-    about Mission 3)."""
+    confidence: it has a fact of the asked kind that belongs to what is asked (a
+    duration for "how long", a number of the counted thing, the role's person; a
+    general question: its sentence shares a word with the question beyond the names
+    it asks about, so a sentence that shares only the company's name is never the
+    answer), and its passage names every name and numbered thing the question names
+    (Mission 2's date is no answer about Mission 3)."""
     if kind == GENERAL:
         if scored.row[_BEYOND_NAMES] <= 0:
             return False
-    elif scored.fact is None:
-        return False
+    elif scored.fact is None or scored.fact not in scored.candidate.facts:
+        return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
 
 

@@ -13,10 +13,12 @@ compared after NFKC and without spaces, dates by the day they name.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from ..ingest.dates import find_dates
 from ..ingest.normalize import squash
+from ..search.quantities import quantities
 from ..search.timeframe import TimeFrame
 from .candidates import Candidate
 from .facts import Fact
@@ -44,11 +46,31 @@ def prefer_in_time(candidates: list[Candidate], frame: TimeFrame) -> list[Candid
     return close + rest
 
 
+# Units written differently in the two languages, one name each (90 days and 90日間 are
+# the same fact; an amount of money is compared by its value, see `quantities`).
+_UNIT_NAMES = (("day", ("日間", "days", "day")), ("week", ("週間", "weeks")), ("month", ("か月", "カ月", "ヶ月", "months")),
+               ("year", ("年間", "years")), ("hour", ("時間", "hours")), ("km", ("km", "キロ", "kilometers")),
+               ("person", ("名", "人", "people", "employees", "persons", "staff", "jobs")),
+               ("percent", ("%", "％", "percent", "パーセント")), ("share", ("株", "shares")))
+_FIRST_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
 def fact_value(text: str) -> str:
-    """A fact's value for comparison: the day a date names, else its squashed text."""
+    """A fact's value for comparison: the day a date names; a number with its unit
+    (90 days and 90日間 alike); an amount by its value (80億円, 8 billion yen); else
+    its squashed text."""
     dates = find_dates(text)
     if dates:
         return dates[0].iso
+    amounts = quantities(text)
+    if amounts and re.search(r"[億万兆]|million|billion|trillion", text, re.IGNORECASE):
+        return "amount:" + ",".join(str(value) for value in sorted(amounts))
+    number = _FIRST_NUMBER.search(text)
+    if number:
+        lowered = text.lower()
+        for name, forms in _UNIT_NAMES:
+            if any(form in lowered for form in forms):
+                return f"{number.group().replace(',', '')} {name}"
     return squash(text).lower()
 
 

@@ -26,6 +26,16 @@ _LATIN = re.compile(r"[a-z]{3,}")
 MIN_SKELETON = 2
 
 
+_V_SOUNDS = (("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"))
+
+
+def _plain(katakana: str) -> str:
+    """The katakana as the other spellings of it sound (ヴェローラ and ベローラ)."""
+    for written, heard in _V_SOUNDS:
+        katakana = katakana.replace(written, heard)
+    return katakana
+
+
 def _latin_skeletons(word: str, with_model: bool) -> set[str]:
     """The skeletons a Latin word may have in katakana: its own and, with the model,
     those of every spelling a katakana writer could have heard."""
@@ -51,7 +61,7 @@ class SoundTable:
                     latin: dict[str, list[str]] = {}
                     for word in self._vocabulary:
                         if _KATAKANA.fullmatch(word):
-                            katakana.setdefault(consonants(kana_key(word)), []).append(word)
+                            katakana.setdefault(consonants(kana_key(_plain(word))), []).append(word)
                         elif _LATIN.fullmatch(word):
                             for skeleton in _latin_skeletons(word, with_model=False):
                                 latin.setdefault(skeleton, []).append(word)
@@ -66,7 +76,7 @@ class SoundTable:
             return ()
         katakana, _ = self._tables()
         found = [candidate for skeleton in _latin_skeletons(word, with_model=True) if len(skeleton) >= MIN_SKELETON
-                 for candidate in katakana.get(skeleton, ()) if same_name(word, candidate)]
+                 for candidate in katakana.get(skeleton, ()) if same_name(word, _plain(candidate))]
         return tuple(dict.fromkeys(found))
 
     def latin_for(self, katakana_word: str) -> tuple[str, ...]:
@@ -74,10 +84,11 @@ class SoundTable:
         if not _KATAKANA.fullmatch(katakana_word):
             return ()
         _, latin = self._tables()
-        skeleton = consonants(kana_key(katakana_word))
+        plain = _plain(katakana_word)
+        skeleton = consonants(kana_key(plain))
         if len(skeleton) < MIN_SKELETON:
             return ()
-        return tuple(dict.fromkeys(word for word in latin.get(skeleton, ()) if same_name(word, katakana_word)))
+        return tuple(dict.fromkeys(word for word in latin.get(skeleton, ()) if same_name(word, plain)))
 
     def longer_katakana(self, prefix: str, limit: int = 3) -> tuple[str, ...]:
         """The index's katakana words that begin with `prefix` (パナ -> パナソニック): a

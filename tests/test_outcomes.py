@@ -1,0 +1,182 @@
+"""Three outcomes, the confidence model, and the defects seen on releases no one tuned for.
+
+The defects' cases are in tests/data/minato: an invented logistics company whose
+releases were written for them (a header line glued to the body, a hyphenated
+compound, durations and distances, several figures side by side, revenue of other
+years, a partner written in katakana in one language only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import qa
+from qa.answer import confidence
+from qa.answer.answering import ExtractiveAnswerer, Scored, stateable
+from qa.answer.facts import find_facts
+from qa.answer.features import FEATURES
+from qa.evaluation import evaluate, read_questions, table
+from qa.records import ANSWER, NOT_FOUND, PASSAGE
+from qa.scoring import judge, summary
+
+from conftest import DATA
+
+MINATO = DATA / "minato"
+
+
+@pytest.fixture(scope="module")
+def minato_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("minato")
+    for path in MINATO.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    return qa.build_index([folder], tmp_path_factory.mktemp("minato-index"), settings=qa.Settings())
+
+
+def test_every_answer_is_one_of_three_outcomes(sample_index):
+    stated = sample_index.answer("When does Mission 2 land?")
+    assert stated.outcome == ANSWER and stated.found and stated.fact == "June 6, 2025 (2025年6月6日)"
+    assert 0.0 < stated.confidence <= 1.0
+    closest = sample_index.answer("高砂熱学工業の主な事業は何ですか？",
+                                  answerer=ExtractiveAnswerer(precision=0.99))  # never confident enough
+    assert closest.outcome == PASSAGE and not closest.found and closest.fact == ""
+    assert closest.text.startswith("確実な答えは見つかりませんでした。最も近い箇所:「") and len(closest.citations) == 1
+    nothing = sample_index.answer("Who is the CEO of Mitsubishi Electric?")
+    assert nothing.outcome == NOT_FOUND and not nothing.found and not nothing.citations and nothing.hits
+    english = sample_index.answer("What is Takasago's main business?", answerer=ExtractiveAnswerer(precision=0.99))
+    assert english.text.startswith("No confident answer. The closest passage says: \u201c")
+    assert json.loads(json.dumps(stated.to_dict()))["outcome"] == "answer"
+
+
+def test_found_and_outcome_cannot_disagree():
+    with pytest.raises(ValueError, match="contradicts"):
+        qa.Answer("x", True, outcome=PASSAGE)
+    assert qa.Answer("x", False).outcome == NOT_FOUND and qa.Answer("x", True).outcome == ANSWER
+
+
+def test_the_model_file_matches_the_features_and_its_thresholds_grow_with_the_target():
+    model = confidence.load()
+    assert model.features == FEATURES and len(model.right.coef) == len(FEATURES)
+    targets = sorted(model.thresholds)
+    assert [model.thresholds[target] for target in targets] == sorted(model.thresholds[target] for target in targets)
+    assert model.threshold_for(None) == model.answer_threshold == model.thresholds["0.95"]
+    assert model.threshold_for(0.85) == model.thresholds["0.90"] and model.threshold_for(0.999) == 1.0
+    notes = model.notes["leave_one_company_out"]
+    assert notes["all"]["precision"] >= 0.95  # measured without each question's company
+
+
+def test_judging_reads_what_is_stated_first(sample_index):
+    answer = sample_index.answer("When does Mission 2 land?")
+    assert judge(answer, ["June 6, 2025"]).label == "right"
+    assert judge(answer, ["January 15, 2025"]).label == "wrong"  # the quote holds it; the fact is not it
+    refused = sample_index.answer("Who is the CEO of Mitsubishi Electric?")
+    assert judge(refused, (), unanswerable=True).label == "refused"
+    counts = summary([judge(answer, ["June 6, 2025"]), judge(answer, ["nope"]), judge(refused, (), unanswerable=True)])
+    assert counts["right"] == 1 and counts["wrong"] == 1 and counts["precision"] == 0.5 and counts["refused"] == 1
+
+
+def test_qa_eval_counts_the_three_outcomes(sample_index):
+    lines = table(evaluate(sample_index, read_questions(DATA / "dev_qa.jsonl")))
+    header = next(line for line in lines if line.startswith("answers"))
+    assert all(word in header for word in ("right", "wrong", "passage", "not found", "precision", "refused"))
+    assert any(line.startswith("lang en") for line in lines) and any(line.startswith("quotes verbatim") for line in lines)
+
+
+def test_a_hyphenated_compound_is_not_a_name_the_releases_never_mention(minato_index, stating):
+    evidence = minato_index.evidence("How long did the Velora-led truck trial last?")
+    assert evidence.subject.unknown == ()
+    assert any("velora" in forms for forms in evidence.subject.names + evidence.subject.loose)
+    answer = minato_index.answer("How many autonomous trucks does the Velora-led consortium operate?", answerer=stating)
+    assert answer.found and answer.fact == "40", answer.text
+    # A company the releases never mention is still named in the refusal, without its suffix.
+    assert "do not mention Toyota." in minato_index.answer("How many trucks did the Toyota-funded pilot in Osaka use?").text
+
+
+def test_a_header_line_glued_to_the_body_gives_no_number():
+    glued = "2022-04-11\n株式会社湊ロジスティクスは普通株式3,200,000株を発行しました。"
+    assert [fact.text for fact in find_facts("number", glued)] == ["3,200,000株"]
+    assert [fact.text for fact in find_facts("number", glued.replace("\n", ""))] == ["3,200,000株"]
+    assert [fact.text for fact in find_facts("money", "1株1万6300円から1万8800円へ")] == ["1万6300円", "1万8800円"]
+
+
+def test_how_long_is_a_duration_and_how_far_a_distance_of_the_thing_asked(minato_index, stating):
+    long = minato_index.answer("How long did the Velora-led truck trial last?", answerer=stating)
+    assert long.fact in ("90 days", "90日間"), long.text  # not the trial's start date
+    days = minato_index.answer("実証実験の期間は何日間でしたか？", answerer=stating)
+    assert days.fact in ("90日間", "90 days"), days.text
+    assert "より新しい" not in days.text and "newer release" not in long.text  # 90 days and 90日間 agree
+    far = minato_index.answer("How far is the route between Yokohama and Sendai used in the trial?", answerer=stating)
+    assert far.fact == "350 km", far.text  # not the 42,000 km the trucks drove
+
+
+@pytest.mark.parametrize("question", [
+    "What was the value of Minato's contract with Nordlink?",  # two other contracts' values are given
+    "What was Minato Logistics' revenue in fiscal 2024?",      # revenue of 2021 and 2022 is given
+    "湊ロジスティクスの2020年度の売上高はいくらですか？",
+    "ノルドリンクとの提携の契約金額はいくらですか？",
+])
+def test_an_unanswerable_figure_is_not_answered_with_another_figure(minato_index, question):
+    answer = minato_index.answer(question)
+    assert answer.outcome != ANSWER, answer.text
+
+
+def test_a_sentence_sharing_only_the_name_is_never_stated(minato_index):
+    evidence = minato_index.evidence("Why did Minato Logistics delay its nationwide rollout?")
+    scored = ExtractiveAnswerer().scored(evidence)
+    beyond = FEATURES.index("overlap_beyond_names")
+    only_name = [item for item in scored if item.row[beyond] == 0 and "minato" in item.candidate.text.lower()]
+    assert only_name and not any(stateable(item, "general") for item in only_name)
+    shares = [item for item in scored if item.row[beyond] > 0 and item.candidate.passage_names == 1.0]
+    assert shares and all(stateable(item, "general") for item in shares)
+
+
+def test_a_name_in_katakana_is_found_from_latin_letters_and_back(minato_index):
+    sounds = minato_index.lexical.sounds
+    assert "ヴェローラ" in sounds.katakana_for("Velora") and "velora" in sounds.latin_for("ヴェローラ")
+    assert sounds.katakana_for("Mitsubishi") == ()
+    evidence = minato_index.evidence("Which consortium did Velora lead?")
+    assert "ヴェローラ" in dict(evidence.question.translations)
+
+
+def test_leave_one_company_out_never_fits_on_the_company_it_reports(monkeypatch):
+    """The training script's folds, on synthetic records: each company's decisions
+    come from heads fitted without it (plumbing; the real data is in ../shared)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import train_confidence
+
+    rng = np.random.default_rng(0)
+    records = []
+    for company in ("a", "b", "c"):
+        for number in range(12):
+            rows = [{"x": list(rng.normal(size=len(FEATURES))), "stateable": True, "right": False, "holds": False}
+                    for _ in range(4)]
+            rows[0]["x"][0] += 3.0
+            rows[0]["right"] = rows[0]["holds"] = number % 3 != 0
+            records.append({"set": "s", "company": company, "id": f"{company}{number}", "lang": "en", "kind": "fact",
+                            "unanswerable": number % 3 == 0, "rule": "", "rows": rows})
+    fitted = []
+    original = train_confidence.fit
+
+    def recording(training, keep, c):
+        fitted.append({record["company"] for record in training})
+        return original(training, keep, c)
+
+    monkeypatch.setattr(train_confidence, "fit", recording)
+    decided = train_confidence.out_of_company(records, np.ones(len(FEATURES), bool), 0.3, 0.95)
+    assert len(decided) == len(records) and {"a", "b", "c"} not in fitted
+    figures = train_confidence.tables(decided)
+    assert figures["all"]["n"] == 36 and set(figures) >= {"company a", "company b", "company c"}
+
+
+def test_stateable_needs_a_fact_and_the_names_asked_about(sample_index):
+    evidence = sample_index.evidence("When does Mission 2 land?")
+    scored = ExtractiveAnswerer().scored(evidence)
+    assert any(stateable(item, "date") for item in scored)
+    assert not any(stateable(item, "date") for item in scored if item.fact is None)
+    numbered = dataclasses.replace(scored[0].candidate, numbered=False)
+    assert not stateable(Scored(numbered, scored[0].fact, scored[0].row), "date")
