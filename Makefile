@@ -87,10 +87,17 @@ test-llm: $(LLM_STAMP)
 # The real releases of ../shared (never copied into the project), indexed and asked
 # their development questions: per-language and per-kind tables.
 SHARED ?= ../shared
+# Each index is built once and reused (REBUILD=1 builds them again, e.g. after a change
+# to reading or chunking); the last table is per set, company, language and kind.
 eval-releases: install
 	@test -d $(SHARED)/releases || { echo "$(SHARED)/releases is not here"; exit 1; }
-	$(BIN)/qa build $(SHARED)/releases --index bench/results/releases-index -q
+	@if [ -n "$(REBUILD)" ] || [ ! -e bench/results/releases-index/current ]; then \
+		$(BIN)/qa build $(SHARED)/releases --index bench/results/releases-index -q --replace; fi
+	@if [ -n "$(REBUILD)" ] || [ ! -e bench/results/more-index/current ]; then \
+		$(BIN)/qa build $(SHARED)/releases-more/*.txt --index bench/results/more-index -q --replace; fi
 	$(BIN)/qa eval $(SHARED)/eval/releases_dev_qa.jsonl --index bench/results/releases-index
+	$(BIN)/qa eval $(SHARED)/eval/releases_more_qa.jsonl --index bench/results/more-index
+	$(BIN)/python bench/answer_quality.py
 
 bench: install  # also: bench/kill_builds.py, bench/load.py, bench/big_pdf.py, bench/pdf_engines.py, bench/pdf_quality.py, bench/texlive_build.py
 	$(BIN)/python bench/build_speed.py

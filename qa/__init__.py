@@ -33,9 +33,13 @@ from . import storage
 # (`from qa.answer.facts import ...`).
 from . import answer as _answer_stage  # noqa: F401
 from .building import build_index
-from . import library  # noqa: F401  (qa.library.add_documents / remove_documents)
+from . import library
 from .errors import QAError
 from .index import BuildReport, Index, load_index
+
+# The index adds and removes documents through the library, which builds indexes and so
+# imports qa.index: connected here, once, so that neither imports the other in a circle.
+Index.library = library
 from .ingest.documents import Document
 from .records import Answer, Citation, DocumentInfo, FileOutcome, Hit
 from .settings import Settings

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import storage
 from .errors import IndexNotFoundError, QAError
-from .index import read_chunks
+from .chunktable import ChunkTable
 from .ingest.progress import EMBEDDING, Progress, ProgressCallback
 from .search import vectorfiles
 from .search.embedders import Embedder, make_embedder
@@ -45,7 +45,7 @@ def previous_vectors(index_dir, embedder_id: str) -> tuple[dict[str, np.ndarray]
         if manifest["embedder"]["id"] != embedder_id:
             return {}, folder
         storage.verify_checksums(folder, manifest, index_dir)
-        chunks = read_chunks(folder)
+        chunks = ChunkTable.load(folder)
         matrix = vectorfiles.load_sentences(folder)
     except (QAError, OSError, ValueError, KeyError, RuntimeError) as error:
         logger.info("not reusing the previous build: %s", error)

@@ -28,7 +28,7 @@ import numpy as np
 from . import storage
 from .chunktable import ChunkTable
 from .errors import EmbedderMismatchError, IndexCorruptError
-from .records import Hit, Retrieved
+from .records import Hit, Retrieved, document_infos
 from .search import dictionary
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .search.fusion import as_tiers, balance_languages, collapse_duplicates, reciprocal_rank_fusion
@@ -84,6 +84,11 @@ class BuildReport:
 
 
 class Index:
+    # What adds and removes documents (`qa.library`): the library builds indexes, so it
+    # imports this module and this module cannot import it; the package connects the
+    # two once (qa/__init__.py), and nothing here imports upward.
+    library = None
+
     def __init__(self, *, folder: Path, manifest: dict, chunks, vectors: np.ndarray, sentence_vectors: np.ndarray,
                  lexical: LexicalIndex, embedder: Embedder, report: BuildReport | None = None,
                  settings: Settings | None = None, ann=None):
@@ -113,8 +118,6 @@ class Index:
 
     def documents(self) -> list:
         """The indexed documents (`qa.records.DocumentInfo`), in the order they were added."""
-        from .library import document_infos
-
         return document_infos(self.manifest)
 
     @property
@@ -129,17 +132,14 @@ class Index:
         different file under an indexed name: pass `replace=True`) or rejected.
         Not for use while other threads search this same object: the app swaps
         `qa.library.add_documents`'s new index in instead."""
-        from .library import add_documents
-
-        return self._become(add_documents(self.root, paths, replace=replace, progress=progress, current=self,
-                                          settings=self.settings))
+        return self._become(self.library.add_documents(self.root, paths, replace=replace, progress=progress,
+                                                       current=self, settings=self.settings))
 
     def remove(self, names_or_ids) -> BuildReport:
         """Remove documents by name or id (or the unique beginning of either) and
         publish the index; embeds nothing."""
-        from .library import remove_documents
-
-        return self._become(remove_documents(self.root, names_or_ids, current=self, settings=self.settings))
+        return self._become(self.library.remove_documents(self.root, names_or_ids, current=self,
+                                                          settings=self.settings))
 
     def _become(self, other: "Index") -> BuildReport:
         if other is not self:
