@@ -4,7 +4,9 @@ of the generative path (the real llama.cpp server is in tests/test_llm_server.py
 Each request gets the next reply of the script, or the last one: the text to
 stream (in pieces of a few characters), and how to misbehave: `cut_after` pieces
 then close the connection without finishing, `delay` seconds before the first
-piece, `status` for an HTTP error, `stream=False` for one JSON reply.
+piece, `status` for an HTTP error, `stream=False` for one JSON reply. With
+`respond`, a function of the request (its JSON, messages included) gives the reply
+instead: a scripted model that reads the prompt (bench/claim_check.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -29,9 +32,11 @@ class Reply:
 
 
 class FakeLLM:
-    def __init__(self, *replies: Reply | str, model: str = "fake-model"):
+    def __init__(self, *replies: Reply | str, model: str = "fake-model",
+                 respond: Callable[[dict], Reply | str] | None = None):
         self.replies = [reply if isinstance(reply, Reply) else Reply(reply) for reply in replies] or [Reply()]
         self.model = model
+        self.respond = respond
         self.requests: list[dict] = []
         owner = self
 
@@ -50,7 +55,11 @@ class FakeLLM:
                 request = json.loads(self.rfile.read(length) or b"{}")
                 request["authorization"] = self.headers.get("authorization")
                 owner.requests.append(request)
-                reply = owner.replies[min(len(owner.requests) - 1, len(owner.replies) - 1)]
+                if owner.respond is not None:
+                    reply = owner.respond(request)
+                    reply = reply if isinstance(reply, Reply) else Reply(reply)
+                else:
+                    reply = owner.replies[min(len(owner.requests) - 1, len(owner.replies) - 1)]
                 time.sleep(reply.delay)
                 if reply.status >= 400:
                     self._send(reply.status, json.dumps({"error": {"message": "model 'x' not found"}}).encode(),
@@ -95,6 +104,7 @@ class FakeLLM:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.handle_error = lambda request, address: None  # a client that hangs up early is no error here
         self.server.block_on_close = False  # a reply still sleeping does not hold up the test
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

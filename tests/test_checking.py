@@ -139,3 +139,74 @@ def test_mask_hides_every_claim_of_an_unchecked_sentence():
     assert not any(character.isdigit() for character in shown)
     assert "Hakamada" not in shown and "June" not in shown and "said" in shown
     assert {claim.kind for claim in find_claims("2025年6月6日に約140万kmを飛行した袴田武史")} == {"date", "number", "name"}
+
+
+# --- issue 19: every number on its own, names across scripts, the question's words ---------
+
+FUNDING = ("株式会社ソラミチ(本社:札幌市、代表取締役:袴田武史)は、シリーズBで9百万米ドル(約13.2億円)を調達しました。"
+           "ミッション6の準備を進めており、最終選考に残った5チームの1つです。買収総額は4兆2000億円、1株あたり2万800円で、"
+           "従業員は1万3000人です。打ち上げは2025年6月6日16時38分の予定です。最高技術責任者はカーバー氏です。")
+PARTNER = ("Kitaboshi Systems (北星システムズ) named Laura Mendes its Chief Financial Officer. The Kestrel 9 rocket "
+           "carried the lander; Kitaboshi holds a 9.1% stake.")
+PLACES = "着陸地点は危機の海(Mare Crisium)です。"
+
+
+@pytest.fixture(scope="module")
+def strict() -> Checker:
+    passages = [hit(FUNDING, "2025-05-09", "ja", "f"), hit(PARTNER, "2025-06-21", "en", "p"),
+                hit(PLACES, "2025-06-21", "ja", "m"), hit("フライト1は危機の海に着陸しました。", "2025-06-22", "ja", "l")]
+    return Checker(passages, dictionary=dictionary.load(), question="How much did Sorami raise in its 2025 Series B?")
+
+
+@pytest.mark.parametrize("sentence, ok", [
+    ("ソラミチは9百万米ドル(約13.2億円)を調達しました[1]。", True),
+    ("ソラミチは7百万米ドル(約13.2億円)を調達しました[1]。", False),  # the yen amount does not vouch for it
+    ("Sorami raised 9 million dollars [1].", True),
+    ("Sorami raised 9 million yen [1].", False),                       # the passage's 9 million are dollars
+    ("It was one of five finalist teams [1].", True),                  # 5チーム
+    ("It was one of six finalists [1].", False),                       # 6 is only a label and a date here
+    ("The deal is worth 4.2 trillion yen, 20,800 yen a share [1].", True),
+    ("The company has 13,000 employees [1].", True),                   # 1万3000人
+    ("The company has 13,000 shares [1].", False),                     # people, not shares
+    ("The launch is set for 4:38 p.m. on June 6, 2025 [1].", True),    # 16時38分
+    ("The launch is set for 4:48 p.m. on June 6, 2025 [1].", False),
+    ("Kitaboshi holds 9.1 percent of it [2].", True),
+    ("Kitaboshi holds 9.1 billion yen of it [2].", False),
+])
+def test_every_number_on_its_own(strict, sentence, ok):
+    assert_verdict(strict, sentence, ok, "number")
+
+
+@pytest.mark.parametrize("sentence, ok", [
+    ("The CEO is Takeshi Hakamada [1].", True),
+    ("The CEO is Takeshi Hamada [1].", False),         # JMnedict lists 袴田 as Hamada too; the passage reads ハカマダ
+    ("The CEO is Hiroshi Hakamada [1].", False),       # no whole word of the passage is Hiroshi (広 of 広げ is not)
+    ("The CTO is Mr. Carver [1].", True),              # カーバー, by sound
+    ("The CTO is Mr. Cabot [1].", False),
+    ("北星システムズのCFOはローラ・メンデス氏です[2]。", True),  # katakana for Laura Mendes; CFO: Chief Financial Officer
+    ("北星システムズのCFOはローラ・メンドーサ氏です[2]。", False),
+    ("The lander landed on Mare Crisium [4].", True),  # [3] pairs 危機の海 with Mare Crisium
+    ("The Kestrel Heavy rocket carried the lander [2].", False),  # the passage writes the name: Kestrel 9
+    ("本社は札幌市です[1]。", True),
+    ("本社は札川市です[1]。", False),
+    ("同社はブライトラインの1社です[1]。", False),     # a katakana name the dictionary does not know, not in the passage
+])
+def test_names_across_scripts(strict, sentence, ok):
+    assert_verdict(strict, sentence, ok, "name")
+
+
+def test_a_name_or_figure_of_the_question_does_not_sink_the_sentence(strict):
+    assert strict.check("In its 2025 Series B, Sorami raised 9 million dollars [1].").ok  # Sorami: the question's
+    verdict = strict.check("Sorami raised money in 2025 [1].")  # the release date gives 2025: fine either way
+    assert verdict.ok
+    said_back = Checker(strict.passages, dictionary=strict.dictionary, question="Did Sorami raise $50 million in 2024?")
+    verdict = said_back.check("Sorami raised $50 million in 2024 [1].")  # only the question's premise, said back
+    assert not verdict.ok and verdict.problem in ("number", "date")
+
+
+def test_japanese_names_the_reader_does_not_tag_are_claims_too():
+    names = lambda text: [claim.text for claim in find_claims(text) if claim.kind == "name"]  # noqa: E731
+    assert names("取引銀行は三林住友銀行です") == ["三林住友"]          # 三 and 林 glued to 住友: one name
+    assert names("社長の小島和夫氏が述べた") == ["小島和夫"]              # 氏 is not part of it
+    assert "アストロボティクス" in names("アストロボティクスが月面で試験した")  # a katakana word SudachiPy does not know
+    assert "ソカ・コーラ" in names("顧客にはソカ・コーラがある")          # katakana words joined by ・

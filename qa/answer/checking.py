@@ -2,15 +2,19 @@
 
 Design choice: a generated sentence is shown only when it cites a passage that
 exists and every claim in it (see `claims`: dates, numbers, amounts, names) is found
-again in a passage it cites: as the same value whatever the notation (2025年6月6日 =
-June 6, 2025; 1.4 million = 140万), and a name as written or through the dictionary
-(Hakamada = 袴田, Takasago = 高砂, MOU = 覚書). A sentence with no such claim must
+again in a passage it cites, as a value whatever the notation: a date in either
+language (2025年6月6日 = June 6, 2025), each figure on its own with its multiplier,
+currency and unit (see `amounts`: 1.4 million km = 約140万km, and 7百万米ドル is not
+vouched for by the sentence's other amount), a name in either script (see `names`:
+Hakamada = 袴田, Carver = カーバー, CFO = Chief Financial Officer). What the
+question itself says is not held against the sentence: its names may be repeated, its
+dates and figures too, beside a fact the passage holds. A sentence with no claim must
 share a content word (or a translation of one) with its passage, so filler ("I hope
 this helps [1].") is not passed off as cited. A sentence that fails is dropped with
-the reason, never repaired. A sentence that says the releases do not say, and
-states nothing, needs no citation. For each citation that passes, the quote is the
-sentence of the passage that holds the most of the checked claims: a verbatim span
-the viewer can highlight.
+the reason, never repaired. A sentence that says the releases do not say, and states
+nothing, needs no citation. For each citation that passes, the quote is the sentence
+of the passage that holds the most of the checked claims: a verbatim span the viewer
+can highlight.
 """
 
 from __future__ import annotations
@@ -21,24 +25,22 @@ from typing import Callable
 
 from ..ingest.chunking import split_sentences
 from ..records import Hit
-from ..search.lexical import latin_form, reading, sudachi_morphemes, tokenize
-from ..search.romaji import hepburn
+from ..search.lexical import latin_form, tokenize
 from ..search.translate import english_lemmas
 from ..search.vocabulary import VOCABULARY
 from .sentences import cited_numbers, is_refusal, plain
-from .spelling import PLACE_SUFFIXES, fold, skeleton, spelled_words
-from .claims import DATE, NAME, NUMBER, Claim, PassageFacts, date_supported, find_claims, latin_words, \
-    number_supported, passage_facts
+from .claims import DATE, NAME, NUMBER, Claim, date_supported, find_claims, number_supported, passage_facts
+from .names import NameFinder, aliases_of
 from .terms import IGNORED_TERMS, terms_of
 
 # A sentence with nothing to check must hold this share of its content words in the
 # passage it cites (as written or translated): a third, because a word-by-word
 # dictionary misses some translations ("carries" is not 搭載 in JMdict's first words).
 MIN_WORD_SHARE = 0.34
-_CONNECTORS = frozenset(("of", "de", "du", "van", "von", "der", "and", "&", "x"))
 _FUNCTION_WORDS = frozenset("""the and for are was were has have had will would can could this that these those with from
 into about also its their there here which what when where who whom whose how why than then been being not but
 says said say according""".split())
+_KATAKANA_RUN = re.compile("(?<![\u30a1-\u30fa\u30fc・])[\u30a1-\u30fa\u30fc]{4,}(?![\u30a1-\u30fa\u30fc・])")
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -63,11 +65,15 @@ class Checker:
 
     def __init__(self, passages: list[Hit], *, dictionary=None,
                  forms: Callable[[str], tuple[str, ...]] = lambda name: (),
-                 common: Callable[[str], bool] | None = None):
+                 common: Callable[[str], bool] | None = None, question: str = ""):
         self.passages = list(passages)
         self.dictionary = dictionary
         self.forms = forms
         self.common = common or self._common
+        self.question = question
+        self.names = NameFinder(dictionary, forms, self.common)
+        # Names the passages pair in parentheses (危機の海(Mare Crisium)), from every passage.
+        self.aliases = aliases_of([hit.text for hit in self.passages] + [hit.title for hit in self.passages])
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def check(self, sentence: str) -> Verdict:
@@ -83,14 +89,23 @@ class Checker:
             return Verdict(sentence, cited, problem="no passage", detail=f"it cites [{missing[0]}], and there are "
                                                                            f"only {len(self.passages)} passages")
         supporting: dict[int, list[Claim]] = {number: [] for number in cited}
+        echoed = []
         for claim in claims:
             found = [number for number in cited if self.supports(claim, self.passages[number - 1])]
+            if not found and self.asked(claim):
+                echoed.append(claim)  # the question's own name, date or figure
+                continue
             if not found:
                 where = ", ".join(f"[{number}]" for number in cited)
                 return Verdict(sentence, cited, problem=claim.kind,
                                detail=f"{claim.text!r} is not in the cited passage {where}")
             for number in found:
                 supporting[number].append(claim)
+        if echoed and not any(supporting.values()) and any(claim.kind != NAME for claim in echoed):
+            claim = next(claim for claim in echoed if claim.kind != NAME)  # it only says the question back
+            return Verdict(sentence, cited, problem=claim.kind,
+                           detail=f"{claim.text!r} is the question's, and nothing else it says is in the passage")
+        claims = [claim for claim in claims if claim not in echoed]
         if claims:
             kept = [number for number in cited if supporting[number]]
         else:
@@ -105,8 +120,15 @@ class Checker:
 
     def claims(self, text: str) -> list[Claim]:
         """The sentence's claims; a capitalized common word that only starts the
-        sentence ("Founded in 2010", "Mission 2 will…") is grammar, not a name."""
+        sentence ("Founded in 2010", "Mission 2 will…") is grammar, not a name; a
+        katakana word the dictionary does not know (ブライトライン) is a name."""
         claims = []
+        if self.dictionary is not None:
+            found = find_claims(text)
+            for match in _KATAKANA_RUN.finditer(text):
+                if not any(claim.start < match.end() and match.start() < claim.end for claim in found) and \
+                        not self.dictionary.knows(match.group()):
+                    claims.append(Claim(NAME, match.group(), *match.span()))
         for claim in find_claims(text):
             if claim.kind == NAME and claim.value == ("initial",):
                 words = claim.text.split()
@@ -117,7 +139,7 @@ class Checker:
                     start = claim.start + len(claim.text) - len(rest)
                     claim = Claim(NAME, rest, start, claim.end)
             claims.append(claim)
-        return claims
+        return sorted(claims, key=lambda claim: claim.start)
 
     def supports(self, claim: Claim, hit: Hit, text: str | None = None) -> bool:
         facts = passage_facts(hit.text if text is None else text, hit.doc_date if text is None else None)
@@ -125,77 +147,18 @@ class Checker:
             return date_supported(claim, facts)
         if claim.kind == NUMBER:
             return number_supported(claim, facts)
-        return self.name_found(claim.text, facts)
+        named = hit.text + "\n" + hit.title if text is None else text  # the prompt gives the release's title
+        return self.names.found(claim.text, named, self.aliases)
 
-    def name_found(self, name: str, facts: PassageFacts) -> bool:
-        squashed = "".join(name.lower().split())
-        if squashed in facts.squashed:
-            return True
-        if _JAPANESE.search(name):
-            pieces = [morpheme.surface() for morpheme in sudachi_morphemes(name) if morpheme.surface().strip()]
-            latin = [word for word in latin_words(name)]
-            return all(self._japanese_found(piece, facts) for piece in pieces if not piece.isascii()) and \
-                all(self._latin_found(word, facts) for word in latin)
-        words = [word for word in re.split(r"\s+", name) if word.lower() not in _CONNECTORS]
-        distinctive = [word for word in words if not self.common(word)]
-        return all(self._latin_found(word, facts) for word in (distinctive or words))
-
-    def _latin_found(self, word: str, facts: PassageFacts) -> bool:
-        lowered = word.lower().strip("’'.")
-        if re.search(r"(?<![a-z])" + re.escape(lowered) + r"(?![a-z])", facts.text):
-            return True
-        if lowered.endswith(("’s", "'s")) and self._latin_found(lowered[:-2], facts):
-            return True
-        if len(lowered) >= 4 and fold(lowered) in spelled_words(facts.text):  # Chuo: 中央 read チュウオウ
-            return True
-        if len(lowered) >= 5 and "~" + skeleton(lowered) in spelled_words(facts.text):  # Lunatech: ルナテック
-            return True
-        if "-" in lowered.strip("-"):  # Chuo-ku, HAKUTO-R's parts
-            parts = [part for part in lowered.split("-") if part and part not in PLACE_SUFFIXES]
-            if parts and all(self._latin_found(part, facts) for part in parts):
-                return True
-        return any(form and "".join(form.lower().split()) in facts.squashed for form in self._forms(word))
-
-    def _japanese_found(self, piece: str, facts: PassageFacts) -> bool:
-        if piece.lower() in facts.squashed:
-            return True
-        return any(re.search(r"(?<![a-z])" + re.escape(form) + r"(?![a-z])", facts.text)
-                   for form in self._latin_forms(piece))
-
-    def _forms(self, word: str) -> tuple[str, ...]:
-        """Other-language forms of a Latin word: the hand vocabulary, JMnedict names,
-        JMdict words, and the index's own forms."""
-        if ("latin", word) not in self._cache:
-            self._cache[("latin", word)] = self._find_forms(word)
-        return self._cache[("latin", word)]
-
-    def _find_forms(self, word: str) -> tuple[str, ...]:
-        lowered = word.lower()
-        forms = list(VOCABULARY.get(lowered, ()))
-        if self.dictionary is not None:
-            forms += list(self.dictionary.name_forms(word[:1].upper() + word[1:].lower()))
-            for lemma in english_lemmas(lowered):
-                forms += [form for form, _ in self.dictionary.japanese(lemma)[:8]]
-        forms += list(self.forms(word))
-        return tuple(dict.fromkeys(form for form in forms if form))
-
-    def _latin_forms(self, piece: str) -> tuple[str, ...]:
-        """Latin forms of a Japanese word: JMnedict's romanizations, its reading in
-        Hepburn, its first English glosses."""
-        if ("japanese", piece) not in self._cache:
-            self._cache[("japanese", piece)] = self._find_latin_forms(piece)
-        return self._cache[("japanese", piece)]
-
-    def _find_latin_forms(self, piece: str) -> tuple[str, ...]:
-        forms = []
-        if self.dictionary is not None:
-            forms += [latin.lower() for latin in self.dictionary.romanizations(piece)]
-            forms += [gloss.lower() for gloss in self.dictionary.english(piece)[:3]]
-        spelled = hepburn(reading(piece))
-        if spelled:
-            forms.append(spelled)
-        forms += [form.lower() for form in self.forms(piece) if form.isascii()]
-        return tuple(dict.fromkeys(form for form in forms if len(form) >= 2))
+    def asked(self, claim: Claim) -> bool:
+        """Whether the question itself states the claim (a name, a date, a figure
+        the sentence repeats from it)."""
+        if not self.question:
+            return False
+        if claim.kind == NAME:
+            return self.names.found(claim.text, self.question, self.aliases)
+        facts = passage_facts(self.question)
+        return date_supported(claim, facts) if claim.kind == DATE else number_supported(claim, facts)
 
     def _common(self, word: str) -> bool:
         if self.dictionary is None:

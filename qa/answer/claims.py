@@ -3,13 +3,17 @@
 Design choice: a generated sentence is trusted only as far as its facts can be found
 again in the passage it cites, so a claim is read into a value that does not depend
 on how it is written. A date is a (year, month, day) with any part missing (2025年6月6日,
-June 6, 2025 and 2025-06-06 are one date; "June 2025" and 2025年6月 one month); a
-number is a plain value with its multiplier (1.4 million = 140万 = 1,400,000; 50億円 =
-5 billion yen) and the currency it names; a name is a run of capitalized Latin
-words or a Japanese proper noun (SudachiPy's 固有名詞), checked later word by word
-through the dictionary. The same readers take a passage apart, so claim and passage
-are compared as values, never as strings. Small counts in words (two … twelve) are
-numbers too; kanji numerals are read in passages only, before a counter (三社).
+June 6, 2025 and 2025-06-06 are one date; "June 2025" and 2025年6月 one month; in a
+passage, a day or month without a year takes the release's year, and 来年1月 or
+今月20日 are read from the release's date); a number is an `amounts.Amount`: its
+value with its multiplier (1.4 million = 140万; 50億円 = 5 billion yen), the currency
+and unit it names, and whether it is a label (Mission 2); a name is a run of
+capitalized Latin words, a Japanese proper noun (SudachiPy's 固有名詞, with a lone
+kanji glued to it), a katakana word SudachiPy does not know, or katakana words
+joined by ・, checked later (see `names`). The same readers take a passage apart, so
+claim and passage are compared as values, never as strings. Small counts in words
+(two … twelve) are numbers too; kanji numerals are read in passages only, before a
+counter (三社).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 
 from ..ingest.dates import find_dates
 from ..ingest.normalize import clean_characters
+from .amounts import Amount, read_amounts, supported
 
 DATE, NUMBER, NAME = "date", "number", "name"
 
@@ -37,20 +42,17 @@ _MONTH_DAY = re.compile(r"(?<!\d)(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*�
                         re.IGNORECASE)
 _MONTH_ALONE = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月(?!\s*\d)(?!期)|(?<![\w])(?P<month_name>January|February|March|"
                           r"April|May|June|July|August|September|October|November|December)(?![\w])")
-_YEAR = re.compile(r"(?<![\d.,])(?:FY\s?)?(?P<year>(?:19|20)\d\d)(?!\d|,\d|\.\d)\s*(?:年度?)?")
-_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "千": 1e3, "万": 1e4, "億": 1e8,
-                "兆": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_.,])(?P<digits>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<fraction>\.\d+)?"
-                     r"(?:\s*(?P<multiplier>thousand|million|billion|trillion|bn\b|k\b|m\b|千|万|億|兆))?", re.IGNORECASE)
-_WORD_NUMBERS = {word: value for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split()) if value >= 2}
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.IGNORECASE)
-_KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_KANJI_NUMBER = re.compile(r"([〇一二三四五六七八九十百]+)(?=つ|社|名|人|回|機|基|台|件|か国|カ国|ヶ国|段階|拠点|年|か月|カ月|ヶ月)")
-_CURRENCIES = {"yen": ("円", "yen", "¥", "jpy"), "dollar": ("ドル", "dollar", "$", "usd"),
-               "euro": ("ユーロ", "euro", "€", "eur")}
-_CURRENCY = re.compile(r"^\s*(円|ドル|ユーロ|yen|dollars?|euros?|usd|jpy|eur)\b|^\s*(円|ドル|ユーロ)", re.IGNORECASE)
-_CURRENCY_BEFORE = re.compile(r"([$¥€])\s*$")
+_YEAR = re.compile(r"(?<![\d.,])(?:FY\s?)?(?P<year>(?:19|20)\d\d)(?!\d|,\d|\.\d)(?!\s*(?:[兆億万千円人名個台社株%％]|ドル"
+                   r"|km|GWh|エーカー|平方|(?:thousand|million|billion|trillion|yen|dollars|euros|people|employees|"
+                   r"jobs|units|shares|percent)\b))\s*(?:年度?)?")
+# A range of months (4〜6月, 10-12月): both ends are months.
+_MONTH_RANGE = re.compile(r"(?<![\d年])(?P<first>\d{1,2})\s*[〜~～\-–]\s*(?P<last>\d{1,2})\s*月(?!\s*\d)")
+# A month of a year named relative to the release's (来年1月, 昨年12月).
+_RELATIVE_YEAR = {"来年": 1, "翌年": 1, "今年": 0, "本年": 0, "昨年": -1, "去年": -1, "前年": -1}
+_RELATIVE_MONTH = re.compile(r"(来年|翌年|今年|本年|昨年|去年|前年)度?\s*(\d{1,2})\s*月")
+# A day of a month named relative to the release's (今月20日, 来月3日).
+_RELATIVE_MONTHS = {"今月": 0, "本月": 0, "来月": 1, "翌月": 1, "先月": -1, "前月": -1}
+_RELATIVE_DAY = re.compile(r"(今月|本月|来月|翌月|先月|前月)\s*(\d{1,2})\s*日")
 # Latin words that start a sentence or stand capitalized without naming anything.
 _NOT_NAMES = frozenset("""
 a an the this that these those it its in on at of for to by with from as and or but if when where who what which
@@ -58,10 +60,13 @@ how why there here he she they we i you our their his her also however according
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday q1 q2 q3 q4 h1 h2 fy
 """.split())
-_LATIN_WORD = re.compile(r"[A-Za-z][\w’'&.-]*[A-Za-z0-9]|[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_’'&.-]*[A-Za-z0-9]|[A-Za-z]")
 _CONNECTORS = frozenset(("of", "de", "du", "van", "von", "der", "and", "&", "x"))
 _LATIN_IN_JAPANESE = re.compile(r"[A-Za-z][A-Za-z0-9’'&-]*[A-Za-z0-9]|[A-Z]")
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_KATAKANA_WORD = re.compile("[\u30a1-\u30fa\u30fc]{2,}")
+_LONE_KANJI = re.compile("(?![氏様殿君社長等的製産側家])[\u3400-\u4dbf\u4e00-\u9fff]")
+_KATAKANA_COMPOUND = re.compile("[\u30a1-\u30fa\u30fc]+(?:・[\u30a1-\u30fa\u30fc]+)+")
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class Claim:
     text: str
     start: int
     end: int
-    # DATE: (year, month, day), any of them None; NUMBER: (value, currency or "").
+    # DATE: (year, month, day), any of them None; NUMBER: (value, currency or "", the Amount).
     value: tuple = ()
 
 
@@ -103,6 +108,10 @@ def date_claims(text: str) -> list[Claim]:
         day = int(groups["day"] or groups["day2"] or groups["day3"])
         if free(*match.span()) and month and 1 <= month <= 12 and 1 <= day <= 31:
             claims.append(Claim(DATE, match.group(), *match.span(), (None, month, day)))
+    for match in _MONTH_RANGE.finditer(text):
+        if free(*match.span()) and all(1 <= int(match.group(end)) <= 12 for end in ("first", "last")):
+            claims.append(Claim(DATE, match.group(), *match.span(), (None, int(match.group("first")), None)))
+            claims.append(Claim(DATE, match.group(), *match.span(), (None, int(match.group("last")), None)))
     for match in _MONTH_ALONE.finditer(text):
         month = _month(match.groupdict(), "month", "month_name")
         if free(*match.span()) and month and 1 <= month <= 12:
@@ -114,55 +123,12 @@ def date_claims(text: str) -> list[Claim]:
     return sorted(claims, key=lambda claim: claim.start)
 
 
-def _currency(text: str, start: int, end: int) -> str:
-    after = _CURRENCY.match(text[end:end + 10])
-    before = _CURRENCY_BEFORE.search(text[max(0, start - 3):start])
-    mark = (after.group(1) or after.group(2)) if after else (before.group(1) if before else "")
-    mark = mark.lower()
-    for currency, forms in _CURRENCIES.items():
-        if mark and any(mark.startswith(form) for form in forms):
-            return currency
-    return ""
-
-
 def number_claims(text: str, taken: list[tuple[int, int]] = ()) -> list[Claim]:
-    """Numbers outside the spans `taken` (dates), with their multipliers summed over a
-    Japanese compound (1億4,000万 = 140,000,000) and the currency that follows."""
-    claims: list[Claim] = []
-    for match in _NUMBER.finditer(text):
-        if any(start <= match.start() < end for start, end in taken):
-            continue
-        multiplier = (match.group("multiplier") or "").lower()
-        if multiplier in ("k", "m", "bn") and not _CURRENCY_BEFORE.search(text[max(0, match.start() - 3):match.start()]):
-            multiplier = ""  # 5k and 3m only as amounts ($5k); otherwise units (3 m, 5 km)
-        value = float(match.group("digits").replace(",", "") + (match.group("fraction") or ""))
-        value *= _MULTIPLIERS.get(multiplier, 1.0)
-        end = match.end() if multiplier else match.start() + len(match.group("digits") + (match.group("fraction") or ""))
-        if claims and multiplier in ("万", "千") and claims[-1].end == match.start() and \
-                claims[-1].text[-1:] in ("億", "兆", "万"):
-            previous = claims.pop()  # 1億 + 4,000万
-            claims.append(Claim(NUMBER, text[previous.start:end], previous.start, end,
-                                (round(previous.value[0] + value, 3), _currency(text, previous.start, end))))
-            continue
-        claims.append(Claim(NUMBER, text[match.start():end], match.start(), end,
-                            (round(value, 3), _currency(text, match.start(), end))))
-    for match in _WORD_NUMBER.finditer(text):
-        claims.append(Claim(NUMBER, match.group(), *match.span(), (float(_WORD_NUMBERS[match.group().lower()]), "")))
-    return sorted(claims, key=lambda claim: claim.start)
-
-
-def _kanji_value(numeral: str) -> int | None:
-    total, current = 0, 0
-    for character in numeral:
-        if character in _KANJI_DIGITS:
-            current = current * 10 + _KANJI_DIGITS[character] if current else _KANJI_DIGITS[character]
-        elif character == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif character == "百":
-            total += (current or 1) * 100
-            current = 0
-    return total + current or None
+    """Numbers outside the spans `taken` (dates), each with its currency, unit and role
+    (see `amounts`); the value is (number, currency, the `Amount`)."""
+    return [Claim(NUMBER, amount.text, amount.start, amount.end, (amount.value, amount.currency, amount))
+            for amount in read_amounts(text) if not any(start <= amount.start < end for start, end in taken)
+            and (amount.currency or not re.match(r"[A-Za-z]", text[amount.start - 1:amount.start]))]  # H3: a name
 
 
 def _capitalized_runs(text: str) -> list[tuple[int, int, bool]]:
@@ -203,7 +169,8 @@ def _capitalized_runs(text: str) -> list[tuple[int, int, bool]]:
 
 def name_claims(text: str, taken: list[tuple[int, int]] = ()) -> list[Claim]:
     """Runs of capitalized Latin words (not a sentence's opening function word, not
-    a month) and Japanese proper nouns."""
+    a month) and Japanese names: SudachiPy's proper nouns, the katakana words it does
+    not know (アストロボティック), and katakana words joined by ・ (コカ・コーラ)."""
     from ..search.lexical import sudachi_morphemes
 
     claims = []
@@ -211,19 +178,26 @@ def name_claims(text: str, taken: list[tuple[int, int]] = ()) -> list[Claim]:
         if not any(a <= start < b for a, b in taken):
             claims.append(Claim(NAME, text[start:end], start, end, ("initial",) if initial else ()))
     if _JAPANESE.search(text):
-        run: list[int] | None = None
-        for morpheme in sudachi_morphemes(text):
-            proper = morpheme.part_of_speech()[1] == "固有名詞" and _JAPANESE.search(morpheme.surface())
-            if proper and run is not None and run[1] == morpheme.begin():
-                run[1] = morpheme.end()
-                continue
-            if run is not None:
-                claims.append(Claim(NAME, text[run[0]:run[1]], run[0], run[1]))
-                run = None
-            if proper:
-                run = [morpheme.begin(), morpheme.end()]
-        if run is not None:
-            claims.append(Claim(NAME, text[run[0]:run[1]], run[0], run[1]))
+        joined = [match.span() for match in _KATAKANA_COMPOUND.finditer(text)]
+        claims += [Claim(NAME, text[start:end], start, end) for start, end in joined]
+        morphemes = list(sudachi_morphemes(text))
+        runs: list[list[int]] = []  # [first, last + 1] morpheme of each run of proper nouns
+        for position, morpheme in enumerate(morphemes):
+            surface = morpheme.surface()
+            proper = (morpheme.part_of_speech()[1] == "固有名詞" and _JAPANESE.search(surface)
+                      or morpheme.is_oov() and _KATAKANA_WORD.fullmatch(surface)) and \
+                not any(start <= morpheme.begin() < end for start, end in joined)
+            if proper and runs and runs[-1][1] == position and morphemes[position - 1].end() == morpheme.begin():
+                runs[-1][1] = position + 1
+            elif proper:
+                runs.append([position, position + 1])
+        for first, last in runs:  # a lone kanji glued to the name is part of it (三 and 林 in 三林住友)
+            while first > 0 and _LONE_KANJI.fullmatch(morphemes[first - 1].surface()):
+                first -= 1
+            while last < len(morphemes) and _LONE_KANJI.fullmatch(morphemes[last].surface()):
+                last += 1
+            start, end = morphemes[first].begin(), morphemes[last - 1].end()
+            claims.append(Claim(NAME, text[start:end], start, end))
     return sorted(claims, key=lambda claim: claim.start)
 
 
@@ -240,33 +214,45 @@ def find_claims(text: str) -> list[Claim]:
 
 @dataclass(frozen=True)
 class PassageFacts:
-    """What a passage states, as values: its dates (with the release date), its
-    numbers with their currencies, and its text for names."""
+    """What a passage states, as values: its dates (with the release date, and the
+    release's year for a day or a month given without one), its amounts (see
+    `amounts`), and its text for names."""
     dates: frozenset[tuple]
-    numbers: frozenset[tuple]
-    currencies: frozenset[str]
+    numbers: tuple[Amount, ...]
     text: str    # NFKC, lower case
     squashed: str  # the same without white space
+
+
+def _forms(year, month, day) -> set[tuple]:
+    return {(year, month, day), (year, month, None), (None, month, day), (year, None, None), (None, month, None)}
 
 
 @functools.lru_cache(maxsize=4096)
 def passage_facts(text: str, release_date: str | None = None) -> PassageFacts:
     text = clean_characters(text)
+    claims = date_claims(text)
     dates = set()
-    for claim in date_claims(text):
+    released = tuple(int(part) for part in release_date[:10].split("-")) if release_date else None
+    for claim in claims:
         year, month, day = claim.value
-        dates |= {(year, month, day), (year, month, None), (None, month, day), (year, None, None), (None, month, None)}
-    if release_date:
-        year, month, day = (int(part) for part in release_date[:10].split("-"))
-        dates |= {(year, month, day), (year, month, None), (None, month, day), (year, None, None), (None, month, None)}
-    numbers = {claim.value for claim in number_claims(text)}
-    numbers |= {(float(_kanji_value(match.group(1)) or 0), "") for match in _KANJI_NUMBER.finditer(text)}
-    for claim in date_claims(text):  # a year or day is also a number the passage states
-        numbers |= {(float(part), "") for part in claim.value if part is not None}
-    currencies = {currency for currency, forms in _CURRENCIES.items()
-                  if any(form in text.lower() for form in forms)}
+        dates |= _forms(year, month, day)
+        if released and year is None and month:  # 4月18日 in a release of 2024: 2024年4月18日 (or 2023's)
+            dates |= _forms(released[0], month, day)
+            if (month, day or 1) > released[1:]:
+                dates |= _forms(released[0] - 1, month, day)
+    if released:
+        dates |= _forms(*released)
+        for match in _RELATIVE_MONTH.finditer(text):
+            if 1 <= int(match.group(2)) <= 12:
+                dates |= _forms(released[0] + _RELATIVE_YEAR[match.group(1)], int(match.group(2)), None)
+        for match in _RELATIVE_DAY.finditer(text):
+            month = released[1] + _RELATIVE_MONTHS[match.group(1)]
+            year, month = released[0] + (month - 1) // 12, (month - 1) % 12 + 1
+            if 1 <= int(match.group(2)) <= 31:
+                dates |= _forms(year, month, int(match.group(2)))
+    numbers = tuple(read_amounts(text, dates=[(claim.start, claim.end) for claim in claims], kanji=True))
     lowered = text.lower()
-    return PassageFacts(frozenset(dates), frozenset(numbers), frozenset(currencies), lowered, "".join(lowered.split()))
+    return PassageFacts(frozenset(dates), numbers, lowered, "".join(lowered.split()))
 
 
 def date_supported(claim: Claim, facts: PassageFacts) -> bool:
@@ -274,11 +260,7 @@ def date_supported(claim: Claim, facts: PassageFacts) -> bool:
 
 
 def number_supported(claim: Claim, facts: PassageFacts) -> bool:
-    value, currency = claim.value
-    values = {number for number, _ in facts.numbers}
-    if value not in values:
-        return False
-    return not currency or currency in facts.currencies
+    return supported(claim.value[2], list(facts.numbers))
 
 
 def latin_words(name: str) -> list[str]:

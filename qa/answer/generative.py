@@ -23,7 +23,7 @@ from typing import Iterator
 
 from ..errors import LLMError
 from ..records import Answer, Citation, Hit
-from ..search.question import DATE, GENERAL, MONEY, NUMBER
+from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE
 from .answering import ExtractiveAnswerer, verify_citations
 from .evidence import PASSAGES_READ, Evidence
 from .checking import Checker
@@ -165,7 +165,8 @@ class GenerativeAnswerer:
         if not passages:
             yield self.fallback.answer(evidence)
             return
-        checker = Checker(passages, dictionary=self.dictionary, forms=evidence.forms, common=evidence.common)
+        checker = Checker(passages, dictionary=self.dictionary, forms=evidence.forms, common=evidence.common,
+                          question=evidence.question.asked)
         frame = "\n".join([self.instructions or INSTRUCTIONS[language], evidence.question.asked])
         assembly = _Assembly(checker, passages, language, frame)
         model = self.model
@@ -237,7 +238,12 @@ def _gives(kind: str, sentence: str, checker: Checker) -> bool:
         return any(claim.kind == "number" for claim in claims)
     if kind == MONEY:
         return any(claim.kind == "number" and claim.value[1] for claim in claims) or bool(find_facts(MONEY, sentence))
-    return bool(find_facts(kind, sentence, common=checker.common))
+    if find_facts(kind, sentence, common=checker.common):
+        return True
+    # a checked name of no common word that the question does not give (ローラ・メンデス): a person or a place
+    return kind in (PERSON, PLACE) and any(claim.kind == "name" and not checker.asked(claim) and
+                                           not any(checker.common(word) for word in claim.text.split())
+                                           for claim in claims)
 
 
 def answerer_from_settings(settings, dictionary=None) -> GenerativeAnswerer | None:

@@ -1,14 +1,14 @@
 """Whether a name in Latin letters and a name in katakana are the same name.
 
-Design choice: a katakana name is a Japanese hearing of a foreign name (ハービンジャー
-is Harbinger, ルクレール is Leclerc, ファキン is Facchin), so the two are compared as
+Design choice: a katakana name is a Japanese hearing of a foreign name (カーバー
+is Carver, ルナール is Renard, バッキ is Bacchi), so the two are compared as
 sounds, never as letters. The katakana is read in Hepburn (qa.search.romaji); the
 Latin word gets the spellings a katakana writer could have heard: e2k's English
 reading of it (a small RNN shipped with its weights on PyPI, numpy only; when e2k is
 not installed this spelling is simply missing), the word as written, as English
-sounds it (a post-vocalic r dropped, Harbinger -> habinge; s voiced between vowels,
-Kansas -> kanzas), and as French or German do (au, eu, ea, sch, w; a final consonant
-silent: Leclerc -> lecler, Jean -> jan). Two spellings are the same name when their keys agree:
+sounds it (a post-vocalic r dropped, Carver -> cave; s voiced between a vowel, n or r and
+a vowel, Denise -> denize), and as French or German do (au, eu, ea, sch, w; a final consonant
+silent: Renard -> renar, Rousseau -> roseo). Two spellings are the same name when their keys agree:
 the full key (`fold`: long vowels, doubled consonants and l/r folded) for a short
 name, or, for a name of three consonants or more, the consonant skeleton
 (`consonants`: Lunatech and ルナテック are both rntk), which is what survives a
@@ -70,8 +70,8 @@ def katakana_of(latin: str) -> str:
 
 
 def kana_key(katakana: str) -> str:
-    """A katakana word's romaji, folded (ハービンジャー -> habinja)."""
-    return fold(hepburn(katakana.replace("ヴ", "ブ")))
+    """A katakana word's romaji, folded (カーバー -> kaba)."""
+    return fold(hepburn(katakana.replace("ヴ", "ブ")).replace("fuyu", "fyu"))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -81,13 +81,14 @@ def latin_keys(latin: str) -> tuple[str, ...]:
     if not word:
         return ()
     keys = {fold(word)}
-    english = re.sub(r"(?<=[aeiou])r(?![aeiouy])", "", word)            # Harbinger: habinge
-    english = re.sub(r"(?<=[aeiounr])s(?=[aeiou])", "z", english)       # Kansas: kanzas
+    english = re.sub(r"(?<=[aeiou])r(?![aeiouy])", "", word)            # Carver: cave
+    english = re.sub(r"(?<=[aeiounr])s(?=[aeiou])", "z", english)       # Denise: denize
+    english = re.sub(r"ture\b", "chua", english)                         # Future: fuchua
     keys.add(fold(english))
     continental = word.replace("sch", "sh").replace("cch", "k").replace("au", "o").replace("eu", "oi").replace("ea", "a")
-    continental = re.sub(r"(?<=[aeiour])[cdstxz]$", "", continental).replace("w", "v")  # Leclerc: lecler
+    continental = re.sub(r"(?<=[aeiour])[cdstxz]$", "", continental).replace("w", "v")  # Renard: renar
     keys.add(fold(continental))
-    keys.add(fold(re.sub(r"(?<=[aeiou])r(?![aeiouy])", "", continental)))  # Neuenschwander: noienshvande
+    keys.add(fold(re.sub(r"(?<=[aeiou])r(?![aeiouy])", "", continental)))  # Schroeder: shroede
     spelled = katakana_of(word)
     if spelled:
         keys.add(kana_key(spelled))
@@ -95,12 +96,12 @@ def latin_keys(latin: str) -> tuple[str, ...]:
 
 
 def _bare(key: str) -> str:
-    """A key without the vowels katakana adds after a consonant (ルクレール: rkrer),
+    """A key without the vowels katakana adds after a consonant (ルナール: rnar),
     its letters as katakana hears them (c as k or s, ch before a consonant as k)."""
     key = re.sub(r"(?<=[^aeiou])u(?=[^aeiou]|$)|(?<=[td])o(?=[^aeiou]|$)", "", key)
-    key = re.sub(r"ch(?![aeiou])|ck", "k", key.replace("ph", "f").replace("th", "s"))
+    key = re.sub(r"ch(?![aeiou])|ck", "k", key.replace("ph", "f").replace("th", "s")).replace("ch", "C")
     key = re.sub(r"c(?=[eiy])", "s", key).replace("c", "k").replace("q", "k").replace("x", "ks")
-    return key.replace("v", "b")
+    return key.replace("v", "b").replace("C", "ch")
 
 
 def _distance(first: str, second: str) -> int:
@@ -130,5 +131,5 @@ def same_name(latin: str, katakana: str) -> bool:
 
 
 def katakana_words(text: str) -> list[str]:
-    """The katakana words of a text, split at ・ (ジャン・マルク -> ジャン, マルク)."""
+    """The katakana words of a text, split at ・ (ローラ・メンデス -> ローラ, メンデス)."""
     return _KATAKANA_WORD.findall(text)
