@@ -174,7 +174,8 @@ class Index:
         asked = clean_question(question)
         resolved = clean_question(resolve(asked, history))
         return read_question(resolved, lexical=self.lexical, dictionary=self.dictionary, asked=asked,
-                             vocabulary=VOCABULARY if self.settings.hand_vocabulary else None)
+                             vocabulary=VOCABULARY if self.settings.hand_vocabulary else None,
+                             transliterate=self.settings.transliterate)
 
     def search(self, question: str | Question, k: int = 5) -> list[Hit]:
         """The `k` passages that best answer `question`, best first."""
@@ -295,6 +296,8 @@ class Index:
                           only_known=False, sounds=self._sounds)
 
     def _sounds(self, name: str) -> tuple[str, ...]:
+        if not self.settings.transliterate:
+            return ()
         table = self.lexical.sounds
         if name.isascii():
             return table.katakana_for(name)

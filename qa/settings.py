@@ -61,6 +61,8 @@ class Settings:
     # fusion of rankings (see qa.search.fusion; the README has the sweeps).
     dictionary: bool = True
     hand_vocabulary: bool = True
+    # Names across scripts by sound (Thales -> タレス; see qa.search.sounds).
+    transliterate: bool = True
     calibrate_dense: bool = True
     time_filter: bool = True
     # The other language's best passage among the first three when it tells the same

@@ -147,7 +147,7 @@ class Question:
 
 
 def read_question(text: str, *, lexical, dictionary=None, asked: str | None = None,
-                  vocabulary: dict | None = VOCABULARY) -> Question:
+                  vocabulary: dict | None = VOCABULARY, transliterate: bool = True) -> Question:
     """Read a (cleaned) question against an index's lexical vocabulary."""
     from .lexical import sudachi_morphemes, tokenize
     from .translate import from_english, from_japanese
@@ -169,10 +169,10 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
 
     if language == "en":
         translated = from_english(searched, dictionary, lexical.knows, tokenized, lexical.japanese_for, vocabulary,
-                                  sounds=lexical.sounds.katakana_for)
+                                  sounds=lexical.sounds.katakana_for if transliterate else lambda word: ())
     else:
         translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized,
-                                   sounds=lexical.sounds.latin_for)
+                                   sounds=lexical.sounds.latin_for if transliterate else lambda word: ())
     own = set(tokens)
     translations = tuple(sorted(((token, round(weight, 4)) for token, weight in translated.items()
                                  if token not in own), key=lambda item: (-item[1], item[0])))

@@ -3,46 +3,37 @@
 Design choice: JMdict (see `dictionary`) translates words in general; this list
 holds what it cannot: acronyms a Japanese release spells out (CFO: 最高財務責任者,
 which JMdict lacks), and the press-release sense of a word among JMdict's many
-(launch: 打ち上げ, not 起動). It is checked first, and it stays small.
+(announce: 発表, sign: 締結). It is checked first, and it stays small. The words of
+one industry (the space words it once held: land, launch, lander, lunar...) are
+retired: measured over the five question sets (docs/quality.md), the list without
+them gave recall@3 0.86 against 0.85 with them and 0.84 with no list at all, and
+none of them says anything about another company's releases.
 """
 
 from __future__ import annotations
 
 # English question words -> the Japanese words releases use for them.
 VOCABULARY = {
-    "land": ("着陸",), "landing": ("着陸",), "lands": ("着陸",), "touch": ("着陸",),
-    "launch": ("打ち上げ", "打上げ"), "launched": ("打ち上げ", "打上げ"), "launches": ("打ち上げ", "打上げ"),
-    "announce": ("発表",), "announced": ("発表",), "publish": ("発表",), "published": ("発表",),
-    "release": ("発表", "発売"), "released": ("発表", "発売"),
-    "sign": ("締結",), "signed": ("締結",), "found": ("設立", "創業"), "founded": ("設立", "創業"),
-    "establish": ("設立",), "established": ("設立",), "start": ("開始",), "begin": ("開始",),
-    "complete": ("完了",), "completed": ("完了",), "carry": ("実行", "実施"), "conduct": ("実施", "実行"),
-    "execute": ("実行",), "fly": ("実行",), "plan": ("計画", "予定"), "planned": ("計画", "予定"),
-    "scheduled": ("予定",), "develop": ("開発",), "developed": ("開発",), "demonstrate": ("実証",),
-    "demonstration": ("実証",), "succeed": ("成功",), "success": ("成功",), "headquartered": ("本社", "所在地"),
-    "headquarters": ("本社", "所在地"), "ceo": ("代表取締役", "CEO"), "president": ("社長", "代表取締役"),
-    "founder": ("Founder", "創業者"), "employees": ("スタッフ", "従業員", "社員"), "staff": ("スタッフ",),
-    "mission": ("ミッション",), "lander": ("ランダー",), "rover": ("ローバー", "探査車"), "moon": ("月面", "月"),
-    "lunar": ("月面", "月"), "water": ("水",), "partner": ("パートナー",), "team": ("チーム",),
-    "business": ("事業",), "first": ("初", "最初"), "securities": ("証券",), "code": ("コード",), "stock": ("証券", "株式"), "economy": ("経済圏",), "technology": ("技術",), "milestone": ("マイルストーン", "Success"),
-    # Words common to space-industry releases in general.
-    "agreement": ("契約", "覚書", "合意", "締結"), "memorandum": ("覚書",), "contract": ("契約",),
-    "partnership": ("パートナーシップ", "提携"), "collaboration": ("協業", "連携", "協力"),
-    "purpose": ("目的",), "goal": ("目標", "目的"), "aim": ("目指", "目的"), "vision": ("ビジョン",),
-    "company": ("会社", "企業", "社"), "service": ("サービス",), "services": ("サービス",), "data": ("データ",),
-    "customer": ("顧客",), "customers": ("顧客",), "investment": ("出資", "投資"), "funding": ("資金", "調達"),
-    "revenue": ("売上", "収益"), "government": ("政府",), "payload": ("ペイロード",), "payloads": ("ペイロード",),
-    "spacecraft": ("宇宙機",), "orbit": ("軌道",), "satellite": ("衛星",), "hydrogen": ("水素",),
-    "oxygen": ("酸素",), "electrolysis": ("電気分解", "水電解"), "mining": ("マイニング", "採掘"),
-    "thermal": ("サーマル", "熱"), "exploration": ("探査",), "program": ("プログラム",),
-    "programme": ("プログラム",), "comment": ("コメント",), "comments": ("コメント",), "space": ("宇宙",),
-    "resources": ("資源",), "resource": ("資源",), "transportation": ("輸送",), "transport": ("輸送",),
-    "equipment": ("装置",), "device": ("装置",), "engineering": ("工学", "エンジニアリング"),
+    "announce": ("発表",), "announced": ("発表",), "publish": ("発表",), "published": ("発表",), "release": ("発表", "発売"),
+    "released": ("発表", "発売"), "sign": ("締結",), "signed": ("締結",), "found": ("設立", "創業"), "founded": ("設立", "創業"),
+    "establish": ("設立",), "established": ("設立",), "start": ("開始",), "begin": ("開始",), "complete": ("完了",),
+    "completed": ("完了",), "carry": ("実行", "実施"), "conduct": ("実施", "実行"), "execute": ("実行",), "plan": ("計画", "予定"),
+    "planned": ("計画", "予定"), "scheduled": ("予定",), "develop": ("開発",), "developed": ("開発",),
+    "headquartered": ("本社", "所在地"), "headquarters": ("本社", "所在地"), "ceo": ("代表取締役", "CEO"),
+    "president": ("社長", "代表取締役"), "founder": ("Founder", "創業者"), "employees": ("スタッフ", "従業員", "社員"),
+    "staff": ("スタッフ",), "partner": ("パートナー",), "team": ("チーム",), "business": ("事業",), "securities": ("証券",),
+    "code": ("コード",), "stock": ("証券", "株式"), "technology": ("技術",), "agreement": ("契約", "覚書", "合意", "締結"),
+    "memorandum": ("覚書",), "contract": ("契約",), "partnership": ("パートナーシップ", "提携"),
+    "collaboration": ("協業", "連携", "協力"), "purpose": ("目的",), "goal": ("目標", "目的"), "aim": ("目指", "目的"),
+    "vision": ("ビジョン",), "company": ("会社", "企業", "社"), "service": ("サービス",), "services": ("サービス",),
+    "data": ("データ",), "customer": ("顧客",), "customers": ("顧客",), "investment": ("出資", "投資"),
+    "funding": ("資金", "調達"), "revenue": ("売上", "収益"), "government": ("政府",), "program": ("プログラム",),
+    "programme": ("プログラム",), "comment": ("コメント",), "comments": ("コメント",), "transportation": ("輸送",),
+    "transport": ("輸送",), "equipment": ("装置",), "device": ("装置",), "engineering": ("工学", "エンジニアリング"),
     "environment": ("環境",), "results": ("結果", "成果"), "result": ("結果", "成果"), "office": ("拠点", "オフィス"),
-    "offices": ("拠点", "オフィス"), "sponsor": ("スポンサー",), "sponsors": ("スポンサー",), "rocket": ("ロケット",),
+    "offices": ("拠点", "オフィス"), "sponsor": ("スポンサー",), "sponsors": ("スポンサー",),
     # Acronyms a Japanese release may spell out.
-    "us": ("米国", "アメリカ"), "usa": ("米国", "アメリカ"), "uk": ("英国", "イギリス"), "eu": ("欧州",),
-    "cfo": ("最高財務責任者",), "sme": ("中小企業",), "smes": ("中小企業",), "mou": ("覚書", "基本合意書"),
-    "jv": ("合弁",), "r&d": ("研究開発",), "m&a": ("買収", "合併"), "esg": ("ESG",), "cto": ("最高技術責任者",), "coo": ("最高執行責任者",), "ipo": ("上場",),
-    "jaxa": ("宇宙航空研究開発機構",), "esa": ("欧州宇宙機関",), "nasa": ("アメリカ航空宇宙局",),
+    "us": ("米国", "アメリカ"), "usa": ("米国", "アメリカ"), "uk": ("英国", "イギリス"), "eu": ("欧州",), "cfo": ("最高財務責任者",),
+    "sme": ("中小企業",), "smes": ("中小企業",), "mou": ("覚書", "基本合意書"), "jv": ("合弁",), "r&d": ("研究開発",),
+    "m&a": ("買収", "合併"), "esg": ("ESG",), "cto": ("最高技術責任者",), "coo": ("最高執行責任者",), "ipo": ("上場",),
 }
