@@ -15,7 +15,8 @@ because the geometry answers what the string cannot:
   line's baseline, as in "2026年i" or "約20億円*1") is dropped, so it never becomes
   part of a word or a fact; a raised run after a digit is an exponent and is kept
   as "^n"; a raised letter that a word goes on after without a gap (the A of the
-  LaTeX logo) is kept as text;
+  LaTeX logo) is kept as text, but raised digits are a marker even when the next
+  word follows without a gap ("、26override" is "、override");
 - PDFium's hyphen at a line end (U+FFFE, where it has joined the word) is removed;
 - the lines of page 1 come back with their font sizes, for the title.
 
@@ -152,7 +153,8 @@ def _line_text(line: list[_Glyph]) -> tuple[str, float]:
                 end += 1
             run = "".join(item.character for item in line[position:end])
             is_marker = len(run) <= _MAXIMUM_MARKER and set(run) <= _MARKER_CHARACTERS
-            if is_marker and previous is not None and not _word_goes_on(line, end, size):
+            inside_word = any(character.isalpha() for character in run) and _word_goes_on(line, end, size)
+            if is_marker and previous is not None and not inside_word:
                 if previous.character.isdigit():
                     while out and out[-1] == " ":
                         out.pop()
