@@ -10,7 +10,9 @@ because the geometry answers what the string cannot:
   positioning, not by a space glyph) is put back where the gap between two glyphs'
   advance boxes on a line is wider than a share of the font size (measured on the
   Debian Reference: under 0.1 em inside words, 0.15 em or more between them); table cells are kept apart the
-  same way;
+  same way, and a gap of 2.5 em or more becomes a tab, so that cleaning can tell a
+  table of contents' right-aligned page number ("第3章 Debian開発者の責務\t9") or a
+  second column from a word;
 - a footnote or reference marker set as a superscript (smaller and raised above the
   line's baseline, as in "2026年i" or "約20億円*1") is dropped, so it never becomes
   part of a word or a fact; a raised run after a digit is an exponent and is kept
@@ -30,8 +32,10 @@ import ctypes
 from dataclasses import dataclass
 from statistics import median
 
-# A gap wider than this share of the font size between two glyphs is a word space.
+# A gap wider than this share of the font size between two glyphs is a word space;
+# wider than WIDE_GAP, a tab (table cells, columns, a table of contents' page numbers).
 WORD_GAP = 0.12
+WIDE_GAP = 2.5
 # A run this much smaller than its line, whose baseline is raised by this share of the
 # line's font size, is a superscript.
 SUPERSCRIPT_SIZE = 0.85
@@ -162,13 +166,17 @@ def _line_text(line: list[_Glyph]) -> tuple[str, float]:
                 position = end  # a footnote marker glued to a word: dropped
                 continue
         if glyph.generated or glyph.character.isspace():
-            if out and not out[-1].endswith(" "):
+            if out and not out[-1].endswith((" ", "\t")):
                 out.append(" ")
             position += 1
             continue
-        if previous is not None and out and not out[-1].endswith(" "):
+        if previous is not None and out:
             gap = glyph.left - previous.right
-            if gap > WORD_GAP * max(size, 1.0):
+            if gap > WIDE_GAP * max(size, 1.0):  # a column's or a right-aligned page number's gap
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append("\t")
+            elif gap > WORD_GAP * max(size, 1.0) and not out[-1].endswith((" ", "\t")):
                 out.append(" ")
         out.append(glyph.character)
         previous = glyph
