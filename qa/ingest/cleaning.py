@@ -42,6 +42,7 @@ _LEADER = re.compile(rf"^(?P<title>.*?\S)?\s*(?:[.·・‥…_]\s*){{4,}}\s*(?P<
                      re.IGNORECASE)
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_MARKER = re.compile(f"\\d*[{_SUPERSCRIPTS}]+")
+_SUPERSCRIPT_DIGIT = re.compile(f"[{_SUPERSCRIPTS}]")
 _SUPERSCRIPT_AFTER_DIGIT = re.compile(f"(?<=\\d)[{_SUPERSCRIPTS}]+")
 _FOOTNOTE_LINE = re.compile(r"^(?P<marker>x{0,3}(?:ix|iv|v?i{0,3})|\(?[*※]\d{1,2}\)?)\s+\S")
 _CJK_OR_DIGIT = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\\d"
@@ -70,6 +71,9 @@ def drop_superscript_markers(pages: list[list[str]]) -> list[list[str]]:
     """Footnote markers in superscript code points dropped (see above); raw lines."""
     cleaned = []
     for lines in pages:
+        if not any(_SUPERSCRIPT_DIGIT.search(line) for line in lines):
+            cleaned.append(lines)
+            continue
         markers = {match.group() for line in lines for match in [_SUPERSCRIPT_MARKER.match(line.strip())] if match}
         if markers:
             pattern = re.compile("|".join(re.escape(marker) for marker in sorted(markers, key=len, reverse=True)))
