@@ -212,9 +212,11 @@ def measure(paths) -> dict:
 def table(results: dict, before: dict | None = None) -> str:
     groups: dict[str, Counter] = defaultdict(Counter)
     earlier: dict[str, Counter] = defaultdict(Counter)
+    seen: dict[str, Counter] = defaultdict(Counter)
     for name, row in results.items():
         if "failed" in row:
             continue
+        seen[group(name)].update(row["totals"])
         groups[group(name)].update({**row["counts"], "files": 1, "pages": row["pages"], "japanese": row["japanese"],
                                     "poppler_japanese": row["poppler_japanese"], "latin": row["latin"],
                                     "poppler_latin": row["poppler_latin"],
@@ -224,6 +226,7 @@ def table(results: dict, before: dict | None = None) -> str:
                                          "latin": before[name]["latin"],
                                          "missing": sum(len(words) for words in before[name]["missing"].values())})
     header = ["PDFs", "files", "pages", *KINDS, "ja/poppler", "latin/poppler", "words missing"]
+    # A kind counted against poppler shows "left of seen": how many poppler shows.
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name in sorted(groups, key=lambda name: (name == "texlive-lang-japanese", name)):
         row, old = groups[name], earlier.get(name)
@@ -234,7 +237,8 @@ def table(results: dict, before: dict | None = None) -> str:
                 previous = f"{old[kind] / max(row['poppler_' + kind], 1):.3f}" if old else None
             else:
                 value, previous = str(row[kind]), (str(old[kind]) if old else None)
-            cells.append(value if previous is None or previous == value else f"{previous} → {value}")
+            cell = value if previous is None or previous == value else f"{previous} → {value}"
+            cells.append(cell + (f" of {seen[name][kind]}" if seen[name][kind] else ""))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
