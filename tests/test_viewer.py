@@ -185,12 +185,17 @@ def _poppler_lines(path: Path, page: int) -> list[tuple[float, float, str]]:
     return lines
 
 
-@pytest.mark.parametrize("word", ["override_dh_auto_build", "FIXES"])
-def test_real_page_boxes_sit_on_the_lines_of_the_quote(word):
+@pytest.fixture(scope="module")
+def maint_guide():
     path = next(iter(sorted(REAL_PDFS.rglob("maint-guide.ja.pdf"))), None) if REAL_PDFS.is_dir() else None
     if path is None or shutil.which("pdftotext") is None:
         pytest.skip(f"maint-guide.ja.pdf or pdftotext missing under {REAL_PDFS}: run `make real-pdfs` as root")
-    document = qa.read_document(path)
+    return path, qa.read_document(path)
+
+
+@pytest.mark.parametrize("word", ["override_dh_auto_build", "FIXES"])
+def test_real_page_boxes_sit_on_the_lines_of_the_quote(word, maint_guide):
+    path, document = maint_guide
     page_text = document.page_text(37)
     sentences = [sentence for sentence in re.findall(r"[^。\n]*。", page_text) if word in sentence]
     before, quote, after = _sentence(page_text, sentences[-1 if word == "FIXES" else 0])
