@@ -277,7 +277,8 @@ def _real(name: str) -> Path:
     found = sorted(REAL_PDFS.rglob(name)) if REAL_PDFS.is_dir() else []
     if not found:
         pytest.skip(f"{name} not found under {REAL_PDFS}: run `make real-pdfs` as root (apt-get download "
-                    "texlive-lang-japanese debian-reference-en debian-reference-ja)")
+                    "texlive-lang-japanese debian-reference-en debian-reference-ja maint-guide-ja "
+                    "developers-reference-ja)")
     return found[0]
 
 
