@@ -21,9 +21,9 @@ Kinds, each counted in qa's text of each page (`Document.page_text`):
   not ("....") when a page number follows.
 - footnote_markers: a marker poppler shows in superscript digits ("2⁶override"),
   counted when qa's text still has it glued to the words around it ("26override").
-- lost_spaces: a space in poppler's text between a Japanese character and Latin text
-  that is English prose (it holds an English function word: see, for, the, of, ...),
-  a word space ("See 項1.1.4"); counted when qa's text has the two glued
+- lost_spaces: a space in poppler's text between a Japanese character and a Latin
+  word that is an English function word (see, for, the, of, ...): a word space of
+  English prose ("See 項1.1.4"); counted when qa's text has the two glued
   ("See項1.1.4"). Beside a name in Japanese text ("Debian パッケージ") the space is
   typesetting and is not counted.
 - version_titles: documents whose title is a version or date line.
@@ -65,8 +65,8 @@ LATIN_THEN_JAPANESE = re.compile(rf"([A-Za-z][A-Za-z0-9.,:;)'’\"-]{{0,5}}) +([
 JAPANESE_THEN_LATIN = re.compile(rf"([{CJK}]) +([A-Za-z][A-Za-z0-9]{{0,4}})")
 VERSION = re.compile(r"^(?:version|ver\.?|v|rev\.?|release)\s*\d|^\d+(?:\.\d+)+\b|\[\d{1,2}-[A-Za-z]{3}-\d{4}\]",
                      re.IGNORECASE)
-FUNCTION_WORD = re.compile(r"\b(?:see|also|for|the|of|in|on|at|by|to|from|with|and|or|is|are|be|as|this|that|"
-                           r"via|into|using|use|refer|described|shown|an)\b", re.IGNORECASE)
+FUNCTION_WORDS = set("see also for the of in on at by to from with and or is are be as this that via into using use "
+                     "refer described shown an".split())
 WORD = re.compile(rf"[A-Za-z]{{3,}}|[{CJK}]+")
 KINDS = ["heads", "page_numbers", "toc_numbers", "leaders", "footnote_markers", "lost_spaces", "version_titles"]
 
@@ -166,9 +166,11 @@ def measure_document(document, reference: list[str]) -> dict:
                 left("footnote_markers", squash(before + marker + after))
         for line in page.split("\n"):
             for match in list(LATIN_THEN_JAPANESE.finditer(line)) + list(JAPANESE_THEN_LATIN.finditer(line)):
-                latin_side = (re.split(f"[{CJK}]", line[:match.start(2)])[-1] if JAPANESE.match(match.group(2))
-                              else re.split(f"[{CJK}]", line[match.start(2):], maxsplit=1)[0])
-                if not FUNCTION_WORD.search(latin_side):
+                if JAPANESE.match(match.group(2)):  # the Latin word next to the space
+                    beside = re.findall("[A-Za-z]+", line[:match.start(2)])[-1:]
+                else:
+                    beside = re.findall("[A-Za-z]+", line[match.start(2):])[:1]
+                if not beside or beside[0].lower() not in FUNCTION_WORDS:
                     continue  # beside a name the space is typesetting, not a word space
                 first, second = nfkc(match.group(1)), nfkc(match.group(2))
                 totals["lost_spaces"] += 1

@@ -6,10 +6,10 @@ the normalized text. The steps:
 1. NFKC (full-width digits and letters become ASCII), control characters and lone
    surrogates dropped, runs of white space folded to one space.
 2. Spaces next to a Japanese character are removed ("2025 年 5 月" -> "2025年5月"),
-   spaces between Latin words are kept. Where the Latin text beside the space is
-   English prose (it holds a function word: "See 項1.1.4", "described in 第3章"), the
-   space is a word space and is kept (and a line join there puts one back); beside a
-   name ("Debian パッケージ") it is layout and goes.
+   spaces between Latin words are kept. Where the Latin word beside the space is an
+   English function word ("See 項1.1.4", "described in 第3章", "。 The"), the space is
+   a word space and is kept (and a line join there puts one back); beside a name
+   ("Debian パッケージ") it is layout and goes.
 3. Cleaning (see `cleaning` and `furniture`): ligature and invisible characters
    repaired and superscript footnote markers dropped before the page is split into
    lines; a table of contents' tab-set page numbers dropped; leader lines reduced to
@@ -33,9 +33,9 @@ from .language import CJK_CHARACTERS, is_cjk
 
 _WHITESPACE = re.compile(r"\s+")
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK_CHARACTERS}]) | (?=[{CJK_CHARACTERS}])")
-_CJK = re.compile(f"[{CJK_CHARACTERS}]")
-_FUNCTION_WORD = re.compile(r"\b(?:see|also|for|the|of|in|on|at|by|to|from|with|and|or|is|are|be|as|this|that|"
-                            r"via|into|using|use|refer|described|shown|an)\b", re.IGNORECASE)
+_LATIN_WORDS = re.compile("[A-Za-z]+")
+_FUNCTION_WORDS = frozenset("see also for the of in on at by to from with and or is are be as this that via into "
+                            "using use refer described shown an".split())
 _HYPHENATED = re.compile(r"[a-z]-$")
 # A line ending a sentence (closing brackets and quotes may follow the terminator).
 _SENTENCE_END = re.compile(r"[。！？!?.:][」』)\]”\"']*$")
@@ -60,26 +60,25 @@ def squash(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def is_english(latin: str) -> bool:
-    """Whether a run of Latin text reads as English prose: it holds an English function
-    word ("See", "for", "the", ...), where a product or package name does not."""
-    return bool(_FUNCTION_WORD.search(latin))
+def is_english(latin: str, *, at_end: bool) -> bool:
+    """Whether Latin text next to Japanese reads as English prose there: its word next to
+    the Japanese one (its last word when `at_end`, else its first) is an English
+    function word ("See 項1.1.4", "described in 第3章"); a name is not ("Debian パッケージ",
+    "Panasonic Energy of North America の")."""
+    words = _LATIN_WORDS.findall(latin)
+    return bool(words) and words[-1 if at_end else 0].lower() in _FUNCTION_WORDS
 
 
 def _space_next_to_japanese(match: re.Match) -> str:
     """The space between Japanese and Latin text is layout (removed) unless the Latin
-    side, up to the next Japanese character, is English prose: "See 項1.1.4"."""
+    side reads as English prose there (see `is_english`)."""
     line, at = match.string, match.start()
     before, after = line[at - 1:at], line[at + 1:at + 2]
     if is_cjk(before) and is_cjk(after):
         return ""
     if is_cjk(before):
-        following = _CJK.search(line, at + 1)
-        latin = line[at + 1:following.start() if following else len(line)]
-    else:
-        preceding = [found.end() for found in _CJK.finditer(line, 0, at)]
-        latin = line[preceding[-1] if preceding else 0:at]
-    return " " if is_english(latin) else ""
+        return " " if is_english(line[at + 1:], at_end=False) else ""
+    return " " if is_english(line[:at], at_end=True) else ""
 
 
 def normalize_line(line: str) -> str:
@@ -119,10 +118,10 @@ def _glue(previous: str, following: str) -> str:
     if previous.endswith("-"):
         return ""
     if is_cjk(previous[-1]) and following[0].isascii() and following[0].isalpha() and \
-            is_english(_CJK.split(following, 1)[0]):
+            is_english(following, at_end=False):
         return " "  # English goes on after a Japanese word
     if previous[-1].isascii() and previous[-1].isalpha() and is_cjk(following[0]) and \
-            is_english(_CJK.split(previous)[-1]):
+            is_english(previous, at_end=True):
         return " "  # English ends in a word before a Japanese one ("See" + "項1.1.4")
     if is_cjk(previous[-1]) or is_cjk(following[0]):
         return ""
