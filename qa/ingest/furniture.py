@@ -14,9 +14,10 @@ the rules look at a page's edges (its first and last two lines) and compare page
   documents' folios run with the page index at a constant offset ("… 31 / 63" on
   the 37th page, "1 イントロダクション 5" on the 5th), so an edge line whose leading
   or trailing number matches an offset that three pages or more share, and whose
-  other words stand at another page's edge too with a folio at that offset, is
-  furniture even when its chapter is too short for the repetition rule
-  ("File b: plexpl3.dtx 6");
+  other words stand at another page's edge too with a folio at that offset, or
+  whose place (last line, number at its end) is where 30% of the pages (8 at least)
+  have their folio, is furniture (unless its words end a sentence, as a footnote's do) even when its chapter or section is too short for the
+  repetition rule ("File b: plexpl3.dtx 6", "4.3. ドキュメント化 17");
 - on a table-of-contents page (three lines or more with leaders), the page number
   that PDFium set apart by a wide gap (a tab, see `pdf_text`) at the end of an entry
   without leaders ("第3章 Debian開発者の責務\t9"), which would otherwise be glued to
@@ -50,6 +51,9 @@ _NEIGHBOURHOOD = 4  # same-parity pages on each side that a chapter's running he
 _LOCAL_REPEATS = 3
 _FOLIO_PAGES = 3  # pages that must share a folio offset
 _MAXIMUM_HEAD = 120
+_USUAL_PLACE = 0.3  # share of the pages that give their folio one place (last line, at its end)
+_USUAL_PAGES = 8  # and pages at least (in a short document, section n may start page n)
+_SENTENCE_END = re.compile(r"[。.!?！？]\s*$")  # a head is no sentence; a footnote often is
 
 
 def is_page_number(line: str) -> bool:
@@ -116,45 +120,60 @@ def _furniture_keys(pages: list[list[str]]) -> list[set[str]]:
     return result
 
 
-def _folio_candidates(line: str) -> list[tuple[str, int, str]]:
-    """(kind, number, the rest of the line masked) for each number at an end of an
-    edge line that could be its page's folio."""
+def _folio_candidates(line: str) -> list[tuple[str, str, int, str]]:
+    """(kind, end, number, the rest of the line masked) for each number at an end
+    ("start" or "end") of an edge line that could be its page's folio."""
     if len(line) > _MAXIMUM_HEAD:
         return []
     found = []
-    for pattern in (_FRACTION, _TRAILING_NUMBER, _LEADING_NUMBER):
+    for end, pattern in (("end", _FRACTION), ("end", _TRAILING_NUMBER), ("start", _LEADING_NUMBER)):
         match = pattern.search(line)
         if match:
             rest = line[:match.start()] + line[match.end():]
-            found.append(("arabic", int(match.group(1)), furniture_key(rest)))
+            found.append(("arabic", end, int(match.group(1)), furniture_key(rest)))
     match = _EDGE_ROMAN.search(line)
     if match:
         rest = line[:match.start()] + line[match.end():]
-        found.append(("roman", roman_value(match.group()), furniture_key(rest)))
+        found.append(("roman", "start" if match.start() == 0 else "end", roman_value(match.group()),
+                      furniture_key(rest)))
     return found
 
 
 def _folio_lines(pages: list[list[str]]) -> list[set[int]]:
-    """For each page, the positions of edge lines that carry the page's folio."""
+    """For each page, the positions of edge lines that carry the page's folio: its
+    number at an offset from the page's that three pages or more share, and either
+    its other words beside a folio at that offset on another page too, or its place
+    (first or last line, number at the start or end) one where 30% of the pages, and 8
+    at least, have their folio; and its words no sentence (footnotes numbered one a page, "7 訳注：…
+    でもよい．", have an offset too)."""
     offsets: Counter[tuple[str, int]] = Counter()
     rests: Counter[tuple[str, int, str]] = Counter()
+    places: Counter[tuple[str, int, int, str]] = Counter()
     candidates = []
     for number, lines in enumerate(pages, start=1):
-        found = [(position, kind, value - number, rest) for position in _edge_positions(lines)
-                 for kind, value, rest in _folio_candidates(lines[position])]
-        offsets.update({(kind, offset) for _, kind, offset, _ in found})
-        rests.update({(kind, offset, rest) for _, kind, offset, rest in found})
+        content = [position for position, line in enumerate(lines) if line]
+        rank = {position: index if index < EDGE_LINES else index - len(content)
+                for index, position in enumerate(content)}
+        found = [(position, kind, value - number, rest, (kind, value - number, rank[position], end))
+                 for position in _edge_positions(lines)
+                 for kind, end, value, rest in _folio_candidates(lines[position])]
+        offsets.update({(kind, offset) for _, kind, offset, _, _ in found})
+        rests.update({(kind, offset, rest) for _, kind, offset, rest, _ in found})
+        places.update({place for *_, place in found})
         candidates.append(found)
     shared = {key for key, count in offsets.items() if count >= _FOLIO_PAGES}
-    # The words beside the folio stand, with a folio at the same offset, on another page too.
-    return [{position for position, kind, offset, rest in found
-             if (kind, offset) in shared and rests[kind, offset, rest] >= 2 and re.search(r"[^\W\d_]", rest)}
+    usual = {place for place, count in places.items() if count >= max(_USUAL_PAGES, _USUAL_PLACE * len(pages))}
+    return [{position for position, kind, offset, rest, place in found
+             if (kind, offset) in shared and not _SENTENCE_END.search(rest)
+             and (place in usual or rests[kind, offset, rest] >= 2 and re.search(r"[^\W\d_]", rest))}
             for found in candidates]
 
 
 def remove_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop header and footer lines (see the module's docstring). Lines are already
-    normalized; a dropped line becomes ""."""
+    normalized; a dropped line is taken out (not left blank), so that a sentence that
+    runs on over the page's foot and the next page's head joins as it would without
+    them."""
     repeated = _furniture_keys(pages) if len(pages) >= 2 else [set() for _ in pages]
     folios = _folio_lines(pages) if len(pages) >= _FOLIO_PAGES else [set() for _ in pages]
     cleaned = []
@@ -167,5 +186,7 @@ def remove_furniture(pages: list[list[str]]) -> list[list[str]]:
             if (_URL_ONLY.match(line) or is_page_number(line) or furniture_key(line) in keys
                     or position in folio):
                 lines[position] = ""
-        cleaned.append(lines if any(lines) else original)
+        dropped = {position for position, line in enumerate(lines) if original[position] and not line}
+        kept = [line for position, line in enumerate(lines) if position not in dropped]
+        cleaned.append(kept if any(kept) else original)
     return cleaned

@@ -20,6 +20,8 @@ because the geometry answers what the string cannot:
   LaTeX logo) is kept as text, but raised digits are a marker even when the next
   word follows without a gap ("、26override" is "、override");
 - PDFium's hyphen at a line end (U+FFFE, where it has joined the word) is removed;
+  a soft hyphen it keeps as U+0002 ends its line as "-", so that the join of lines
+  mends the word ("occa-" + "sionally");
 - the lines of page 1 come back with their font sizes, for the title.
 
 Line breaks are PDFium's own (its generated CR LF): its line finding is the part of
@@ -40,6 +42,9 @@ WIDE_GAP = 2.5
 # line's font size, is a superscript.
 SUPERSCRIPT_SIZE = 0.85
 SUPERSCRIPT_RISE = 0.2
+# After a soft hyphen PDFium keeps (U+0002), a baseline this many font sizes away
+# starts a new line.
+_LINE_JUMP = 1.0
 _MARKER_CHARACTERS = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ*†‡§¶#()[],-")
 _MAXIMUM_MARKER = 4
 
@@ -87,13 +92,25 @@ def _glyphs(text_page) -> tuple[list[_Glyph], bool]:
 
 
 def _split_lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """PDFium's lines; and a new line where, after a line-end hyphen that PDFium keeps as
+    U+0002 (and so does not break the line), the text goes on on another baseline:
+    PDFium would run the page's foot into the last body line ("occa-16 第4章 …")."""
     lines: list[list[_Glyph]] = [[]]
+    last: _Glyph | None = None  # the last visible glyph of the current line
     for glyph in glyphs:
         if glyph.character in ("\r", "\n"):
             if glyph.character == "\n" or not glyph.generated:
                 lines.append([])
+                last = None
             continue
+        visible = not glyph.generated and glyph.character.strip() != ""
+        size = max(glyph.size, last.size, 1.0) if last is not None else 0.0
+        if (visible and last is not None and last.character == "\x02"
+                and abs(glyph.baseline - last.baseline) > _LINE_JUMP * size):
+            lines.append([])  # after a kept soft hyphen, text on another baseline: a new line
         lines[-1].append(glyph)
+        if visible:
+            last = glyph
     return _rejoin([line for line in lines if line])
 
 
@@ -149,6 +166,11 @@ def _line_text(line: list[_Glyph]) -> tuple[str, float]:
     while position < len(line):
         glyph = line[position]
         if glyph.character == "\ufffe":  # PDFium's line-end hyphen: the word is joined
+            position += 1
+            continue
+        if glyph.character == "\x02":  # a soft hyphen PDFium keeps: a hyphen at the line's end
+            if not any(not item.generated and item.character.strip() for item in line[position + 1:]):
+                out.append("-")
             position += 1
             continue
         if _is_superscript(glyph, size, baseline):
