@@ -140,3 +140,50 @@ def test_content_at_page_edges_that_looks_like_furniture_is_kept(tmp_path):
     text = load_document(write_pdf(tmp_path / "edges.pdf", pages)).text
     assert all(f"{number} units of the rover" in text and f"Chapter {number} ends here." in text
                for number in range(1, 5))
+
+
+def test_a_foot_with_its_folio_goes_where_most_pages_have_one_but_footnotes_and_headings_stay():
+    sections = ["Sending mail", "Mirrors", "Keys", "Archives", "Queues", "Mentors", "Votes", "Leaving", "Ports",
+                "Bugs", "Tags", "Teams", "Builds", "Uploads", "Sponsors", "Reviews", "Releases", "Freezes",
+                "Backports", "Security"]
+    pages = []
+    for number in range(1, 21):
+        foot = f"4.{number}. {sections[number - 1]} {number + 10}" if number % 2 else \
+            f"{number + 10} Chapter 4. Resources for members"
+        pages.append(f"The {sections[number - 1].lower()} are described on this page of the guide.\n{foot}")
+    text, _ = assemble_pages(pages)
+    assert "4.3. Keys" not in text and "4.19. Backports" not in text and "Resources for members" not in text
+    assert text.count("described") == 20
+    # Footnotes numbered one a page have an offset to the page number too: they are sentences.
+    notes = [f"本文の{BODIES[number - 1]}\n{number + 5} 訳注:{BODIES[9 - number]}\n{number}" for number in range(1, 10)]
+    text, _ = assemble_pages(notes)
+    assert all(f"{number + 5}訳注:{BODIES[9 - number]}" in text for number in range(1, 10))
+    # In a short document, section n may start page n: its heading stays.
+    short = [f"{number} {title}\n{BODIES[number - 1]}\n{number}" for number, title in
+             enumerate(["Loading", "Options", "Fonts", "Switching", "Bulk mode"], start=1)]
+    text, _ = assemble_pages(short)
+    assert all(title in text for title in ("Loading", "Options", "Fonts", "Switching", "Bulk mode"))
+
+
+def test_a_sentence_runs_on_over_a_page_break_once_the_furniture_is_gone():
+    long = "The lander carries a rover and a water electrolysis unit that the team will test on the"
+    pages = [f"ACME Guide 1\n{long}\n{long} surface for\n1", f"ACME Guide 2\nseveral weeks after landing.\n{long}.\n2",
+             f"ACME Guide 3\nThe end.\n{long}.\n3"]
+    text, offsets = assemble_pages(pages)
+    assert "surface for several weeks after landing." in text and "ACME" not in text
+    assert text[offsets[1]:].startswith("several weeks")
+
+
+def test_a_soft_hyphen_pdfium_keeps_ends_its_line_and_the_foot_after_it_is_a_line_of_its_own():
+    from qa.ingest.pdf_text import _Glyph, _line_text, _split_lines
+
+    def glyphs(text, left, baseline, size=10.0):
+        return [_Glyph(character, left + 5 * at, left + 5 * at + 4.5, baseline, size, False)
+                for at, character in enumerate(text)]
+
+    line = glyphs("is occa\x02", 300, 82) + glyphs("16", 290, 65, 10.8)  # no break: the foot ran on
+    lines = [_line_text(part)[0] for part in _split_lines(line)]
+    assert lines == ["is occa-", "16"]
+    text, _ = assemble_pages(["x" * 20 + "\n" + "The doc is " + "long " * 10 + "and is occa-",
+                              "sionally used for talks."])
+    assert "occasionally used" in text
