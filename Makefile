@@ -41,24 +41,31 @@ browser-deps:
 		fi; \
 	fi
 
-# Real PDFs for the poppler comparison (tests/test_pdf_reading.py, bench/pdf_quality.py,
-# bench/texlive_build.py): Debian's texlive-lang-japanese documentation (Japanese
-# pLaTeX PDFs with non-embedded CID fonts) and the Debian Reference (en, ja), unpacked
-# under $(REAL_PDFS), and poppler-utils (pdftotext) as the reference. Without them
-# those tests skip and say why.
+# Real PDFs for the poppler comparison (tests/test_pdf_reading.py, tests/test_viewer.py,
+# bench/pdf_quality.py, bench/pdf_furniture.py, bench/texlive_build.py): Debian's
+# texlive-lang-japanese documentation (Japanese pLaTeX PDFs with non-embedded CID fonts),
+# the Debian Reference (en, ja), the New Maintainers' Guide (ja) and the Developer's
+# Reference (en, ja), unpacked under $(REAL_PDFS), and poppler-utils (pdftotext) as the
+# reference. Without them those tests skip and say why.
 REAL_PDFS ?= /tmp/qa-real-pdfs
+REAL_PDF_FILES := texlive-lang-japanese debian-reference.en.pdf debian-reference.ja.pdf maint-guide.ja.pdf \
+	developers-reference.en.pdf developers-reference.ja.pdf
 real-pdfs:
-	@if [ ! -d $(REAL_PDFS)/texlive-lang-japanese ] || ! command -v pdftotext >/dev/null; then \
+	@missing=0; for name in $(REAL_PDF_FILES); do [ -e $(REAL_PDFS)/$$name ] || missing=1; done; \
+	if [ $$missing = 1 ] || ! command -v pdftotext >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			scratch=$$(mktemp -d) && chmod 755 $$scratch && cd $$scratch && \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null && \
-			apt-get download -qq texlive-lang-japanese debian-reference-en debian-reference-ja 2>/dev/null && \
-			for deb in *.deb; do dpkg-deb -x $$deb unpacked; done && \
+			apt-get download -qq texlive-lang-japanese debian-reference-en debian-reference-ja maint-guide-ja \
+				developers-reference developers-reference-ja 2>/dev/null; \
+			for deb in *.deb; do dpkg-deb -x $$deb unpacked; done; \
 			mkdir -p $(REAL_PDFS)/texlive-lang-japanese && \
-			(cd unpacked/usr/share/doc/texlive-doc && find . -name '*.pdf' -exec cp --parents {} $(REAL_PDFS)/texlive-lang-japanese/ \;) && \
-			cp unpacked/usr/share/debian-reference/*.pdf $(REAL_PDFS)/ ; \
+			(cd unpacked/usr/share/doc/texlive-doc && find . -name '*.pdf' -exec cp --parents {} $(REAL_PDFS)/texlive-lang-japanese/ \;) ; \
+			cp unpacked/usr/share/debian-reference/*.pdf unpacked/usr/share/doc/maint-guide-ja/maint-guide.ja.pdf $(REAL_PDFS)/ ; \
+			cp unpacked/usr/share/developers-reference/developers-reference.pdf $(REAL_PDFS)/developers-reference.en.pdf ; \
+			cp unpacked/usr/share/developers-reference/ja/developers-reference.pdf $(REAL_PDFS)/developers-reference.ja.pdf ; \
 			cd / && rm -rf $$scratch; \
-			[ -d $(REAL_PDFS)/texlive-lang-japanese ] || echo "could not fetch the real PDFs; their tests will skip"; \
+			for name in $(REAL_PDF_FILES); do [ -e $(REAL_PDFS)/$$name ] || echo "could not fetch $$name; its tests will skip"; done; \
 		else \
 			echo "the real-PDF tests need poppler-utils and Debian's documentation PDFs (run: sudo make real-pdfs)"; \
 		fi; \

@@ -269,10 +269,11 @@ class ChatApp:
             return view
         if path.suffix.lower() == ".pdf":
             quote = record["quote"]
+            context = (record["text"][:record["quote_start"]], record["text"][record["quote_end"]:])
             if page is None:
-                shown = render_citation(path, tuple(record["pages"]), quote)
+                shown = render_citation(path, tuple(record["pages"]), quote, context=context)
             else:
-                shown = render_page(path, page, quote if page in record["pages"] else "")
+                shown = render_page(path, page, quote if page in record["pages"] else "", context=context)
             view.update(image=shown.image, page=shown.page, pages=shown.pages)
             if page is None and not shown.boxes:
                 view["note"] = "The quote could not be located on the page image; the passage is below."

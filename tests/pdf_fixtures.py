@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 # A ToUnicode CMap that sends every single-byte code to the wrong code point:
@@ -74,3 +75,94 @@ def text_lines(lines, font=b"F1", size=11, top=740, left=72, leading=16) -> byte
         out.append(b"(%s) Tj T*" % escaped)
     out.append(b"ET")
     return b"\n".join(out)
+
+
+# --- laid-out pages: runs of text at known positions, for the viewer's boxes ---------
+
+A4 = (595.28, 841.89)
+_WIDTH_SHARE = {"J": 1.0, "C": 0.6}  # the CID font's DW 1000 (no /W): every glyph is 1 em; Courier 0.6 em
+_FONT_NAMES = {"H": b"F1", "C": b"F4", "J": b"F3"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """Text drawn from (x, y) (its baseline) in one font: "J" a Japanese CID font
+    (HeiseiKakuGo-W5, not embedded, every glyph 1 em wide), "C" Courier (inline code),
+    "H" Helvetica."""
+    text: str
+    x: float
+    y: float
+    size: float = 10.0
+    font: str = "J"
+
+    def advance(self, text: str) -> float:
+        if self.font == "H":
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            return stringWidth(text, "Helvetica", self.size)
+        return _WIDTH_SHARE[self.font] * self.size * len(text)
+
+    @property
+    def right(self) -> float:
+        return self.x + self.advance(self.text)
+
+    def span(self, start: int, end: int) -> tuple[float, float]:
+        """Left and right x of text[start:end]."""
+        return self.x + self.advance(self.text[:start]), self.x + self.advance(self.text[:end])
+
+    def content(self) -> bytes:
+        if self.font == "J":
+            shown = b"<" + self.text.encode("utf-16-be").hex().upper().encode() + b">"
+        else:
+            escaped = self.text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+            shown = b"(" + escaped + b")"
+        return b"BT /%s %.2f Tf %.2f %.2f Td %s Tj ET" % (_FONT_NAMES[self.font], self.size, self.x, self.y, shown)
+
+
+def line(parts, x: float, y: float, size: float = 10.0) -> list[Run]:
+    """Runs set one after the other on one line: parts are (font, text)."""
+    runs = []
+    for font, text in parts:
+        run = Run(text, x, y, size, font)
+        runs.append(run)
+        x = run.right
+    return runs
+
+
+def layout_pdf(path: Path, pages: list[list[Run]], *, size=A4, inherit_media_box: bool = True,
+               rotate: int = 0) -> Path:
+    """A PDF of pages made of runs. With `inherit_media_box` the MediaBox is on the
+    page tree's root only (pages inherit it, as in DBLaTeX's PDFs)."""
+    media_box = b"/MediaBox [0 0 %.2f %.2f]" % size
+    objects = {
+        3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>",
+        5: b"<< /Type /Font /Subtype /Type0 /BaseFont /HeiseiKakuGo-W5 /Encoding /UniJIS-UCS2-H "
+           b"/DescendantFonts [6 0 R] >>",
+        6: b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HeiseiKakuGo-W5 /DW 1000 "
+           b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 2 >> /FontDescriptor 7 0 R >>",
+        7: b"<< /Type /FontDescriptor /FontName /HeiseiKakuGo-W5 /Flags 4 /FontBBox [-92 -250 1010 922] "
+           b"/ItalicAngle 0 /Ascent 752 /Descent -221 /CapHeight 737 /StemV 114 >>",
+    }
+    kids, number = [], 8
+    for runs in pages:
+        objects[number] = _stream(b"\n".join(run.content() for run in runs))
+        objects[number + 1] = (b"<< /Type /Page /Parent 2 0 R %s /Rotate %d "
+                               b"/Resources << /Font << /F1 3 0 R /F4 4 0 R /F3 5 0 R >> >> /Contents %d 0 R >>"
+                               % (b"" if inherit_media_box else media_box, rotate, number))
+        kids.append(b"%d 0 R" % (number + 1))
+        number += 2
+    objects[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d %s >>" % (b" ".join(kids), len(kids),
+                                                                   media_box if inherit_media_box else b"")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for object_number in sorted(objects):
+        offsets[object_number] = len(out)
+        out += b"%d 0 obj\n" % object_number + objects[object_number] + b"\nendobj\n"
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (max(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offsets[object_number] for object_number in range(1, max(objects) + 1))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (max(objects) + 1, table)
+    path.write_bytes(bytes(out))
+    return path

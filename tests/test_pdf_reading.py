@@ -252,7 +252,23 @@ JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A sample that keeps the suite fast: Japanese pLaTeX manuals with non-embedded CID
 # fonts, an English one, and both Debian Reference PDFs (bench/pdf_quality.py reads all).
 SAMPLE_NAMES = ["jlreq-ja.pdf", "platex.pdf", "ptex-manual.pdf", "jsclasses.pdf", "pxrubrica.pdf", "platex-en.pdf",
-                "debian-reference.en.pdf", "debian-reference.ja.pdf"]
+                "debian-reference.en.pdf", "debian-reference.ja.pdf", "maint-guide.ja.pdf",
+                "developers-reference.ja.pdf", "mendex.pdf"]
+# Furniture that these PDFs once left in the text (issue 18), and words around it that stay.
+FURNITURE_GONE = {
+    "debian-reference.ja.pdf": ["Debianリファレンスii", "Debianリファレンスxix", "1 GNU/Linuxチュートリアル1\n",
+                                "See項", "see項"],
+    "debian-reference.en.pdf": ["Debian Reference ii", "GNU/Linux tutorials1\n"],
+    "developers-reference.ja.pdf": ["第3章Debian開発者の責務9", "16第4章"],
+    "maint-guide.ja.pdf": ["26override_dh_auto_build", "Debian新メンテナーガイドii", "2はじめの一歩6"],
+    "mendex.pdf": [". . . .", "35, 146 A"],
+}
+FURNITURE_KEPT = {
+    "debian-reference.ja.pdf": ["See 項", "GNU/Linuxチュートリアル"],
+    "developers-reference.ja.pdf": ["第3章Debian開発者の責務"],
+    "maint-guide.ja.pdf": ["override_dh_auto_build", "はじめの一歩"],
+    "mendex.pdf": ["enumerate環境"],
+}
 
 
 def _real(name: str) -> Path:
@@ -261,7 +277,8 @@ def _real(name: str) -> Path:
     found = sorted(REAL_PDFS.rglob(name)) if REAL_PDFS.is_dir() else []
     if not found:
         pytest.skip(f"{name} not found under {REAL_PDFS}: run `make real-pdfs` as root (apt-get download "
-                    "texlive-lang-japanese debian-reference-en debian-reference-ja)")
+                    "texlive-lang-japanese debian-reference-en debian-reference-ja maint-guide-ja "
+                    "developers-reference-ja)")
     return found[0]
 
 
@@ -280,6 +297,11 @@ def test_real_pdf_text_matches_poppler(name):
     assert all(any(character.isalpha() for character in sentence) for sentence in sentences)
     assert not re.search(r"[^\W\d_][^\n]*?(?:[.·・‥…]\s*){4,}\s*\d+\s*$", document.text, re.MULTILINE)
     assert document.title and document.date and not document.skipped_pages
+    text = document.text + "\n"
+    assert not [furniture for furniture in FURNITURE_GONE.get(name, []) if furniture in text]
+    assert all(kept in text for kept in FURNITURE_KEPT.get(name, []))
+    if name == "mendex.pdf":
+        assert "version" not in document.title.lower() and "mendex" in document.title
     if name == "debian-reference.en.pdf":
         words = re.findall(r"[A-Za-z]+", document.text)
         assert 1000 * sum(len(word) >= 25 for word in words) / len(words) < 5

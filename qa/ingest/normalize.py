@@ -6,10 +6,14 @@ the normalized text. The steps:
 1. NFKC (full-width digits and letters become ASCII), control characters and lone
    surrogates dropped, runs of white space folded to one space.
 2. Spaces next to a Japanese character are removed ("2025 年 5 月" -> "2025年5月"),
-   spaces between Latin words are kept.
-3. Cleaning (see `cleaning`): ligature and invisible characters repaired before the
-   page is split into lines; leader lines reduced to their title; page furniture
-   (page numbers, running heads and feet) dropped.
+   spaces between Latin words are kept. Where the Latin word beside the space is an
+   English function word ("See 項1.1.4", "described in 第3章", "。 The"), the space is
+   a word space and is kept (and a line join there puts one back); beside a name
+   ("Debian パッケージ") it is layout and goes.
+3. Cleaning (see `cleaning` and `furniture`): ligature and invisible characters
+   repaired and superscript footnote markers dropped before the page is split into
+   lines; a table of contents' tab-set page numbers dropped; leader lines reduced to
+   their title; page furniture (page numbers, running heads and feet) dropped.
 4. Line breaks are joined. A PDF wraps lines at a fixed width, so a line that reaches
    (nearly) that width and does not end a sentence continues on the next line; the
    join inserts nothing inside Japanese and one space between Latin words, and a
@@ -22,11 +26,16 @@ import re
 import unicodedata
 from collections import Counter
 
-from .cleaning import drop_footnote_markers, remove_furniture, repair_characters, strip_leader
+from .cleaning import (drop_footnote_markers, drop_superscript_markers, is_leader_line, repair_characters,
+                       strip_leader)
+from .furniture import remove_furniture, strip_toc_page_numbers
 from .language import CJK_CHARACTERS, is_cjk
 
 _WHITESPACE = re.compile(r"\s+")
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK_CHARACTERS}]) | (?=[{CJK_CHARACTERS}])")
+_LATIN_WORDS = re.compile("[A-Za-z]+")
+_FUNCTION_WORDS = frozenset("see also for the of in on at by to from with and or is are be as this that via into "
+                            "using use refer described shown an".split())
 _HYPHENATED = re.compile(r"[a-z]-$")
 # A line ending a sentence (closing brackets and quotes may follow the terminator).
 _SENTENCE_END = re.compile(r"[。！？!?.:][」』)\]”\"']*$")
@@ -51,10 +60,32 @@ def squash(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+def is_english(latin: str, *, at_end: bool) -> bool:
+    """Whether Latin text next to Japanese reads as English prose there: its word next to
+    the Japanese one (its last word when `at_end`, else its first) is an English
+    function word ("See 項1.1.4", "described in 第3章"); a name is not ("Debian パッケージ",
+    "Panasonic Energy of North America の")."""
+    words = _LATIN_WORDS.findall(latin)
+    return bool(words) and words[-1 if at_end else 0].lower() in _FUNCTION_WORDS
+
+
+def _space_next_to_japanese(match: re.Match) -> str:
+    """The space between Japanese and Latin text is layout (removed) unless the Latin
+    side reads as English prose there (see `is_english`)."""
+    line, at = match.string, match.start()
+    before, after = line[at - 1:at], line[at + 1:at + 2]
+    if is_cjk(before) and is_cjk(after):
+        return ""
+    if is_cjk(before):
+        return " " if is_english(line[at + 1:], at_end=False) else ""
+    return " " if is_english(line[:at], at_end=True) else ""
+
+
 def normalize_line(line: str) -> str:
-    """One line of text: whitespace folded, spaces next to Japanese removed."""
+    """One line of text: whitespace folded, spaces next to Japanese removed (but a word
+    space between English and a Japanese word: "See 項1.1.4")."""
     line = _WHITESPACE.sub(" ", clean_characters(line)).strip()
-    return _SPACE_NEXT_TO_CJK.sub("", line)
+    return _SPACE_NEXT_TO_CJK.sub(_space_next_to_japanese, line)
 
 
 def display_width(line: str) -> int:
@@ -84,7 +115,15 @@ def _glue(previous: str, following: str) -> str:
     where a word was hyphenated at the line end."""
     if _HYPHENATED.search(previous) and following[:1].islower():
         return "\b"
-    if is_cjk(previous[-1]) or is_cjk(following[0]) or previous.endswith("-"):
+    if previous.endswith("-"):
+        return ""
+    if is_cjk(previous[-1]) and following[0].isascii() and following[0].isalpha() and \
+            is_english(following, at_end=False):
+        return " "  # English goes on after a Japanese word
+    if previous[-1].isascii() and previous[-1].isalpha() and is_cjk(following[0]) and \
+            is_english(previous, at_end=True):
+        return " "  # English ends in a word before a Japanese one ("See" + "項1.1.4")
+    if is_cjk(previous[-1]) or is_cjk(following[0]):
         return ""
     return " "
 
@@ -113,8 +152,9 @@ def assemble_pages(raw_pages: list[str], *, drop_furniture: bool = True) -> tupl
     n (1-based) is `text[offsets[n - 1]:offsets[n]]`; a chunk's offsets relative to
     its first page can run on into the following pages.
     """
-    pages = [[strip_leader(normalize_line(line)) for line in repair_characters(raw).splitlines()]
-             for raw in raw_pages]
+    raw_lines = [repair_characters(raw).splitlines() for raw in raw_pages]
+    raw_lines = drop_superscript_markers(strip_toc_page_numbers(raw_lines, is_leader_line))
+    pages = [[strip_leader(normalize_line(line)) for line in lines] for lines in raw_lines]
     if drop_furniture:
         pages = remove_furniture(pages)
     pages = drop_footnote_markers(pages)

@@ -10,13 +10,18 @@ because the geometry answers what the string cannot:
   positioning, not by a space glyph) is put back where the gap between two glyphs'
   advance boxes on a line is wider than a share of the font size (measured on the
   Debian Reference: under 0.1 em inside words, 0.15 em or more between them); table cells are kept apart the
-  same way;
+  same way, and a gap of 2.5 em or more becomes a tab, so that cleaning can tell a
+  table of contents' right-aligned page number ("第3章 Debian開発者の責務\t9") or a
+  second column from a word;
 - a footnote or reference marker set as a superscript (smaller and raised above the
   line's baseline, as in "2026年i" or "約20億円*1") is dropped, so it never becomes
   part of a word or a fact; a raised run after a digit is an exponent and is kept
   as "^n"; a raised letter that a word goes on after without a gap (the A of the
-  LaTeX logo) is kept as text;
+  LaTeX logo) is kept as text, but raised digits are a marker even when the next
+  word follows without a gap ("、26override" is "、override");
 - PDFium's hyphen at a line end (U+FFFE, where it has joined the word) is removed;
+  a soft hyphen it keeps as U+0002 ends its line as "-", so that the join of lines
+  mends the word ("occa-" + "sionally");
 - the lines of page 1 come back with their font sizes, for the title.
 
 Line breaks are PDFium's own (its generated CR LF): its line finding is the part of
@@ -29,12 +34,17 @@ import ctypes
 from dataclasses import dataclass
 from statistics import median
 
-# A gap wider than this share of the font size between two glyphs is a word space.
+# A gap wider than this share of the font size between two glyphs is a word space;
+# wider than WIDE_GAP, a tab (table cells, columns, a table of contents' page numbers).
 WORD_GAP = 0.12
+WIDE_GAP = 2.5
 # A run this much smaller than its line, whose baseline is raised by this share of the
 # line's font size, is a superscript.
 SUPERSCRIPT_SIZE = 0.85
 SUPERSCRIPT_RISE = 0.2
+# After a soft hyphen PDFium keeps (U+0002), a baseline this many font sizes away
+# starts a new line.
+_LINE_JUMP = 1.0
 _MARKER_CHARACTERS = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ*†‡§¶#()[],-")
 _MAXIMUM_MARKER = 4
 
@@ -82,13 +92,25 @@ def _glyphs(text_page) -> tuple[list[_Glyph], bool]:
 
 
 def _split_lines(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """PDFium's lines; and a new line where, after a line-end hyphen that PDFium keeps as
+    U+0002 (and so does not break the line), the text goes on on another baseline:
+    PDFium would run the page's foot into the last body line ("occa-16 第4章 …")."""
     lines: list[list[_Glyph]] = [[]]
+    last: _Glyph | None = None  # the last visible glyph of the current line
     for glyph in glyphs:
         if glyph.character in ("\r", "\n"):
             if glyph.character == "\n" or not glyph.generated:
                 lines.append([])
+                last = None
             continue
+        visible = not glyph.generated and glyph.character.strip() != ""
+        size = max(glyph.size, last.size, 1.0) if last is not None else 0.0
+        if (visible and last is not None and last.character == "\x02"
+                and abs(glyph.baseline - last.baseline) > _LINE_JUMP * size):
+            lines.append([])  # after a kept soft hyphen, text on another baseline: a new line
         lines[-1].append(glyph)
+        if visible:
+            last = glyph
     return _rejoin([line for line in lines if line])
 
 
@@ -146,13 +168,19 @@ def _line_text(line: list[_Glyph]) -> tuple[str, float]:
         if glyph.character == "\ufffe":  # PDFium's line-end hyphen: the word is joined
             position += 1
             continue
+        if glyph.character == "\x02":  # a soft hyphen PDFium keeps: a hyphen at the line's end
+            if not any(not item.generated and item.character.strip() for item in line[position + 1:]):
+                out.append("-")
+            position += 1
+            continue
         if _is_superscript(glyph, size, baseline):
             end = position
             while end < len(line) and _is_superscript(line[end], size, baseline):
                 end += 1
             run = "".join(item.character for item in line[position:end])
             is_marker = len(run) <= _MAXIMUM_MARKER and set(run) <= _MARKER_CHARACTERS
-            if is_marker and previous is not None and not _word_goes_on(line, end, size):
+            inside_word = any(character.isalpha() for character in run) and _word_goes_on(line, end, size)
+            if is_marker and previous is not None and not inside_word:
                 if previous.character.isdigit():
                     while out and out[-1] == " ":
                         out.pop()
@@ -160,13 +188,17 @@ def _line_text(line: list[_Glyph]) -> tuple[str, float]:
                 position = end  # a footnote marker glued to a word: dropped
                 continue
         if glyph.generated or glyph.character.isspace():
-            if out and not out[-1].endswith(" "):
+            if out and not out[-1].endswith((" ", "\t")):
                 out.append(" ")
             position += 1
             continue
-        if previous is not None and out and not out[-1].endswith(" "):
+        if previous is not None and out:
             gap = glyph.left - previous.right
-            if gap > WORD_GAP * max(size, 1.0):
+            if gap > WIDE_GAP * max(size, 1.0):  # a column's or a right-aligned page number's gap
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append("\t")
+            elif gap > WORD_GAP * max(size, 1.0) and not out[-1].endswith((" ", "\t")):
                 out.append(" ")
         out.append(glyph.character)
         previous = glyph

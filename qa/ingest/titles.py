@@ -7,7 +7,8 @@ the page shows most prominently, then the first line that reads like a title:
   "Microsoft Word - ...", not "untitled" or another placeholder); else the
   largest-font line of the first page with text, when it is larger than the
   page's usual line (a title set over two or three lines of the same size is
-  joined); else the first substantial line of the text.
+  joined); else the first substantial line of the text. A version line
+  ("version 3.6 [19-Sep-2021]", "v1.2a") is never the title, however large its font.
 - Date: the release date near the top of the text; else a date in the file name;
   else the PDF's /CreationDate. `date_source` says which: "text", "filename" or
   "metadata" (None when there is no date), so a citation can say how sure it is.
@@ -31,6 +32,9 @@ _FILE_NAME = re.compile(r"^[\w\-. ()\[\]~]+\.(pdf|docx?|pptx?|xlsx?|txt|md|tex|d
 _SAME_SIZE = 0.5
 # The title font is at least this much larger than the page's median line.
 _DISTINCT = 1.15
+_VERSION = re.compile(r"^(?:(?:version|ver\.?|rev(?:ision)?\.?|release|リリース|バージョン)\s*)?v?\d+(?:\.\d+)*[a-z]?"
+                      r"$|^第?\d+(?:\.\d+)*版$", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)|（[^）]*）")
 
 
 def _letters(text: str) -> int:
@@ -51,10 +55,20 @@ def meaningful_metadata_title(title: str | None, source: str = "") -> str | None
     return title[:_MAXIMUM_TITLE]
 
 
+def is_version_line(line: str) -> bool:
+    """A version or revision line, dates and brackets aside ("version 3.6 [19-Sep-2021]",
+    "v1.2a", "Release 12.18", "第2.100版")."""
+    bare = _BRACKETED.sub(" ", line)
+    for mention in reversed(find_dates(bare)):
+        bare = bare[:mention.start] + " " + bare[mention.end:]
+    return bool(_VERSION.match(" ".join(bare.split())))
+
+
 def largest_font_line(sized_lines) -> str | None:
     """The largest-font line (with the lines of the same size right after it, up to
-    three), if it has a few letters and is not a date."""
-    candidates = [(text, size) for text, size in sized_lines if _letters(text) >= 3 and size > 0]
+    three), if it has a few letters and is not a date or a version line."""
+    candidates = [(text, size) for text, size in sized_lines
+                  if _letters(text) >= 3 and size > 0 and not is_version_line(text)]
     if not candidates:
         return None
     largest = max(size for _, size in candidates)
@@ -64,9 +78,10 @@ def largest_font_line(sized_lines) -> str | None:
     lines = [text for text, _ in sized_lines]
     sizes = [size for _, size in sized_lines]
     start = next(position for position, (text, size) in enumerate(sized_lines)
-                 if size == largest and _letters(text) >= 3)
+                 if size == largest and _letters(text) >= 3 and not is_version_line(text))
     end = start + 1
-    while end < len(lines) and end - start < 3 and abs(sizes[end] - largest) <= _SAME_SIZE:
+    while (end < len(lines) and end - start < 3 and abs(sizes[end] - largest) <= _SAME_SIZE
+           and not is_version_line(lines[end])):
         end += 1
     title = normalize_line(" ".join(lines[start:end]))  # no space inside Japanese
     dates = sum(mention.end - mention.start for mention in find_dates(title))
@@ -84,7 +99,8 @@ def first_substantial_line(text: str) -> str | None:
             return heading.group(1).strip()[:_MAXIMUM_TITLE]
         letters = re.sub(r"\W", "", line)
         dates_span = sum(mention.end - mention.start for mention in find_dates(line))
-        if len(letters) < MINIMUM_TITLE_CHARACTERS or dates_span > len(line) / 2 or "://" in line:
+        if (len(letters) < MINIMUM_TITLE_CHARACTERS or dates_span > len(line) / 2 or "://" in line
+                or is_version_line(line)):
             continue
         return line.strip()[:_MAXIMUM_TITLE]
     return None

@@ -189,6 +189,20 @@ class Dictionary:
         return tuple(latin for (latin,) in rows)
 
     @functools.lru_cache(maxsize=65536)
+    def form_weight(self, form: str) -> float:
+        """How common a Japanese word is (1.0: JMdict marks it common; 0.0: unknown)."""
+        row = self._connection().execute("SELECT max(weight) FROM word WHERE form = ?", (form,)).fetchone()
+        return float(row[0] or 0.0)
+
+    @functools.lru_cache(maxsize=65536)
+    def name_kinds(self, form: str) -> tuple[tuple[str, str], ...]:
+        """JMnedict's romanizations of a name written `form`, each with its kinds
+        (surname, given, fem, masc, person, place, company, ...; space-separated)."""
+        rows = self._connection().execute(
+            "SELECT latin, kind FROM name WHERE form = ? ORDER BY rowid", (form,))
+        return tuple((latin, " ".join(sorted(set(kind.split())))) for latin, kind in rows)
+
+    @functools.lru_cache(maxsize=65536)
     def name_forms(self, latin: str) -> tuple[str, ...]:
         """Japanese spellings of a romanized name (Mitsubishi -> 三菱, ...)."""
         rows = self._connection().execute(
