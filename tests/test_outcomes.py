@@ -66,8 +66,9 @@ def test_the_model_file_matches_the_features_and_its_thresholds_grow_with_the_ta
     assert [model.thresholds[target] for target in targets] == sorted(model.thresholds[target] for target in targets)
     assert model.threshold_for(None) == model.answer_threshold == model.thresholds["0.95"]
     assert model.threshold_for(0.85) == model.thresholds["0.90"] and model.threshold_for(0.999) == 1.0
-    notes = model.notes["leave_one_company_out"]
-    assert notes["all"]["precision"] >= 0.95  # measured without each question's company
+    notes = model.notes["leave_one_company_out"]  # measured without each question's company
+    assert {"company ispace", "company toyota", "company minato", "company fixture"} <= set(notes)
+    assert notes["all"]["wrong"] <= 1 and notes["all"]["refused"] == notes["all"]["unanswerable"]
 
 
 def test_judging_reads_what_is_stated_first(sample_index):
@@ -180,3 +181,15 @@ def test_stateable_needs_a_fact_and_the_names_asked_about(sample_index):
     assert not any(stateable(item, "date") for item in scored if item.fact is None)
     numbered = dataclasses.replace(scored[0].candidate, numbered=False)
     assert not stateable(Scored(numbered, scored[0].fact, scored[0].row), "date")
+
+
+def test_a_fact_belongs_to_the_numbered_thing_named_before_it(sample_index, stating):
+    """Regression: ミッション3は2026年、ミッション4(旧ミッション6)は2027年 gave 2026 for Mission 4."""
+    from qa.answer.candidates import numbered_owner
+
+    question = sample_index.read_question("ミッション4はいつ打ち上げる予定ですか？")
+    sentence = "ミッション3は2026年、ミッション4(旧ミッション6)は2027年に打ち上げを行う予定。"
+    assert not numbered_owner(question, sentence, sentence.index("2026"))
+    assert numbered_owner(question, sentence, sentence.index("2027"))
+    answer = sample_index.answer("ミッション4はいつ打ち上げる予定ですか？", answerer=stating)
+    assert answer.fact.startswith("2027"), answer.text

@@ -38,7 +38,7 @@ from ..records import ANSWER, NOT_FOUND, PASSAGE, Answer, Citation, Hit, Retriev
 from ..search.quantities import quantities
 from ..search.question import DATE, GENERAL, Question
 from . import confidence
-from .candidates import Candidate, candidates
+from .candidates import Candidate, candidates, numbered_owner
 from .clauses import best_fact, clause
 from .facts import Fact, find_facts, is_earliest, is_plan
 from .features import FEATURES, context_of, features
@@ -67,9 +67,13 @@ class Scored:
     row: tuple[float, ...]
     right: float = 0.0
     holds: float = 0.0
+    # The fact belongs to the numbered thing asked (see `candidates.numbered_owner`) and,
+    # for a date, to the event asked about.
+    owned: bool = True
 
 
 _BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
+_FACT_EVENT = FEATURES.index("fact_event")
 
 
 def stateable(scored: Scored, kind: str) -> bool:
@@ -83,7 +87,7 @@ def stateable(scored: Scored, kind: str) -> bool:
     if kind == GENERAL:
         if scored.row[_BEYOND_NAMES] <= 0:
             return False
-    elif scored.fact is None or scored.fact not in scored.candidate.facts:
+    elif scored.fact is None or scored.fact not in scored.candidate.facts or not scored.owned:
         return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
 
@@ -166,11 +170,19 @@ class ExtractiveAnswerer:
             # question's words point to (`best_fact`) is marked among the features.
             pool = candidate.facts or candidate.all_facts
             preferred = self._fact_of(evidence, pool, candidate.text) if pool else None
+            sentence_rows = []
             for fact in candidate.all_facts or (None,):
                 others = support.get(_value(fact), set()) - {candidate.hit.path} if fact is not None else ()
-                rows.append(Scored(candidate, fact, tuple(features(
+                sentence_rows.append(Scored(candidate, fact, tuple(features(
                     evidence, context, candidate, fact, rank, preferred=fact is not None and fact == preferred,
-                    support=len(others), rivals=_rivals(candidate, fact, facts)))))
+                    support=len(others), rivals=_rivals(candidate, fact, facts))),
+                    owned=fact is None or numbered_owner(evidence.question, candidate.text, fact.start)))
+            # A date belongs to the event asked about: when the event (landing, 着陸) is in
+            # the clause of some of a sentence's dates, the others are another event's.
+            if any(item.row[_FACT_EVENT] > 0 for item in sentence_rows):
+                sentence_rows = [item if item.row[_FACT_EVENT] > 0 else replace(item, owned=False)
+                                 for item in sentence_rows]
+            rows += sentence_rows
         model = self.model if model is None else model
         if model and rows:
             matrix = np.asarray([item.row for item in rows], dtype=float)

@@ -141,6 +141,24 @@ def _names_numbered(numbered: list[re.Pattern], stems: list[re.Pattern], text: s
     return True
 
 
+_PARENTHESES = re.compile(r"\([^)]*\)|（[^）]*）")
+
+
+def numbered_owner(question: Question, text: str, position: int) -> bool:
+    """Whether the fact at `position` belongs to the numbered thing the question asks
+    about: when the sentence names several of the same stem (ミッション3は2026年、
+    ミッション4は2027年), the last one named before the fact must be the one asked. A
+    name in parentheses is an alias (ミッション4(旧ミッション6)) and names nothing new."""
+    asides = [match.span() for match in _PARENTHESES.finditer(text)]
+    for forms, number in question.numbered:
+        stem = re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*(\d+)", re.IGNORECASE)
+        named = [match for match in stem.finditer(text) if match.end() <= position
+                 and not any(start < match.start() < end for start, end in asides)]
+        if named and named[-1].group(1) != number and any(match.group(1) == number for match in stem.finditer(text)):
+            return False
+    return True
+
+
 def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, terms: Terms,
                subject: Subject, baselines: dict[str, float], passages: int,
                common: Callable[[str], bool] | None = None, before: list[str] | None = None) -> list[Candidate]:

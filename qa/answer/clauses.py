@@ -11,6 +11,7 @@ before the fact, then any of its words, then shared words.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..search.question import DATE, Question, numbered_names
@@ -36,12 +37,21 @@ def clause(sentence: str, position: int, *, with_predicate: bool = False) -> str
 _NEEDS_PREDICATE = re.compile(r"(に|には|で|では|まで|から|頃|ごろ|以降|日|月|年)[、,;]$")
 
 
+@functools.lru_cache(maxsize=256)
+def _english_event(form: str) -> re.Pattern:
+    """An English event word at a word start; a form written with a trailing space
+    ("land ") is a whole word ("land?" and "land." too, never "landmark")."""
+    if form.endswith(" "):
+        return re.compile(r"(?<![a-z])" + re.escape(form.rstrip()) + r"(?![a-z])")
+    return re.compile(r"(?<![a-z])" + re.escape(form))
+
+
 def event_words(question: str, terms: set[str]) -> set[str]:
     """The events (着陸, 打ち上げ, 設立: landing, launch, founding) a question is about,
     in either language."""
     lowered = question.lower()
     return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)
-            or any(re.search(r"(?<![a-z])" + re.escape(form), lowered) for form in ENGLISH_EVENTS.get(event, ()))}
+            or any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(event, ()))}
 
 
 def names_event(events: set[str], text: str) -> bool:
@@ -54,7 +64,7 @@ def event_share(events: set[str], text: str) -> float:
         return 0.0
     lowered = text.lower()
     return sum(bool(re.search(re.escape(event) + _NOT_A_VEHICLE, text)) or
-               any(re.search(r"(?<![a-z])" + re.escape(form), lowered) for form in ENGLISH_EVENTS.get(event, ()))
+               any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(event, ()))
                for event in events) / len(events)
 
 
