@@ -49,7 +49,7 @@ DATA = RESULTS / "confidence-data.json"
 TARGETS = (0.8, 0.9, 0.95, 0.99)
 GROUPS = {
     "closeness": ("relevance", "above_best", "above_baseline", "rank_in_question"),
-    "words": ("overlap_own", "overlap_translated", "overlap_beyond_names", "clause_overlap"),
+    "words": ("overlap_own", "overlap_translated", "overlap_rare", "overlap_beyond_names", "clause_overlap"),
     "fact position": ("fact_near_name", "fact_near_word", "fact_preferred", "fact_event", "fact_numbered",
                       "fact_plan", "fact_first", "fact_window", "fact_word_before", "fact_word_after",
                       "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals"),

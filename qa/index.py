@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import gc
+import math
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from .records import Hit, Retrieved, document_infos
 from .search import dictionary
 from .search.embedders import Embedder, canonical_embedder_id, make_embedder
 from .search.fusion import as_tiers, balance_languages, collapse_duplicates, reciprocal_rank_fusion
-from .search.lexical import LexicalIndex, reading, tokenize
+from .search.lexical import LexicalIndex, latin_form, reading, tokenize
 from .search.quantities import quantities, shares_quantity
 from .search.conversation import resolve
 from .search.question import Question, clean_question, read_question
@@ -282,6 +283,13 @@ class Index:
 
     def knows(self, token: str) -> bool:
         return self.lexical.knows(token)
+
+    def rarity(self, token: str) -> float:
+        """A word's inverse document frequency in the index, log((N + 1) / (n + 1)) + 1
+        (a word of no chunk counts as the rarest)."""
+        count = self.lexical.frequency(token) if token in self.lexical.vocab_dict else \
+            self.lexical.frequency(latin_form(token)) if token.isascii() else 0
+        return math.log((len(self.chunks) + 1) / (count + 1)) + 1.0
 
     def common_word(self, word: str) -> bool:
         """Whether an English word is a common word (a frequent JMdict gloss), not a name."""

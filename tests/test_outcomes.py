@@ -127,7 +127,7 @@ def test_an_unanswerable_figure_is_not_answered_with_another_figure(minato_index
 
 
 def test_a_sentence_sharing_only_the_name_is_never_stated(minato_index):
-    evidence = minato_index.evidence("Why did Minato Logistics delay its nationwide rollout?")
+    evidence = minato_index.evidence("Why did Minato delay its nationwide rollout?")
     scored = ExtractiveAnswerer().scored(evidence)
     beyond = FEATURES.index("overlap_beyond_names")
     only_name = [item for item in scored if item.row[beyond] == 0 and "minato" in item.candidate.text.lower()]

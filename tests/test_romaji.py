@@ -26,12 +26,12 @@ def test_spelling_table_keeps_only_long_readings():
     assert table == {"takasago": ("高砂",), "kajima": ("鹿島",)}
 
 
-def test_romaji_names_in_questions_find_the_japanese_words(sample_index):
+def test_romaji_names_in_questions_find_the_japanese_words(sample_index, stating):
     assert sample_index.lexical.japanese_for("Takasago") == ("高砂",)
     assert sample_index.lexical.japanese_for("Hakamada") == ("袴田",)
     assert sample_index.lexical.japanese_for("ispace") == ()  # known as written
     assert sample_index.lexical.japanese_for("Mitsubishi") == ()
     top = sample_index.search("Takasago", k=1)[0]
     assert "高砂" in top.text
-    answer = sample_index.answer("Who is the president of Takasago?")
+    answer = sample_index.answer("Who is the president of Takasago?", answerer=stating)
     assert answer.found and answer.text.startswith("小島和人 ("), answer.text  # with its reading

@@ -54,12 +54,13 @@ _ROLE_PATTERNS = {role: re.compile("|".join(
     re.IGNORECASE) for role, forms in ROLES.items()}
 # A counted noun of a how-many question -> the units its number is written with.
 COUNTED = (
+    # A share asked for first: "報酬の何％" in a question about staff cuts asks a percentage.
+    (re.compile(r"\b(percentage|percent|what share of|what proportion)\b|割合|何[%％]|何パーセント|\d+[%％]の|率は"),
+     ("%", "％", "percent", "パーセント", "割")),
     (re.compile(r"\bshares?\b(?! of)|株式?数|何株"), ("株", "shares", "share")),
     (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount)\b|従業員|社員|スタッフ|人員|何人|何名"),
      ("名", "人", "people", "employees", "staff", "persons")),
     (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
-    (re.compile(r"\b(percentage|percent|what share of|what proportion)\b|割合|何%|何パーセント"),
-     ("%", "percent", "パーセント", "割")),
     (re.compile(r"\b(kilometers|kilometres|km|miles|distance|far)\b|距離|何キロ|何km"),
      ("km", "キロ", "kilometers", "kilometres", "miles", "マイル")),
     # "How long", "how many days", 何日間: a duration, never the date it started.
@@ -111,6 +112,7 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 # suffix is the name alone; "HAKUTO-R" and "Honda-Nissan" keep their hyphen.
 _HYPHEN_COMPOUND = re.compile(r"(?<=[A-Za-z0-9])-(?=[a-z]+\b)")
 _CAPITALIZED = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:[-’'][A-Za-z]+)*)(?![\w-])")
+_SHORT_ACRONYM = re.compile(r"[a-z]{1,3}")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 _PARENTHESES = re.compile(r"\(([^)]*)\)|（([^）]*)）")
 
@@ -145,9 +147,10 @@ class Subject:
 
     def names_share(self, text: str, language: str | None = None) -> float:
         """The share of the question's names (strict and loose) that `text` names in
-        one of their forms; 1.0 when it names none. A loose name with no spelling in
+        one of their forms; 1.0 when it names none. An acronym of three letters or
+        fewer (EV, NC, GTS) is not counted: releases spell those out, in either language. A loose name with no spelling in
         the script of `language` cannot be asked for there and counts as named."""
-        every = self.names + self.loose
+        every = [forms for forms in self.names + self.loose if not _SHORT_ACRONYM.fullmatch(forms[0])]
         if not every:
             return 1.0
         lowered = text.lower()

@@ -49,6 +49,8 @@ class Evidence:
     # other-language forms (Takasago -> 高砂): for a generative answerer and its check.
     history: tuple[tuple[str, str], ...] = ()
     forms: Callable[[str], tuple[str, ...]] = lambda name: ()
+    # How telling a word is in this index: its inverse document frequency (1.0 unknown).
+    rarity: Callable[[str], float] = lambda word: 1.0
 
     @property
     def hits(self) -> list[Hit]:
@@ -87,6 +89,7 @@ class Searcher(Protocol):
     def knows(self, token: str) -> bool: ...
     def common_word(self, word: str) -> bool: ...
     def other_forms(self, name: str) -> tuple[str, ...]: ...
+    def rarity(self, token: str) -> float: ...
 
 
 def _day(iso: str) -> datetime.date:
@@ -112,4 +115,4 @@ def gather(searcher: Searcher, question: str, *, history=None, k: int = 5) -> Ev
     return Evidence(read, retrieved, subject, heads=[searcher.first_hit_of(hit.path) for hit in retrieved.hits],
                     updates=updates, common=searcher.common_word, knows=searcher.knows,
                     romanize=lambda text: readings(text, dictionary), history=conversation(history),
-                    forms=searcher.other_forms)
+                    forms=searcher.other_forms, rarity=searcher.rarity)

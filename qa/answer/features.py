@@ -34,6 +34,7 @@ from .terms import overlap
 KINDS = (DATE, PERSON, NUMBER, MONEY, PLACE, GENERAL)
 FEATURES = (
     "relevance", "above_best", "above_baseline", "rank_in_question", "overlap_own", "overlap_translated",
+    "overlap_rare",
     "overlap_beyond_names", "clause_overlap", "fact_near_name", "fact_near_word", "fact_preferred",
     "fact_event", "fact_numbered", "fact_plan", "fact_first", "fact_window", "fact_word_before",
     "fact_word_after", "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals", "hit_rank",
@@ -85,9 +86,12 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
     `rivals`: how many other values sentences about as close state."""
     question, terms = evidence.question, evidence.terms
     names = evidence.names
-    beyond = frozenset(term for term in terms.own if not any(term in name or name in term for name in names))
+    # The words beyond the subject's names (ABB, トヨタ and their forms), not beyond every
+    # word the index knows: "power grid" is what is asked of ABB.
+    subject = [form for forms in evidence.subject.names + evidence.subject.loose for form in forms]
+    beyond = frozenset(term for term in terms.own if not any(term in name or name in term for name in subject))
     translated_beyond = frozenset(term for term in terms.translated
-                                  if not any(term in name or name in term for name in names))
+                                  if not any(term in name or name in term for name in subject))
     beyond_share = max(overlap(beyond, candidate.text) if beyond else 0.0,
                        overlap(translated_beyond, candidate.text) if translated_beyond else 0.0)
     if fact is not None:
@@ -130,6 +134,8 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         "rank_in_question": math.log1p(rank),
         "overlap_own": overlap(terms.own, candidate.text),
         "overlap_translated": overlap(terms.translated, candidate.text),
+        "overlap_rare": max(overlap(beyond, candidate.text, evidence.rarity) if beyond else 0.0,
+                            overlap(translated_beyond, candidate.text, evidence.rarity) if translated_beyond else 0.0),
         "overlap_beyond_names": beyond_share,
         "clause_overlap": clause_overlap,
         "fact_near_name": near_name,

@@ -66,14 +66,18 @@ def _related_stems(term: str, found: frozenset[str]) -> bool:
                for token in found)
 
 
-def overlap(terms: set[str] | frozenset[str], text: str) -> float:
-    """The share of `terms` that `text` holds, as a word or inside a longer one."""
+def overlap(terms: set[str] | frozenset[str], text: str, weight=None) -> float:
+    """The share of `terms` that `text` holds, as a word or inside a longer one; with
+    `weight(term)`, the share of their weight (a rare word counts for more)."""
     if not terms:
         return 0.0
     found = terms_of(text)
     lowered = text.lower()
-    return sum(term in found or (len(term) > 1 and term in lowered) or _related_stems(term, found)
-               for term in terms) / len(terms)
+    weigh = weight or (lambda term: 1.0)
+    total = sum(weigh(term) for term in terms)
+    held = sum(weigh(term) for term in terms
+               if term in found or (len(term) > 1 and term in lowered) or _related_stems(term, found))
+    return held / total if total else 0.0
 
 
 def anchors_of(question: Question) -> set[str]:
