@@ -45,7 +45,7 @@ def test_every_answer_is_one_of_three_outcomes(sample_index):
     closest = sample_index.answer("高砂熱学工業の主な事業は何ですか？",
                                   answerer=ExtractiveAnswerer(precision=0.99))  # never confident enough
     assert closest.outcome == PASSAGE and not closest.found and closest.fact == ""
-    assert closest.text.startswith("確実な答えは見つかりませんでした。最も近い箇所:「") and len(closest.citations) == 1
+    assert closest.text.startswith("確実な答えは見つかりませんでした。リリースの最も近い箇所:「") and len(closest.citations) == 1
     nothing = sample_index.answer("Who is the CEO of Mitsubishi Electric?")
     assert nothing.outcome == NOT_FOUND and not nothing.found and not nothing.citations and nothing.hits
     english = sample_index.answer("What is Takasago's main business?", answerer=ExtractiveAnswerer(precision=0.99))

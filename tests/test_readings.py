@@ -48,10 +48,10 @@ def test_people_keep_their_readings_spelled_without_long_vowels(names):
     assert readings("代表の大野聡は", names) == {"大野聡": "Satoshi Ono"}
 
 
-def test_an_english_answer_shows_no_persons_reading_for_a_company(tmp_path):
+def test_an_english_answer_shows_no_persons_reading_for_a_company(tmp_path, stating):
     (tmp_path / "2025-07-01-aoi.txt").write_text(RELEASE, encoding="utf-8")
     index = qa.build_index([tmp_path], tmp_path / "index", settings=qa.Settings())
     answer = index.answer("When will the final tests of the probe be completed?")
     assert "2025" in answer.text and "Sora" not in answer.text and "Readings: あおい宇宙" not in answer.text
-    person = index.answer("Who leads the development at Aoi Uchu?")
+    person = index.answer("Who leads the development at Aoi Uchu?", answerer=stating)  # stated, with its reading
     assert "星野美穂 (Miho Hoshino)" in person.text

@@ -79,7 +79,7 @@ def passage_text(language: str, citation: Citation, *, plan: bool) -> str:
     """The closest passage, quoted with no fact claimed: qa is not confident that it
     answers the question, and says so."""
     if language == "ja":
-        return (f"確実な答えは見つかりませんでした。最も近い箇所:「{citation.quote}」[{citation.n}]"
+        return (f"確実な答えは見つかりませんでした。リリースの最も近い箇所:「{citation.quote}」[{citation.n}]"
                 + (f"({release_label(citation.hit, 'ja')}の計画)" if plan else ""))
     return (f"No confident answer. The closest passage says: \u201c{citation.quote}\u201d [{citation.n}]"
             + (f" (a plan, {release_label(citation.hit, 'en')})" if plan else ""))
