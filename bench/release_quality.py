@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import qa  # noqa: E402
 from qa.evaluation import evaluate, read_questions  # noqa: E402
+from answer_quality import index_for  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results"
@@ -75,18 +75,6 @@ def _corpus(name: str) -> tuple[list[Path], list] | None:
     raise SystemExit(f"unknown set {name!r}")
 
 
-def _index(name: str, paths: list[Path], rebuild: bool) -> Path:
-    index_dir = RESULTS / f"{name}-index"
-    if rebuild and index_dir.exists():
-        shutil.rmtree(index_dir)
-    try:
-        qa.load_index(index_dir)
-    except qa.QAError:
-        print(f"{name}: building the index…", file=sys.stderr)
-        qa.build_index(paths, index_dir, progress=True, settings=qa.Settings())
-    return index_dir
-
-
 def _row(label: str, report: dict, answers: bool) -> str:
     retrieval = report["retrieval"]
     cells = [f"{label:24}"]
@@ -118,7 +106,7 @@ def main(argv=None) -> int:
         if corpus is None:
             continue
         paths, questions = corpus
-        index_dir = _index(name, paths, arguments.rebuild)
+        index_dir = index_for(name, paths, arguments.rebuild)
         header = f"{'':24} {'en':>6} {'ja':>6} {'fact':>6} {'cross':>6} {'time':>6} {'all':>6}"
         if arguments.answers:
             header += f" {'answers':>7} refused"

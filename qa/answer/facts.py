@@ -134,41 +134,34 @@ def _date_facts(sentence: str) -> list[Fact]:
     def free(start, end):
         return all(end <= a or start >= b for a, b in taken)
 
+    def add(match, english: str | None = None) -> None:
+        """The match as a fact, unless an earlier (longer) one holds it; shown in
+        English as `english` with the original, or as written."""
+        if free(*match.span()):
+            text = match.group()
+            facts.append(Fact(DATE, text, *match.span(), f"{english} ({text})" if english else text))
+            taken.append(match.span())
+
     for match in _YEAR_MONTH.finditer(sentence):
-        if free(*match.span()) and 1 <= int(match.group(2)) <= 12:
-            english = f"{_MONTH_NAMES[int(match.group(2)) - 1]} {match.group(1)}"
+        if 1 <= int(match.group(2)) <= 12:
             part = match.group()[match.group().index("月") + 1:]
-            english = f"{_JAPANESE_PARTS.get(part, '')}{english}"
-            facts.append(Fact(DATE, match.group(), *match.span(), f"{english} ({match.group()})"))
-            taken.append(match.span())
+            add(match, f"{_JAPANESE_PARTS.get(part, '')}{_MONTH_NAMES[int(match.group(2)) - 1]} {match.group(1)}")
     for match in _ENGLISH_YEAR_MONTH.finditer(sentence):
-        if free(*match.span()):
-            facts.append(Fact(DATE, match.group(), *match.span(), match.group()))
-            taken.append(match.span())
+        add(match)
     for match in _YEAR.finditer(sentence):
-        if free(*match.span()):
-            facts.append(Fact(DATE, match.group(), *match.span(), f"{match.group(1)} ({match.group()})"))
-            taken.append(match.span())
+        add(match, match.group(1))
     for match in _ENGLISH_YEAR.finditer(sentence):
-        if free(*match.span()):
-            facts.append(Fact(DATE, match.group(), *match.span(), match.group()))
-            taken.append(match.span())
+        add(match)
     # A day or a part of a month with no year (3月15日, 来年1月末, 7月初旬, March 16): the
     # release's own year is implied, and the quote shows it.
     for match in _MONTH_DAY.finditer(sentence):
-        if free(*match.span()) and 1 <= int(match.group("month")) <= 12:
+        if 1 <= int(match.group("month")) <= 12:
             month = _MONTH_NAMES[int(match.group("month")) - 1]
             day, part = match.group("day"), match.group("part") or ""
-            english = f"{month} {int(day)}" if day else f"{_JAPANESE_PARTS.get(part, '')}{month}"
-            facts.append(Fact(DATE, match.group(), *match.span(), f"{english} ({match.group()})"))
-            taken.append(match.span())
-    for match in _ENGLISH_MONTH_DAY.finditer(sentence):
-        if free(*match.span()):
-            facts.append(Fact(DATE, match.group(), *match.span(), match.group()))
-            taken.append(match.span())
-    for match in _TIME_OF_DAY.finditer(sentence):
-        if free(*match.span()):
-            facts.append(Fact(DATE, match.group(), *match.span(), match.group()))
+            add(match, f"{month} {int(day)}" if day else f"{_JAPANESE_PARTS.get(part, '')}{month}")
+    for pattern in (_ENGLISH_MONTH_DAY, _TIME_OF_DAY):
+        for match in pattern.finditer(sentence):
+            add(match)
     return sorted(facts, key=lambda fact: fact.start)
 
 
