@@ -85,9 +85,9 @@ def _row(label: str, report: dict, answers: bool) -> str:
     cells.append(f"{retrieval['overall'].get('recall@3', 0):>6.2f}")
     if answers:
         summary = report["answers"]["summary"]
-        accuracy = summary["answer_accuracy"]
+        accuracy = summary["right_rate"]
         cells.append(f"{accuracy:>7.2f}" if accuracy is not None else f"{'-':>7}")
-        cells.append(f"{summary['refused_right']:>3}/{summary['unanswerable']:<3}")
+        cells.append(f"{summary['refused']:>3}/{summary['unanswerable']:<3}")
     return " ".join(cells)
 
 
