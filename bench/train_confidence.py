@@ -45,6 +45,7 @@ from qa.records import Answer  # noqa: E402
 from qa.scoring import matches  # noqa: E402
 
 DATA = RESULTS / "confidence-data.json"
+NUMBERED = FEATURES.index("numbered")
 # Targets whose thresholds are kept, for QA_ANSWER_PRECISION (see qa.Settings).
 TARGETS = (0.8, 0.9, 0.95, 0.99)
 GROUPS = {
@@ -138,8 +139,9 @@ def decide(record: dict, heads: tuple[Head, Head], keep: np.ndarray, answer_at: 
               rows[best]["right"], "holds_p": float(p_holds.max())}
     if best is not None and p_right[best] >= answer_at:
         return result | {"outcome": "answer", "right": rows[best]["right"], "quoted": rows[best]["holds"]}
-    closest = int(np.argmax(p_holds))
-    if p_holds[closest] >= passage_at:
+    about = [position for position, row in enumerate(rows) if row["x"][NUMBERED] > 0]  # as answering does
+    closest = max(about, key=lambda position: p_holds[position], default=None)
+    if closest is not None and p_holds[closest] >= passage_at:
         return result | {"outcome": "passage", "right": False, "quoted": rows[closest]["holds"]}
     return result | {"outcome": "not_found", "right": False, "quoted": False}
 

@@ -17,6 +17,7 @@ size in one place, `search.codes.plan`, and recorded in the manifest.
 
 from __future__ import annotations
 
+import functools
 import logging
 import gc
 import math
@@ -284,9 +285,10 @@ class Index:
     def knows(self, token: str) -> bool:
         return self.lexical.knows(token)
 
+    @functools.lru_cache(maxsize=8192)
     def rarity(self, token: str) -> float:
         """A word's inverse document frequency in the index, log((N + 1) / (n + 1)) + 1
-        (a word of no chunk counts as the rarest)."""
+        (a word of no chunk counts as the rarest); cached per index."""
         count = self.lexical.frequency(token) if token in self.lexical.vocab_dict else \
             self.lexical.frequency(latin_form(token)) if token.isascii() else 0
         return math.log((len(self.chunks) + 1) / (count + 1)) + 1.0

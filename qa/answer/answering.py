@@ -234,7 +234,9 @@ class ExtractiveAnswerer:
         best = max(candidates, key=lambda item: item.right, default=None)
         if best is not None and best.right >= threshold:
             return self._stated(evidence, best, scored, model, threshold)
-        closest = max(scored, key=lambda item: item.holds, default=None)
+        # The closest passage is about what is asked: a sentence about Mission 2 is not
+        # the closest passage to a question about Mission 7.
+        closest = max((item for item in scored if item.candidate.numbered), key=lambda item: item.holds, default=None)
         if closest is None or closest.holds < model.passage_threshold:
             return _refusal(evidence, kind if kind != GENERAL and scored and not any(item.fact for item in scored)
                             else None)

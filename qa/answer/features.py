@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, numbered_names
 from .candidates import Candidate
@@ -61,10 +61,21 @@ class Context:
     has_names: bool
     events: frozenset[str]     # the events a when-question is about (launch, 着陸)
     numbered: tuple            # patterns of the numbered names it asks about (Mission 2)
+    # The question's words beyond the subject's names (ABB, トヨタ and their forms), not
+    # beyond every word the index knows: "power grid" is what is asked of ABB.
+    beyond: frozenset[str] = frozenset()
+    translated_beyond: frozenset[str] = frozenset()
+    # Per candidate sentence, what does not depend on the fact (filled as rows are made).
+    sentences: dict = field(default_factory=dict)
 
 
 def context_of(evidence, candidates: list[Candidate]) -> Context:
-    question = evidence.question
+    question, terms = evidence.question, evidence.terms
+    subject = [form for forms in evidence.subject.names + evidence.subject.loose for form in forms]
+
+    def beyond(words):
+        return frozenset(term for term in words if not any(term in name or name in term for name in subject))
+
     with_fact = [candidate.hit.doc_date or "" for candidate in candidates
                  if candidate.all_facts or question.kind == GENERAL]
     return Context(kind=question.kind, language=question.language,
@@ -75,7 +86,8 @@ def context_of(evidence, candidates: list[Candidate]) -> Context:
                    has_names=bool(evidence.subject.names or evidence.subject.loose),
                    events=frozenset(event_words(question.text, set(evidence.terms.all))
                                     if question.kind == DATE else ()),
-                   numbered=tuple(numbered_names(question)))
+                   numbered=tuple(numbered_names(question)), beyond=beyond(terms.own),
+                   translated_beyond=beyond(terms.translated))
 
 
 def features(evidence, context: Context, candidate: Candidate, fact: Fact | None, rank: int,
@@ -86,14 +98,10 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
     `rivals`: how many other values sentences about as close state."""
     question, terms = evidence.question, evidence.terms
     names = evidence.names
-    # The words beyond the subject's names (ABB, トヨタ and their forms), not beyond every
-    # word the index knows: "power grid" is what is asked of ABB.
-    subject = [form for forms in evidence.subject.names + evidence.subject.loose for form in forms]
-    beyond = frozenset(term for term in terms.own if not any(term in name or name in term for name in subject))
-    translated_beyond = frozenset(term for term in terms.translated
-                                  if not any(term in name or name in term for name in subject))
-    beyond_share = max(overlap(beyond, candidate.text) if beyond else 0.0,
-                       overlap(translated_beyond, candidate.text) if translated_beyond else 0.0)
+    beyond, translated_beyond = context.beyond, context.translated_beyond
+    sentence = context.sentences.get(id(candidate))
+    if sentence is None:
+        sentence = context.sentences[id(candidate)] = _sentence_features(evidence, context, candidate)
     if fact is not None:
         around = clause(candidate.text, fact.start, with_predicate=True)
         clause_overlap = terms.overlap(around)
@@ -120,23 +128,9 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         fact_window = word_before = word_after = numbered_before = parenthesized = 0.0
         clause_overlap, near_name, near_word = terms.overlap(candidate.text), 0.0, 0.0
         fact_event = fact_numbered = fact_plan = fact_first = 0.0
-    frame = question.timeframe
-    date = candidate.hit.doc_date
-    in_frame = bool(frame) and frame.kind in ("during", "as_of", "before") and frame.contains(date)
-    out_frame = bool(frame) and frame.kind in ("during", "as_of", "before") and not frame.contains(date)
-    newest = context.frame_kind == "latest" and bool(date) and date == context.newest_with_fact
-    years = frozenset(_YEAR.findall(candidate.text))
-    year_elsewhere = bool(context.question_years) and bool(years) and not (years & context.question_years)
-    row = {
-        "relevance": candidate.relevance,
-        "above_best": candidate.relevance - context.best_relevance,
-        "above_baseline": candidate.cosine - context.baseline if context.baseline else 0.0,
+    row = dict(sentence)
+    row.update({
         "rank_in_question": math.log1p(rank),
-        "overlap_own": overlap(terms.own, candidate.text),
-        "overlap_translated": overlap(terms.translated, candidate.text),
-        "overlap_rare": max(overlap(beyond, candidate.text, evidence.rarity) if beyond else 0.0,
-                            overlap(translated_beyond, candidate.text, evidence.rarity) if translated_beyond else 0.0),
-        "overlap_beyond_names": beyond_share,
         "clause_overlap": clause_overlap,
         "fact_near_name": near_name,
         "fact_near_word": near_word,
@@ -152,6 +146,33 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         "fact_in_parentheses": parenthesized,
         "fact_support": math.log1p(support),
         "fact_rivals": math.log1p(rivals),
+        "has_fact": float(fact is not None or question.kind == GENERAL),
+        "fact_bound": float(fact is not None and fact in candidate.facts),
+    })
+    return [row[name] for name in FEATURES]
+
+
+def _sentence_features(evidence, context: Context, candidate: Candidate) -> dict[str, float]:
+    """The features of a candidate sentence that do not depend on its fact."""
+    question, terms = evidence.question, evidence.terms
+    beyond, translated_beyond = context.beyond, context.translated_beyond
+    frame = question.timeframe
+    date = candidate.hit.doc_date
+    in_frame = bool(frame) and frame.kind in ("during", "as_of", "before") and frame.contains(date)
+    out_frame = bool(frame) and frame.kind in ("during", "as_of", "before") and not frame.contains(date)
+    newest = context.frame_kind == "latest" and bool(date) and date == context.newest_with_fact
+    years = frozenset(_YEAR.findall(candidate.text))
+    year_elsewhere = bool(context.question_years) and bool(years) and not (years & context.question_years)
+    row = {
+        "relevance": candidate.relevance,
+        "above_best": candidate.relevance - context.best_relevance,
+        "above_baseline": candidate.cosine - context.baseline if context.baseline else 0.0,
+        "overlap_own": overlap(terms.own, candidate.text),
+        "overlap_translated": terms.translated_share(candidate.text),
+        "overlap_rare": max(overlap(beyond, candidate.text, evidence.rarity) if beyond else 0.0,
+                            overlap(translated_beyond, candidate.text, evidence.rarity) if translated_beyond else 0.0),
+        "overlap_beyond_names": max(overlap(beyond, candidate.text) if beyond else 0.0,
+                                    overlap(translated_beyond, candidate.text) if translated_beyond else 0.0),
         "hit_rank": float(candidate.hit_rank),
         "lexical_match": float(candidate.hit.lexical_score > 0),
         "names": candidate.names,
@@ -159,8 +180,6 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         "roles": float(candidate.roles),
         "numbered": float(candidate.numbered),
         "event": float(candidate.event_in_sentence),
-        "has_fact": float(fact is not None or question.kind == GENERAL),
-        "fact_bound": float(fact is not None and fact in candidate.facts),
         "facts_in_sentence": math.log1p(len(candidate.all_facts)),
         "in_time_frame": float(in_frame),
         "out_of_time_frame": float(out_frame),
@@ -171,7 +190,7 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         "question_has_names": float(context.has_names),
     }
     row.update({f"kind_{kind}": float(question.kind == kind) for kind in KINDS})
-    return [row[name] for name in FEATURES]
+    return row
 
 
 

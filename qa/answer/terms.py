@@ -35,18 +35,32 @@ def terms_of(text: str) -> frozenset[str]:
 @dataclass(frozen=True)
 class Terms:
     """A question's content words (`own`) and their translations. A text's overlap
-    with them is the larger of the two shares, so a sentence in either language can
-    hold all of the question's words."""
+    with them is the larger of two shares, so a sentence in either language can hold
+    all of the question's words: the share of its own words, and the share of its
+    words whose translation the text holds (`translated_share`)."""
 
     own: frozenset[str]
     translated: frozenset[str]
+    # Each translation's weight: a question word's weight shared among its translations.
+    weights: tuple[tuple[str, float], ...] = ()
 
     @property
     def all(self) -> frozenset[str]:
         return self.own | self.translated
 
     def overlap(self, text: str) -> float:
-        return max(overlap(self.own, text), overlap(self.translated, text))
+        return max(overlap(self.own, text), self.translated_share(text))
+
+    def translated_share(self, text: str) -> float:
+        """The share of the question's words whose translations `text` holds: each
+        held translation counts its weight, over the number of the question's words.
+        One gloss the index happens to hold (事業 -> venture) is a fifth of a
+        five-word question, never the whole of it."""
+        if not self.translated:
+            return 0.0
+        weights = dict(self.weights) or {term: 1.0 for term in self.translated}
+        held = sum(weight for term, weight in weights.items() if term in self.translated and holds_term(term, text))
+        return min(1.0, held / max(len(self.own), sum(weights.values()), 1.0))
 
 
 def question_terms(question: Question) -> Terms:
@@ -54,7 +68,8 @@ def question_terms(question: Question) -> Terms:
     spell) and their translations."""
     own = terms_of(question.dense_text or question.text) | {word for forms in question.romaji for word in forms}
     translated = frozenset({token for token, _ in question.translations} - IGNORED_TERMS)
-    return Terms(frozenset(own), translated)
+    return Terms(frozenset(own), translated,
+                 tuple((token, weight) for token, weight in question.translations if token in translated))
 
 
 def _related_stems(term: str, found: frozenset[str]) -> bool:
@@ -66,17 +81,23 @@ def _related_stems(term: str, found: frozenset[str]) -> bool:
                for token in found)
 
 
+@functools.lru_cache(maxsize=65536)
+def holds_term(term: str, text: str) -> bool:
+    """Whether `text` holds `term`, as a word or inside a longer one, or a word of its
+    family; cached, since one question asks it of the same sentences many times."""
+    found = terms_of(text)
+    return term in found or (len(term) > 1 and term in text.lower()) or _related_stems(term, found)
+
+
 def overlap(terms: set[str] | frozenset[str], text: str, weight=None) -> float:
     """The share of `terms` that `text` holds, as a word or inside a longer one; with
     `weight(term)`, the share of their weight (a rare word counts for more)."""
     if not terms:
         return 0.0
-    found = terms_of(text)
-    lowered = text.lower()
-    weigh = weight or (lambda term: 1.0)
-    total = sum(weigh(term) for term in terms)
-    held = sum(weigh(term) for term in terms
-               if term in found or (len(term) > 1 and term in lowered) or _related_stems(term, found))
+    if weight is None:
+        return sum(holds_term(term, text) for term in terms) / len(terms)
+    total = sum(weight(term) for term in terms)
+    held = sum(weight(term) for term in terms if holds_term(term, text))
     return held / total if total else 0.0
 
 
