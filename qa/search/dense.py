@@ -202,16 +202,17 @@ class DenseScorer:
         positions, coarse = positions[keep], coarse[keep]
         if not len(positions):
             return {}
-        lengths = self.stops[positions] - self.starts[positions]
-        rows = np.concatenate([np.arange(start, stop) for start, stop in
-                               zip(self.starts[positions], self.stops[positions])])
-        cosines = _matvec(as_float32(self.sentence_matrix[rows]), query)
+        starts = self.starts[positions]
+        lengths = self.stops[positions] - starts
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows = np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]))  # every sentence's row
+        cosines = _matvec(as_float32(self.sentence_matrix[rows]), query)
         best = np.maximum.reduceat(cosines, offsets)
         raw = {}
-        for index, position in enumerate(positions.tolist()):
-            sentences[position] = cosines[offsets[index]:offsets[index] + lengths[index]]
-            raw[position] = float(coarse[index]) + float(best[index])
+        for position, offset, length, chunk, sentence in zip(positions.tolist(), offsets.tolist(), lengths.tolist(),
+                                                             coarse.tolist(), best.tolist()):
+            sentences[position] = cosines[offset:offset + length]
+            raw[position] = chunk + sentence
         return raw
 
     def rescore(self, position: int, query: np.ndarray) -> np.ndarray:
