@@ -1,6 +1,7 @@
 """One box at scale: build, memory, latency and recall of an index of N chunks.
 
-Usage: python bench/scale.py --chunks 10000 100000 [--repeat 3] [--folder DIR]
+Usage: python bench/scale.py --chunks 10000 100000 [--repeat 3] [--folder DIR] [--keep]
+       python bench/scale.py --measure DIR/scale-N-.../index [--shortlist ja=6000,en=2000] [--median-sample 16385]
 
 For each N: real Japanese text (Debian's manpages-ja, repeated as distinct
 documents until there are N chunks) chunked as qa chunks it, with real BM25, and
@@ -25,6 +26,7 @@ synthetic questions (a topic plus noise). Ends with one line:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -174,8 +176,10 @@ def _best(matrix, ids: np.ndarray, query: np.ndarray, k: int = 10) -> np.ndarray
     return ids[np.argsort(-(np.asarray(matrix[ids], dtype=np.float32) @ query))[:k]]
 
 
-def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
-    """In this (fresh) process: load, time, resident memory, recall."""
+def measure(index_dir: Path, centres_path: Path, repeat: int, shortlists: dict[str, int] | None = None,
+            median_sample: int | None = None) -> dict:
+    """In this (fresh) process: load, time, resident memory, recall. `shortlists` and
+    `median_sample` replace the build's (variants measured on one kept folder)."""
     import statistics
 
     import qa
@@ -191,6 +195,9 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
     started = time.perf_counter()
     index = qa.load_index(index_dir, settings=qa.Settings(dictionary=True))
     load_seconds = time.perf_counter() - started
+    if index.ann is not None:
+        index.store.dense.shortlists.update(shortlists or {})
+        index.store.dense.median_sample = median_sample or index.store.dense.median_sample
     questions = [question.q for question in read_questions(ROOT / "tests/data/dev_qa.jsonl")]
     embed_times, retrieve_times = [], []
     for question in questions:  # warm-up
@@ -216,7 +223,7 @@ def measure(index_dir: Path, centres_path: Path, repeat: int) -> dict:
         synthetic = noisy(centres[generator.integers(0, len(centres), 200)], generator)
         real = np.concatenate([index.embed_question(question) for question in questions])
         layout = index.manifest["vector_index"]
-        probes, shortlists = codes.probes_of(layout), codes.shortlists_of(layout)
+        probes, shortlists = codes.probes_of(layout), {**codes.shortlists_of(layout), **(shortlists or {})}
         small = np.flatnonzero(~np.isin(index.chunks.languages, list(index.ann)))  # languages with no index
         for name, queries in (("synthetic questions", synthetic), ("development questions", real)):
             found, same = [], []
@@ -267,10 +274,17 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, nargs="+", default=[10_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--folder", type=Path, default=None, help="where to build (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep each built folder (under --folder) to measure again with --measure FOLDER/index")
     parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--shortlist", default="", help="with --measure: LANGUAGE=N,... in place of the build's")
+    parser.add_argument("--median-sample", type=int, default=None, help="with --measure: in place of qa's")
     arguments = parser.parse_args()
     if arguments.measure:
-        result = measure(arguments.measure, arguments.measure / "centres.npy", arguments.repeat)
+        shortlists = {language: int(number) for language, number in
+                      (pair.split("=") for pair in arguments.shortlist.split(",") if pair)}
+        result = measure(arguments.measure, arguments.measure / "centres.npy", arguments.repeat, shortlists,
+                         arguments.median_sample)
         (arguments.measure.parent.parent / f"measure-{result['chunks']}.json").write_text(json.dumps(result))
         print(json.dumps(result))
         return
@@ -279,7 +293,8 @@ def main() -> None:
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f} at start (the machine is shared)")
     lines = []
     for target in arguments.chunks:
-        with tempfile.TemporaryDirectory(dir=arguments.folder) as scratch:
+        with contextlib.nullcontext(tempfile.mkdtemp(dir=arguments.folder, prefix=f"scale-{target}-")) \
+                if arguments.keep else tempfile.TemporaryDirectory(dir=arguments.folder) as scratch:
             scratch = Path(scratch)
             built = build(target, scratch / "index", scratch)
             np.save(scratch / "index" / "centres.npy", np.load(scratch / "centres.npy"))
@@ -287,7 +302,8 @@ def main() -> None:
                                      "--repeat", str(arguments.repeat)], capture_output=True, text=True, check=True)
             result = json.loads(output.stdout.strip().splitlines()[-1])
             disk = sum(path.stat().st_size for path in (scratch / "index").rglob("*") if path.is_file()) / 2 ** 20
-        print(f"\n{target:,} chunks, {built['sentences']:,} sentence vectors, dense: {built['layout']}")
+        print(f"\n{target:,} chunks, {built['sentences']:,} sentence vectors, dense: {built['layout']}"
+              + (f" (kept: {scratch / 'index'})" if arguments.keep else ""))
         print("| structure | seconds |\n|---|---|")
         for name, seconds in built["seconds"].items():
             print(f"| {name} | {seconds:.1f} |")

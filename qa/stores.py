@@ -59,7 +59,7 @@ def open_store(manifest: dict, settings, *, chunks, days, chunk_matrix, sentence
     layout = manifest.get("vector_index") if isinstance(manifest.get("vector_index"), dict) else {}
     dense = DenseScorer(chunk_matrix, sentence_matrix, chunks.starts, chunks.stops, chunks.languages, ann=ann,
                         probes=codes.probes_of(layout), shortlists=codes.shortlists_of(layout),
-                        scan=int(layout.get("scan", 10_000)))
+                        scan=int(layout.get("scan", 10_000)), means=codes.means_of(layout))
     return LocalStore(dense, lexical)
 
 

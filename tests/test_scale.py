@@ -38,10 +38,10 @@ def test_plan_is_exact_up_to_the_limit_then_pq_per_language_with_a_share_rescore
     assert codes.plan(50_000) == {"kind": "exact", "limit": 50_000}
     layout = codes.plan(1_000_000, languages={"ja": 885_000, "en": 110_000, "fr": 5_000})
     assert layout["kind"] == "pq" and layout["scan"] == 10_000
-    assert layout["languages"] == {"ja": {"dimensions_per_code": 4, "bits": 4, "shortlist": 2950},  # one in 300
-                                   "en": {"dimensions_per_code": 4, "bits": 4, "shortlist": 1000}}  # "fr" scanned
-    assert codes.shortlist_for(100_000_000) == 5000
-    assert [codes.subquantizers_for(dim) for dim in (384, 768, 1026, 1001)] == [96, 192, 513, 1001]
+    assert layout["languages"] == {"ja": {"dimensions_per_code": 3, "bits": 4, "shortlist": 2950},  # one in 300
+                                   "en": {"dimensions_per_code": 3, "bits": 4, "shortlist": 2000}}  # "fr" scanned
+    assert codes.shortlist_for(100_000_000) == 10_000
+    assert [codes.subquantizers_for(dim) for dim in (384, 768, 1024, 1026, 1001)] == [128, 256, 256, 342, 1001]
 
 
 def test_pq_index_gives_the_exact_hits_an_add_does_not_retrain_and_a_remove_retrains(tmp_path):
@@ -51,7 +51,10 @@ def test_pq_index_gives_the_exact_hits_an_add_does_not_retrain_and_a_remove_retr
     approximate = qa.build_index(releases[:-1], tmp_path / "pq", settings=settings)
     layout = approximate.manifest["vector_index"]
     assert layout["kind"] == "pq" and exact.manifest["vector_index"]["kind"] == "exact"
-    assert {record["subquantizers"] for record in layout["languages"].values()} == {96}
+    assert {record["subquantizers"] for record in layout["languages"].values()} == {128}
+    for language, record in layout["languages"].items():  # each language's mean chunk vector, for the median
+        rows = np.asarray(approximate.chunk_matrix)[approximate.chunks.languages == language]
+        assert np.allclose(record["mean"], rows.mean(axis=0), atol=1e-6)
     loaded = qa.load_index(tmp_path / "pq", settings=settings)
     assert set(loaded.ann) == {"en", "ja"} and codes.ann_rows(loaded.ann) == len(loaded)
     for language, ann in loaded.ann.items():  # each holds its language's chunks, by position
@@ -119,6 +122,68 @@ def test_pq_shortlist_rescored_exactly_finds_a_scans_best_with_and_without_dates
                            for position in set(approximate) & set(expected))
                 found.append(len(set(approximate) & set(expected)) / len(expected))
             assert np.mean(found) >= least
+
+
+def test_an_add_to_codes_of_another_size_trains_them_again(tmp_path, monkeypatch):
+    releases = sorted((DATA / "releases").iterdir())
+    settings = qa.Settings(exact_limit=5)
+    monkeypatch.setattr(codes, "DIMENSIONS_PER_CODE", 4)  # as builds before 128 codes made them
+    built = qa.build_index(releases[:-1], tmp_path / "pq", settings=settings)
+    assert {ann.pq.M for ann in built.ann.values()} == {96}
+    monkeypatch.undo()
+    old = qa.load_index(tmp_path / "pq", settings=settings)
+    old.add([releases[-1]])
+    assert {ann.pq.M for ann in old.ann.values()} == {128} and codes.ann_rows(old.ann) == len(old)
+    assert {record["dimensions_per_code"] for record in old.manifest["vector_index"]["languages"].values()} == {3}
+
+
+def test_products_read_rows_where_they_lie_and_equal_numpys(tmp_path):
+    from qa.search.dense import _matvec, _products
+
+    generator = np.random.default_rng(4)
+    vectors = generator.standard_normal((3000, 48)).astype(np.float32)
+    vectorfiles.save_array(tmp_path / "rows.npy", vectors)
+    mapped = vectorfiles.load_array(tmp_path / "rows.npy")
+    query = generator.standard_normal(48)  # float64: taken as float32
+    rows = np.sort(generator.choice(3000, 500, replace=False))
+    threads = faiss.omp_get_max_threads()
+    assert np.allclose(_products(mapped, query, rows), _matvec(vectors[rows], query.astype(np.float32)), atol=1e-5)
+    assert faiss.omp_get_max_threads() == threads  # one thread for the call only
+    assert np.allclose(_products(mapped[:700], query), _matvec(vectors[:700], query.astype(np.float32)), atol=1e-5)
+    assert np.allclose(_products(vectors.astype(np.float16), query, rows),  # not float32: numpy's way
+                       _matvec(vectors.astype(np.float16)[rows].astype(np.float32), query), atol=1e-3)
+    assert _products(mapped, query, rows[:0]).shape == (0,)
+    with pytest.raises(IndexError):
+        _products(mapped, query, np.array([0, 3000]))
+
+
+def test_the_median_sample_corrected_by_the_language_mean_comes_closer_to_the_median():
+    from qa.search.dense import DenseScorer
+
+    generator = np.random.default_rng(6)
+    topics = generator.standard_normal((300, 32)).astype(np.float32)
+    vectors = 0.5 * topics[generator.integers(0, 300, 20_000)] + generator.standard_normal((20_000, 32)).astype(
+        np.float32) / np.sqrt(32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    languages, starts = np.array(["ja"] * 20_000), np.arange(20_000)
+    ann = {"ja": codes.train_pq(vectors, np.arange(20_000))}
+    mean = vectors.mean(axis=0)
+
+    def medians(median_sample: int, means: dict | None, allowed=None) -> list[float]:
+        scorer = DenseScorer(vectors, vectors.astype(np.float16), starts, starts + 1, languages, ann=ann,
+                             probes={"ja": 1}, shortlists={"ja": 100}, scan=10, median_sample=median_sample,
+                             means=means)
+        positions = starts if allowed is None else starts[allowed]
+        return [scorer._approximate("ja", positions, allowed, 20, query, True)[2] for query in vectors[:60]]
+
+    exact = np.median(vectors @ vectors[:60].T, axis=0)
+    plain, corrected = np.array(medians(501, None)), np.array(medians(501, {"ja": mean}))
+    assert np.sqrt(np.mean((corrected - exact) ** 2)) < 0.8 * np.sqrt(np.mean((plain - exact) ** 2))
+    # A sample of every chunk is the median itself; under a date filter the language's
+    # mean is not the allowed chunks' mean, so no correction.
+    assert np.allclose(medians(20_000, {"ja": mean}), exact, atol=1e-6)
+    allowed = generator.random(20_000) < 0.5
+    assert medians(501, {"ja": mean}, allowed) == medians(501, None, allowed)
 
 
 def test_chunk_table_reads_chunks_lazily_from_its_file(tmp_path):

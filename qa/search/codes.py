@@ -3,27 +3,35 @@
 Design choice: up to `EXACT_LIMIT` chunks the dense stage scans every chunk vector
 (exact: a 50,000 x 384 product costs a few milliseconds). Above it, `plan` chooses,
 for each language of more than `scan` chunks, a 4-bit product-quantized copy of its
-chunk vectors (FAISS fast-scan PQ, 96 codes of 4 dimensions: 48 bytes a chunk) that
+chunk vectors (FAISS fast-scan PQ, 128 codes of 3 dimensions: 64 bytes a chunk) that
 is scanned whole for every question; its best `shortlist` (one in 300 of the
-language's chunks, at least 1,000) are then re-scored exactly from the chunk
-vectors. The choice is recorded in the manifest.
+language's chunks, at least 2,000) are then re-scored exactly from the chunk
+vectors. The choice is recorded in the manifest, with each language's mean chunk
+vector (the dense stage corrects its median sample with it).
 
 Why a scan of codes and not a partition of the space (IVF, HNSW): what decides
 recall is how many of the exact top 10 a partition misses, and it misses the chunks
 of small topics (a release of two chunks is noise to k-means). At 1M synthetic
-chunks (884k Japanese, 116k English) the best IVF (one per language, 29,479 + 3,853
-lists, a sixteenth probed) found 0.960 of a scan's top 10 in 6.7 ms, after 22
-minutes of k-means. The PQ scan with its shortlist finds 0.994 (the dense stage
-0.983-0.986) in about 3 ms, trains in seconds (an add never retrains; a remove
-retrains in seconds), and holds 48 MB instead of 768. Codes of 2 dimensions find
-1.000 but scan in 4.9 ms instead of 1.5; HNSW found 0.68-0.95 (250k chunks). The
-README has every variant. The scan grows with the index (1.5-2.5 ms for the 884k
-Japanese chunks, by the shortlist): past a few million chunks, the Milvus store.
+chunks the best IVF (one per language, 29,479 + 3,853 lists, a sixteenth probed)
+found 0.960 of a scan's top 10 in 6.7 ms, after 22 minutes of k-means. The PQ scan
+trains in seconds (an add never retrains; a remove retrains in seconds) and holds
+64 MB instead of 768.
+
+Why 3 dimensions a code and not 4 (96 codes, the first plan): what the stage misses
+is the noise-level end of a top 10 (a question whose release has fewer than 10
+chunks), where a code's error reorders chunks whose cosines differ in the third
+decimal. At 1M (804k Japanese chunks) 96 codes with a 2,679 shortlist left the dense
+stage at 0.980-0.984 of a scan's top 10 and needed 6,000 to reach 0.990; 128 codes
+reach 0.994 at 2,679 (0.9965 with the median corrected) for a scan 0.3-0.5 ms
+longer. Codes of 2 dimensions find 1.000 but scan in 4.9 ms. `docs/benchmarks.md`
+has every variant. The scan grows with the index (about 3 ms for 804k Japanese
+chunks): past a few million chunks, the Milvus store.
 
 One index per language (`vectors-ja.faiss`, ...; ids are chunk positions): the dense
 stage takes each language's candidates separately. A date filter is applied inside
 the scan. Builds that used IVF (one per language, or one `vectors.faiss` for every
-language) are read and searched as before; their next add or build makes PQ.
+language), or codes of another size, are read and searched as before; their next
+add or build makes these codes.
 """
 
 from __future__ import annotations
@@ -35,11 +43,11 @@ import numpy as np
 ANN_NAME = "vectors.faiss"
 # Chunks above which the chunk vectors are searched through PQ codes rather than scanned.
 EXACT_LIMIT = 50_000
-# Dimensions of a vector each 4-bit PQ code stands for (384 dimensions: 96 codes).
-DIMENSIONS_PER_CODE = 4
+# Dimensions of a vector each 4-bit PQ code stands for (384 dimensions: 128 codes).
+DIMENSIONS_PER_CODE = 3
 # A language's best by PQ re-scored exactly: one in `SHORTLIST_SHARE` of its chunks,
 # at least `SHORTLIST` (see `shortlist_for` and the module docstring).
-SHORTLIST = 1000
+SHORTLIST = 2000
 SHORTLIST_SHARE = 300
 # Rows the PQ codebooks are trained on (4,096 for each of the 16 centroids of a code).
 TRAIN_ROWS = 65_536
@@ -70,8 +78,10 @@ def extend_anns(matrix: np.ndarray, layout: dict, languages: np.ndarray, previou
     """The PQ indexes of a build whose first `kept` chunks are those of a previous
     build with indexes `previous` (an add), and its plan as built. A language whose
     index held exactly its kept chunks keeps its trained codebooks: its new chunks are
-    encoded and appended, unless it has grown fourfold since (then, like a new
-    language, or after a remove, it is trained: seconds, see `train_pq`)."""
+    encoded and appended, unless it has grown fourfold since or its codes are not of
+    the planned size (then, like a new language, or after a remove, it is trained:
+    seconds, see `train_pq`). Each language's record also holds its mean chunk vector
+    (see `means_of`)."""
     import faiss
 
     if layout["kind"] != "pq":
@@ -81,19 +91,38 @@ def extend_anns(matrix: np.ndarray, layout: dict, languages: np.ndarray, previou
         positions = np.flatnonzero(languages == language)
         old = (previous or {}).get(language)
         before = int(np.searchsorted(positions, kept))
-        if isinstance(old, faiss.IndexIVFPQFastScan) and old.ntotal == before and 4 * before >= len(positions):
+        if isinstance(old, faiss.IndexIVFPQFastScan) and old.ntotal == before and 4 * before >= len(positions) \
+                and old.pq.M == subquantizers_for(matrix.shape[1]):
             index = faiss.clone_index(old)
             add_to_ann(index, matrix, positions[before:])
         else:
             index = train_pq(matrix, positions)
         indexes[language] = index
-        records[language] = {**record, "subquantizers": int(index.pq.M)}
+        records[language] = {**record, "dimensions_per_code": matrix.shape[1] // int(index.pq.M),
+                             "subquantizers": int(index.pq.M), "mean": mean_vector(matrix, positions)}
     return indexes, {**layout, "languages": records}
 
 
+def mean_vector(matrix: np.ndarray, positions: np.ndarray, block: int = 65_536) -> list[float]:
+    """The mean of the rows `positions` of `matrix` (summed in float64, block by block),
+    as float32 values for the manifest."""
+    total = np.zeros(matrix.shape[1], dtype=np.float64)
+    for start in range(0, len(positions), block):
+        total += np.asarray(matrix[positions[start:start + block]], dtype=np.float32).sum(axis=0, dtype=np.float64)
+    return [float(value) for value in (total / max(len(positions), 1)).astype(np.float32)]
+
+
+def means_of(layout: dict) -> dict[str, np.ndarray]:
+    """Each language's mean chunk vector as its build recorded it (builds before it
+    recorded none). The dense stage corrects its median sample with it."""
+    return {language: np.asarray(record["mean"], dtype=np.float32)
+            for language, record in layout.get("languages", {}).items() if record.get("mean")}
+
+
 def subquantizers_for(dim: int) -> int:
-    """Codes of `DIMENSIONS_PER_CODE` dimensions each (fewer when `dim` does not divide)."""
-    return next(dim // size for size in (DIMENSIONS_PER_CODE, 2, 1) if dim % size == 0)
+    """Codes of `DIMENSIONS_PER_CODE` dimensions each (else of 4, 2 or 1, the first
+    that divides `dim`)."""
+    return next(dim // size for size in (DIMENSIONS_PER_CODE, 4, 2, 1) if dim % size == 0)
 
 
 def train_pq(matrix: np.ndarray, positions: np.ndarray, progress=None):
