@@ -90,7 +90,9 @@ def test_plumbing_end_to_end(server, sample_index):
         if answer.generator == "extractive":  # the model's answer did not pass: the note says so
             assert answer.note.endswith(("extractive answer.", "抽出型の回答です。"))
             assert "could not be reached" not in answer.note and "接続できません" not in answer.note
-        assert answer.found and answerer.last_error is None
+        # the model's answer, or the extractive stand-in: the fact when its confidence clears the precision
+        # target, else the closest passage ("2025年1月15日に打ち上げを完了"), never a refusal
+        assert answer.outcome in ("answer", "passage") and answerer.last_error is None
         assert_checked(answer, sample_index)
 
 

@@ -155,3 +155,17 @@ def test_overlapped_work_gives_its_result_and_its_error():
     assert overlap.start(sum, [1, 2, 3]).result() == 6
     with pytest.raises(ZeroDivisionError):
         overlap.start(divmod, 1, 0).result()
+
+
+def test_the_dictionary_cache_is_named_by_jamdict_datas_version_not_its_time(tmp_path, monkeypatch):
+    """Each fresh clone's venv installs jamdict-data anew: naming the cache by the file's
+    time made one more 151 MB copy in ~/.cache/qa per clone."""
+    import os
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "jamdict.db"
+    source.write_bytes(b"x" * 100)
+    first = dictionary.compact_path(source)
+    os.utime(source, (1_000_000, 1_000_000))
+    assert dictionary.compact_path(source) == first
+    source.write_bytes(b"x" * 101)  # another database: another cache
+    assert dictionary.compact_path(source) != first

@@ -64,7 +64,15 @@ def source_path() -> Path | None:
 
 
 def compact_path(source: Path) -> Path:
-    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
+    """The cache file for `source`, named by its size and jamdict-data's version, not
+    its time: every fresh install (a new clone's venv) has a new modification time,
+    and naming by it left one more 151 MB copy in the cache per clone."""
+    try:
+        from importlib.metadata import version
+        release = version("jamdict-data")
+    except Exception:  # not installed as a distribution: the time is all there is
+        release = str(int(source.stat().st_mtime))
+    stamp = f"{source.stat().st_size}-{release}"
     return cache_folder() / f"dictionary-v{DICTIONARY_VERSION}-{stamp}.sqlite"
 
 
