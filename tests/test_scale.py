@@ -93,14 +93,21 @@ def test_pq_index_gives_the_exact_hits_an_add_does_not_retrain_and_a_remove_retr
             [hit.chunk_id for hit in rest.search(question, k=5)]
 
 
+def clustered(seed: int, topics: int, count: int, dimensions: int = 32):
+    """`count` unit vectors around `topics` random directions (cosine about 0.45 with
+    their topic), as chunks of releases cluster; and the generator, for what follows."""
+    generator = np.random.default_rng(seed)
+    centres = generator.standard_normal((topics, dimensions)).astype(np.float32)
+    vectors = 0.5 * centres[generator.integers(0, topics, count)] + generator.standard_normal(
+        (count, dimensions)).astype(np.float32) / np.sqrt(dimensions)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return generator, vectors
+
+
 def test_pq_shortlist_rescored_exactly_finds_a_scans_best_with_and_without_dates():
     from qa.search.dense import MEDIAN_SAMPLE, DenseScorer
 
-    generator = np.random.default_rng(3)
-    topics = generator.standard_normal((60, 32)).astype(np.float32)
-    vectors = 0.5 * topics[generator.integers(0, 60, 4000)] + generator.standard_normal((4000, 32)).astype(
-        np.float32) / np.sqrt(32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    generator, vectors = clustered(seed=3, topics=60, count=4000)
     languages = np.array(["ja"] * 4000)
     assert len(languages) <= MEDIAN_SAMPLE
     starts = np.arange(4000)
@@ -160,11 +167,7 @@ def test_products_read_rows_where_they_lie_and_equal_numpys(tmp_path):
 def test_the_median_sample_corrected_by_the_language_mean_comes_closer_to_the_median():
     from qa.search.dense import DenseScorer
 
-    generator = np.random.default_rng(6)
-    topics = generator.standard_normal((300, 32)).astype(np.float32)
-    vectors = 0.5 * topics[generator.integers(0, 300, 20_000)] + generator.standard_normal((20_000, 32)).astype(
-        np.float32) / np.sqrt(32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    generator, vectors = clustered(seed=6, topics=300, count=20_000)
     languages, starts = np.array(["ja"] * 20_000), np.arange(20_000)
     ann = {"ja": codes.train_pq(vectors, np.arange(20_000))}
     mean = vectors.mean(axis=0)
