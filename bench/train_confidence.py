@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import qa  # noqa: E402
 from answer_quality import RESULTS, company, index_for, sets  # noqa: E402
-from qa.answer.answering import ExtractiveAnswerer, stateable, stated_text  # noqa: E402
+from qa.answer.answering import ExtractiveAnswerer  # noqa: E402
+from qa.answer.stating import stateable, stated_text  # noqa: E402
 from qa.answer.confidence import ConfidenceModel, Head  # noqa: E402
 from qa.answer.features import FEATURES  # noqa: E402
 from qa.records import Answer  # noqa: E402

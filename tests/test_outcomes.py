@@ -18,7 +18,8 @@ import pytest
 
 import qa
 from qa.answer import confidence
-from qa.answer.answering import ExtractiveAnswerer, Scored, stateable
+from qa.answer.answering import ExtractiveAnswerer
+from qa.answer.stating import Scored, stateable
 from qa.answer.facts import find_facts
 from qa.answer.features import FEATURES
 from qa.evaluation import evaluate, read_questions, table

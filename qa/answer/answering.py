@@ -24,19 +24,17 @@ the same `Answer`.
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field, replace
-from typing import Callable, Protocol
+from dataclasses import replace
+from typing import Protocol
 
 import numpy as np
 
 from ..errors import QAError
 from ..ingest.dates import find_dates
 from ..ingest.normalize import squash
-from ..records import ANSWER, NOT_FOUND, PASSAGE, Answer, Citation, Hit, Retrieved
-from ..search.quantities import quantities
-from ..search.question import DATE, GENERAL, Question
+from ..records import ANSWER, NOT_FOUND, PASSAGE, Answer, Citation, Retrieved
+from ..search.question import DATE, GENERAL
 from . import confidence
 from .candidates import Candidate, candidates, numbered_owner
 from .clauses import best_fact, clause
@@ -44,91 +42,18 @@ from .facts import Fact, find_facts, is_earliest, is_plan
 from .features import FEATURES, context_of, features
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
+from .stating import Scored, rival_values, stateable, stated_text, supporting_documents, value_key
 from .terms import anchors_of
 from .timeline import fact_value, newer_statement
 
-# Sentences this close in relevance compete (see `_rivals`).
-RIVAL_MARGIN = 0.03
 _RELEASE_ITSELF = re.compile(r"この(プレス)?リリース|本リリース|このニュース|\bth(is|e) (press )?release\b|\bthis announcement\b",
                              re.IGNORECASE)
+
+_FACT_EVENT = FEATURES.index("fact_event")
 
 
 class Answerer(Protocol):
     def answer(self, evidence: Evidence) -> Answer: ...
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A candidate answer: a sentence, the fact it would state first (None for a
-    general question or a sentence without one), the model's features of the pair,
-    and, once scored, P(the stated fact is right) and P(the sentence holds the answer)."""
-    candidate: Candidate
-    fact: Fact | None
-    row: tuple[float, ...]
-    right: float = 0.0
-    holds: float = 0.0
-    # The fact belongs to the numbered thing asked (see `candidates.numbered_owner`) and,
-    # for a date, to the event asked about.
-    owned: bool = True
-
-
-_BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
-_FACT_EVENT = FEATURES.index("fact_event")
-
-
-def stateable(scored: Scored, kind: str) -> bool:
-    """Whether a candidate may be stated as a fact at all, whatever the model's
-    confidence: it has a fact of the asked kind that belongs to what is asked (a
-    duration for "how long", a number of the counted thing, the role's person; a
-    general question: its sentence shares a word with the question beyond the names
-    it asks about, so a sentence that shares only the company's name is never the
-    answer), and its passage names every name and numbered thing the question names
-    (Mission 2's date is no answer about Mission 3)."""
-    if kind == GENERAL:
-        if scored.row[_BEYOND_NAMES] <= 0:
-            return False
-    elif scored.fact is None or scored.fact not in scored.candidate.facts or not scored.owned:
-        return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
-    return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
-
-
-def _value(fact: Fact):
-    """A fact's value, the same in any notation: the day a date names, the values of
-    an amount (8 billion and 80億), else its squashed text."""
-    if fact.kind == DATE:
-        return fact_value(fact.text)
-    return quantities(fact.text) or fact_value(fact.text)
-
-
-def _rivals(candidate: Candidate, fact: Fact | None, facts: list[tuple[Candidate, Fact]]) -> int:
-    """How many other values of the asked kind sentences about as close to the
-    question state (within `RIVAL_MARGIN` of this one's relevance): a figure restated
-    differently from release to release, or several figures side by side."""
-    if fact is None:
-        return 0
-    own = _value(fact)
-    return len({_value(other) for rival, other in facts if abs(rival.relevance - candidate.relevance) <= RIVAL_MARGIN}
-               - {own})
-
-
-def _support(found: list[Candidate]) -> dict:
-    """Each fact value -> the documents whose candidate sentences state it."""
-    documents: dict = {}
-    for candidate in found:
-        for fact in candidate.all_facts:
-            documents.setdefault(_value(fact), set()).add(candidate.hit.path)
-    return documents
-
-
-def stated_text(evidence: Evidence, scored: Scored) -> str:
-    """What an answer from `scored` states first: the fact as shown (in an English
-    answer, a Japanese name with its reading), or the sentence."""
-    if scored.fact is None:
-        return scored.candidate.text
-    if evidence.question.language != "en":
-        return scored.fact.text
-    reading = evidence.romanize(scored.candidate.text).get(scored.fact.text)
-    return f"{scored.fact.english} ({reading})" if reading else scored.fact.english
 
 
 class ExtractiveAnswerer:
@@ -162,7 +87,7 @@ class ExtractiveAnswerer:
         `model` (the shipped one by default; False leaves them unscored, for fitting)."""
         found = self.candidates(evidence, retrieved, passages)
         context = context_of(evidence, found)
-        support = _support(found)
+        support = supporting_documents(found)
         facts = [(candidate, fact) for candidate in found for fact in candidate.all_facts]
         rows = []
         for rank, candidate in enumerate(found):
@@ -172,10 +97,10 @@ class ExtractiveAnswerer:
             preferred = self._fact_of(evidence, pool, candidate.text) if pool else None
             sentence_rows = []
             for fact in candidate.all_facts or (None,):
-                others = support.get(_value(fact), set()) - {candidate.hit.path} if fact is not None else ()
+                others = support.get(value_key(fact), set()) - {candidate.hit.path} if fact is not None else ()
                 sentence_rows.append(Scored(candidate, fact, tuple(features(
                     evidence, context, candidate, fact, rank, preferred=fact is not None and fact == preferred,
-                    support=len(others), rivals=_rivals(candidate, fact, facts))),
+                    support=len(others), rivals=rival_values(candidate, fact, facts))),
                     owned=fact is None or numbered_owner(evidence.question, candidate.text, fact.start)))
             # A date belongs to the event asked about: when the event (landing, 着陸) is in
             # the clause of some of a sentence's dates, the others are another event's.

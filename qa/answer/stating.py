@@ -1,0 +1,96 @@
+"""What may be stated: a scored candidate, the gates it must pass before the
+confidence model is asked, and the text it would state first.
+
+Design choice: the model weighs; these rules decide what can never be a fact, however
+confident the model is (a fact of another kind, one that belongs to another
+numbered thing or event, a passage that does not name what the question names). The
+training script (`bench/train_confidence.py`) uses the same gates and the same
+stated text, so the model is fitted on exactly what the answerer may say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..search.quantities import quantities
+from ..search.question import DATE, GENERAL
+from .candidates import Candidate
+from .evidence import Evidence
+from .facts import Fact
+from .features import FEATURES
+from .timeline import fact_value
+
+# Sentences this close in relevance compete (see `rival_values`).
+RIVAL_MARGIN = 0.03
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate answer: a sentence, the fact it would state first (None for a
+    general question or a sentence without one), the model's features of the pair,
+    and, once scored, P(the stated fact is right) and P(the sentence holds the answer)."""
+    candidate: Candidate
+    fact: Fact | None
+    row: tuple[float, ...]
+    right: float = 0.0
+    holds: float = 0.0
+    # The fact belongs to the numbered thing asked (see `candidates.numbered_owner`) and,
+    # for a date, to the event asked about.
+    owned: bool = True
+
+
+_BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
+
+
+def stateable(scored: Scored, kind: str) -> bool:
+    """Whether a candidate may be stated as a fact at all, whatever the model's
+    confidence: it has a fact of the asked kind that belongs to what is asked (a
+    duration for "how long", a number of the counted thing, the role's person; a
+    general question: its sentence shares a word with the question beyond the names
+    it asks about, so a sentence that shares only the company's name is never the
+    answer), and its passage names every name and numbered thing the question names
+    (Mission 2's date is no answer about Mission 3)."""
+    if kind == GENERAL:
+        if scored.row[_BEYOND_NAMES] <= 0:
+            return False
+    elif scored.fact is None or scored.fact not in scored.candidate.facts or not scored.owned:
+        return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
+    return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
+
+
+def value_key(fact: Fact):
+    """A fact's value, the same in any notation: the day a date names, the values of
+    an amount (8 billion and 80億), else its squashed text."""
+    if fact.kind == DATE:
+        return fact_value(fact.text)
+    return quantities(fact.text) or fact_value(fact.text)
+
+
+def rival_values(candidate: Candidate, fact: Fact | None, facts: list[tuple[Candidate, Fact]]) -> int:
+    """How many other values of the asked kind sentences about as close to the
+    question state (within `RIVAL_MARGIN` of this one's relevance): a figure restated
+    differently from release to release, or several figures side by side."""
+    if fact is None:
+        return 0
+    own = value_key(fact)
+    return len({value_key(other) for rival, other in facts if abs(rival.relevance - candidate.relevance) <= RIVAL_MARGIN}
+               - {own})
+
+
+def supporting_documents(found: list[Candidate]) -> dict:
+    """Each fact value -> the documents whose candidate sentences state it."""
+    documents: dict = {}
+    for candidate in found:
+        for fact in candidate.all_facts:
+            documents.setdefault(value_key(fact), set()).add(candidate.hit.path)
+    return documents
+
+
+def stated_text(evidence: Evidence, scored: Scored) -> str:
+    """What an answer from `scored` states first: the fact as shown (in an English
+    answer, a Japanese name with its reading), or the sentence."""
+    if scored.fact is None:
+        return scored.candidate.text
+    if evidence.question.language != "en":
+        return scored.fact.text
+    reading = evidence.romanize(scored.candidate.text).get(scored.fact.text)
+    return f"{scored.fact.english} ({reading})" if reading else scored.fact.english
