@@ -194,3 +194,22 @@ def test_a_fact_belongs_to_the_numbered_thing_named_before_it(sample_index, stat
     assert numbered_owner(question, sentence, sentence.index("2027"))
     answer = sample_index.answer("ミッション4はいつ打ち上げる予定ですか？", answerer=stating)
     assert answer.fact.startswith("2027"), answer.text
+
+
+def test_a_fact_of_the_kind_asked_is_quoted_rather_than_not_found(tmp_path):
+    """A short sentence that states the amount asked without naming the product (its
+    previous sentence does) read as not close, and the answer was "the releases do not
+    say" while it was in the first passage: it is the closest passage now, never stated
+    unless the model is confident."""
+    release = tmp_path / "docs" / "kumo-shokudo-2025-11-20.txt"
+    release.parent.mkdir()
+    release.write_text("2025年11月20日\n雲食堂株式会社、宇宙食「雲カレー」の販売開始を発表\n"
+                       "雲食堂株式会社(本社:大阪府大阪市、代表取締役社長:空野一郎)は、宇宙食「雲カレー」の販売を"
+                       "2026年4月1日から開始すると発表しました。\n雲カレーは1食あたり重さ120グラムで、初回の出荷数は800食を予定しています。\n"
+                       "開発費は総額2億4千万円です。\n", encoding="utf-8")
+    index = qa.build_index([release.parent], tmp_path / "index", settings=qa.Settings())
+    for question in ("雲カレーの開発費はいくらですか？", "How much did the space curry cost to develop?"):
+        answer = index.answer(question)
+        assert answer.outcome in (ANSWER, PASSAGE), (question, answer.text)
+        assert "2億4千万円" in answer.citations[0].quote
+    assert index.answer("Who is the CEO of Mitsubishi Electric?").outcome == NOT_FOUND
