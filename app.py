@@ -63,7 +63,7 @@ CSS = """
 #chat a.qa-cite:hover { background: #ffd600; }
 #citation-bridge { display: none; }
 #chat .qa-pending { color: #888; font-style: italic; }
-#chat .qa-note, #chat .qa-generator, #chat .qa-outcome { display: block; margin-top: 6px; font-size: 0.85em; color: #666; }
+#chat .qa-note, #chat .qa-generator, #chat .qa-outcome, #chat .qa-read-as { display: block; margin-top: 6px; font-size: 0.85em; color: #666; }
 #chat .qa-outcome-passage { color: #8a5a00; }
 /* Tables: a header, and a short value ([n], page, date, rank), is one line, never
    broken inside a word ("pag e"); titles and file names wrap. */
@@ -136,7 +136,7 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
             cites = {turn: cites[turn] for turn in sorted(cites)[-MAX_TURNS_KEPT:]}
             turns = (turns + [[answer.question, answer.text]])[-MAX_TURNS_KEPT:]
             messages += [{"role": "user", "content": as_text(shown)},
-                         {"role": "assistant", "content": answer_html(answer, counter)}]
+                         {"role": "assistant", "content": answer_html(answer, counter, asked=shown)}]
             yield (messages, turns, cites, counter, source_rows(records, len(answer.hits)), records, "",
                    chat.status()) + _viewer(chat, records[0] if records else None)
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import storage
 from .errors import QAError
 from .index import Index, load_index
+from .ingest.normalize import squash
 from .ingest.progress import OUTCOME, Progress
 from .library import add_documents, remove_documents
 from .records import Answer, FileOutcome
@@ -88,14 +89,24 @@ def linked_answer(text: str, quotes: list[str], turn: int) -> str:
 OUTCOME_LABELS = {"answer": "Answer: the fact is stated first, with its source.",
                   "passage": "Closest passage: qa is not confident it answers the question, so no fact is stated.",
                   "not_found": "Not found: the releases do not say; the closest passages are listed."}
+OUTCOME_LABELS_JA = {"answer": "回答: 事実を先に示し、その出典を添えています。",
+                     "passage": "最も近い箇所: 質問に答えているか確信がないため、事実は述べていません。",
+                     "not_found": "記載なし: リリースには書かれていません。最も近い箇所を示します。"}
 
 
-def answer_html(answer: Answer, turn: int) -> str:
-    """An answer as chat HTML: the linked text (see `linked_answer`), its outcome,
-    then who wrote it when a language model did, and the note (what the check dropped, or why the
-    extractive answer stands in). Model output is escaped like document text."""
+def answer_html(answer: Answer, turn: int, asked: str | None = None) -> str:
+    """An answer as chat HTML: the linked text (see `linked_answer`), its outcome in the
+    answer's language, the question as it was read when a follow-up was rewritten
+    (`asked` is what the user typed), then who wrote it when a language model did, and
+    the note (what the check dropped, or why the extractive answer stands in). Model
+    output is escaped like document text."""
+    japanese = answer.language == "ja"
     html_text = linked_answer(answer.text, [citation.quote for citation in answer.citations], turn)
-    html_text += f'\n<span class="qa-outcome qa-outcome-{answer.outcome}">{OUTCOME_LABELS[answer.outcome]}</span>'
+    label = (OUTCOME_LABELS_JA if japanese else OUTCOME_LABELS)[answer.outcome]
+    html_text += f'\n<span class="qa-outcome qa-outcome-{answer.outcome}">{label}</span>'
+    if asked and answer.question and squash(asked) != squash(answer.question):  # NFKC, no white space
+        read_as = "質問の解釈" if japanese else "Read as"
+        html_text += f'\n<span class="qa-read-as">{read_as}: {as_text(answer.question)}</span>'
     if answer.generator != "extractive":
         html_text += (f'\n<span class="qa-generator">Written by {as_text(answer.generator)}; every sentence was '
                       f"checked against the passage it cites.</span>")

@@ -90,6 +90,12 @@ def test_follow_up_questions(sample_index, stating):
     japanese = sample_index.answer("ミッション3は？", history=[("ミッション2の月面着陸はいつですか？", "…")], answerer=stating)
     assert japanese.found and japanese.text.startswith("2026年")
     assert resolve("ミッション3はいつですか？", [("ミッション2は？", None)]) == "ミッション3はいつですか？"
+    # a new question, not a follow-up: in the other language, or a Japanese 「XのYは？」 that is whole by itself
+    # (a browser session read "ispaceの証券コードは？" as "What is thermal mining? ispaceの証券コード")
+    assert resolve("ispaceの証券コードは？", [("What is thermal mining?", None)]) == "ispaceの証券コードは？"
+    assert resolve("What about the CEO?", [("ミッション3はいつですか？", None)]) == "What about the CEO?"
+    assert resolve("高砂熱学工業の事業は？", [("ispaceの事業は何ですか？", None)]) == "高砂熱学工業の事業は？"
+    assert resolve("ミッション3は？", [("ミッション2の打ち上げ日は？", None)]) == "ミッション3の打ち上げ日は？"
 
 
 def test_module_level_answer_uses_the_cached_index(built_index_dir):

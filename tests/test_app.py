@@ -459,3 +459,19 @@ def test_a_quote_over_two_pages_is_highlighted_on_both(app_dirs):
     record, _ = over[0]
     rest = chat.view(record, page=record["pages"][1])
     assert rest["image"] is not None and rest["page"] == record["pages"][1]
+
+
+def test_the_outcome_line_is_in_the_answers_language_and_a_follow_up_shows_how_it_was_read(sample_index):
+    """A browser session found an English outcome line under Japanese answers, and no
+    way to see that "What about Mission 3?" had been read as another question."""
+    from qa.chat import answer_html
+
+    first = sample_index.answer("When does Mission 2 land?")
+    follow = sample_index.answer("What about Mission 3?", history=[("When does Mission 2 land?", first)])
+    html = answer_html(follow, 2, asked="What about Mission 3?")
+    assert "Read as: When does Mission 3 land?" in html
+    assert "Read as" not in answer_html(first, 1, asked="When does Mission 2 land?")
+    japanese = sample_index.answer("ミッション2の月面着陸はいつですか？")
+    html = answer_html(japanese, 3, asked="ミッション2の月面着陸はいつですか？")
+    assert "回答" in html or "最も近い箇所" in html or "記載なし" in html
+    assert "Answer:" not in html and "Closest passage:" not in html and "質問の解釈" not in html

@@ -62,12 +62,24 @@ def follow_up_subject(question: str) -> str | None:
     return None
 
 
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _japanese(text: str) -> bool:
+    return bool(_JAPANESE.search(text))
+
+
 def resolve(question: str, history=None) -> str:
-    """The question to search for, given the earlier turns."""
+    """The question to search for, given the earlier turns. A question in the other
+    language than the previous one starts a new subject ("ispaceの証券コードは？" after
+    "What is thermal mining?"), and so does a Japanese one that names whose thing it
+    asks about (「XのYは？」 is whole by itself; 「ミッション3は？」 is not)."""
     previous = _previous_question(history)
-    if not previous:
+    if not previous or _japanese(question) != _japanese(previous):
         return question
     subject = follow_up_subject(question)
+    if subject and _japanese(question) and "の" in subject:
+        return question
     if subject:
         numbered = _STEM_NUMBER.match(subject)
         if numbered and numbered.group("stem"):
