@@ -249,6 +249,17 @@ OUTCOME_WORDS = {"answer": "answer (a fact stated first)",
                  "not_found": "not found (the releases do not say)"}
 
 
+def _confidence_words(answer) -> str:
+    """What `Answer.confidence` measures, said plainly: for a stated fact, how likely it is
+    right; for the closest passage, how likely it holds the answer (a passage at 0.91
+    read as "not confident ... (confidence 0.91)")."""
+    if answer.confidence is None or answer.outcome == "not_found":
+        return ""
+    if answer.outcome == "answer":
+        return f" (the model puts the chance that this fact is right at {answer.confidence:.2f})"
+    return f" (the model puts the chance that this passage holds the answer at {answer.confidence:.2f})"
+
+
 def command_ask(arguments) -> int:
     from .index import load_index
 
@@ -261,8 +272,7 @@ def command_ask(arguments) -> int:
     print(answer.text)
     if answer.note:
         print(f"\nNote: {answer.note}")
-    print(f"\nOutcome: {OUTCOME_WORDS[answer.outcome]}"
-          + (f" (confidence {answer.confidence:.2f})" if answer.confidence is not None else ""))
+    print(f"\nOutcome: {OUTCOME_WORDS[answer.outcome]}" + _confidence_words(answer))
     print()
     if settings.llm_url:
         print(f"Answered by: {answer.generator}" + (" (every sentence checked against its citation)"

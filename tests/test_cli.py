@@ -331,3 +331,14 @@ def test_make_install_prepares_the_dictionary_without_a_runpy_warning():
                             timeout=300)
     assert result.returncode == 0 and result.stdout.startswith("dictionary: "), result.stderr
     assert "Warning" not in result.stderr, result.stderr
+
+
+def test_qa_ask_says_what_the_confidence_measures():
+    """'Outcome: passage (… no fact stated) (confidence 0.91)' read as a contradiction to a new user."""
+    from qa.cli import _confidence_words
+    from qa.records import Answer
+
+    passage = Answer("x", False, outcome="passage", confidence=0.91)
+    assert _confidence_words(passage) == " (the model puts the chance that this passage holds the answer at 0.91)"
+    assert "this fact is right at 0.97" in _confidence_words(Answer("x", True, confidence=0.97))
+    assert _confidence_words(Answer("x", False, confidence=0.2)) == ""
