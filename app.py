@@ -145,8 +145,9 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
         records = (cites or {}).get(int(data.get("turn") or 0)) or []
         number = int(data.get("n") or 0)
         if not 1 <= number <= len(records):
-            return _viewer(chat, None, message="That citation belongs to a cleared conversation.")
-        return _viewer(chat, records[number - 1])
+            return (gr.skip(), gr.skip()) + _viewer(chat, None, message="That citation belongs to a cleared conversation.")
+        # the sources table shows the clicked citation's answer, so table and viewer agree
+        return (source_rows(records), records) + _viewer(chat, records[number - 1])
 
     def select_source(records, event: gr.SelectData):
         row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
@@ -303,7 +304,7 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                                        concurrency_limit=2, **private)
         clear_button.click(clear, None, answer_outputs, **private)
         chatbot.clear(clear, None, answer_outputs, **private)
-        bridge.click(show_citation, [cites], viewer, **private)
+        bridge.click(show_citation, [cites], [sources, shown_sources] + viewer, **private)
         sources.select(select_source, [shown_sources], viewer, **private)
         previous_page.click(lambda state: turn_page(state, -1), [view_state], viewer, **private)
         next_page.click(lambda state: turn_page(state, 1), [view_state], viewer, **private)

@@ -130,7 +130,7 @@ def source_records(answer: Answer) -> list[dict]:
     refusal, each of the closest passages) its document, page, date, relevance rank
     (1 = the passage search ranked first) and the quoted span of its passage."""
     ranks = {hit.chunk_id: rank for rank, hit in enumerate(answer.hits, start=1)}
-    records = []
+    records: list[dict] = []
     if answer.citations:
         for citation in answer.citations:
             records.append(_record(citation.hit, citation.n, ranks.get(citation.hit.chunk_id, 0), citation.quote,
@@ -138,7 +138,7 @@ def source_records(answer: Answer) -> list[dict]:
     else:
         for rank, hit in enumerate(answer.hits[:3], start=1):
             records.append(_record(hit, 0, rank, hit.text, 0, len(hit.text)))
-    return records
+    return [record | {"hits": len(answer.hits)} for record in records]  # "2 of 5" when shown again
 
 
 def _record(hit, n: int, rank: int, quote: str, quote_start: int, quote_end: int) -> dict:
@@ -147,7 +147,10 @@ def _record(hit, n: int, rank: int, quote: str, quote_start: int, quote_end: int
             "text": hit.text, "start": hit.start, "path": hit.path}
 
 
-def source_rows(records: list[dict], hits: int) -> list[list]:
+def source_rows(records: list[dict], hits: int | None = None) -> list[list]:
+    """The sources table's rows; `hits` defaults to what the records kept of their answer."""
+    if hits is None:
+        hits = records[0].get("hits", 0) if records else 0
     return [[f"[{record['n']}]" if record["n"] else "closest", record["title"], record["file"], record["page"],
              record["date"] or "undated", f"{record['rank']} of {hits}" if record["rank"] else "-"]
             for record in records]

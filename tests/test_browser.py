@@ -193,8 +193,11 @@ def test_clicking_a_citation_shows_its_page_with_the_quote_highlighted(server, b
     assert _value(browser, "page-label") == "page 1 of 5"
     assert _highlighted_share(_page_image(browser)) > 0.005
     assert "2025年6月6日" in browser.find_element(By.ID, "passage").text
+    # the sources table follows the clicked citation's answer, so it and the viewer agree
+    # (it kept the latest answer's sources: "[1] … hostile.txt … 2 of 5" beside the PDF's page)
     sources = browser.find_element(By.ID, "sources").text
-    assert "hostile.txt" in sources and "rank" in sources and "score" not in sources
+    assert SAMPLE_PDF.name in sources and "hostile.txt" not in sources, sources
+    assert "rank" in sources and "score" not in sources
     browser.find_element(By.ID, "next-page").click()
     _wait(browser, lambda d: _value(d, "page-label") == "page 2 of 5")
     browser.find_element(By.ID, "previous-page").click()
