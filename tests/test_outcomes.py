@@ -213,3 +213,10 @@ def test_a_fact_of_the_kind_asked_is_quoted_rather_than_not_found(tmp_path):
         assert answer.outcome in (ANSWER, PASSAGE), (question, answer.text)
         assert "2億4千万円" in answer.citations[0].quote
     assert index.answer("Who is the CEO of Mitsubishi Electric?").outcome == NOT_FOUND
+
+
+def test_amounts_in_millions_as_japanese_tables_write_them():
+    """百万 and 千万 were no multiplier: 「350百万円」 and 「8百万米ドル」 were no amount at all."""
+    for sentence, amount in (("総額350百万円です。", "350百万円"), ("8百万米ドルを調達しました。", "8百万米ドル"),
+                             ("売上収益は1,234百万円となりました。", "1,234百万円"), ("開発費は3億5千万円です。", "3億5千万円")):
+        assert [fact.text for fact in find_facts("money", sentence)] == [amount]

@@ -50,7 +50,7 @@ _ENGLISH_PART = (r"(?:(?:the\s+)?(?:first|second|1st|2nd)\s+half\s+of\s+|(?:the\
 _ENGLISH_YEAR_MONTH = re.compile(r"\b" + _ENGLISH_PART + r"(" + "|".join(_MONTH_NAMES) + r")\s+(\d{4})\b",
                                  re.IGNORECASE)
 _ENGLISH_YEAR = re.compile(r"\b" + _ENGLISH_PART + r"((?:19|20)\d\d)\b(?![\d,.]?\d|年)")
-_UNITS = (r"億円|万円|円|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|％|パーセント|倍|カ国|か国|ヵ国|件|機|基|台|両|隻|株|個|つ|"
+_UNITS = (r"億円|万円|円|米ドル|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|％|パーセント|倍|カ国|か国|ヵ国|件|機|基|台|両|隻|株|個|つ|"
           r"日間|週間|か月|カ月|ヶ月|ヵ月|年間|時間|分間|エーカー|平方メートル|ヘクタール|マイル|ポイント|"
           r"kg|トン|km|キロ|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
           r"staff|teams|companies|yen|dollars|shares|common shares|persons|jobs|units|vehicles|trucks|cars|EVs|"
@@ -60,8 +60,8 @@ _UNITS = (r"億円|万円|円|ドル|ユーロ|名|人|社|チーム|段階|拠�
 # 5兆9000億円), never the tail of a date or a code (2025-10-06, 10:12) and never read
 # across a line break (a header's date glued to the body's first line is no figure).
 _GAP = r"[ \t\u3000]*"
-_AMOUNT = (r"\d[\d,]*(?:\.\d+)?(?:" + _GAP + r"(?:兆|億|万|千)" + _GAP + r"\d[\d,]*(?:\.\d+)?)*" + _GAP +
-           r"(?:兆|億|万|千)?")
+_AMOUNT = (r"\d[\d,]*(?:\.\d+)?(?:" + _GAP + r"(?:兆|億|千万|百万|万|千)" + _GAP + r"\d[\d,]*(?:\.\d+)?)*" + _GAP +
+           r"(?:兆|億|千万|百万|万|千)?")  # 百万 and 千万 as tables write them (単位:百万円; 8百万米ドル)
 _CURRENCY_BEFORE = r"(?:US\$|C\$|A\$|[$€¥£]|EUR\s?|USD\s?|JPY\s?|CHF\s?)"
 _MULTIPLIER_WORD = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m)\b)?"
 _NUMBER = re.compile(rf"(?:約|およそ|最大|最短|over |about |approximately |nearly |up to |more than )?(?<![\d\-/:.,])"
