@@ -220,3 +220,17 @@ def test_amounts_in_millions_as_japanese_tables_write_them():
     for sentence, amount in (("総額350百万円です。", "350百万円"), ("8百万米ドルを調達しました。", "8百万米ドル"),
                              ("売上収益は1,234百万円となりました。", "1,234百万円"), ("開発費は3億5千万円です。", "3億5千万円")):
         assert [fact.text for fact in find_facts("money", sentence)] == [amount]
+
+
+def test_another_companys_newer_plan_is_no_update_of_this_one(tmp_path):
+    """With the refitted model the rover's launch year was stated, and ispace's newer
+    "ミッション4は2027年に打ち上げ" was cited as the newer release that changed it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(DATA / "ispace-2025-05-09-thermal-mining.pdf", folder)
+    (folder / "rover.txt").write_text("2025年3月1日\n見本株式会社\n見本株式会社の新型ローバーは2026年に打ち上げる予定です。\n",
+                                      encoding="utf-8")
+    index = qa.build_index([folder], tmp_path / "index", settings=qa.Settings())
+    answer = index.answer("新型ローバーはいつ打ち上げる予定ですか？")
+    assert "2026年" in answer.text and "2027年" not in answer.text, answer.text
+    assert all("rover.txt" == citation.hit.source for citation in answer.citations), answer.text
