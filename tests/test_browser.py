@@ -72,9 +72,14 @@ def browser():
 
 
 def _wait(driver, condition, timeout=60):
+    """Wait until `condition` holds. An element Gradio re-renders between finding it and
+    reading it (a streamed answer does this several times a second) is stale: the
+    condition is simply tried again, as it is when the element is not there yet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    return WebDriverWait(driver, timeout, ignored_exceptions=(
+        NoSuchElementException, StaleElementReferenceException)).until(condition)
 
 
 def _open(driver, url):
