@@ -92,6 +92,10 @@ OUTCOME_LABELS = {"answer": "Answer: the fact is stated first, with its source."
 OUTCOME_LABELS_JA = {"answer": "回答: 事実を先に示し、その出典を添えています。",
                      "passage": "最も近い箇所: 質問に答えているか確信がないため、事実は述べていません。",
                      "not_found": "記載なし: リリースには書かれていません。最も近い箇所を示します。"}
+# "Not found" with nothing quoted would claim the releases were read: a question in a
+# language qa does not answer was never searched.
+NOTHING_QUOTED = "Not answered: nothing is quoted."
+NOTHING_QUOTED_JA = "回答なし: 引用する箇所はありません。"
 
 
 def answer_html(answer: Answer, turn: int, asked: str | None = None) -> str:
@@ -103,6 +107,8 @@ def answer_html(answer: Answer, turn: int, asked: str | None = None) -> str:
     japanese = answer.language == "ja"
     html_text = linked_answer(answer.text, [citation.quote for citation in answer.citations], turn)
     label = (OUTCOME_LABELS_JA if japanese else OUTCOME_LABELS)[answer.outcome]
+    if answer.outcome == "not_found" and not answer.citations:  # a question in another language, nothing searched
+        label = NOTHING_QUOTED_JA if japanese else NOTHING_QUOTED
     html_text += f'\n<span class="qa-outcome qa-outcome-{answer.outcome}">{label}</span>'
     if asked and answer.question and squash(asked) != squash(answer.question):  # NFKC, no white space
         read_as = "質問の解釈" if japanese else "Read as"

@@ -249,6 +249,14 @@ OUTCOME_WORDS = {"answer": "answer (a fact stated first)",
                  "not_found": "not found (the releases do not say)"}
 
 
+def _outcome_words(answer) -> str:
+    """The outcome said plainly; "not found" with nothing quoted (a question in a language
+    qa does not answer, never searched) does not claim the releases were read."""
+    if answer.outcome == "not_found" and not answer.citations:
+        return "not answered (nothing quoted)"
+    return OUTCOME_WORDS[answer.outcome]
+
+
 def _confidence_words(answer) -> str:
     """What `Answer.confidence` measures, said plainly: for a stated fact, how likely it is
     right; for the closest passage, how likely it holds the answer (a passage at 0.91
@@ -272,7 +280,7 @@ def command_ask(arguments) -> int:
     print(answer.text)
     if answer.note:
         print(f"\nNote: {answer.note}")
-    print(f"\nOutcome: {OUTCOME_WORDS[answer.outcome]}" + _confidence_words(answer))
+    print(f"\nOutcome: {_outcome_words(answer)}" + _confidence_words(answer))
     print()
     if settings.llm_url:
         print(f"Answered by: {answer.generator}" + (" (every sentence checked against its citation)"

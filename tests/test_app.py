@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 import qa
-from qa.chat import ChatApp, linked_answer, safe_file_name, source_records, source_rows
+from qa.chat import ChatApp, answer_html, linked_answer, safe_file_name, source_records, source_rows
 from qa.errors import QAError
 
 from app_server import RunningApp
@@ -296,6 +296,8 @@ def test_other_languages_get_a_clear_reply(app_dirs):
         _, answer, _ = chat.ask(question)
         assert not answer.found and "English and Japanese" in answer.text and language in answer.text
         assert not answer.citations
+        label = answer_html(answer, 1)  # never searched: not labelled "the releases do not say"
+        assert "Not answered: nothing is quoted." in label and "do not say" not in label
     for question in ("When does Mission 2 land?", "ミッション2の月面着陸はいつですか？",
                      "Who is the CEO of ispace EUROPE in Luxembourg?"):
         assert "English and Japanese" not in chat.ask(question)[1].text

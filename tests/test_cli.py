@@ -342,3 +342,14 @@ def test_qa_ask_says_what_the_confidence_measures():
     assert _confidence_words(passage) == " (the model puts the chance that this passage holds the answer at 0.91)"
     assert "this fact is right at 0.97" in _confidence_words(Answer("x", True, confidence=0.97))
     assert _confidence_words(Answer("x", False, confidence=0.2)) == ""
+
+
+def test_qa_ask_does_not_call_a_question_in_another_language_not_found():
+    """A Korean question, never searched, was labelled "not found (the releases do not say)"."""
+    from qa.cli import _outcome_words
+    from qa.records import Answer
+
+    refusal = Answer("qa answers questions in English and Japanese; this question looks like Korean.", False)
+    assert _outcome_words(refusal) == "not answered (nothing quoted)"
+    listed = Answer("The releases do not say.", False, citations=["a closest passage"])  # only its presence counts
+    assert _outcome_words(listed) == "not found (the releases do not say)"

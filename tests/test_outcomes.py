@@ -234,3 +234,15 @@ def test_another_companys_newer_plan_is_no_update_of_this_one(tmp_path):
     answer = index.answer("新型ローバーはいつ打ち上げる予定ですか？")
     assert "2026年" in answer.text and "2027年" not in answer.text, answer.text
     assert all("rover.txt" == citation.hit.source for citation in answer.citations), answer.text
+
+
+def test_what_went_as_planned_is_no_plan():
+    """A passage telling what was done as scheduled was tagged "(a plan, as of …)"."""
+    from qa.answer.facts import is_plan
+
+    for done in ("The Orbis lander launched as scheduled on January 15, 2025.",
+                 "月面着陸は予定通り2025年6月6日に完了しました。", "工事は計画どおりに終わった。"):
+        assert not is_plan(done), done
+    for plan in ("Orbis plans to land in 2027.", "The rover will be launched as planned in 2026.",
+                 "2026年に打ち上げる予定です。", "着陸は予定通り来年行う予定です。"):
+        assert is_plan(plan), plan

@@ -107,8 +107,15 @@ class Fact:
     english: str  # how an English answer shows it
 
 
+# What went as planned is done, not a plan: "launched as scheduled", 予定通り完了した.
+_AS_PLANNED = re.compile(r"(予定|計画|想定|見込み)(通り|どおり)|\bas (planned|scheduled|expected|intended)\b",
+                         re.IGNORECASE)
+
+
 def is_plan(sentence: str) -> bool:
-    return bool(_PLAN.search(sentence))
+    """The sentence tells of a plan (a schedule, an aim, a forecast), not of what went
+    as planned."""
+    return bool(_PLAN.search(_AS_PLANNED.sub(" ", sentence)))
 
 
 def is_earliest(sentence: str) -> bool:
