@@ -299,7 +299,8 @@ class ChatApp:
                 view["note"] = "The quote could not be located on the page image; the passage is below."
             elif page is None and shown.matched < 0.9 and len(record["pages"]) > 1:
                 others = [number for number in record["pages"] if number != shown.page]
-                view["note"] = (f"The quote runs over pages {record['pages'][0]}–{record['pages'][-1]}: "
+                shown_as = "quote" if record.get("n") else "passage"  # a closest passage quotes nothing
+                view["note"] = (f"The {shown_as} runs over pages {record['pages'][0]}–{record['pages'][-1]}: "
                                 f"the rest is highlighted on page {others[0]}.")
             return view
         document = _text_document(str(path), path.stat().st_mtime)

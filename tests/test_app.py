@@ -458,9 +458,14 @@ def test_a_quote_over_two_pages_is_highlighted_on_both(app_dirs):
             views.append((record, chat.view(record)))
     over = [(record, view) for record, view in views if "runs over pages" in (view.get("note") or "")]
     assert over, "one quote runs over a page break"
+    assert all(view["note"].startswith("The quote runs over") for _, view in over)
     record, _ = over[0]
     rest = chat.view(record, page=record["pages"][1])
     assert rest["image"] is not None and rest["page"] == record["pages"][1]
+    # A closest passage (a refusal's source, n = 0) quotes nothing: its note says "passage".
+    closest = source_records(qa.Answer("", False, [], hits=spanning))[0]
+    note = chat.view(closest)["note"]
+    assert note.startswith("The passage runs over pages"), note
 
 
 def test_the_outcome_line_is_in_the_answers_language_and_a_follow_up_shows_how_it_was_read(sample_index):
