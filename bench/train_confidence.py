@@ -55,7 +55,8 @@ GROUPS = {
     "words": ("overlap_own", "overlap_translated", "overlap_rare", "overlap_beyond_names", "clause_overlap"),
     "fact position": ("fact_near_name", "fact_near_word", "fact_preferred", "fact_event", "fact_numbered",
                       "fact_plan", "fact_first", "fact_window", "fact_word_before", "fact_word_after",
-                      "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals"),
+                      "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals",
+                      "fact_change_old", "fact_change_new", "fact_plan_unasked"),
     "passage rank": ("hit_rank", "lexical_match"),
     "subject binding": ("names", "passage_names", "roles", "numbered", "question_has_names"),
     "fact binding": ("event", "has_fact", "fact_bound", "facts_in_sentence"),
@@ -92,7 +93,7 @@ def collect(set_names: list[str]) -> list[dict]:
                 scored = [] if rule else answerer.scored(evidence, model=False)
                 for item in scored:
                     options = () if question.unanswerable else question.answer
-                    can_state = stateable(item, evidence.question.kind)
+                    can_state = stateable(item, evidence.question.kind, evidence.question.given)
                     rows.append({"x": [round(value, 5) for value in item.row], "stateable": can_state,
                                  "right": can_state and matches(options, stated_text(evidence, item)),
                                  "holds": matches(options, item.candidate.text)})

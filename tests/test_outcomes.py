@@ -246,3 +246,40 @@ def test_what_went_as_planned_is_no_plan():
     for plan in ("Orbis plans to land in 2027.", "The rover will be launched as planned in 2026.",
                  "2026年に打ち上げる予定です。", "着陸は予定通り来年行う予定です。"):
         assert is_plan(plan), plan
+
+
+def test_the_earlier_and_the_new_value_of_a_change():
+    """"Raise the price to 20,600 yen from 18,800 yen": the current price was answered
+    with the earlier one; a superseded plan (としていたが) was stated as the date."""
+    from qa.answer.changes import asks_for_earlier, change_roles
+    from qa.answer.facts import find_facts
+
+    def roles(kind, sentence):
+        return {fact.text: change_roles(sentence, fact) for fact in find_facts(kind, sentence)}
+
+    assert roles("money", "Orbis Motors will raise its offer for Keel Works to 3,100 yen from 2,750 yen a share.") \
+        == {"3,100 yen": (0.0, 1.0), "2,750 yen": (1.0, 0.0)}
+    assert roles("money", "これまでの買付価格は1株2750円でしたが、今回3100円に引き上げます。") \
+        == {"2750円": (1.0, 0.0), "3100円": (0.0, 1.0)}
+    assert roles("date", "開業時期を2027年から2028年に変更しました。") == {"2027年": (1.0, 0.0), "2028年": (0.0, 1.0)}
+    assert roles("date", "The ferry had been scheduled for May 2026, but it was moved to July 2026.") \
+        == {"May 2026": (1.0, 0.0), "July 2026": (0.0, 1.0)}
+    assert roles("date", "稼働開始は2026年度中になるとしていたが、これを前倒しした。")["2026年度中"] == (1.0, 0.0)
+    # a span is no change, and a plain plan is no superseded one
+    assert set(roles("date", "The pilot runs from April 2026 to March 2027.").values()) == {(0.0, 0.0)}
+    assert set(roles("date", "The ferry is scheduled to sail in May 2026.").values()) == {(0.0, 0.0)}
+    assert asks_for_earlier("What was the original offer price?") and asks_for_earlier("当初の開業予定はいつ？")
+    assert not asks_for_earlier("What is the current offer price?")
+
+
+def test_a_fact_the_question_gives_is_no_answer():
+    """"Who is the Honda Canada spokesman?" was answered "Honda Canada"; a question "as of
+    November 2023" was answered 2023年."""
+    from qa.answer.facts import Fact
+    from qa.answer.stating import repeats_question
+
+    assert repeats_question(Fact("organization", "Keel Works", 0, 10, "Keel Works"), "Who is the Keel Works spokesperson?")
+    assert repeats_question(Fact("date", "2023年", 0, 5, "2023"), "As of November 2023, when was Flight 1 due?")
+    assert not repeats_question(Fact("date", "2024年4月", 0, 7, "April 2024"), "As of November 2023, when was it due?")
+    assert not repeats_question(Fact("number", "2", 0, 1, "2"), "How many landers does Mission 2 carry?")
+    assert not repeats_question(Fact("person", "Ken Ito", 0, 7, "Ken Ito"), "Who is the Keel Works spokesperson?")

@@ -156,7 +156,7 @@ class ExtractiveAnswerer:
         model = self.model
         threshold = model.threshold_for(self.precision)
         scored = self.scored(evidence, model=model)
-        candidates = [item for item in scored if stateable(item, kind)]
+        candidates = [item for item in scored if stateable(item, kind, question.given)]
         best = max(candidates, key=lambda item: item.right, default=None)
         if best is not None and best.right >= threshold:
             return self._stated(evidence, best, scored, model, threshold)
@@ -185,7 +185,8 @@ class ExtractiveAnswerer:
                 model: confidence.ConfidenceModel, threshold: float) -> Answer:
         kind = evidence.question.kind
         chosen, fact = [best.candidate], best.fact
-        confident = [item for item in scored if item.right >= threshold and item is not best and stateable(item, kind)]
+        confident = [item for item in scored if item.right >= threshold and item is not best
+                     and stateable(item, kind, evidence.question.given)]
         if fact is None:
             # The best sentence of another passage, when the model is as confident in it,
             # is quoted too: a general question is often answered in a second place.
@@ -233,7 +234,8 @@ class ExtractiveAnswerer:
         # only 打ち上げ (0.22 against 1.0), is no update of this company's rover
         needed = 0.5 * chosen.row[_OVERLAP_RARE]
         others = [item.candidate for item in others if item.candidate.facts and item.holds >= model.passage_threshold
-                  and stateable(item, evidence.question.kind) and item.row[_OVERLAP_RARE] >= needed]
+                  and stateable(item, evidence.question.kind, evidence.question.given)
+                  and item.row[_OVERLAP_RARE] >= needed]
         return newer_statement(chosen.candidate, fact_value(chosen.fact.text), others, -1.0,
                                lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
 

@@ -11,8 +11,9 @@ holds, the words other than the names (a sentence that shares only the company's
 name answers nothing), whether it names the things, roles and numbered names asked
 about, whether the fact belongs to them (units, what the amount is for, the number
 is not one the question states), how closely the question's words stand to the fact,
-whether its release is in the question's time frame or the newest one, and where its
-passage ranked. No word list of one company's releases enters here; the weights are
+whether its release is in the question's time frame or the newest one, whether the
+fact is the earlier or the new value of a change its sentence tells (`changes`), and
+where its passage ranked. No word list of one company's releases enters here; the weights are
 fitted on several companies' questions (bench/train_confidence.py). Whether the
 sentence is in the question's language is deliberately not a feature: the question
 sets ask a quarter of their questions across languages by design, and a model that
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, numbered_names
 from .candidates import Candidate
+from .changes import asks_for_earlier, change_roles
 from .clauses import clause, event_share, event_words, nearness
 from .facts import Fact, is_plan
 from .terms import overlap
@@ -37,7 +39,8 @@ FEATURES = (
     "overlap_rare",
     "overlap_beyond_names", "clause_overlap", "fact_near_name", "fact_near_word", "fact_preferred",
     "fact_event", "fact_numbered", "fact_plan", "fact_first", "fact_window", "fact_word_before",
-    "fact_word_after", "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals", "hit_rank",
+    "fact_word_after", "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals",
+    "fact_change_old", "fact_change_new", "fact_plan_unasked", "hit_rank",
     "lexical_match", "names", "passage_names", "roles", "numbered",
     "event", "has_fact", "fact_bound", "facts_in_sentence", "in_time_frame", "out_of_time_frame",
     "newest_for_latest", "year_elsewhere", "heading", "length", "question_has_names",
@@ -65,6 +68,10 @@ class Context:
     # beyond every word the index knows: "power grid" is what is asked of ABB.
     beyond: frozenset[str] = frozenset()
     translated_beyond: frozenset[str] = frozenset()
+    asks_earlier: bool = False  # "the original price", 当初の予定 (see `changes`)
+    # The question asks about a plan ("how many does it plan to hire"); a date question
+    # about the future ("when does it land?") asks about one without saying so.
+    asks_plan: bool = False
     # Per candidate sentence, what does not depend on the fact (filled as rows are made).
     sentences: dict = field(default_factory=dict)
 
@@ -87,7 +94,8 @@ def context_of(evidence, candidates: list[Candidate]) -> Context:
                    events=frozenset(event_words(question.text, set(evidence.terms.all))
                                     if question.kind == DATE else ()),
                    numbered=tuple(numbered_names(question)), beyond=beyond(terms.own),
-                   translated_beyond=beyond(terms.translated))
+                   translated_beyond=beyond(terms.translated), asks_earlier=asks_for_earlier(question.text),
+                   asks_plan=is_plan(question.text))
 
 
 def features(evidence, context: Context, candidate: Candidate, fact: Fact | None, rank: int,
@@ -124,8 +132,12 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         numbered_before = _closeness([match.end() for pattern in context.numbered
                                       for match in pattern.finditer(candidate.text[:fact.start])], fact.start)
         parenthesized = _in_parentheses(candidate.text, fact.start)
+        change_old, change_new = change_roles(candidate.text, fact)
+        if context.asks_earlier:  # "the original price": the earlier value is the one asked
+            change_old, change_new = change_new, change_old
     else:
         fact_window = word_before = word_after = numbered_before = parenthesized = 0.0
+        change_old = change_new = 0.0
         clause_overlap, near_name, near_word = terms.overlap(candidate.text), 0.0, 0.0
         fact_event = fact_numbered = fact_plan = fact_first = 0.0
     row = dict(sentence)
@@ -146,6 +158,9 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         "fact_in_parentheses": parenthesized,
         "fact_support": math.log1p(support),
         "fact_rivals": math.log1p(rivals),
+        "fact_change_old": change_old,
+        "fact_change_new": change_new,
+        "fact_plan_unasked": fact_plan * float(context.kind != DATE and not context.asks_plan),
         "has_fact": float(fact is not None or question.kind == GENERAL),
         "fact_bound": float(fact is not None and fact in candidate.facts),
     })

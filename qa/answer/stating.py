@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..ingest.normalize import squash
 from ..search.quantities import quantities
 from ..search.question import DATE, GENERAL
 from .candidates import Candidate
@@ -41,19 +42,35 @@ class Scored:
 _BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
 
 
-def stateable(scored: Scored, kind: str) -> bool:
+def repeats_question(fact: Fact, asked: str) -> bool:
+    """Whether the fact only repeats what the question gives: "Honda Canada" for "Who
+    is the Honda Canada spokesman?", 2023年 for a question "as of November 2023". A
+    bare number of one or two digits is left alone (the 2 of "Mission 2" is read as
+    the numbered thing's, see `candidates.numbered_owner`)."""
+    question = squash(asked).casefold()
+    for form in {fact.text, fact.english}:
+        value = squash(form).casefold()
+        if value and (len(value) >= 3 or not value.isdigit()) and value in question:
+            return True
+    return False
+
+
+def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
     """Whether a candidate may be stated as a fact at all, whatever the model's
     confidence: it has a fact of the asked kind that belongs to what is asked (a
     duration for "how long", a number of the counted thing, the role's person; a
     general question: its sentence shares a word with the question beyond the names
     it asks about, so a sentence that shares only the company's name is never the
-    answer), and its passage names every name and numbered thing the question names
-    (Mission 2's date is no answer about Mission 3)."""
+    answer), it is not a value the question itself gives (`asked`, see
+    `repeats_question`), and its passage names every name and numbered thing the
+    question names (Mission 2's date is no answer about Mission 3)."""
     if kind == GENERAL:
         if scored.row[_BEYOND_NAMES] <= 0:
             return False
     elif scored.fact is None or scored.fact not in scored.candidate.facts or not scored.owned:
         return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
+    elif asked and repeats_question(scored.fact, asked):
+        return False  # the question's own words are no answer to it
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
 
 

@@ -135,6 +135,11 @@ class Question:
     numbered: tuple[tuple[tuple[str, ...], str], ...] = ()  # (spellings of the stem, number): Mission 2
     dense_text: str = ""    # what the dense stage embeds: the text without its dates once they set the time
 
+    @property
+    def given(self) -> str:
+        """What the question itself gives, as asked and as read (a follow-up rewritten)."""
+        return self.asked if self.asked == self.text else f"{self.asked} | {self.text}"
+
     def lexical_query(self, translation_weight: float = 1.0) -> dict[str, float]:
         """Token -> weight: each of its own tokens counts 1 (as often as it occurs),
         each translation its share of its source word, times `translation_weight`."""

@@ -1,0 +1,61 @@
+"""Which value of a change a fact is: the earlier one or the new one.
+
+Design choice: releases report changes in one sentence, the old value beside the new
+("raise the tender offer price to 20,600 yen from 18,800 yen", 「これまでの価格は1万8800円
+でしたが、今回2万600円に引き上げる」, 「開始時期を2026年から2027年に変更」). Both values are
+of the kind asked and sit next to the question's words, so nothing else tells them
+apart. The markers here are grammar (from / to, から / に + a verb of change, 従来 /
+当初 / previously, としていたが / had been scheduled for), not any company's words; they become two features of the
+confidence model (`features.FEATURES`), swapped when the question asks for the
+earlier value ("the original price", 当初の計画), and the weights are fitted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .facts import Fact
+
+_CHANGE_JA = r"変更|延期|前倒し|引き上げ|引上げ|引き下げ|引下げ|拡大|縮小|修正|膨ら|増加|減少|上昇|低下|増額|減額|見直"
+# A verb of change somewhere in the sentence: without one, "from April to June" is a span.
+_CHANGE = re.compile(
+    _CHANGE_JA + r"|\b(rais|lower|revis|postpon|delay|push(ed|es|ing)? back|mov|chang|increas|decreas|cut|grow|grew"
+    r"|ris|ros|expand|reduc|boost|hik|trim|narrow|widen)\w*", re.IGNORECASE)
+# Just before the fact, a word that marks it as the earlier value.
+_OLD_BEFORE = re.compile(
+    r"(?:\b(?:from|previously|originally|initially|formerly|earlier|prior|up from|down from|compared with)"
+    r"(?:\s+(?:a|an|the|its|about|around|approximately|roughly|some|forecast of|estimate of|plan of))*\s*"
+    r"|(?:従来|当初|これまで|前回|以前|元々|もともと|旧)[^、。0-9０-９]{0,8}|[（(]同)$", re.IGNORECASE)
+# Just after the fact, a particle that marks it as the earlier value.
+_OLD_AFTER = re.compile(r"^(?:から|より|でしたが|だったが|であったが)")
+# A statement reported as superseded, with or without a verb of change: 「量産開始が2025年度中に
+# なるとしていたが」, "had been scheduled for 2024".
+_SUPERSEDED_AFTER = re.compile(r"^[^、。]{0,16}?(?:としていた|予定だった|予定でした|予定であった|計画だった|計画でした"
+                               r"|見込みだった|見通しだった|目標だった)")
+_SUPERSEDED_BEFORE = re.compile(r"\bhad (?:been )?(?:plann|expect|schedul|target|forecast|aim|project)\w*"
+                                r"(?:\s+\w+){0,4}\s*$", re.IGNORECASE)
+# Just after the fact, the new value's particle and a verb of change (2万600円に引き上げる).
+_NEW_AFTER = re.compile(r"^(?:に|へ|まで)[^、。]{0,6}?(?:" + _CHANGE_JA + ")")
+_NEW_BEFORE = re.compile(r"\b(?:to|now|currently)(?:\s+(?:a|an|the|about|around|approximately|roughly|some))*\s*$",
+                         re.IGNORECASE)
+# The question asks for the earlier value: "the original plan", 当初の予定.
+_ASKS_EARLIER = re.compile(r"\b(original(ly)?|initial(ly)?|previous(ly)?|earlier|former(ly)?|first announced|"
+                           r"before the (change|revision|increase|delay))\b|当初|従来|これまで|元々|もともと|以前|前回|変更前|引き上げ前",
+                           re.IGNORECASE)
+
+
+def change_roles(sentence: str, fact: Fact) -> tuple[float, float]:
+    """(old, new): whether `fact` is the earlier value of a change its sentence tells,
+    or the new one. Both 0 when the sentence tells no change."""
+    before, after = sentence[max(0, fact.start - 40):fact.start], sentence[fact.end:fact.end + 32]
+    if _SUPERSEDED_AFTER.search(after) or _SUPERSEDED_BEFORE.search(before):
+        return 1.0, 0.0
+    if not _CHANGE.search(sentence):
+        return 0.0, 0.0
+    old = bool(_OLD_BEFORE.search(before) or _OLD_AFTER.search(after))
+    new = not old and bool(_NEW_AFTER.search(after) or _NEW_BEFORE.search(before))
+    return float(old), float(new)
+
+
+def asks_for_earlier(question: str) -> bool:
+    return bool(_ASKS_EARLIER.search(question))
