@@ -47,7 +47,6 @@ from qa.scoring import matches  # noqa: E402
 
 DATA = RESULTS / "confidence-data.json"
 NUMBERED = FEATURES.index("numbered")
-GENERAL_KIND = FEATURES.index("kind_general")
 # Targets whose thresholds are kept, for QA_ANSWER_PRECISION (see qa.Settings).
 TARGETS = (0.8, 0.9, 0.95, 0.99)
 GROUPS = {
@@ -146,7 +145,7 @@ def decide(record: dict, heads: tuple[Head, Head], keep: np.ndarray, answer_at: 
     closest = max(about, key=lambda position: p_holds[position], default=None)
     if closest is not None and p_holds[closest] >= passage_at:
         return result | {"outcome": "passage", "right": False, "quoted": rows[closest]["holds"]}
-    if best is not None and rows[best]["x"][GENERAL_KIND] == 0:  # a fact of the kind asked: quoted, as answering does
+    if best is not None:  # a candidate that may be stated: quoted, as answering does
         return result | {"outcome": "passage", "right": False, "quoted": rows[best]["holds"]}
     return result | {"outcome": "not_found", "right": False, "quoted": False}
 

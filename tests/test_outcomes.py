@@ -283,3 +283,12 @@ def test_a_fact_the_question_gives_is_no_answer():
     assert not repeats_question(Fact("date", "2024年4月", 0, 7, "April 2024"), "As of November 2023, when was it due?")
     assert not repeats_question(Fact("number", "2", 0, 1, "2"), "How many landers does Mission 2 carry?")
     assert not repeats_question(Fact("person", "Ken Ito", 0, 7, "Ken Ito"), "Who is the Keel Works spokesperson?")
+
+
+def test_a_general_question_gets_its_closest_passage_not_nothing(sample_index):
+    """"What technology do ispace and Takasago plan to demonstrate on the Moon?" was
+    answered "the releases do not say" on the release about exactly that; a question
+    that shares only a digit and a letter with the release ("<img src=x …(2)>") still is."""
+    answer = sample_index.answer("What technology do ispace and Takasago plan to demonstrate on the Moon?")
+    assert answer.outcome == "passage" and "高砂熱学工業" in answer.citations[0].quote
+    assert sample_index.answer("<script>alert(1)</script><img src=x onerror=alert(2)>").outcome == "not_found"

@@ -163,12 +163,14 @@ class ExtractiveAnswerer:
         # The closest passage is about what is asked: a sentence about Mission 2 is not
         # the closest passage to a question about Mission 7.
         closest = max((item for item in scored if item.candidate.numbered), key=lambda item: item.holds, default=None)
-        if (closest is None or closest.holds < model.passage_threshold) and best is not None and best.fact is not None:
-            # Nothing reads as close, but a sentence states a fact of the kind asked, bound to
-            # what is asked ("開発費は総額3億5千万円です。" for the development cost of a product
-            # its previous sentence names): quoted as the closest passage, never stated, rather
-            # than "the releases do not say" (leave-one-company-out: answerable questions
-            # not found 26 -> 13, closest passages holding the answer 101 -> 108).
+        if (closest is None or closest.holds < model.passage_threshold) and best is not None:
+            # Nothing reads as close, but a sentence may be stated: it states a fact of the kind
+            # asked, bound to what is asked ("開発費は総額3億5千万円です。" for the development cost
+            # of a product its previous sentence names), or, for a general question, shares a
+            # word with it beyond the names. It is quoted as the closest passage, never stated,
+            # rather than "the releases do not say" (leave-one-company-out: answerable questions
+            # not found 26 -> 13 for facts, then 14 -> 1 with general questions; of the 13
+            # general ones, 3 quote the answer; 1 of 27 unanswerable "not found" becomes a passage).
             closest = best
         if closest is None or closest.holds < model.passage_threshold and closest is not best:
             return _refusal(evidence, kind if kind != GENERAL and scored and not any(item.fact for item in scored)

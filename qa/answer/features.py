@@ -48,6 +48,7 @@ FEATURES = (
 # Characters either side of a fact read for the question's words ("従業員は約9,000人").
 WINDOW = 24
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_TRIVIAL = re.compile(r"\d+|[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ def context_of(evidence, candidates: list[Candidate]) -> Context:
     subject = [form for forms in evidence.subject.names + evidence.subject.loose for form in forms]
 
     def beyond(words):
-        return frozenset(term for term in words if not any(term in name or name in term for name in subject))
+        # A word, not a digit or a lone Latin letter: "<img src=x …alert(2)>" shares "x" and
+        # "2" with "SMBC x HAKUTO-R" and "Mission 2", which asks nothing of them.
+        return frozenset(term for term in words if not _TRIVIAL.fullmatch(term)
+                         and not any(term in name or name in term for name in subject))
 
     with_fact = [candidate.hit.doc_date or "" for candidate in candidates
                  if candidate.all_facts or question.kind == GENERAL]
