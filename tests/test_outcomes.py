@@ -49,7 +49,8 @@ def test_every_answer_is_one_of_three_outcomes(sample_index):
     assert closest.text.startswith("確実な答えは見つかりませんでした。リリースの最も近い箇所:「") and len(closest.citations) == 1
     nothing = sample_index.answer("Who is the CEO of Mitsubishi Electric?")
     assert nothing.outcome == NOT_FOUND and not nothing.found and not nothing.citations and nothing.hits
-    english = sample_index.answer("What is Takasago's main business?", answerer=ExtractiveAnswerer(precision=0.99))
+    english = sample_index.answer("What technology do ispace and Takasago plan to demonstrate on the Moon?",
+                                  answerer=ExtractiveAnswerer(precision=0.99))
     assert english.text.startswith("No confident answer. The closest passage says: \u201c")
     assert json.loads(json.dumps(stated.to_dict()))["outcome"] == "answer"
 
@@ -292,3 +293,19 @@ def test_a_general_question_gets_its_closest_passage_not_nothing(sample_index):
     answer = sample_index.answer("What technology do ispace and Takasago plan to demonstrate on the Moon?")
     assert answer.outcome == "passage" and "高砂熱学工業" in answer.citations[0].quote
     assert sample_index.answer("<script>alert(1)</script><img src=x onerror=alert(2)>").outcome == "not_found"
+
+
+def test_a_how_many_question_is_not_answered_with_money_and_a_headline_amount_reads_as_prose():
+    """"How many jobs will the restructuring cut?" was answered with 1800億円; a headline's
+    "$30 Million" was stated as written."""
+    from qa.answer.binding import Subject
+    from qa.answer.candidates import bound_facts
+    from qa.answer.facts import find_facts
+
+    sentence = "構造改革費用は1800億円に拡大し、削減人員は1万2000人となる。"
+    facts = find_facts("number", sentence)
+    counted = bound_facts(facts, sentence, Subject(money_asked=False), "number")
+    assert [fact.text for fact in counted] == ["1万2000人"]
+    assert "1800億円" in [fact.text for fact in bound_facts(facts, sentence, Subject(), "number")]  # "how much"
+    [amount] = find_facts("money", "Keel Works Raises $45 Million in Series C Funding")
+    assert amount.text == "$45 Million" and amount.english == "$45 million"

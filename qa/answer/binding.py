@@ -84,6 +84,8 @@ MONEY_TOPICS = (
 # The noun a how-many question counts: the last word before its verb.
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[A-Za-z-]+\s+){0,3}?[A-Za-z-]+?)\s+(?:were|are|was|is|did|does|do|has|have|had|"
                        r"will|would|can|could|in|on|for|of|at|to|by)\b", re.IGNORECASE)
+_COUNT_QUESTION = re.compile(r"\bhow many\b|何[人名社株台基件個回機隻店]|いくつ|何か所|何カ所|何ヶ所", re.IGNORECASE)
+_CURRENCY = re.compile(r"\b(yen|dollars?|euros?|pounds|usd|jpy|eur)\b|円|ドル|ユーロ|ポンド|[$€¥£]", re.IGNORECASE)
 _INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
                          re.IGNORECASE)
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -129,6 +131,9 @@ class Subject:
     individual: bool = False                   # one party's share is asked, not a total
     ordinals: tuple[re.Pattern, ...] = ()      # 第4回 / fourth round
     stated: frozenset[str] = field(default_factory=frozenset)  # numbers the question states
+    # Money may answer the question: it is no how-many question ("how much did it raise")
+    # or it names a currency ("how many yen"); "how many jobs" is answered by no amount.
+    money_asked: bool = True
 
     def holds_names(self, text: str, language: str | None = None, loose: bool = False) -> bool:
         """Whether `text` names each name of the question (with `loose`, also the
@@ -289,7 +294,8 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             counted = latin_form(phrase.group(1).split()[-1])
     individual = bool(_INDIVIDUAL.search(text))
     return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, counted=counted, roles=role_keys, units=units, topic=topic,
-                   ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text))
+                   ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text),
+                   money_asked=not _COUNT_QUESTION.search(text) or bool(_CURRENCY.search(text)))
 
 
 def japanese_names(text: str) -> list[str]:

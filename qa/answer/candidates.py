@@ -27,7 +27,7 @@ from ..search.lexical import latin_form
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, Question, numbered_names
 from .binding import Subject, other_role_positions
 from .clauses import event_words, names_event
-from .facts import Fact, find_facts
+from .facts import Fact, find_facts, is_money
 from ..search.quantities import quantities, shares_quantity
 from .terms import Terms
 
@@ -96,6 +96,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue  # asked what one party gave, the sentence gives the total
         if subject.topic and not any(word in text.lower() for word in subject.topic):
             continue  # asked for revenue, the sentence gives another amount
+        if kind == NUMBER and not subject.money_asked and is_money(fact.text):
+            continue  # "how many jobs": an amount of money counts nothing
         if kind == NUMBER and subject.counted and not _counts(fact, text, subject.counted):
             continue  # "how many landing sites": a number of sites, not of something else
         if kind == NUMBER and subject.units:

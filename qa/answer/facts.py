@@ -112,6 +112,11 @@ _AS_PLANNED = re.compile(r"(予定|計画|想定|見込み)(通り|どおり)|\b
                          re.IGNORECASE)
 
 
+def is_money(text: str) -> bool:
+    """Whether a number is written as an amount of money (円, $, yen, EUR…)."""
+    return bool(_MONEY.search(text))
+
+
 def is_plan(sentence: str) -> bool:
     """The sentence tells of a plan (a schedule, an aim, a forecast), not of what went
     as planned."""
@@ -256,11 +261,19 @@ def find_facts(kind: str, sentence: str, common: Callable[[str], bool] | None = 
     return facts
 
 
+_TITLE_SCALE = re.compile(r"\b(Hundred|Thousand|Million|Billion|Trillion)\b")
+
+
+def _plain_scale(amount: str) -> str:
+    """An amount as English prose writes it: a headline's "$30 Million" is "$30 million"."""
+    return _TITLE_SCALE.sub(lambda match: match.group().lower(), amount)
+
+
 def _find_facts(kind: str, sentence: str) -> list[Fact]:
     if kind == DATE:
         return _date_facts(sentence)
     if kind in (NUMBER, MONEY):
-        facts = [Fact(kind, match.group().strip(), match.start(), match.end(), match.group().strip())
+        facts = [Fact(kind, match.group().strip(), match.start(), match.end(), _plain_scale(match.group().strip()))
                  for match in _NUMBER.finditer(sentence)]
         if kind == NUMBER:  # "three alternative landing sites", "40 autonomous trucks"
             facts += [Fact(kind, match.group(), match.start(), match.end(), match.group())
