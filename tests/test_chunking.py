@@ -24,8 +24,16 @@ def test_sentences_split_on_japanese_and_latin_terminators():
 
 
 def test_closing_brackets_stay_with_their_sentence():
-    text = "「水は貴重な資源です。」と述べた。"
-    assert [text[a:b] for a, b in split_sentences(text)] == ["「水は貴重な資源です。」", "と述べた。"]
+    text = "「水は貴重な資源です。」\n次の文です。"
+    assert [text[a:b] for a, b in split_sentences(text)] == ["「水は貴重な資源です。」", "次の文です。"]
+
+
+def test_a_quotation_the_sentence_goes_on_after_ends_no_sentence():
+    """「環境革新で、地球の未来をきりひらく。」のもと、… was split after the quotation, so
+    the rest, the company's business, began with のもと and lost its subject."""
+    text = "当社は理念「未来をきりひらく。」のもと、空調事業を展開しています。社長は「挑戦です。」と述べた。「以上です。」"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "当社は理念「未来をきりひらく。」のもと、空調事業を展開しています。", "社長は「挑戦です。」と述べた。", "「以上です。」"]
 
 
 def test_sample_chunks_offsets_point_at_their_text_and_pages_are_right():

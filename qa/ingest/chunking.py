@@ -23,7 +23,8 @@ from .language import detect_language
 
 # 2: no sentence break after an abbreviation or an initial (U.S., Inc., J.).
 # 3: no sentence without a letter (a list number joins the sentence it starts).
-CHUNKING_VERSION = 3
+# 4: a quotation that the sentence goes on after (「…きりひらく。」のもと、…) ends no sentence.
+CHUNKING_VERSION = 4
 
 # A sentence ends after a terminator (and any closing brackets or quotes), or at a
 # line break. A Latin full stop ends a sentence only before white space or the end.
@@ -32,6 +33,9 @@ _SENTENCE_END = re.compile(r"[。！？!?]+[」』)\]”\"']*|\.(?=\s|$)[」』)
 # Program Director", "Hoshino Electric Co., Ltd. is", "J. Smith".
 _ABBREVIATION = re.compile(r"(?:(?<![A-Za-z])[A-Z]|\b(?:U\.S|U\.K|Inc|Co|Ltd|Corp|Mr|Ms|Mrs|Dr|Prof|St|No|Nos|Vol|vs|"
                            r"approx|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
+# A Japanese quotation closed and followed by a particle: the sentence around it goes on
+# (「環境革新で、地球の未来をきりひらく。」のもと、… ; 「…です。」と述べた).
+_QUOTE_GOES_ON = re.compile(r"[」』](?=[のとをはがにでもへや])")
 _CLAUSE_BREAK = re.compile(r"[、，,;；:：]\s*|\s+")
 
 
@@ -145,7 +149,8 @@ def _raw_sentences(text: str, size: int | None) -> list[tuple[int, int]]:
     position = 0
     boundaries = [match.end() for match in _SENTENCE_END.finditer(text)
                   if not (match.group() == "." and _ABBREVIATION.search(text, max(0, match.end() - 8), match.end())
-                          and _continues_lower_or_name(text, match.end()))] + [len(text)]
+                          and _continues_lower_or_name(text, match.end()))
+                  and not _QUOTE_GOES_ON.match(text, match.end() - 1)] + [len(text)]
     for boundary in boundaries:
         start, end = position, boundary
         position = boundary
