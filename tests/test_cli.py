@@ -335,7 +335,7 @@ def test_make_install_prepares_the_dictionary_without_a_runpy_warning():
 
 def test_qa_ask_says_what_the_confidence_measures():
     """'Outcome: passage (… no fact stated) (confidence 0.91)' read as a contradiction to a new user."""
-    from qa.cli import _confidence_words
+    from qa.cli.questions import _confidence_words
     from qa.records import Answer
 
     passage = Answer("x", False, outcome="passage", confidence=0.91)
@@ -346,7 +346,7 @@ def test_qa_ask_says_what_the_confidence_measures():
 
 def test_qa_ask_does_not_call_a_question_in_another_language_not_found():
     """A Korean question, never searched, was labelled "not found (the releases do not say)"."""
-    from qa.cli import _outcome_words
+    from qa.cli.questions import _outcome_words
     from qa.records import Answer
 
     refusal = Answer("qa answers questions in English and Japanese; this question looks like Korean.", False)
