@@ -10,6 +10,7 @@ model the settings name (QA_LLM, made once per index), else the extractive one.
 from __future__ import annotations
 
 import threading
+import weakref
 
 from .answer.answering import Answerer, ExtractiveAnswerer
 from .answer.evidence import Evidence, gather
@@ -17,7 +18,10 @@ from .languages import unsupported_language, unsupported_reply
 from .records import NOT_FOUND, Answer
 from .search.question import clean_question
 
-_generative: dict[int, Answerer] = {}
+# Per index, the language-model answerer its settings name (made once). Held weakly:
+# keyed by id(), a freed index's answerer was handed to the next index given its
+# address (`qa ask --llm-model cli-model` then `qa ask` answered as cli-model).
+_generative: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _generative_lock = threading.Lock()
 
 
@@ -37,12 +41,15 @@ def answerer_for(index, answerer: Answerer | None = None) -> Answerer:
     if answerer is not None:
         return answerer
     if index.settings.llm_url:
+        wanted = (index.settings.llm_url, index.settings.llm_model, index.settings.llm_timeout)
         with _generative_lock:
-            if id(index) not in _generative:
+            made = _generative.get(index)
+            if made is None or made[0] != wanted:
                 from .answer.generative import answerer_from_settings
 
-                _generative[id(index)] = answerer_from_settings(index.settings, dictionary=index.dictionary)
-            return _generative[id(index)]
+                made = _generative[index] = (wanted, answerer_from_settings(index.settings,
+                                                                            dictionary=index.dictionary))
+            return made[1]
     return ExtractiveAnswerer(precision=index.settings.answer_precision)
 
 

@@ -250,3 +250,23 @@ def test_qa_serve_and_app_take_the_language_model_flags(monkeypatch):
         app.main(argv)
     settings = seen["settings"]
     assert (settings.llm_url, settings.llm_model, settings.llm_timeout) == ("http://127.0.0.1:11434/v1", "qwen2.5:7b", 30.0)
+
+
+def test_each_index_gets_the_language_model_its_own_settings_name(built_index_dir):
+    """The answerer was cached by id(index): a freed index's model ("cli-model") answered
+    for the next index loaded at the same address, which named no model."""
+    import gc
+
+    from qa.asking import answerer_for
+
+    first = qa.load_index(built_index_dir, settings=qa.Settings(llm_url="http://127.0.0.1:9/v1", llm_model="cli-model"))
+    assert answerer_for(first).model == "cli-model"
+    first.settings = qa.Settings(llm_url="http://127.0.0.1:9/v1", llm_model="renamed")  # the cache follows settings
+    assert answerer_for(first).model == "renamed"
+    del first
+    gc.collect()
+    for _ in range(5):  # likely at the freed address; right whatever the address
+        second = qa.load_index(built_index_dir, settings=qa.Settings(llm_url="http://127.0.0.1:9/v1", llm_model="other"))
+        assert answerer_for(second).model == "other"
+        del second
+        gc.collect()
