@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import qa  # noqa: E402
 from answer_quality import RESULTS, company, index_for, sets  # noqa: E402
 from qa.answer.answering import ExtractiveAnswerer  # noqa: E402
-from qa.answer.stating import stateable, stated_text  # noqa: E402
+from qa.answer.stating import stateable, stated_text, value_key  # noqa: E402
 from qa.answer.confidence import ConfidenceModel, Head  # noqa: E402
 from qa.answer.features import FEATURES  # noqa: E402
 from qa.records import Answer  # noqa: E402
@@ -93,7 +93,8 @@ def collect(set_names: list[str]) -> list[dict]:
                 for item in scored:
                     options = () if question.unanswerable else question.answer
                     can_state = stateable(item, evidence.question.kind, evidence.question.given)
-                    rows.append({"x": [round(value, 5) for value in item.row], "stateable": can_state,
+                    value = repr(value_key(item.fact)) if item.fact is not None else item.candidate.text
+                    rows.append({"x": [round(value, 5) for value in item.row], "stateable": can_state, "value": value,
                                  "right": can_state and matches(options, stated_text(evidence, item)),
                                  "holds": matches(options, item.candidate.text)})
             records.append({"set": name, "company": company(name, question), "id": question.id,

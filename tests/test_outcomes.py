@@ -309,3 +309,74 @@ def test_a_how_many_question_is_not_answered_with_money_and_a_headline_amount_re
     assert "1800億円" in [fact.text for fact in bound_facts(facts, sentence, Subject(), "number")]  # "how much"
     [amount] = find_facts("money", "Keel Works Raises $45 Million in Series C Funding")
     assert amount.text == "$45 Million" and amount.english == "$45 million"
+
+
+def test_a_clause_before_the_interrogative_does_not_set_the_kind_asked():
+    """"After the March 2026 price hike, until what date was the offer extended?" was
+    read as a question about money and answered with the price."""
+    from qa.search.question import DATE, MONEY, question_kind
+
+    assert question_kind("After the March 2026 price hike, until what date was the Keel Works offer extended?") == DATE
+    assert question_kind("What was the Keel Works offer price after the hike?") == MONEY
+    assert question_kind("Tell me the revenue of Keel Works") == MONEY
+
+
+def test_a_number_said_to_be_so_now_is_no_plan_and_a_past_question_asks_no_plan():
+    """"How many people did Lunaris employ as of March 2021?" was answered with the
+    planned 60 of 現在の従業員数は45名で、2021年末までに60名体制とする計画です; "When
+    did Panasonic actually start mass production?" with the date a plan aimed at."""
+    from qa.answer.clauses import fact_is_plan
+    from qa.answer.features import asks_past, asks_plan
+
+    sentence = "現在の従業員数は45名で、2021年末までに60名体制とする計画です。"
+    plans = {fact.text: fact_is_plan(sentence, fact) for fact in find_facts("number", sentence)}
+    assert plans["45名"] is False and plans["60名"] is True
+    english = "Orbis currently employs 120 people, and it plans to reach 200 by 2027."
+    plans = {fact.text: fact_is_plan(english, fact) for fact in find_facts("number", english)}
+    assert plans["120 people"] is False and plans["200"] is True
+    scheduled = "The lander for Flight 1 is now scheduled to launch in the first half of 2024."
+    assert all(fact_is_plan(scheduled, fact) for fact in find_facts("date", scheduled))
+    for past in ("When did Keel Works actually start mass production?", "量産を開始したのはいつ？", "いつ着陸した？"):
+        assert asks_past(past) and not asks_plan(past), past
+    for plan in ("When does Mission 2 land?", "いつ着陸する予定ですか？"):
+        assert not asks_past(plan), plan
+    assert asks_plan("As of June 2022, when was Flight 1 expected to launch?")
+
+
+def test_units_bind_a_number_to_the_thing_counted_in_either_language():
+    """"In how many countries…" skipped 42か国 (no English word after it); 4,200 jobs
+    were no people; "how much more productive than…" was answered with 73 GWh; a
+    取締役 (a board director) was answered with the president next to him."""
+    from qa.search.question import PERSON
+    from qa.answer.binding import Subject, roles_of
+    from qa.answer.candidates import bound_facts
+
+    def bound(question_units_from, sentence, kind="number"):
+        from qa.answer.binding import COUNTED
+
+        units = next(family for pattern, family in COUNTED if pattern.search(question_units_from.lower()))
+        return [fact.text for fact in bound_facts(find_facts(kind, sentence), sentence, Subject(units=units), kind)]
+
+    assert bound("In how many countries did the Keel Works rail business operate?",
+                 "鉄道事業は4事業で構成され、世界42か国に拠点がある。") == ["42か国"]
+    assert bound("How many people work at the Alliston plant?",
+                 "The plant will keep its existing 4,200 jobs and add 1,000 more.") == ["4,200 jobs"]
+    assert bound("How much more productive is the new plant than the old one?",
+                 "The plant, with a capacity of 73 GWh, is expected to be approximately 20 percent more productive.") \
+        == ["approximately 20 percent"]
+    roles = roles_of("早期退職について会見で説明した取締役は誰？")
+    sentence = "楠田社長は報酬を返上し、和田明取締役は会見で人員削減について説明した。"
+    facts = [fact for fact in find_facts(PERSON, sentence)]
+    assert [fact.text for fact in bound_facts(facts, sentence, Subject(roles=roles), PERSON)] == ["和田明"]
+
+
+def test_a_why_question_is_never_answered_with_a_sentence_that_gives_no_reason():
+    """"Why did Minato delay its rollout?" was answered with the sentence that tells of
+    the delay, not with the one that gives its cause."""
+    from qa.answer.stating import asks_why, gives_cause
+
+    assert asks_why("Why did Minato Logistics delay its nationwide rollout?") and asks_why("なぜ延期したのか？")
+    assert not asks_why("What did Minato Logistics delay?")
+    assert gives_cause("安全認証の取得に時間を要するため、開始時期を2027年に変更した。")
+    assert gives_cause("The rollout was delayed because the safety certification took longer.")
+    assert not gives_cause("株式会社湊ロジスティクスは、全国展開の開始時期を2026年から2027年に変更することを決定しました。")

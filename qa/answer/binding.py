@@ -38,7 +38,7 @@ ROLES = {
     "president": ("president", "社長"),
     "founder": ("founder", "創業者", "創設者", "ファウンダー"),
     "chairman": ("chairman", "chairperson", "会長"),
-    "director": ("director", "局長", "部長", "ディレクター", "本部長"),
+    "director": ("director", "局長", "部長", "ディレクター", "本部長", "取締役"),
     "manager": ("manager", "マネージャー", "マネジャー", "課長"),
     "representative": ("representative director", "代表取締役"),
     "cro": ("cro", "chief revenue officer", "最高収益責任者"),
@@ -57,9 +57,14 @@ COUNTED = (
     # A share asked for first: "報酬の何％" in a question about staff cuts asks a percentage.
     (re.compile(r"\b(percentage|percent|what share of|what proportion)\b|割合|何[%％]|何パーセント|\d+[%％]の|率は"),
      ("%", "％", "percent", "パーセント", "割")),
+    # "How much more productive than…": a comparison is answered by a ratio, not by a
+    # quantity of the thing compared (73 GWh).
+    (re.compile(r"\bhow much (more|less|higher|lower|faster|slower|bigger|larger|smaller|greater|better|cheaper)\b"),
+     ("%", "％", "percent", "パーセント", "割", "倍", "times", "fold")),
     (re.compile(r"\bshares?\b(?! of)|株式?数|何株"), ("株", "shares", "share")),
     (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount)\b|従業員|社員|スタッフ|人員|何人|何名"),
-     ("名", "人", "people", "employees", "staff", "persons")),
+     ("名", "人", "people", "employees", "staff", "persons", "workers", "jobs")),
+    (re.compile(r"\bcountries\b|何か国|何カ国|何ヶ国|国数"), ("か国", "カ国", "ヶ国", "ヵ国", "countries", "nations")),
     (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
     (re.compile(r"\b(kilometers|kilometres|km|miles|distance|far)\b|距離|何キロ|何km"),
      ("km", "キロ", "kilometers", "kilometres", "miles", "マイル")),

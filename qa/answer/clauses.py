@@ -15,7 +15,7 @@ import functools
 import re
 
 from ..search.question import DATE, Question, numbered_names
-from .facts import ENGLISH_EVENTS, EVENT_WORDS, Fact
+from .facts import ENGLISH_EVENTS, EVENT_WORDS, Fact, is_plan
 from .terms import Terms
 
 
@@ -31,6 +31,21 @@ def clause(sentence: str, position: int, *, with_predicate: bool = False) -> str
         if not _NEEDS_PREDICATE.search(sentence[start:end]):
             break
     return sentence[start:end]
+
+
+# What is so now: 現在の従業員数は45名で、…60名体制とする計画です states 45 as today's
+# number and only 60 as the plan.
+_NOW = re.compile(r"現在|現時点|現状|これまで|既に|すでに|\b(?:currently|now|to date|so far|already)\b", re.IGNORECASE)
+
+
+def fact_is_plan(sentence: str, fact: Fact) -> bool:
+    """Whether the fact is what a plan aims at. Its clause is read with the clause that
+    governs it (…6日に、…予定です), unless its own clause says it is so now and names no
+    plan (現在の従業員数は45名で、…計画です)."""
+    own = clause(sentence, fact.start)
+    if _NOW.search(own) and not is_plan(own):
+        return False
+    return is_plan(clause(sentence, fact.start, with_predicate=True))
 
 
 # A clause ending in an adverbial particle (…6日に、) leaves its verb to the next one.

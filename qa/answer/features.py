@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, numbered_names
 from .candidates import Candidate
 from .changes import asks_for_earlier, change_roles
-from .clauses import clause, event_share, event_words, nearness
+from .clauses import clause, event_share, event_words, fact_is_plan, nearness
 from .facts import Fact, is_plan
 from .terms import overlap
 
@@ -73,6 +73,8 @@ class Context:
     # The question asks about a plan ("how many does it plan to hire"); a date question
     # about the future ("when does it land?") asks about one without saying so.
     asks_plan: bool = False
+    # "When did it actually start?", いつ開始した: what happened is asked, not a plan.
+    asks_past: bool = False
     # Per candidate sentence, what does not depend on the fact (filled as rows are made).
     sentences: dict = field(default_factory=dict)
 
@@ -99,7 +101,22 @@ def context_of(evidence, candidates: list[Candidate]) -> Context:
                                     if question.kind == DATE else ()),
                    numbered=tuple(numbered_names(question)), beyond=beyond(terms.own),
                    translated_beyond=beyond(terms.translated), asks_earlier=asks_for_earlier(question.text),
-                   asks_plan=is_plan(question.text))
+                   asks_plan=asks_plan(question.text), asks_past=asks_past(question.text))
+
+
+_FUTURE = re.compile(r"\b(?:would|going to|targets?|targeted)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:did|was|were|had)\b|(?:[しっいえけべめれきちぎびみにり]た|でした|だった)(?:の|か|\s*[？?]|\s*$)",
+                   re.IGNORECASE)
+
+
+def asks_plan(question: str) -> bool:
+    """The question asks about a plan: "when will it land", "was expected", 予定."""
+    return is_plan(question) or bool(_FUTURE.search(question))
+
+
+def asks_past(question: str) -> bool:
+    """The question is in the past tense: "when did it start", いつ開始したのか."""
+    return bool(_PAST.search(question))
 
 
 def features(evidence, context: Context, candidate: Candidate, fact: Fact | None, rank: int,
@@ -121,7 +138,7 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         near_word = nearness(fact, candidate.text, evidence.literal)
         fact_event = event_share(context.events, around)
         fact_numbered = float(any(pattern.search(around) for pattern in context.numbered)) if context.numbered else 1.0
-        fact_plan = float(is_plan(around))
+        fact_plan = float(fact_is_plan(candidate.text, fact))
         fact_first = float(fact == candidate.all_facts[0]) if candidate.all_facts else 0.0
         window = candidate.text[max(0, fact.start - WINDOW):fact.start] + " " + \
             candidate.text[fact.end:fact.end + WINDOW]
@@ -164,7 +181,7 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         "fact_rivals": math.log1p(rivals),
         "fact_change_old": change_old,
         "fact_change_new": change_new,
-        "fact_plan_unasked": fact_plan * float(context.kind != DATE and not context.asks_plan),
+        "fact_plan_unasked": fact_plan * float((context.kind != DATE or context.asks_past) and not context.asks_plan),
         "has_fact": float(fact is not None or question.kind == GENERAL),
         "fact_bound": float(fact is not None and fact in candidate.facts),
     })

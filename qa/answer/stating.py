@@ -10,6 +10,7 @@ stated text, so the model is fitted on exactly what the answerer may say.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..ingest.normalize import squash
@@ -40,6 +41,23 @@ class Scored:
 
 
 _BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
+_WHY = re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the reasons?\b|なぜ|なんで|どうして|理由は",
+                  re.IGNORECASE)
+# What gives a reason or a cause, in either language.
+# Words that also mean "from" or "after" (から, since, following) are left out: 2026年から
+# 2027年に変更 tells of a change, not of its reason.
+_CAUSE = re.compile(r"\b(?:because|due to|owing to|as a result|caused by|reasons?|in order to|so that|to allow|amid)\b|"
+                    r"ため|ので|ことから|により|によって|を受け|受けて|理由|背景|影響|要因|原因|に伴い|を踏まえ",
+                    re.IGNORECASE)
+
+
+def asks_why(asked: str) -> bool:
+    return bool(_WHY.search(asked))
+
+
+def gives_cause(sentence: str) -> bool:
+    """Whether a sentence gives a reason (because, due to, ため, を受け…)."""
+    return bool(_CAUSE.search(sentence))
 
 
 def repeats_question(fact: Fact, asked: str) -> bool:
@@ -61,12 +79,14 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
     duration for "how long", a number of the counted thing, the role's person; a
     general question: its sentence shares a word with the question beyond the names
     it asks about, so a sentence that shares only the company's name is never the
-    answer), it is not a value the question itself gives (`asked`, see
+    answer, and for a why-question it gives a reason), it is not a value the question itself gives (`asked`, see
     `repeats_question`), and its passage names every name and numbered thing the
     question names (Mission 2's date is no answer about Mission 3)."""
     if kind == GENERAL:
         if scored.row[_BEYOND_NAMES] <= 0:
             return False
+        if asked and asks_why(asked) and not gives_cause(scored.candidate.text):
+            return False  # "why did it delay?": the sentence that tells of the delay gives no reason
     elif scored.fact is None or scored.fact not in scored.candidate.facts or not scored.owned:
         return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
     elif asked and repeats_question(scored.fact, asked):

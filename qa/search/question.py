@@ -103,6 +103,10 @@ _ORGANIZATION_ASKED = re.compile(r"\bwhich (bank|company|companies|firm|organi[s
                                  r"(銀行|会社|企業|機関|団体|メーカー|パートナー|相手|取引先|投資家|組織)(は|として)?(どこ|どちら)")
 
 
+_INTERROGATIVE = re.compile(r"\b(?:until |by |since |in |on |at |for |from |to )?"
+                            r"(?:what|when|who|whom|whose|where|which|why|how)\b")
+
+
 def question_kind(question: str) -> str:
     """The kind of fact asked for. In English the interrogative that comes first
     decides ("Who did ispace hire when it chose Colorado?" asks for a person); in
@@ -110,8 +114,12 @@ def question_kind(question: str) -> str:
     lowered = question.lower()
     if _ORGANIZATION_ASKED.search(lowered):
         return GENERAL
+    # A clause before the interrogative ("After the March 2026 price hike, until what
+    # date…") names what the question is about, not what it asks for.
+    asking = _INTERROGATIVE.search(lowered)
+    start = asking.start() if asking else 0
     found = [(match.start(), order, kind) for order, (kind, pattern) in enumerate(_ENGLISH_KINDS)
-             for match in [pattern.search(lowered)] if match]
+             for match in [pattern.search(lowered, start)] if match]
     if found:
         return min(found)[2]
     for kind, pattern in _JAPANESE_KINDS:
