@@ -380,3 +380,43 @@ def test_a_why_question_is_never_answered_with_a_sentence_that_gives_no_reason()
     assert gives_cause("安全認証の取得に時間を要するため、開始時期を2027年に変更した。")
     assert gives_cause("The rollout was delayed because the safety certification took longer.")
     assert not gives_cause("株式会社湊ロジスティクスは、全国展開の開始時期を2026年から2027年に変更することを決定しました。")
+
+
+def test_a_japanese_interrogative_decides_before_the_nouns_it_asks_about():
+    """販売比率100％を何年に達成する目標？ was read as a question about a ratio (比率) and
+    answered with the "1" of 第1弾; 年間何台 was no number question."""
+    from qa.search.question import DATE, GENERAL, MONEY, NUMBER, question_kind
+
+    assert question_kind("オルビスはEVの販売比率100％を何年に達成する目標？") == DATE
+    assert question_kind("新工場は年間何台まで作れる？") == NUMBER
+    assert question_kind("営業利益率は何％？") == NUMBER
+    assert question_kind("売上高はいくら？") == MONEY
+    assert question_kind("提携先の銀行はどこ？") == GENERAL
+
+
+def test_a_figure_of_another_year_is_no_answer_for_the_year_asked():
+    """"What was Minato Logistics' revenue in fiscal 2024?" (the releases do not say) was
+    answered with the revenue "for the fiscal year 2021"."""
+    from qa.answer.stating import of_another_year
+
+    def dated(sentence, question, kind="money"):
+        return {fact.text: of_another_year(sentence, fact, question) for fact in find_facts(kind, sentence)}
+
+    assert dated("Keel Works reported revenue of ¥3.2 billion for the fiscal year 2021.",
+                 "What was Keel Works' revenue in fiscal 2024?") == {"¥3.2 billion": True}
+    assert dated("当社の2022年度の売上高は51億円となりました。", "2024年度の売上高は？") == {"51億円": True}
+    assert dated("In fiscal 2024, revenue rose to ¥5 billion.", "What was revenue in fiscal 2024?") \
+        == {"¥5 billion": False}
+    assert dated("当社の2022年度の売上高は51億円となりました。", "売上高は？") == {"51億円": False}  # no year asked
+    assert dated("現在の従業員数は45名で、2021年末までに60名体制とする計画です。",
+                 "How many people did Lunaris employ as of March 2021?", "number") == {"45名": False, "60名": False}
+
+
+def test_the_dates_that_set_the_time_frame_are_no_words_of_the_question(sample_index):
+    """"…as of March 2021?" made 2021年末までに60名 the number nearest a word of the
+    question: the year had set the time frame, and retrieval matches it as a release date."""
+    evidence = sample_index.evidence("As of March 2021, how many people did ispace employ?")
+    assert "2021" not in evidence.literal and "march" not in evidence.literal and "employ" in evidence.literal
+    from qa.answer.terms import terms_of
+
+    assert {"2021", "march"} <= terms_of("As of March 2021, how many people did ispace employ?")  # as read before

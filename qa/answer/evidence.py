@@ -23,7 +23,7 @@ import numpy as np
 from ..records import Hit, Retrieved
 from ..search.conversation import conversation
 from ..search.question import Question
-from ..search.timeframe import TimeFrame
+from ..search.timeframe import TimeFrame, without_time
 from .binding import Subject, japanese_names, read_subject
 from .readings import readings
 from .terms import Terms, question_terms, terms_of
@@ -71,8 +71,13 @@ class Evidence:
 
     @functools.cached_property
     def literal(self) -> frozenset[str]:
-        """The words the question itself uses, and the forms of its names."""
-        return terms_of(self.question.text) | self.names
+        """The words the question itself uses, and the forms of its names. Dates that
+        set the question's time frame ("as of March 2021") are no words of it: they are
+        matched as release dates, as retrieval matches them."""
+        text = self.question.text
+        if self.question.timeframe.kind in ("during", "as_of", "before"):
+            text = without_time(text)
+        return terms_of(text) | self.names
 
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from ..ingest.normalize import squash
 from ..search.quantities import quantities
-from ..search.question import DATE, GENERAL
+from ..search.question import DATE, GENERAL, MONEY, NUMBER
 from .candidates import Candidate
+from .clauses import clause
 from .evidence import Evidence
 from .facts import Fact
 from .features import FEATURES
@@ -49,6 +50,22 @@ _WHY = re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the r
 _CAUSE = re.compile(r"\b(?:because|due to|owing to|as a result|caused by|reasons?|in order to|so that|to allow|amid)\b|"
                     r"ため|ので|ことから|により|によって|を受け|受けて|理由|背景|影響|要因|原因|に伴い|を踏まえ",
                     re.IGNORECASE)
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def of_another_year(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether a figure's own clause dates it to a year the question does not ask
+    about, when the question names one: "revenue of ¥3.2 billion for the fiscal year
+    2021" asked "in fiscal 2024"; 当社の2022年度の売上高は51億円. A clause without a year
+    (現在の従業員数は45名で、) says nothing against it."""
+    asked_years = set(_YEAR.findall(asked))
+    if not asked_years:
+        return False
+    own = clause(sentence, fact.start).replace(fact.text, " ")
+    years = set(_YEAR.findall(own))
+    return bool(years) and not years & asked_years
 
 
 def asks_why(asked: str) -> bool:
@@ -91,6 +108,8 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
     elif asked and repeats_question(scored.fact, asked):
         return False  # the question's own words are no answer to it
+    elif kind in (NUMBER, MONEY) and asked and of_another_year(scored.candidate.text, scored.fact, asked):
+        return False  # revenue "in fiscal 2024" is not the revenue "for the fiscal year 2021"
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
 
 

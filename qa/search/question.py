@@ -44,6 +44,17 @@ _ENGLISH_KINDS = [
                         r"|\bnumber of\b|\bweigh")),
     (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b")),
 ]
+# A Japanese question's interrogative decides before the nouns it asks about:
+# 販売比率100％を何年に達成する asks for a year, not for a ratio.
+_JAPANESE_ASKING = [
+    (GENERAL, re.compile(r"なぜ|なんで|どうして")),
+    (DATE, re.compile(r"いつ|何日(?!間)|何年(?!間|度)|何月")),
+    (PERSON, re.compile(r"誰|だれ|どなた")),
+    (MONEY, re.compile(r"いくら|何円")),
+    (NUMBER, re.compile(r"何[%％]|何パーセント|何人|何名|いくつ|何社|何倍|何件|何回|何機|何台|何基|何個|何か所|何カ所|"
+                        r"何拠点|何日間|何週間|何か月|何カ月|何ヶ月|何年間|何時間")),
+    (PLACE, re.compile(r"どこ")),
+]
 _JAPANESE_KINDS = [
     (GENERAL, re.compile(r"なぜ|なんで|どうして|理由|狙い|目的は|背景")),
     (NUMBER, re.compile(r"(利益|収益)率|割合|比率|何[%％]|何パーセント")),
@@ -122,9 +133,10 @@ def question_kind(question: str) -> str:
              for match in [pattern.search(lowered, start)] if match]
     if found:
         return min(found)[2]
-    for kind, pattern in _JAPANESE_KINDS:
-        if pattern.search(question):
-            return kind
+    for kinds in (_JAPANESE_ASKING, _JAPANESE_KINDS):
+        for kind, pattern in kinds:
+            if pattern.search(question):
+                return kind
     return GENERAL
 
 
