@@ -359,6 +359,8 @@ def test_units_bind_a_number_to_the_thing_counted_in_either_language():
 
     assert bound("In how many countries did the Keel Works rail business operate?",
                  "鉄道事業は4事業で構成され、世界42か国に拠点がある。") == ["42か国"]
+    assert bound("How many jobs will the restructuring cut?",
+                 "The cuts of 10,000 jobs are about 4 percent of the workforce.") == ["10,000 jobs"]
     assert bound("How many people work at the Alliston plant?",
                  "The plant will keep its existing 4,200 jobs and add 1,000 more.") == ["4,200 jobs"]
     assert bound("How much more productive is the new plant than the old one?",
@@ -389,6 +391,9 @@ def test_a_japanese_interrogative_decides_before_the_nouns_it_asks_about():
 
     assert question_kind("オルビスはEVの販売比率100％を何年に達成する目標？") == DATE
     assert question_kind("新工場は年間何台まで作れる？") == NUMBER
+    assert question_kind("上場時に発行した新株は何株ですか？") == NUMBER  # 何 and any counter
+    assert question_kind("80.1％の取得に何ドル投じる計画だった？") == MONEY
+    assert question_kind("何を発表した？") == GENERAL
     assert question_kind("営業利益率は何％？") == NUMBER
     assert question_kind("売上高はいくら？") == MONEY
     assert question_kind("提携先の銀行はどこ？") == GENERAL

@@ -62,7 +62,7 @@ COUNTED = (
     (re.compile(r"\bhow much (more|less|higher|lower|faster|slower|bigger|larger|smaller|greater|better|cheaper)\b"),
      ("%", "％", "percent", "パーセント", "割", "倍", "times", "fold")),
     (re.compile(r"\bshares?\b(?! of)|株式?数|何株"), ("株", "shares", "share")),
-    (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount)\b|従業員|社員|スタッフ|人員|何人|何名"),
+    (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount|jobs)\b|従業員|社員|スタッフ|人員|雇用|何人|何名"),
      ("名", "人", "people", "employees", "staff", "persons", "workers", "jobs")),
     (re.compile(r"\bcountries\b|何か国|何カ国|何ヶ国|国数"), ("か国", "カ国", "ヶ国", "ヵ国", "countries", "nations")),
     (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
