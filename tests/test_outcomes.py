@@ -413,6 +413,9 @@ def test_a_figure_of_another_year_is_no_answer_for_the_year_asked():
     assert dated("In fiscal 2024, revenue rose to ¥5 billion.", "What was revenue in fiscal 2024?") \
         == {"¥5 billion": False}
     assert dated("当社の2022年度の売上高は51億円となりました。", "売上高は？") == {"51億円": False}  # no year asked
+    # "as of" sets a point in time: the year in the clause may be the plan's
+    assert dated("Keel Works now expects to spend a total of $3.8 billion by 2025.",
+                 "As of September 2022, how much did Keel Works expect to spend?") == {"$3.8 billion": False}
     assert dated("現在の従業員数は45名で、2021年末までに60名体制とする計画です。",
                  "How many people did Lunaris employ as of March 2021?", "number") == {"45名": False, "60名": False}
 

@@ -10,12 +10,14 @@ stated text, so the model is fitted on exactly what the answerer may say.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from ..ingest.normalize import squash
 from ..search.quantities import quantities
 from ..search.question import DATE, GENERAL, MONEY, NUMBER
+from ..search.timeframe import read_timeframe
 from .candidates import Candidate
 from .clauses import clause
 from .evidence import Evidence
@@ -55,12 +57,22 @@ _CAUSE = re.compile(r"\b(?:because|due to|owing to|as a result|caused by|reasons
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+@functools.lru_cache(maxsize=256)
+def _years_asked(asked: str) -> frozenset[str]:
+    """The years a question asks a figure of. "As of September 2022" or "before 2023"
+    sets a point in time instead: a figure then may be dated by its plan's year (a total
+    of $3.8 billion by 2025), so such a question asks of no year here."""
+    if read_timeframe(asked).kind in ("as_of", "before", "after"):
+        return frozenset()
+    return frozenset(_YEAR.findall(asked))
+
+
 def of_another_year(sentence: str, fact: Fact, asked: str) -> bool:
     """Whether a figure's own clause dates it to a year the question does not ask
-    about, when the question names one: "revenue of ¥3.2 billion for the fiscal year
+    about, when the question names one (see `_years_asked`): "revenue of ¥3.2 billion for the fiscal year
     2021" asked "in fiscal 2024"; 当社の2022年度の売上高は51億円. A clause without a year
     (現在の従業員数は45名で、) says nothing against it."""
-    asked_years = set(_YEAR.findall(asked))
+    asked_years = _years_asked(asked)
     if not asked_years:
         return False
     own = clause(sentence, fact.start).replace(fact.text, " ")
