@@ -107,7 +107,7 @@ def answer_html(answer: Answer, turn: int, asked: str | None = None) -> str:
     japanese = answer.language == "ja"
     html_text = linked_answer(answer.text, [citation.quote for citation in answer.citations], turn)
     label = (OUTCOME_LABELS_JA if japanese else OUTCOME_LABELS)[answer.outcome]
-    if answer.outcome == "not_found" and not answer.citations:  # a question in another language, nothing searched
+    if answer.outcome == "not_found" and not answer.citations and not answer.hits:  # nothing searched (another language)
         label = NOTHING_QUOTED_JA if japanese else NOTHING_QUOTED
     html_text += f'\n<span class="qa-outcome qa-outcome-{answer.outcome}">{label}</span>'
     if asked and answer.question and squash(asked) != squash(answer.question):  # NFKC, no white space

@@ -298,6 +298,9 @@ def test_other_languages_get_a_clear_reply(app_dirs):
         assert not answer.citations
         label = answer_html(answer, 1)  # never searched: not labelled "the releases do not say"
         assert "Not answered: nothing is quoted." in label and "do not say" not in label
+    _, searched, _ = chat.ask("What was ispace's revenue in fiscal 2030?")  # searched, passages listed
+    assert searched.outcome == "not_found" and searched.hits
+    assert "Not found: the releases do not say" in answer_html(searched, 2)
     for question in ("When does Mission 2 land?", "ミッション2の月面着陸はいつですか？",
                      "Who is the CEO of ispace EUROPE in Luxembourg?"):
         assert "English and Japanese" not in chat.ask(question)[1].text

@@ -353,3 +353,12 @@ def test_qa_ask_does_not_call_a_question_in_another_language_not_found():
     assert _outcome_words(refusal) == "not answered (nothing quoted)"
     listed = Answer("The releases do not say.", False, citations=["a closest passage"])  # only its presence counts
     assert _outcome_words(listed) == "not found (the releases do not say)"
+
+def test_qa_ask_calls_a_searched_question_without_an_answer_not_found(sample_index):
+    """"What was ispace's revenue in fiscal 2030?" was searched and its closest passages
+    listed, but it was labelled "not answered (nothing quoted)" as if never searched."""
+    from qa.cli.questions import _outcome_words
+
+    answer = sample_index.answer("What was ispace's revenue in fiscal 2030?")
+    assert answer.outcome == "not_found" and answer.hits and not answer.citations
+    assert _outcome_words(answer) == "not found (the releases do not say)"

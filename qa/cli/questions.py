@@ -37,7 +37,7 @@ OUTCOME_WORDS = {"answer": "answer (a fact stated first)",
 def _outcome_words(answer) -> str:
     """The outcome said plainly; "not found" with nothing quoted (a question in a language
     qa does not answer, never searched) does not claim the releases were read."""
-    if answer.outcome == "not_found" and not answer.citations:
+    if answer.outcome == "not_found" and not answer.citations and not answer.hits:
         return "not answered (nothing quoted)"
     return OUTCOME_WORDS[answer.outcome]
 
