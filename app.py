@@ -29,6 +29,7 @@ import qa
 from qa.answer.generative import Draft
 from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_COLUMNS, ChatApp, answer_html, \
     as_text, draft_html, linked_answer, safe_file_name, source_records, source_rows  # noqa: F401  (tests)
+from qa.cli.common import app_flags
 from qa.errors import QAError
 from qa.settings import Settings
 from qa.uploads import UploadTable
@@ -398,24 +399,13 @@ def port_message(host: str, port: int, error: OSError | None = None) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Start the qa chat app.")
-    parser.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
-    parser.add_argument("--corpus", help="folder of releases to build the index from when there is none")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    parser.add_argument("--share", action="store_true", help="make a public Gradio link (off by default)")
-    parser.add_argument("--auth", help="require a login, user:password (or QA_AUTH)")
-    parser.add_argument("--max-upload-mb", type=float, help="largest file accepted (default 20, or QA_MAX_UPLOAD_MB)")
-    parser.add_argument("--llm", metavar="URL", help="answer through an OpenAI-compatible server (or QA_LLM); "
-                        "every sentence is checked against its citation")
-    parser.add_argument("--llm-model", metavar="NAME", help="the model's name (or QA_LLM_MODEL)")
-    parser.add_argument("--llm-timeout", type=float, metavar="SECONDS",
-                        help="answer extractively when the model takes longer (default 60, or QA_LLM_TIMEOUT)")
+    app_flags(parser)  # the same command line as `qa serve`
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_environment(index_dir=arguments.index, corpus_dir=arguments.corpus,
+    settings = Settings.from_environment(index_dir=arguments.index, store=arguments.store, corpus_dir=arguments.corpus,
                                          auth=arguments.auth, max_upload_megabytes=arguments.max_upload_mb,
                                          llm_url=arguments.llm, llm_model=arguments.llm_model,
-                                         llm_timeout=arguments.llm_timeout)
+                                         llm_timeout=arguments.llm_timeout, answer_precision=arguments.precision)
     busy = port_in_use(arguments.host, arguments.port)
     if busy:
         print(busy, file=sys.stderr)

@@ -239,7 +239,8 @@ def test_qa_serve_and_app_take_the_language_model_flags(monkeypatch):
     from qa.cli import parser, serve_arguments
 
     arguments = parser().parse_args(["serve", "--index", "idx", "--llm", "http://127.0.0.1:11434/v1",
-                                     "--llm-model", "qwen2.5:7b", "--llm-timeout", "30"])
+                                     "--llm-model", "qwen2.5:7b", "--llm-timeout", "30", "--precision", "0.9",
+                                     "--store", "vectors.db"])
     argv = serve_arguments(arguments)
     assert argv[argv.index("--llm") + 1] == "http://127.0.0.1:11434/v1"
     assert argv[argv.index("--llm-model") + 1] == "qwen2.5:7b" and argv[argv.index("--llm-timeout") + 1] == "30.0"
@@ -250,6 +251,31 @@ def test_qa_serve_and_app_take_the_language_model_flags(monkeypatch):
         app.main(argv)
     settings = seen["settings"]
     assert (settings.llm_url, settings.llm_model, settings.llm_timeout) == ("http://127.0.0.1:11434/v1", "qwen2.5:7b", 30.0)
+    # `qa serve --precision` and `--store` were accepted and dropped on the way to app.py
+    assert (settings.answer_precision, settings.store) == (0.9, "vectors.db")
+
+
+def test_qa_serve_and_app_have_one_command_line(monkeypatch):
+    """app.py wrote its own flags beside `qa serve`'s, and they had drifted apart."""
+    import argparse
+
+    import app
+    from qa.cli import parser
+
+    def options(command_line):
+        return {option for action in command_line._actions for option in action.option_strings}
+
+    serve = next(action for action in parser()._actions if isinstance(action, argparse._SubParsersAction)).choices["serve"]
+    seen = {}
+
+    def capture(self, args=None, namespace=None):  # app.main's parser, before it reads anything
+        seen["app"] = self
+        raise SystemExit(0)
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", capture)
+    with pytest.raises(SystemExit):
+        app.main([])
+    assert options(seen["app"]) == options(serve)
 
 
 def test_each_index_gets_the_language_model_its_own_settings_name(built_index_dir):

@@ -19,6 +19,7 @@ import sys
 from ..errors import QAError
 from .library import command_add, command_build, command_inspect, command_list, command_remove
 from .questions import command_ask, command_eval, command_search
+from .common import app_flags, index_flags, language_model_flags
 from .serving import command_prepare, command_serve, serve_arguments
 
 __all__ = ["main", "parser", "serve_arguments"]
@@ -29,29 +30,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("-v", "--verbose", action="store_true", help="log more")
     commands = top.add_subparsers(dest="command", required=True)
 
-    def common(sub, *, embedder=False):
-        sub.add_argument("--index", help="index folder (default: index, or QA_INDEX)")
-        sub.add_argument("--store", help="where vectors and BM25 live: local (default), a Milvus URI "
-                         "(http://host:19530) or a milvus-lite file (*.db); or QA_STORE. An index "
-                         "remembers its store: add and remove keep it")
-        if embedder:
-            sub.add_argument("--embedder", help="e5-small-q4 (default) or sentence-transformers:<path or name>")
-
-    def language_model(sub):
-        sub.add_argument("--llm", metavar="URL", help="answer through an OpenAI-compatible server at this base URL, "
-                         "every sentence checked against its citation (e.g. http://127.0.0.1:11434/v1; or QA_LLM; "
-                         "the key comes from QA_LLM_KEY)")
-        sub.add_argument("--llm-model", metavar="NAME", help="the model's name (or QA_LLM_MODEL; default: the "
-                         "first model the server lists)")
-        sub.add_argument("--llm-timeout", type=float, metavar="SECONDS", help="give up on the model after this "
-                         "long and answer extractively (default 60, or QA_LLM_TIMEOUT)")
-        sub.add_argument("--precision", type=float, metavar="P", help="the precision of stated facts to aim for: "
-                         "a fact is stated first only when the confidence model is this sure, else the closest "
-                         "passage is quoted (default 0.95, or QA_ANSWER_PRECISION; fitted for 0.8, 0.9, 0.95, 0.99)")
-
     build = commands.add_parser("build", help="build the index from release files")
     build.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
-    common(build, embedder=True)
+    index_flags(build, embedder=True)
     build.add_argument("--chunk-size", type=int, help="chunk size in characters (default 500)")
     build.add_argument("--chunk-overlap", type=int, help="overlap in whole sentences (default 1)")
     build.add_argument("--lexical", choices=["sudachi", "bigram"], help="lexical tokenizer (default sudachi)")
@@ -69,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("paths", nargs="+", help="files or folders")
     add.add_argument("--replace", action="store_true",
                      help="replace an indexed document that has the same name but other content")
-    common(add)
+    index_flags(add)
     add.add_argument("--file-timeout", type=float, metavar="SECONDS",
                      help="give up on a file that takes longer to read (default 120, or QA_FILE_TIMEOUT)")
     add.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -79,12 +60,12 @@ def parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", help="remove documents from the index (nothing is embedded)")
     remove.add_argument("names", nargs="+", help="document names (as `qa list` shows them) or ids, or the "
                         "beginning of exactly one document's name or id")
-    common(remove)
+    index_flags(remove)
     remove.add_argument("--json", action="store_true", help="print JSON")
     remove.set_defaults(handler=command_remove)
 
     listing = commands.add_parser("list", help="list the indexed documents")
-    common(listing)
+    index_flags(listing)
     listing.add_argument("--wide", action="store_true", help="every value in full, on one line per document "
                          "(by default long names wrap and long titles are cut)")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -104,15 +85,15 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("question", help='the question, or "-" to read it from standard input')
     search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
     search.add_argument("--json", action="store_true", help="print JSON")
-    common(search, embedder=True)
+    index_flags(search, embedder=True)
     search.set_defaults(handler=command_search)
 
     ask = commands.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help='the question, or "-" to read it from standard input')
     ask.add_argument("-k", type=int, default=5, help="passages to read (default 5)")
     ask.add_argument("--json", action="store_true", help="print JSON")
-    common(ask, embedder=True)
-    language_model(ask)
+    index_flags(ask, embedder=True)
+    language_model_flags(ask)
     ask.set_defaults(handler=command_ask)
 
     evaluate = commands.add_parser("eval", help="measure retrieval and answers on a questions file")
@@ -121,8 +102,8 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--retrieval-only", action="store_true", help="skip answer metrics")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    common(evaluate, embedder=True)
-    language_model(evaluate)
+    index_flags(evaluate, embedder=True)
+    language_model_flags(evaluate)
     evaluate.set_defaults(handler=command_eval)
 
     prepare = commands.add_parser("prepare", help="build now what qa builds on first use (the dictionary's "
@@ -130,14 +111,7 @@ def parser() -> argparse.ArgumentParser:
     prepare.set_defaults(handler=command_prepare)
 
     serve = commands.add_parser("serve", help="start the chat app")
-    common(serve)
-    serve.add_argument("--corpus", help="folder of releases to build the index from when there is none")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    serve.add_argument("--share", action="store_true", help="make a public Gradio link (off by default)")
-    serve.add_argument("--auth", help="require a login, user:password (or QA_AUTH)")
-    serve.add_argument("--max-upload-mb", type=float, help="largest file the app accepts (default 20, or QA_MAX_UPLOAD_MB)")
-    language_model(serve)
+    app_flags(serve)
     serve.set_defaults(handler=command_serve)
     return top
 

@@ -32,17 +32,12 @@ def command_prepare(arguments) -> int:
 def serve_arguments(arguments) -> list[str]:
     """`qa serve`'s flags as app.py's command line."""
     argv = ["--index", settings_of(arguments).index_dir, "--host", arguments.host, "--port", str(arguments.port)]
-    if arguments.corpus:
-        argv += ["--corpus", arguments.corpus]
     if arguments.share:
         argv.append("--share")
-    if arguments.auth:
-        argv += ["--auth", arguments.auth]
-    if arguments.max_upload_mb is not None:
-        argv += ["--max-upload-mb", str(arguments.max_upload_mb)]
-    for flag in ("llm", "llm_model", "llm_timeout"):
-        if getattr(arguments, flag, None) is not None:
-            argv += [f"--{flag.replace('_', '-')}", str(getattr(arguments, flag))]
+    for flag in ("store", "corpus", "auth", "max_upload_mb", "llm", "llm_model", "llm_timeout", "precision"):
+        value = getattr(arguments, flag, None)
+        if value is not None and value != "":
+            argv += [f"--{flag.replace('_', '-')}", str(value)]
     return argv
 
 
