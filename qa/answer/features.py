@@ -47,7 +47,7 @@ FEATURES = (
 ) + tuple(f"kind_{kind}" for kind in KINDS)
 # Characters either side of a fact read for the question's words ("従業員は約9,000人").
 WINDOW = 24
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # a year written in digits
 _TRIVIAL = re.compile(r"\d+|[A-Za-z]")
 
 
@@ -95,7 +95,7 @@ def context_of(evidence, candidates: list[Candidate]) -> Context:
                    best_relevance=max((candidate.relevance for candidate in candidates), default=0.0),
                    baseline=evidence.retrieved.baselines.get(question.language, 0.0),
                    frame_kind=question.timeframe.kind, newest_with_fact=max(with_fact, default=""),
-                   question_years=frozenset(_YEAR.findall(question.text)),
+                   question_years=frozenset(YEAR.findall(question.text)),
                    has_names=bool(evidence.subject.names or evidence.subject.loose),
                    events=frozenset(event_words(question.text, set(evidence.terms.all))
                                     if question.kind == DATE else ()),
@@ -197,7 +197,7 @@ def _sentence_features(evidence, context: Context, candidate: Candidate) -> dict
     in_frame = bool(frame) and frame.kind in ("during", "as_of", "before") and frame.contains(date)
     out_frame = bool(frame) and frame.kind in ("during", "as_of", "before") and not frame.contains(date)
     newest = context.frame_kind == "latest" and bool(date) and date == context.newest_with_fact
-    years = frozenset(_YEAR.findall(candidate.text))
+    years = frozenset(YEAR.findall(candidate.text))
     year_elsewhere = bool(context.question_years) and bool(years) and not (years & context.question_years)
     row = {
         "relevance": candidate.relevance,

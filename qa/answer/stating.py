@@ -22,7 +22,7 @@ from .candidates import Candidate
 from .clauses import clause
 from .evidence import Evidence
 from .facts import Fact
-from .features import FEATURES
+from .features import FEATURES, YEAR
 from .timeline import fact_value
 
 # Sentences this close in relevance compete (see `rival_values`).
@@ -54,9 +54,6 @@ _CAUSE = re.compile(r"\b(?:because|due to|owing to|as a result|caused by|reasons
                     re.IGNORECASE)
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
-
 @functools.lru_cache(maxsize=256)
 def _years_asked(asked: str) -> frozenset[str]:
     """The years a question asks a figure of. "As of September 2022" or "before 2023"
@@ -64,7 +61,7 @@ def _years_asked(asked: str) -> frozenset[str]:
     of $3.8 billion by 2025), so such a question asks of no year here."""
     if read_timeframe(asked).kind in ("as_of", "before", "after"):
         return frozenset()
-    return frozenset(_YEAR.findall(asked))
+    return frozenset(YEAR.findall(asked))
 
 
 def of_another_year(sentence: str, fact: Fact, asked: str) -> bool:
@@ -76,7 +73,7 @@ def of_another_year(sentence: str, fact: Fact, asked: str) -> bool:
     if not asked_years:
         return False
     own = clause(sentence, fact.start).replace(fact.text, " ")
-    years = set(_YEAR.findall(own))
+    years = set(YEAR.findall(own))
     return bool(years) and not years & asked_years
 
 
