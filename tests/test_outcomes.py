@@ -428,3 +428,33 @@ def test_the_dates_that_set_the_time_frame_are_no_words_of_the_question(sample_i
     from qa.answer.terms import terms_of
 
     assert {"2021", "march"} <= terms_of("As of March 2021, how many people did ispace employ?")  # as read before
+
+
+def test_a_part_is_no_whole_and_a_city_is_no_person():
+    """"How much was the tender offer expected to cost in total?" was answered with the
+    offer's price per share, 総額いくら with an additional investment, "the existing jobs"
+    with the new ones; "Who is the governor…?" with "Susono City"."""
+    from qa.answer.stating import part_for_whole
+
+    def per_unit(sentence, question, kind="money"):
+        return {fact.text: part_for_whole(sentence, fact, question) for fact in find_facts(kind, sentence)}
+
+    assert per_unit("Keel Works will raise its offer to 2,060 yen per share from 1,880 yen.",
+                    "How much will the offer cost in total?") == {"2,060 yen": True, "1,880 yen": False}
+    assert per_unit("買付価格は1株1630円、買付総額は約3700億円を見込む。", "買付の総額はいくら？") \
+        == {"1630円": True, "約3700億円": False}
+    assert per_unit("The price is ¥1,630 per share.", "What is the price per share?") == {"¥1,630": False}
+    assert per_unit("The price is ¥1,630 per share.", "What is the offer price?") == {"¥1,630": False}
+    # an increment is no total, nor what there is, unless an increment is asked
+    assert per_unit("Keel Works will invest an additional $8 billion, raising the cost by $1 billion to $9 billion.",
+                    "How much will Keel Works spend in total?") \
+        == {"$8 billion": True, "$1 billion": True, "$9 billion": False}
+    assert per_unit("最大100億ドルの追加投資を決めた。", "総額いくら投じる？") == {"最大100億ドル": True}
+    assert per_unit("新たに約1,000人を雇用し、既存の4,200人の雇用も維持する。", "既存の雇用は何人？", "number") \
+        == {"約1,000人": True, "4,200人": False}
+    assert per_unit("Keel Works will invest an additional $8 billion.", "How much additional money in total?") \
+        == {"$8 billion": False}
+    people = [fact.text for fact in find_facts(
+        "person", "Guests included the people of Kamo City, Governor Taro Yamane of Kamo Prefecture and Keel Motor.")]
+    assert people == ["Taro Yamane"]
+    assert [fact.text for fact in find_facts("place", "The plant is in Kamo City.")] == ["Kamo City"]

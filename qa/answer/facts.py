@@ -90,6 +90,11 @@ station force national international global united states kingdom republic japan
 moon lunar earth mars crater sea ocean mare today news press release business development operations sales
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday tokyo osaka luxembourg colorado denver
+city prefecture county province state district town village region island bay valley street avenue road airport port
+plant factory motor motors foods products systems rail railway energy solutions technologies partners capital
+securities logistics ministry government council committee association foundation services automotive mobility
+governor mayor minister secretary senator ambassador professor dr mr ms mrs spokesman spokeswoman spokesperson
+vice senior deputy head general
 """.split())
 _ORGANIZATION = frozenset("inc co ltd corporation corp bank banking holdings company group agency university "
                           "institute electric industries engineering".split())

@@ -54,6 +54,45 @@ _CAUSE = re.compile(r"\b(?:because|due to|owing to|as a result|caused by|reasons
                     re.IGNORECASE)
 
 
+# A whole asked for ("in total", 総額) and a price or count per unit ("20,600 yen per share",
+# 1株1万6300円): the second is never the first.
+_TOTAL = re.compile(r"\b(?:in total|total|overall|altogether|in all)\b|総額|合計|総計|総投資|総事業費|総費用|全体で",
+                    re.IGNORECASE)
+_PER_ASKED = re.compile(r"\bper\b|\beach\b|\ba share\b|[1一](?:株|台|人|個)|当たり|あたり|につき", re.IGNORECASE)
+_PER_AFTER = re.compile(r"\s*(?:\([^)]{0,24}\)\s*)?(?:(?:per|a|each|/)\s*(?:share|unit|person|vehicle|car|ton|kwh)\b"
+                        r"|apiece\b|each\b)", re.IGNORECASE)
+_PER_BEFORE = re.compile(r"(?:[1一](?:株|台|人|個|トン)(?:当たり|あたり|につき)?|\bper \w+(?: of)?)\s*$", re.IGNORECASE)
+
+
+# An increment ("an additional $8 billion", "increase by 500 billion yen", 100億ドルの追加投資,
+# 新たに約1,000人) is never the whole either, unless the question asks for one.
+# What there is ("the existing jobs", 既存の雇用, the current headcount) is no increment either.
+_STOCK = re.compile(r"\b(?:existing|current|currently|now)\b|既存|現在|現状|現時点", re.IGNORECASE)
+_INCREMENT_ASKED = re.compile(r"\b(?:additional|another|further|extra|more|increase[ds]?|raised?|add(?:ed|s)?)\b|"
+                              r"追加|新た|さらに|増|上積み|引き上げ", re.IGNORECASE)
+_INCREMENT_BEFORE = re.compile(r"(?:\b(?:an? )?(?:additional|further|extra|incremental)\s+(?:(?:up to|about|around|some|"
+                               r"approximately|nearly|roughly|over)\s+)?|\bby\s+(?:(?:about|around|some|approximately|"
+                               r"nearly|roughly|over)\s+)?|新たに(?:約|最大)?|追加で(?:約|最大)?|さらに(?:約|最大)?)$",
+                               re.IGNORECASE)
+_INCREMENT_AFTER = re.compile(r"\s*(?:more\b|of additional\b|の追加|を追加|追加|の増|増|上積み|を上積み)", re.IGNORECASE)
+
+
+def part_for_whole(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question asks for a whole ("in total", 総額) and the fact is a value
+    per unit ("20,600 yen per share", 1株1万6300円) or an increment ("an additional $8
+    billion", 100億ドルの追加投資), which is never that whole; or for what there is
+    (既存の雇用, the current headcount) and the fact is an increment (新たに約1,000人)."""
+    total = bool(_TOTAL.search(asked))
+    if not total and not _STOCK.search(asked):
+        return False
+    before = sentence[max(0, fact.start - 30):fact.start]
+    if total and not _PER_ASKED.search(asked) and (_PER_AFTER.match(sentence, fact.end) or
+                                                   _PER_BEFORE.search(before[-12:])):
+        return True
+    return not _INCREMENT_ASKED.search(asked) and bool(
+        _INCREMENT_BEFORE.search(before) or _INCREMENT_AFTER.match(sentence, fact.end))
+
+
 @functools.lru_cache(maxsize=256)
 def _years_asked(asked: str) -> frozenset[str]:
     """The years a question asks a figure of. "As of September 2022" or "before 2023"
@@ -119,6 +158,8 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # the question's own words are no answer to it
     elif kind in (NUMBER, MONEY) and asked and of_another_year(scored.candidate.text, scored.fact, asked):
         return False  # revenue "in fiscal 2024" is not the revenue "for the fiscal year 2021"
+    elif kind in (NUMBER, MONEY) and asked and part_for_whole(scored.candidate.text, scored.fact, asked):
+        return False  # a price per share or an increase is not what the deal costs in total
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
 
 
