@@ -27,8 +27,8 @@ import gradio as gr
 
 import qa
 from qa.answer.generative import Draft
-from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_COLUMNS, ChatApp, answer_html, \
-    as_text, draft_html, linked_answer, safe_file_name, source_records, source_rows  # noqa: F401  (tests)
+from qa.chat import ALLOWED_SUFFIXES, DOCUMENT_COLUMNS, MAX_TURNS_KEPT, SOURCE_COLUMNS, ChatApp, safe_file_name
+from qa.rendering import answer_html, as_text, draft_html, source_records, source_rows
 from qa.cli.common import app_flags
 from qa.errors import QAError
 from qa.settings import Settings

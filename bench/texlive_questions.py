@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.index import load_index  # noqa: E402
+from qa.loading import load_index  # noqa: E402
 
 
 def main() -> None:

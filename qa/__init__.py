@@ -35,7 +35,8 @@ from . import answer as _answer_stage  # noqa: F401
 from .building import build_index
 from . import library
 from .errors import QAError
-from .index import BuildReport, Index, load_index
+from .index import BuildReport, Index
+from .loading import load_index
 
 # The index adds and removes documents through the library, which builds indexes and so
 # imports qa.index: connected here, once, so that neither imports the other in a circle.

@@ -33,7 +33,8 @@ from .inputs import ReadingProgress, document_record, input_files, read_file, st
 from .errors import AmbiguousNameError, DocumentError, IndexNotFoundError, InputNotFoundError, LibraryError, \
     NothingIndexedError
 from .chunktable import ChunkTable
-from .index import LEXICAL_FOLDER, BuildReport, Index, read_chunks
+from .index import LEXICAL_FOLDER, BuildReport, Index
+from .loading import load_index, read_chunks
 from .search.lexical import LexicalIndex
 from .search import codes, vectorfiles
 from .ingest.chunking import CHUNKING_VERSION, Chunk
@@ -211,7 +212,6 @@ def add_documents(index_dir, paths, *, replace: bool = False, progress: Progress
                 if index is None:
                     if state is None:
                         raise NothingIndexedError(failures)
-                    from .index import load_index
 
                     index = load_index(index_dir, embedder=model, settings=settings)
             else:
@@ -314,7 +314,6 @@ def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = Non
             index = current if current is not None and Path(current.folder).resolve() == state.folder.resolve() \
                 else None
             if index is None:
-                from .index import load_index
 
                 index = load_index(index_dir, settings=settings)
         else:

@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 import qa
-from qa.chat import ChatApp, answer_html, linked_answer, safe_file_name, source_records, source_rows
+from qa.chat import ChatApp, safe_file_name
+from qa.rendering import answer_html, linked_answer, source_records, source_rows
 from qa.errors import QAError
 
 from app_server import RunningApp
@@ -474,7 +475,7 @@ def test_a_quote_over_two_pages_is_highlighted_on_both(app_dirs):
 def test_the_outcome_line_is_in_the_answers_language_and_a_follow_up_shows_how_it_was_read(sample_index):
     """A browser session found an English outcome line under Japanese answers, and no
     way to see that "What about Mission 3?" had been read as another question."""
-    from qa.chat import answer_html
+    from qa.rendering import answer_html
 
     first = sample_index.answer("When does Mission 2 land?")
     follow = sample_index.answer("What about Mission 3?", history=[("When does Mission 2 land?", first)])

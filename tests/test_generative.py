@@ -136,7 +136,7 @@ def test_echoes_of_the_prompt_and_loops_are_dropped(sample_index):
 
 
 def test_a_server_that_does_not_stream_and_model_html_is_escaped(sample_index):
-    from qa.chat import answer_html
+    from qa.rendering import answer_html
 
     _, answer, _ = ask(sample_index, "When does Mission 2 land?",
                        Reply("Mission 2 <b>lands</b> on June 6, 2025 [1].", stream=False))
@@ -245,6 +245,7 @@ def test_qa_serve_and_app_take_the_language_model_flags(monkeypatch):
     assert argv[argv.index("--llm") + 1] == "http://127.0.0.1:11434/v1"
     assert argv[argv.index("--llm-model") + 1] == "qwen2.5:7b" and argv[argv.index("--llm-timeout") + 1] == "30.0"
     seen = {}
+    monkeypatch.setattr(app, "port_in_use", lambda host, port: None)  # a chat already running here is no matter
     monkeypatch.setattr(app, "load_or_build", lambda settings: seen.setdefault("settings", settings) and None)
     monkeypatch.setattr(app, "build_app", lambda *a, **k: (_ for _ in ()).throw(SystemExit(0)))
     with pytest.raises(SystemExit):

@@ -13,7 +13,7 @@ from .common import progress, question_of, settings_of
 
 
 def command_search(arguments) -> int:
-    from ..index import load_index
+    from ..loading import load_index
 
     settings = settings_of(arguments)
     index = load_index(settings.index_dir, settings=settings)
@@ -54,7 +54,7 @@ def _confidence_words(answer) -> str:
 
 
 def command_ask(arguments) -> int:
-    from ..index import load_index
+    from ..loading import load_index
 
     settings = settings_of(arguments)
     index = load_index(settings.index_dir, settings=settings)
@@ -84,7 +84,7 @@ def command_ask(arguments) -> int:
 
 def command_eval(arguments) -> int:
     from ..evaluation import evaluate, read_questions, table
-    from ..index import load_index
+    from ..loading import load_index
 
     settings = settings_of(arguments)
     index = load_index(settings.index_dir, settings=settings)
