@@ -21,6 +21,7 @@ ispace's are none. So the question's subject is read into a `Subject`:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -62,8 +63,8 @@ COUNTED = (
     (re.compile(r"\bhow much (more|less|higher|lower|faster|slower|bigger|larger|smaller|greater|better|cheaper)\b"),
      ("%", "％", "percent", "パーセント", "割", "倍", "times", "fold")),
     (re.compile(r"\bshares?\b(?! of)|株式?数|何株"), ("株", "shares", "share")),
-    (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount|jobs)\b|従業員|社員|スタッフ|人員|雇用|何人|何名"),
-     ("名", "人", "people", "employees", "staff", "persons", "workers", "jobs")),
+    (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount|jobs?)\b|従業員|社員|スタッフ|人員|雇用|何人|何名"),
+     ("名", "人", "people", "employees", "staff", "persons", "workers", "jobs", "job")),
     (re.compile(r"\bcountries\b|何か国|何カ国|何ヶ国|国数"), ("か国", "カ国", "ヶ国", "ヵ国", "countries", "nations")),
     (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
     (re.compile(r"\b(kilometers|kilometres|km|miles|distance|far)\b|距離|何キロ|何km"),
@@ -89,6 +90,9 @@ MONEY_TOPICS = (
 # The noun a how-many question counts: the last word before its verb.
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[A-Za-z-]+\s+){0,3}?[A-Za-z-]+?)\s+(?:were|are|was|is|did|does|do|has|have|had|"
                        r"will|would|can|could|in|on|for|of|at|to|by)\b", re.IGNORECASE)
+# "How many are in Japan?": a verb or a pronoun is no counted noun.
+_NOT_COUNTED = frozenset("are is were was be been do does did have has had will would can could there they it "
+                         "of them".split())
 _COUNT_QUESTION = re.compile(r"\bhow many\b|何[人名社株台基件個回機隻店]|いくつ|何か所|何カ所|何ヶ所", re.IGNORECASE)
 _CURRENCY = re.compile(r"\b(yen|dollars?|euros?|pounds|usd|jpy|eur)\b|円|ドル|ユーロ|ポンド|[$€¥£]", re.IGNORECASE)
 _INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
@@ -119,6 +123,8 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 # suffix is the name alone; "HAKUTO-R" and "Honda-Nissan" keep their hyphen.
 _HYPHEN_COMPOUND = re.compile(r"(?<=[A-Za-z0-9])-(?=[a-z]+\b)")
 _CAPITALIZED = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:[-’'][A-Za-z]+)*)(?![\w-])")
+# What a name may or may not be written with between its parts (ホンダ・カナダ, ホンダカナダ).
+_SEPARATORS = re.compile(r"[\s・･\-‐–]+")
 _SHORT_ACRONYM = re.compile(r"[a-z]{1,3}")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 _PARENTHESES = re.compile(r"\(([^)]*)\)|（([^）]*)）")
@@ -164,7 +170,9 @@ class Subject:
         if not every:
             return 1.0
         lowered = text.lower()
-        held = sum(any(form in lowered for form in forms) or
+        joined = _SEPARATORS.sub("", lowered)  # ホンダ・カナダ is ホンダカナダ, Hitachi-Rail is Hitachi Rail
+        held = sum(any(form in lowered or _SEPARATORS.sub("", form) in joined or _initials_in(form, text)
+                       for form in forms) or
                    (forms in self.loose and language is not None
                     and not any(form.isascii() == (language == "en") for form in forms))
                    for forms in every)
@@ -178,6 +186,22 @@ class Subject:
 
     def role_positions(self, text: str) -> list[int]:
         return [match.start() for role in self.roles for match in _ROLE_PATTERNS[role].finditer(text)]
+
+
+def _initials_in(form: str, text: str) -> bool:
+    """Whether `text` writes a name of two or more English words by its capital
+    initials ("united kingdom" as UK or U.K.), as a word of its own."""
+    pattern = _initials(form)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _initials(form: str) -> re.Pattern | None:
+    words = form.split()
+    if len(words) < 2 or not all(word.isascii() and word.isalpha() for word in words):
+        return None
+    initials = "".join(word[0] for word in words).upper()
+    return re.compile(r"(?<![A-Za-z.])(?:" + initials + "|" + r"\.".join(initials) + r"\.)(?![A-Za-z])")
 
 
 def other_role_positions(text: str, asked: tuple[str, ...]) -> list[int]:
@@ -295,7 +319,7 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
                 units = family
                 break
         phrase = _HOW_MANY.search(text)
-        if phrase and not units:
+        if phrase and not units and phrase.group(1).split()[-1].lower() not in _NOT_COUNTED:
             counted = latin_form(phrase.group(1).split()[-1])
     individual = bool(_INDIVIDUAL.search(text))
     return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, counted=counted, roles=role_keys, units=units, topic=topic,

@@ -100,10 +100,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue  # "how many jobs": an amount of money counts nothing
         if kind == NUMBER and subject.counted and not _counts(fact, text, subject.counted):
             continue  # "how many landing sites": a number of sites, not of something else
-        if kind == NUMBER and subject.units:
-            lowered = fact.text.lower() + text[fact.end:fact.end + 3].lower()
-            if not any(unit in lowered for unit in subject.units):
-                continue
+        if kind == NUMBER and subject.units and not _carries_unit(fact, text, subject.units):
+            continue
         if kind == PERSON and subject.roles:
             asked = subject.role_positions(text)
             if asked and not _near(fact, asked):
@@ -119,8 +117,26 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
     return tuple(kept)
 
 
+# Up to two words between a number and its unit: "3,200,000 new shares", "4,200 existing jobs".
+_WORDS_AFTER = re.compile(r"\s*((?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+)")
+
+
+def _carries_unit(fact: Fact, text: str, units: tuple[str, ...]) -> bool:
+    """Whether a number is written with one of `units`: in it or right after it
+    (3,200,000株, 45名, "4,200 jobs"), or as one of the two words after the next
+    ("3,200,000 new shares")."""
+    lowered = fact.text.lower() + text[fact.end:fact.end + 3].lower()
+    if any(unit in lowered for unit in units):
+        return True
+    after = _WORDS_AFTER.match(text, fact.end)
+    return bool(after) and bool(set(after.group(1).lower().split()) & set(units))
+
+
 def _counts(fact: Fact, text: str, counted: str) -> bool:
-    """Whether the words right after a number (within four) name the counted thing."""
+    """Whether the words right after a number (within four) name the counted thing; a
+    number of things in Japanese (60億個) counts whatever an English question names."""
+    if fact.text.endswith("個"):
+        return True
     following = re.findall(r"[A-Za-z-]+", text[fact.start:fact.end + 40])[:5]
     return any(latin_form(word) == counted for word in following)
 
