@@ -450,6 +450,9 @@ def test_a_part_is_no_whole_and_a_city_is_no_person():
                     "How much will Keel Works spend in total?") \
         == {"$8 billion": True, "$1 billion": True, "$9 billion": False}
     assert per_unit("最大100億ドルの追加投資を決めた。", "総額いくら投じる？") == {"最大100億ドル": True}
+    assert per_unit("最大100億ドルの追加投資を決めた。", "2022年の追加投資のあと、総額いくら投じる？") == {"最大100億ドル": True}
+    assert per_unit("Keel Works will invest an additional $8 billion.",
+                    "After the additional investment, how much will Keel Works spend in total?") == {"$8 billion": True}
     assert per_unit("新たに約1,000人を雇用し、既存の4,200人の雇用も維持する。", "既存の雇用は何人？", "number") \
         == {"約1,000人": True, "4,200人": False}
     assert per_unit("Keel Works will invest an additional $8 billion.", "How much additional money in total?") \

@@ -70,6 +70,10 @@ _PER_BEFORE = re.compile(r"(?:[1一](?:株|台|人|個|トン)(?:当たり|あ�
 _STOCK = re.compile(r"\b(?:existing|current|currently|now)\b|既存|現在|現状|現時点", re.IGNORECASE)
 _INCREMENT_ASKED = re.compile(r"\b(?:additional|another|further|extra|more|increase[ds]?|raised?|add(?:ed|s)?)\b|"
                               r"追加|新た|さらに|増|上積み|引き上げ", re.IGNORECASE)
+# "After the additional investment, how much in total…?", 追加投資のあと、総額いくら: an
+# increment that only sets the time asks for none.
+_AFTER_CLAUSE = re.compile(r"\b(?:after|following|since)\b[^,?]*,|^[^？?]*?(?:のあと|の後|以降|を受けて)[、,]?",
+                           re.IGNORECASE)
 _INCREMENT_BEFORE = re.compile(r"(?:\b(?:an? )?(?:additional|further|extra|incremental)\s+(?:(?:up to|about|around|some|"
                                r"approximately|nearly|roughly|over)\s+)?|\bby\s+(?:(?:about|around|some|approximately|"
                                r"nearly|roughly|over)\s+)?|新たに(?:約|最大)?|追加で(?:約|最大)?|さらに(?:約|最大)?)$",
@@ -89,7 +93,7 @@ def part_for_whole(sentence: str, fact: Fact, asked: str) -> bool:
     if total and not _PER_ASKED.search(asked) and (_PER_AFTER.match(sentence, fact.end) or
                                                    _PER_BEFORE.search(before[-12:])):
         return True
-    return not _INCREMENT_ASKED.search(asked) and bool(
+    return not _INCREMENT_ASKED.search(_AFTER_CLAUSE.sub(" ", asked)) and bool(
         _INCREMENT_BEFORE.search(before) or _INCREMENT_AFTER.match(sentence, fact.end))
 
 
