@@ -28,75 +28,9 @@ from typing import Callable
 
 from ..search.lexical import latin_form
 from ..search.question import MONEY, NUMBER, Question, latin_names
+from .measures import (COUNT_QUESTION, CURRENCY, HOW_MANY, INDIVIDUAL, NOT_COUNTED, ROLE_PATTERNS, COUNTED,
+                       MONEY_TOPICS, ROLES, roles_of)
 
-# Role -> the forms releases use for it, English (lower case) and Japanese.
-ROLES = {
-    "ceo": ("ceo", "chief executive officer", "最高経営責任者"),
-    "cto": ("cto", "chief technology officer", "chief technical officer", "最高技術責任者", "技術責任者"),
-    "cfo": ("cfo", "chief financial officer", "最高財務責任者", "財務責任者"),
-    "coo": ("coo", "chief operating officer", "最高執行責任者"),
-    "cso": ("cso", "chief strategy officer", "最高戦略責任者"),
-    "president": ("president", "社長"),
-    "founder": ("founder", "創業者", "創設者", "ファウンダー"),
-    "chairman": ("chairman", "chairperson", "会長"),
-    "director": ("director", "局長", "部長", "ディレクター", "本部長", "取締役"),
-    "manager": ("manager", "マネージャー", "マネジャー", "課長"),
-    "representative": ("representative director", "代表取締役"),
-    "cro": ("cro", "chief revenue officer", "最高収益責任者"),
-    "prime minister": ("prime minister", "首相", "総理大臣", "内閣総理大臣"),
-    "minister": ("minister", "大臣"),
-    "ambassador": ("ambassador", "大使"),
-    "governor": ("governor", "知事"),
-    "mayor": ("mayor", "市長"),
-}
-# Latin forms are bounded by non-letters, not \b: "CEO＆Founder袴田武史" names a founder.
-_ROLE_PATTERNS = {role: re.compile("|".join(
-    (r"(?<![A-Za-z])" + re.escape(form) + r"(?![A-Za-z])") if form.isascii() else re.escape(form) for form in forms),
-    re.IGNORECASE) for role, forms in ROLES.items()}
-# A counted noun of a how-many question -> the units its number is written with.
-COUNTED = (
-    # A share asked for first: "報酬の何％" in a question about staff cuts asks a percentage.
-    (re.compile(r"\b(percentage|percent|what share of|what proportion)\b|割合|何[%％]|何パーセント|\d+[%％]の|率は"),
-     ("%", "％", "percent", "パーセント", "割")),
-    # "How much more productive than…": a comparison is answered by a ratio, not by a
-    # quantity of the thing compared (73 GWh).
-    (re.compile(r"\bhow much (more|less|higher|lower|faster|slower|bigger|larger|smaller|greater|better|cheaper)\b"),
-     ("%", "％", "percent", "パーセント", "割", "倍", "times", "fold")),
-    (re.compile(r"\bshares?\b(?! of)|株式?数|何株"), ("株", "shares", "share")),
-    (re.compile(r"\b(employees?|people|staff|workers|personnel|headcount|jobs?)\b|従業員|社員|スタッフ|人員|雇用|何人|何名"),
-     ("名", "人", "people", "employees", "staff", "persons", "workers", "jobs", "job")),
-    (re.compile(r"\bcountries\b|何か国|何カ国|何ヶ国|国数"), ("か国", "カ国", "ヶ国", "ヵ国", "countries", "nations")),
-    (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
-    (re.compile(r"\b(kilometers|kilometres|km|miles|distance|far)\b|距離|何キロ|何km"),
-     ("km", "キロ", "kilometers", "kilometres", "miles", "マイル")),
-    # "How long", "how many days", 何日間: a duration, never the date it started.
-    (re.compile(r"\bhow long\b(?! ago)|\bhow many (days|weeks|months|years|hours|minutes)\b|期間|何日間|何週間|何か月|"
-                r"何カ月|何ヶ月|何年間|何時間"),
-     ("days", "day", "weeks", "week", "months", "month", "years", "year", "hours", "minutes", "日間", "週間", "か月",
-      "カ月", "ヶ月", "ヵ月", "年間", "時間", "分間")),
-    (re.compile(r"\bhow many times\b|何回|回数"), ("回", "times")),
-    (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"), ("kg", "キロ", "トン", "グラム", "tons", "tonnes",
-                                                                     "pounds", "lbs")),
-    (re.compile(r"\b(companies|firms)\b|何社|社数"), ("社", "companies")),
-)
-# What an amount of money is for: the quote must say it (revenue is not funding).
-MONEY_TOPICS = (
-    (re.compile(r"\b(revenue|sales|turnover)\b|売上|売り上げ|収益|営業収益"), ("revenue", "sales", "売上", "売り上げ", "収益")),
-    (re.compile(r"\b(profit|income|earnings|loss|losses)\b|利益|損失|赤字|黒字"),
-     ("profit", "income", "earnings", "loss", "利益", "損失", "赤字", "黒字")),
-    (re.compile(r"\b(price|per share)\b|価格|株価|1株当たり|単価"), ("price", "per share", "価格", "株価", "1株当たり", "単価")),
-    (re.compile(r"\b(valuation|valued)\b|評価額|時価総額"), ("valuation", "valued", "評価額", "時価総額")),
-)
-# The noun a how-many question counts: the last word before its verb.
-_HOW_MANY = re.compile(r"\bhow many\s+((?:[A-Za-z-]+\s+){0,3}?[A-Za-z-]+?)\s+(?:were|are|was|is|did|does|do|has|have|had|"
-                       r"will|would|can|could|in|on|for|of|at|to|by)\b", re.IGNORECASE)
-# "How many are in Japan?": a verb or a pronoun is no counted noun.
-_NOT_COUNTED = frozenset("are is were was be been do does did have has had will would can could there they it "
-                         "of them".split())
-_COUNT_QUESTION = re.compile(r"\bhow many\b|何[人名社株台基件個回機隻店]|いくつ|何か所|何カ所|何ヶ所", re.IGNORECASE)
-_CURRENCY = re.compile(r"\b(yen|dollars?|euros?|pounds|usd|jpy|eur)\b|円|ドル|ユーロ|ポンド|[$€¥£]", re.IGNORECASE)
-_INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
-                         re.IGNORECASE)
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                   "eighth": 8, "ninth": 9, "tenth": 10}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -179,13 +113,13 @@ class Subject:
         return held / len(every)
 
     def holds_roles(self, text: str) -> bool:
-        return all(_ROLE_PATTERNS[role].search(text) for role in self.roles)
+        return all(ROLE_PATTERNS[role].search(text) for role in self.roles)
 
     def holds_ordinals(self, text: str) -> bool:
         return all(pattern.search(text) for pattern in self.ordinals)
 
     def role_positions(self, text: str) -> list[int]:
-        return [match.start() for role in self.roles for match in _ROLE_PATTERNS[role].finditer(text)]
+        return [match.start() for role in self.roles for match in ROLE_PATTERNS[role].finditer(text)]
 
 
 def _initials_in(form: str, text: str) -> bool:
@@ -202,19 +136,6 @@ def _initials(form: str) -> re.Pattern | None:
         return None
     initials = "".join(word[0] for word in words).upper()
     return re.compile(r"(?<![A-Za-z.])(?:" + initials + "|" + r"\.".join(initials) + r"\.)(?![A-Za-z])")
-
-
-def other_role_positions(text: str, asked: tuple[str, ...]) -> list[int]:
-    """Where `text` names a role other than those asked about."""
-    return [match.start() for role, pattern in _ROLE_PATTERNS.items() if role not in asked
-            for match in pattern.finditer(text)]
-
-
-def roles_of(text: str) -> tuple[str, ...]:
-    found = [role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(text)]
-    # A representative director is no plain director, a prime minister no plain minister.
-    return tuple(role for role in found if not (role == "director" and "representative" in found)
-                 and not (role == "minister" and "prime minister" in found))
 
 
 def _ordinal_patterns(question: str) -> list[re.Pattern]:
@@ -318,13 +239,13 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             if pattern.search(text.lower()):
                 units = family
                 break
-        phrase = _HOW_MANY.search(text)
-        if phrase and not units and phrase.group(1).split()[-1].lower() not in _NOT_COUNTED:
+        phrase = HOW_MANY.search(text)
+        if phrase and not units and phrase.group(1).split()[-1].lower() not in NOT_COUNTED:
             counted = latin_form(phrase.group(1).split()[-1])
-    individual = bool(_INDIVIDUAL.search(text))
+    individual = bool(INDIVIDUAL.search(text))
     return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, counted=counted, roles=role_keys, units=units, topic=topic,
                    ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text),
-                   money_asked=not _COUNT_QUESTION.search(text) or bool(_CURRENCY.search(text)))
+                   money_asked=not COUNT_QUESTION.search(text) or bool(CURRENCY.search(text)))
 
 
 def japanese_names(text: str) -> list[str]:

@@ -25,7 +25,8 @@ from ..records import Hit
 from ..search.timeframe import names_period
 from ..search.lexical import latin_form
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, Question, numbered_names
-from .binding import Subject, other_role_positions
+from .binding import Subject
+from .measures import other_role_positions
 from .clauses import event_words, names_event
 from .facts import Fact, find_facts, is_money
 from ..search.quantities import quantities, shares_quantity
