@@ -485,3 +485,14 @@ def test_a_number_binds_its_unit_across_an_adjective_and_a_name_is_found_as_writ
     assert Subject(names=(("united kingdom", "英国"),)).names_share("The UK’s regulator approved the deal.") == 1.0
     assert Subject(names=(("united kingdom", "英国"),)).names_share("It is the ukulele's day.") == 0.0
     assert Subject(names=(("ホンダカナダ",),)).names_share("ホンダ・カナダの社長は") == 1.0
+
+
+def test_a_person_of_another_company_is_no_answer(sample_index):
+    """「ispaceの社長は誰ですか？」 was answered 小島和人, the president of the partner
+    company named in parentheses and in a comment heading (a browser session found it):
+    a Latin name in a Japanese question is a name, and a person belongs to the company
+    next to it."""
+    answer = sample_index.answer("ispaceの社長は誰ですか？")
+    assert "小島" not in (answer.fact or "")
+    assert sample_index.answer("高砂熱学工業の社長は誰ですか？").fact == "小島和人"
+    assert "袴田" in sample_index.answer("Who is the CEO of ispace?").fact

@@ -58,6 +58,7 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 _HYPHEN_COMPOUND = re.compile(r"(?<=[A-Za-z0-9])-(?=[a-z]+\b)")
 _CAPITALIZED = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:[-’'][A-Za-z]+)*)(?![\w-])")
 # What a name may or may not be written with between its parts (ホンダ・カナダ, ホンダカナダ).
+_LOWER_LATIN = re.compile(r"(?<![A-Za-z])[a-z][A-Za-z]{2,}(?![A-Za-z])")
 _SEPARATORS = re.compile(r"[\s・･\-‐–]+")
 _SHORT_ACRONYM = re.compile(r"[a-z]{1,3}")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
@@ -203,6 +204,9 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     role_forms = {form for role in role_keys for form in ROLES[role]}
     names, loose, unknown = [], [], []
     candidates = _english_names(text, common) + [(name, False, False) for name in japanese_names(text)]
+    if not text.isascii():  # a Japanese question writes only names in Latin letters, in any case (ispaceの社長)
+        found = {name.lower() for name, _, _ in candidates}
+        candidates += [(word, False, False) for word in _LOWER_LATIN.findall(text) if word.lower() not in found]
     romaji = {word for forms in question.romaji for word in forms}
     expanded = []
     for name, aside, strict in candidates:

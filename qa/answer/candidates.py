@@ -103,6 +103,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue  # "how many landing sites": a number of sites, not of something else
         if kind == NUMBER and subject.units and not _carries_unit(fact, text, subject.units):
             continue
+        if kind == PERSON and named and _aside_of_another(fact, text, named):
+            continue  # 高砂熱学工業株式会社（社長：小島和人）names Takasago's president, not ispace's
         if kind == PERSON and subject.roles:
             asked = subject.role_positions(text)
             if asked and not _near(fact, asked):
@@ -140,6 +142,25 @@ def _counts(fact: Fact, text: str, counted: str) -> bool:
         return True
     following = re.findall(r"[A-Za-z-]+", text[fact.start:fact.end + 40])[:5]
     return any(latin_form(word) == counted for word in following)
+
+
+_COMPANY = re.compile(r"株式会社|有限会社|\b(?:inc|corp|corporation|co\., ltd|ltd|llc|gmbh|s\.a)\b")
+
+
+def _aside_of_another(fact: Fact, text: str, named: set[str]) -> bool:
+    """Whether a person belongs to a company that is none of the question's names:
+    in the parentheses after it (株式会社 ispace（代表取締役：袴田武史）is ispace's,
+    高砂熱学工業株式会社（社長：小島和人）is not), or right after it with its role."""
+    opening = max(text.rfind("（", 0, fact.start), text.rfind("(", 0, fact.start))
+    if opening >= 0 and max(text.rfind("）", opening, fact.start), text.rfind(")", opening, fact.start)) < 0:
+        start = max(text.rfind(mark, 0, opening) for mark in "）)、。,.") + 1
+        owner = text[start:opening].lower()
+    else:  # ■高砂熱学工業株式会社代表取締役社長小島和人氏のコメント: the company right before the role
+        start = max(text.rfind(mark, 0, fact.start) for mark in "）)、。,") + 1
+        owner = text[start:fact.start].lower()
+        if not _COMPANY.search(owner):
+            return False
+    return bool(owner.strip()) and not any(form in owner for form in named)
 
 
 def _near(fact: Fact, positions: list[int]) -> bool:
