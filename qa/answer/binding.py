@@ -204,9 +204,10 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     role_forms = {form for role in role_keys for form in ROLES[role]}
     names, loose, unknown = [], [], []
     candidates = _english_names(text, common) + [(name, False, False) for name in japanese_names(text)]
-    if not text.isascii():  # a Japanese question writes only names in Latin letters, in any case (ispaceの社長)
+    if question.language == "ja":  # a Japanese question writes names in Latin letters, in any case (ispaceの社長)
         found = {name.lower() for name, _, _ in candidates}
-        candidates += [(word, False, False) for word in _LOWER_LATIN.findall(text) if word.lower() not in found]
+        candidates += [(word, False, False) for word in _LOWER_LATIN.findall(text)
+                       if word.lower() not in found and knows(word.lower()) and not common(word)]
     romaji = {word for forms in question.romaji for word in forms}
     expanded = []
     for name, aside, strict in candidates:

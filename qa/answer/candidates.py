@@ -103,8 +103,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue  # "how many landing sites": a number of sites, not of something else
         if kind == NUMBER and subject.units and not _carries_unit(fact, text, subject.units):
             continue
-        if kind == PERSON and named and _aside_of_another(fact, text, named):
-            continue  # 高砂熱学工業株式会社（社長：小島和人）names Takasago's president, not ispace's
+        if kind in (PERSON, PLACE) and named and _aside_of_another(fact, text, named):
+            continue  # 高砂熱学工業株式会社（本社：新宿区、社長：小島和人）: Takasago's, not ispace's
         if kind == PERSON and subject.roles:
             asked = subject.role_positions(text)
             if asked and not _near(fact, asked):
@@ -148,7 +148,7 @@ _COMPANY = re.compile(r"株式会社|有限会社|\b(?:inc|corp|corporation|co\.
 
 
 def _aside_of_another(fact: Fact, text: str, named: set[str]) -> bool:
-    """Whether a person belongs to a company that is none of the question's names:
+    """Whether a person or a place belongs to a company that is none of the question's names:
     in the parentheses after it (株式会社 ispace（代表取締役：袴田武史）is ispace's,
     高砂熱学工業株式会社（社長：小島和人）is not), or right after it with its role."""
     opening = max(text.rfind("（", 0, fact.start), text.rfind("(", 0, fact.start))
