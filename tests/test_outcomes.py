@@ -496,3 +496,16 @@ def test_a_person_of_another_company_is_no_answer(sample_index):
     assert "小島" not in (answer.fact or "")
     assert sample_index.answer("高砂熱学工業の社長は誰ですか？").fact == "小島和人"
     assert "袴田" in sample_index.answer("Who is the CEO of ispace?").fact
+
+
+def test_a_value_a_newer_release_changed_is_never_stated_first_for_the_latest(tmp_path):
+    """A new-user session (its two invented releases, tests/data/tsukimi): 「最新のリリース
+    では…いつ？」 and "When will KAGUYA II launch?" stated the 2022 release's 2024年12月
+    first, then "a newer release gives 2025年10月"."""
+    index = qa.build_index([DATA / "tsukimi"], tmp_path / "index", settings=qa.Settings())
+    for question in ("最新のリリースでは、かぐやIIの打ち上げはいつですか？", "かぐやIIの打ち上げはいつですか？",
+                     "When will KAGUYA II launch?"):
+        answer = index.answer(question)
+        assert "2024年12月" not in (answer.fact or "") and "December 2024" not in (answer.fact or ""), answer.text
+    answer = index.answer("2023年時点で、かぐやIIの打ち上げはいつの予定でしたか？")
+    assert "2025年10月" not in (answer.fact or ""), answer.text

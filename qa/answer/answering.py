@@ -39,7 +39,7 @@ from . import confidence
 from .candidates import Candidate, candidates, numbered_owner
 from .clauses import best_fact, clause
 from .facts import Fact, find_facts, is_earliest, is_plan
-from .features import FEATURES, context_of, features
+from .features import FEATURES, asks_past, context_of, features
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
 from .stating import Scored, rival_values, stateable, stated_text, supporting_documents, value_key
@@ -205,6 +205,19 @@ class ExtractiveAnswerer:
         stated = stated_text(evidence, best) if fact is not None else " ".join(candidate.text for candidate in chosen)
         if update is not None:
             candidate, newer_fact = update
+            frame = evidence.question.timeframe
+            asked = evidence.question.text
+            if (frame and frame.kind == "latest") or (not frame and not asks_past(asked)):
+                # A newer release changed the fact and the question asks of now (no past tense, no date):
+                # the older value is never stated first; the newer statement is quoted as the
+                # closest passage (a new-user session found 2024年12月 stated for 「最新の…」).
+                citation = Citation(1, candidate.hit, candidate.text, candidate.start, candidate.end)
+                answer = Answer(text=passage_text(evidence.question.language, citation, plan=is_plan(candidate.text)),
+                                found=False, outcome=PASSAGE, citations=[citation], language=evidence.question.language,
+                                question=evidence.question.text, hits=list(evidence.hits),
+                                confidence=round(best.holds, 4))
+                verify_citations(answer)
+                return answer
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start,
                                       candidate.end))
             return self._found(evidence, kind, fact, citations, plan_text, update=newer_fact, stated=stated,
