@@ -175,18 +175,18 @@ class ExtractiveAnswerer:
         if closest is None or closest.holds < model.passage_threshold and closest is not best:
             return _refusal(evidence, kind if kind != GENERAL and scored and not any(item.fact for item in scored)
                             else None)
-        candidate = closest.candidate
-        citation = Citation(1, candidate.hit, candidate.text, candidate.start, candidate.end)
-        answer = Answer(text=passage_text(question.language, citation, plan=is_plan(candidate.text)), found=False,
-                        outcome=PASSAGE, citations=[citation], language=question.language, question=question.text,
-                        hits=list(evidence.hits), confidence=round(closest.holds, 4))
-        verify_citations(answer)
-        return answer
+        return _passage(evidence, closest.candidate, closest.holds)
 
     def _stated(self, evidence: Evidence, best: Scored, scored: list[Scored],
                 model: confidence.ConfidenceModel, threshold: float) -> Answer:
         kind = evidence.question.kind
         chosen, fact = [best.candidate], best.fact
+        update = self._newer(evidence, best, model) if fact is not None else None
+        if update is not None and _asks_of_now(evidence.question):
+            # A newer release changed the fact: the older value is never stated first; the
+            # newer statement is quoted as the closest passage (a new-user session found
+            # 2024年12月 stated for 「最新のリリースでは…いつ？」).
+            return _passage(evidence, update[0], best.holds)
         confident = [item for item in scored if item.right >= threshold and item is not best
                      and stateable(item, kind, evidence.question.given)]
         if fact is None:
@@ -201,23 +201,9 @@ class ExtractiveAnswerer:
         citations = [Citation(number, candidate.hit, candidate.text, candidate.start, candidate.end)
                      for number, candidate in enumerate(chosen, start=1)]
         plan_text = clause(chosen[0].text, fact.start, with_predicate=True) if fact is not None else chosen[0].text
-        update = self._newer(evidence, best, model) if fact is not None else None
         stated = stated_text(evidence, best) if fact is not None else " ".join(candidate.text for candidate in chosen)
         if update is not None:
             candidate, newer_fact = update
-            frame = evidence.question.timeframe
-            asked = evidence.question.text
-            if (frame and frame.kind == "latest") or (not frame and not asks_past(asked)):
-                # A newer release changed the fact and the question asks of now (no past tense, no date):
-                # the older value is never stated first; the newer statement is quoted as the
-                # closest passage (a new-user session found 2024年12月 stated for 「最新の…」).
-                citation = Citation(1, candidate.hit, candidate.text, candidate.start, candidate.end)
-                answer = Answer(text=passage_text(evidence.question.language, citation, plan=is_plan(candidate.text)),
-                                found=False, outcome=PASSAGE, citations=[citation], language=evidence.question.language,
-                                question=evidence.question.text, hits=list(evidence.hits),
-                                confidence=round(best.holds, 4))
-                verify_citations(answer)
-                return answer
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start,
                                       candidate.end))
             return self._found(evidence, kind, fact, citations, plan_text, update=newer_fact, stated=stated,
@@ -272,6 +258,23 @@ class ExtractiveAnswerer:
                         confidence=None if confidence is None else round(confidence, 4))
         verify_citations(answer)
         return answer
+
+
+def _asks_of_now(question) -> bool:
+    """Whether a question asks what is so now: the latest, or no date and no past tense."""
+    frame = question.timeframe
+    return (bool(frame) and frame.kind == "latest") or (not frame and not asks_past(question.text))
+
+
+def _passage(evidence: Evidence, candidate: Candidate, holds: float) -> Answer:
+    """"The closest passage says: …": `candidate`'s sentence quoted, no fact claimed."""
+    question = evidence.question
+    citation = Citation(1, candidate.hit, candidate.text, candidate.start, candidate.end)
+    answer = Answer(text=passage_text(question.language, citation, plan=is_plan(candidate.text)), found=False,
+                    outcome=PASSAGE, citations=[citation], language=question.language, question=question.text,
+                    hits=list(evidence.hits), confidence=round(holds, 4))
+    verify_citations(answer)
+    return answer
 
 
 def _refusal(evidence: Evidence, missing_kind: str | None) -> Answer:

@@ -57,8 +57,9 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 # suffix is the name alone; "HAKUTO-R" and "Honda-Nissan" keep their hyphen.
 _HYPHEN_COMPOUND = re.compile(r"(?<=[A-Za-z0-9])-(?=[a-z]+\b)")
 _CAPITALIZED = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:[-’'][A-Za-z]+)*)(?![\w-])")
-# What a name may or may not be written with between its parts (ホンダ・カナダ, ホンダカナダ).
+# A Latin word in lower case, which a Japanese question writes only for a name (ispace).
 _LOWER_LATIN = re.compile(r"(?<![A-Za-z])[a-z][A-Za-z]{2,}(?![A-Za-z])")
+# What a name may or may not be written with between its parts (ホンダ・カナダ, ホンダカナダ).
 _SEPARATORS = re.compile(r"[\s・･\-‐–]+")
 _SHORT_ACRONYM = re.compile(r"[a-z]{1,3}")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
