@@ -275,8 +275,13 @@ def build_app(index: qa.Index, *, index_dir=None, corpus_dir=None, settings: Set
                                          wrap=True, column_widths=["33%", "24%", "10%", "6%", "8%", "6%", "13%"], label="Indexed documents (sort with a column's ⋮ menu; click a "
                                                           "row to choose it)", elem_id="documents")
                 with gr.Row():
+                    # Any name is let through to `remove`, which says "not found" itself: the
+                    # choices are this page's list, refreshed by the poll, so a file another tab
+                    # added seconds ago (or the '' a cancelled confirmation gives) would else
+                    # meet Gradio's "not in the list of choices" (a new-user session).
                     chosen = gr.Dropdown(choices=[document.name for document in chat.documents()], value=None,
-                                         label="Document", elem_id="remove-choice", scale=3)
+                                         label="Document", elem_id="remove-choice", scale=3,
+                                         allow_custom_value=True)
                     remove_button = gr.Button("Remove from the index", variant="stop", elem_id="remove", scale=1)
                 library_message = gr.Textbox(label="Result", interactive=False, elem_id="library-message")
                 files = gr.File(file_count="multiple", file_types=list(ALLOWED_SUFFIXES),

@@ -447,6 +447,26 @@ def test_upload_asks_before_replacing_a_new_version(app_dirs, tmp_path):
     assert [row[1] for row in final[3]] == [SAMPLE_PDF.name, "base.txt"] and "replaced base.txt" in final[6]
 
 
+def test_remove_takes_a_name_the_page_does_not_list_yet(app_dirs, tmp_path):
+    """A new-user session: a file added in another tab, or the '' of a cancelled
+    confirmation, met Gradio's "not in the list of choices" instead of qa's message."""
+    import gradio as gr
+
+    import app
+
+    index_dir, corpus = app_dirs
+    demo = app.build_app(qa.load_index(index_dir), index_dir=index_dir, corpus_dir=corpus, settings=qa.Settings())
+    [dropdown] = [block for block in demo.blocks.values()
+                  if isinstance(block, gr.Dropdown) and block.elem_id == "remove-choice"]
+    (tmp_path / "late.txt").write_text(RELEASE, encoding="utf-8")
+    demo.chat_app.add_files([str(tmp_path / "late.txt")])  # as another tab would
+    assert dropdown.preprocess("late.txt") == "late.txt" and dropdown.preprocess("") == ""
+    handlers = {function.name: function.fn for function in demo.fns.values()}
+    assert handlers["remove"]("late.txt")[2] == "removed: late.txt"
+    assert handlers["remove"]("")[2].startswith("Nothing removed")
+    assert handlers["remove"]("late.txt")[2].startswith("not found")
+
+
 def test_a_quote_over_two_pages_is_highlighted_on_both(app_dirs):
     """Each sentence of a passage that spans two pages, viewed as a quote: the one that
     runs over the page break gets the note and renders on its second page too."""

@@ -19,12 +19,14 @@ import pytest
 import qa
 from qa.answer import confidence
 from qa.answer.answering import ExtractiveAnswerer
+from qa.answer.binding import Subject
 from qa.answer.stating import Scored, stateable
 from qa.answer.facts import find_facts
 from qa.answer.features import FEATURES
 from qa.evaluation import evaluate, read_questions, table
 from qa.records import ANSWER, NOT_FOUND, PASSAGE
 from qa.scoring import judge, summary
+from qa.search.translate import name_forms
 
 from conftest import DATA
 
@@ -298,7 +300,6 @@ def test_a_general_question_gets_its_closest_passage_not_nothing(sample_index):
 def test_a_how_many_question_is_not_answered_with_money_and_a_headline_amount_reads_as_prose():
     """"How many jobs will the restructuring cut?" was answered with 1800億円; a headline's
     "$30 Million" was stated as written."""
-    from qa.answer.binding import Subject
     from qa.answer.candidates import bound_facts
     from qa.answer.facts import find_facts
 
@@ -498,14 +499,41 @@ def test_a_person_of_another_company_is_no_answer(sample_index):
     assert "袴田" in sample_index.answer("Who is the CEO of ispace?").fact
 
 
-def test_a_value_a_newer_release_changed_is_never_stated_first_for_the_latest(tmp_path):
-    """A new-user session (its two invented releases, tests/data/tsukimi): 「最新のリリース
-    では…いつ？」 and "When will KAGUYA II launch?" stated the 2022 release's 2024年12月
-    first, then "a newer release gives 2025年10月"."""
-    index = qa.build_index([DATA / "tsukimi"], tmp_path / "index", settings=qa.Settings())
+@pytest.fixture(scope="module")
+def tsukimi_index(tmp_path_factory):
+    """A new-user session's invented releases (tests/data/tsukimi): two of 月見ロボティクス,
+    in Japanese, and one of Orbital Bakery, in English."""
+    return qa.build_index([DATA / "tsukimi"], tmp_path_factory.mktemp("tsukimi") / "index", settings=qa.Settings())
+
+
+def test_a_value_a_newer_release_changed_is_never_stated_first_for_the_latest(tsukimi_index):
+    """A new-user session: 「最新のリリースでは…いつ？」 and "When will KAGUYA II launch?"
+    stated the 2022 release's 2024年12月 first, then "a newer release gives 2025年10月"."""
+    index = tsukimi_index
     for question in ("最新のリリースでは、かぐやIIの打ち上げはいつですか？", "かぐやIIの打ち上げはいつですか？",
                      "When will KAGUYA II launch?"):
         answer = index.answer(question)
         assert "2024年12月" not in (answer.fact or "") and "December 2024" not in (answer.fact or ""), answer.text
     answer = index.answer("2023年時点で、かぐやIIの打ち上げはいつの予定でしたか？")
     assert "2025年10月" not in (answer.fact or ""), answer.text
+
+
+def test_another_companys_fact_is_no_newer_release(tsukimi_index):
+    """A new-user session: "When was Orbital Bakery founded?" was answered 2020, then "a
+    newer release gives 2019", 月見ロボティクス's founding year. A Japanese sentence that
+    cannot spell a name the question asks about does not stand for it."""
+    answer = tsukimi_index.answer("When was Orbital Bakery founded?")
+    assert answer.outcome == "answer" and "2020" in answer.fact, answer.text
+    assert "2019" not in answer.text and all("tsukimi" not in citation.hit.source for citation in answer.citations)
+    assert Subject(loose=(("orbital",),)).names_share("月見ロボティクスは2019年に設立され、従業員数は45名です。") == 0.0
+
+
+def test_a_name_written_in_hiragana_is_known(tsukimi_index):
+    """A new-user session: "When will Kaguya II launch?" was refused, "the releases do not
+    mention Kaguya", because the release writes かぐやII in hiragana."""
+    answer = tsukimi_index.answer("When will Kaguya II launch?")
+    assert answer.outcome != "not_found" and "2025年10月" in answer.citations[0].quote, answer.text
+    assert name_forms("Kaguya", None, lambda token: True, lambda text: [text], romaji=lambda word: ("かぐや",)) \
+        == ("かぐや",)
+    # a particle the name happens to spell is no name ("Made in Japan": まで)
+    assert name_forms("Made", None, lambda token: True, lambda text: [text], romaji=lambda word: ("まで",)) == ()

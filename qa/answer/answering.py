@@ -234,9 +234,14 @@ class ExtractiveAnswerer:
         # answer holds (by idf weight): another company's Mission 4 in 2027, which shares
         # only 打ち上げ (0.22 against 1.0), is no update of this company's rover
         needed = 0.5 * chosen.row[_OVERLAP_RARE]
+        # and whose passage names what the answer's passage names, in the passage itself: a
+        # Japanese passage does not stand for "Orbital Bakery" because it cannot spell it (a
+        # new-user session got another company's founding year as the "newer release").
+        subject = evidence.subject
+        named = subject.names_share(chosen.candidate.hit.text)
         others = [item.candidate for item in others if item.candidate.facts and item.holds >= model.passage_threshold
                   and stateable(item, evidence.question.kind, evidence.question.given)
-                  and item.row[_OVERLAP_RARE] >= needed]
+                  and item.row[_OVERLAP_RARE] >= needed and subject.names_share(item.candidate.hit.text) >= named]
         return newer_statement(chosen.candidate, fact_value(chosen.fact.text), others, -1.0,
                                lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
 

@@ -97,20 +97,21 @@ class Subject:
             return False
         return True
 
-    def names_share(self, text: str, language: str | None = None) -> float:
+    def names_share(self, text: str) -> float:
         """The share of the question's names (strict and loose) that `text` names in
         one of their forms; 1.0 when it names none. An acronym of three letters or
-        fewer (EV, NC, GTS) is not counted: releases spell those out, in either language. A loose name with no spelling in
-        the script of `language` cannot be asked for there and counts as named."""
+        fewer (EV, NC, GTS) is not counted: releases spell those out, in either language.
+        A name with no form in the script of `language` counts as not named there: a
+        Japanese sentence that cannot spell "Orbital Bakery" does not stand for it (a
+        new-user session had another company's founding year at P = 0.93 for it;
+        leave-one-company-out the leniency this replaces gave 24 right against 23)."""
         every = [forms for forms in self.names + self.loose if not _SHORT_ACRONYM.fullmatch(forms[0])]
         if not every:
             return 1.0
         lowered = text.lower()
         joined = _SEPARATORS.sub("", lowered)  # ホンダ・カナダ is ホンダカナダ, Hitachi-Rail is Hitachi Rail
         held = sum(any(form in lowered or _SEPARATORS.sub("", form) in joined or _initials_in(form, text)
-                       for form in forms) or
-                   (forms in self.loose and language is not None
-                    and not any(form.isascii() == (language == "en") for form in forms))
+                       for form in forms)
                    for forms in every)
         return held / len(every)
 

@@ -215,7 +215,7 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
     for rank, (hit, (spans, scores)) in enumerate(zip(hits[:passages], sentences)):
         shift = language_shift(baselines, language, hit.language)
         roles = subject.holds_roles(hit.text)
-        passage_names = subject.names_share(hit.text, hit.language)
+        passage_names = subject.names_share(hit.text)
         context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
         for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
             relevance = float(cosine) + 0.1 * terms.overlap(hit.text[start:end])
@@ -229,12 +229,12 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
                                 0.1 * terms.overlap(hit.text[spans[position + 1][0]:end]))
             text = hit.text[start:end]
             numbered = _names_numbered(numbered_patterns, stems, text, context) and subject.holds_ordinals(text)
-            names = subject.names_share(text, hit.language)
+            names = subject.names_share(text)
             if names < 1.0 and len(text) <= CONTINUATION_LENGTH and position:
                 # A short sentence right after one that names the subject continues it
                 # ("…MAGPIEについて…発表した。2028年の打ち上げを目指している。").
                 previous = hit.text[spans[position - 1][0]:spans[position - 1][1]]
-                names = max(names, subject.names_share(previous + text, hit.language))
+                names = max(names, subject.names_share(previous + text))
             everything = tuple(find_facts(kind, text, common)) if kind != GENERAL else ()
             facts = bound_facts(list(everything), text, subject, kind) if everything else ()
             event = names_event(events, text)

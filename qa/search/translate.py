@@ -165,8 +165,12 @@ def name_forms(name: str, dictionary, known: Callable[[str], bool], tokenize,
     Latin name's Japanese spellings (Takasago -> 高砂, Mitsubishi -> 三菱, CFO ->
     最高財務責任者), a Japanese name's romanizations (星野 -> hoshino, 袴田 -> hakamada)."""
     found: list[str] = []
+    spelled_hiragana: set[str] = set()
     if name.isascii():
         lowered = name.lower()
+        # A hiragana word of the index that the name spells is the name when it is long
+        # enough to be no particle (Kaguya -> かぐや, Daichi -> だいち; Made -> まで is not).
+        spelled_hiragana = {word for word in romaji(lowered) if len(word) >= 3}
         candidates = list((vocabulary or {}).get(lowered, ())) + list(romaji(lowered))
         acronym = name.isupper()
         if dictionary is not None and not (acronym and len(name) <= 3):
@@ -184,6 +188,6 @@ def name_forms(name: str, dictionary, known: Callable[[str], bool], tokenize,
     for candidate in candidates:
         tokens = tokenize(candidate)
         if tokens and (not only_known or all(known(token) for token in tokens)) and candidate not in found \
-                and candidate != name and not _HIRAGANA_ONLY.fullmatch(candidate):
+                and candidate != name and (candidate in spelled_hiragana or not _HIRAGANA_ONLY.fullmatch(candidate)):
             found.append(candidate)
     return tuple(found)
