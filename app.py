@@ -83,7 +83,8 @@ ANSWER_OUTPUT_NAMES = ("chat", "turns", "cites", "counter", "sources", "shown so
 
 def _viewer(chat: ChatApp, record: dict | None, page: int | None = None, message: str = ""):
     """The viewer's outputs: header, page image, page label, passage, state, and the
-    page buttons' row (shown only with a page image: a text source has no pages)."""
+    page buttons' row (shown only for a page image of a document of several pages: a
+    text source has no pages, and a one-page PDF none to turn to)."""
     hidden = gr.update(visible=False)
     if record is None:
         return message, gr.update(value=None, visible=False), "", [], None, hidden
@@ -93,7 +94,7 @@ def _viewer(chat: ChatApp, record: dict | None, page: int | None = None, message
         return header, gr.update(value=None, visible=False), "", view["segments"], {"record": record}, hidden
     return (header, gr.update(value=view["image"], visible=True), f"page {view['page']} of {view['pages']}",
             view["segments"], {"record": record, "page": view["page"], "pages": view["pages"]},
-            gr.update(visible=True))
+            gr.update(visible=view["pages"] > 1))
 
 
 def _public_source(record: dict) -> dict:

@@ -64,6 +64,34 @@ def test_ask_gives_sources_with_ranks_and_the_cited_page(app_dirs):
     assert empty == ("", None, "Type a question about the releases.")
 
 
+def test_a_long_question_is_shown_cut_with_a_note(app_dirs):
+    """A new-user session saw a pasted question of 11,000 characters echoed cut, with no
+    word that only its beginning was read."""
+    from qa.search.question import MAX_QUESTION_CHARACTERS
+
+    chat = _chat(*app_dirs)
+    long = "When does Mission 2 land? " + "Please tell me about the lunar lander and thermal mining. " * 200
+    for shown, answer, _ in (chat.ask(long), list(chat.ask_stream(long))[-1]):
+        assert shown.endswith(f"(only the first {MAX_QUESTION_CHARACTERS:,} characters were read)")
+        assert answer is not None and len(answer.question) <= MAX_QUESTION_CHARACTERS
+
+
+def test_page_buttons_show_only_for_a_document_of_several_pages():
+    """A new-user session: a one-page PDF showed "◀ previous page" and "next page ▶"."""
+    import app
+
+    class Pages:
+        def __init__(self, pages):
+            self.pages = pages
+
+        def view(self, record, page=None):
+            return {"header": "a.pdf | page 1", "note": "", "image": object(), "page": 1, "pages": self.pages,
+                    "segments": []}
+
+    assert app._viewer(Pages(1), {"n": 1})[-1]["visible"] is False
+    assert app._viewer(Pages(5), {"n": 1})[-1]["visible"] is True
+
+
 def test_the_viewer_highlights_the_quote_on_the_rendered_page(app_dirs):
     import numpy as np
 

@@ -111,6 +111,24 @@ def test_markdown_heading_is_the_title(tmp_path):
     assert document.date == "2025-05-09"
 
 
+def test_the_title_is_the_headline_not_the_issuer_a_byline_or_a_dateline():
+    """A new-user session: a Japanese .txt of date, company and headline lines was titled
+    with the company's name; news items were titled "By Kosaku Narioka", "Credit: ispace",
+    "Wednesday, 1 November 2023, 09:15 HKT/SGT" or "date 2024-07-25 Micro Rover…"."""
+    from qa.ingest.titles import first_substantial_line
+
+    assert first_substantial_line("2024年3月15日\n月見ロボティクス株式会社\n\n月見ロボティクス、ローバーの開発完了を発表\n") \
+        == "月見ロボティクス、ローバーの開発完了を発表"
+    assert first_substantial_line("株式会社ispaceは4月26日、同社の月面探査プログラムの着陸を確認できなかったと発表した。") \
+        .startswith("株式会社ispaceは")  # a sentence that begins with the company is no issuer line
+    for header in ("By Kosaku Narioka", "Credit: ispace", "Source: Hitachi, Ltd.", "PRESS RELEASE",
+                   "Wednesday, 1 November 2023, 09:15 HKT/SGT", "Orbital Bakery Inc.", "ニュースリリース"):
+        assert first_substantial_line(f"{header}\n\nHitachi Rail secures clearance for the acquisition\n") \
+            == "Hitachi Rail secures clearance for the acquisition", header
+    assert first_substantial_line("date 2024-07-25 Micro Rover named TENACIOUS to fly on Mission 2\n") \
+        == "Micro Rover named TENACIOUS to fly on Mission 2"
+
+
 def _encrypted_pdf(path, user_password):
     from pypdf import PdfReader, PdfWriter
 

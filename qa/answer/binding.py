@@ -41,6 +41,9 @@ _ENGLISH_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r"|\d+(?:st|nd
 _STATED_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # Capitalized English words that are not names: sentence and question words, and
 # generic words of company and mission names (the distinctive word is the name).
+_GENERIC_FUNCTION = frozenset("""
+a an the what when where who whom whose which why how is are was were does do did has have had will would can could
+as of in on at by for to from with and or but if its it this that these those there their""".split())
 _GENERIC = frozenset("""
 a an the what when where who whom whose which why how is are was were does do did has have had will would can could
 as of in on at by for to from with and or but if its it this that these those there their
@@ -164,22 +167,23 @@ def _stated_numbers(question: str) -> frozenset[str]:
 _CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*(?:\s+[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*)*")
 
 
-def _english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, bool, bool]]:
-    """(name, in parentheses, strict) for the Latin names of a question: acronyms and
-    CamelCase (latin_names), and of each run of capitalized words (Hoshino Electric,
-    Lunaris Robotics, Takasago Thermal Engineering) its first distinctive word: not
-    sentence-initial, not generic, not a `common` English word."""
+def _english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, bool, bool, tuple[str, ...]]]:
+    """(name, in parentheses, strict, the run's words after it) for the Latin names of a
+    question: acronyms and CamelCase (latin_names), and of each run of capitalized words
+    (Hoshino Electric, Lunaris Robotics, Takasago Thermal Engineering) its first
+    distinctive word: not sentence-initial, not generic, not a `common` English word."""
     text = _HYPHEN_COMPOUND.sub(" ", text)
     aside = [match.span() for match in _PARENTHESES.finditer(text)]
 
     def parenthesized(position: int) -> bool:
         return any(start < position < end for start, end in aside)
 
-    names = [(name, parenthesized(text.find(name)), True) for name in latin_names(text)]
-    seen = {name.lower() for name, _, _ in names}
+    names = [(name, parenthesized(text.find(name)), True, ()) for name in latin_names(text)]
+    seen = {name.lower() for name, *_ in names}
     for run in _CAPITALIZED_RUN.finditer(text):
         offset = run.start()
-        for word in run.group().split():
+        words = run.group().split()
+        for number, word in enumerate(words):
             position = text.find(word, offset)
             offset = position + len(word)
             word = re.sub(r"['’]s$", "", word)  # Takasago's -> Takasago
@@ -189,9 +193,42 @@ def _english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, 
             if position == 0 or lowered in _GENERIC or common(word) or word.isupper() or len(word) < 3:
                 continue
             seen.add(lowered)
-            names.append((word, parenthesized(position), False))
+            names.append((word, parenthesized(position), False, tuple(words[number + 1:number + 3])))
             break
     return names
+
+
+_CALENDAR = frozenset("january february march april may june july august september october november december "
+                      "jan feb mar apr jun jul aug sep sept oct nov dec "
+                      "monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _capitalized_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(word, its run of capitalized words) for the capitalized words of a question that
+    are not its first word and not in parentheses: a name, or a word written as one
+    (Mars, Post in "the Mars Post service")."""
+    text = _HYPHEN_COMPOUND.sub(" ", text)
+    aside = [match.span() for match in _PARENTHESES.finditer(text)]
+    words = []
+    for run in _CAPITALIZED_RUN.finditer(text):
+        if run.start() == 0 or any(start < run.start() < end for start, end in aside):
+            continue
+        run_words = tuple(re.sub(r"['’]s$", "", word) for word in run.group().split())
+        words += [(word, run_words) for word in run_words
+                  if re.fullmatch(r"[A-Z][a-z]{2,}", word) and word.lower() not in _CALENDAR]
+    return words
+
+
+def _joined_forms(name: str, following: tuple[str, ...], knows: Callable[[str], bool],
+                  other_forms: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+    """The forms of a name of several words that a Japanese release writes as one
+    (Luna Post -> ルナポスト), when the index holds one; else ()."""
+    for count in range(len(following), 0, -1):
+        words = (name, *following[:count])
+        known = [form for form in other_forms("".join(words)) if knows(form)]
+        if known:
+            return (" ".join(words).lower(), "".join(words).lower(), *known)
+    return ()
 
 
 def read_subject(question: Question, *, knows: Callable[[str], bool], other_forms: Callable[[str], tuple[str, ...]],
@@ -205,25 +242,27 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     role_keys = roles_of(text)
     role_forms = {form for role in role_keys for form in ROLES[role]}
     names, loose, unknown = [], [], []
-    candidates = _english_names(text, common) + [(name, False, False) for name in japanese_names(text)]
+    candidates = _english_names(text, common) + [(name, False, False, ()) for name in japanese_names(text)]
     if question.language == "ja":  # a Japanese question writes names in Latin letters, in any case (ispaceの社長)
-        found = {name.lower() for name, _, _ in candidates}
-        candidates += [(word, False, False) for word in _LOWER_LATIN.findall(text)
+        found = {name.lower() for name, *_ in candidates}
+        candidates += [(word, False, False, ()) for word in _LOWER_LATIN.findall(text)
                        if word.lower() not in found and knows(word.lower()) and not common(word)]
     romaji = {word for forms in question.romaji for word in forms}
     expanded = []
-    for name, aside, strict in candidates:
+    for name, aside, strict, following in candidates:
         parts = name.split("-")
         if len(parts) > 1 and all(part[:1].isupper() for part in parts) and not knows(name.lower()):
             # Nissan-Honda, the two companies' holding: each name binds on its own.
-            expanded += [(part, aside, strict) for part in parts if len(part) > 1]
+            expanded += [(part, aside, strict, ()) for part in parts if len(part) > 1]
         else:
-            expanded.append((name, aside, strict))
-    for name, aside, strict in expanded:
+            expanded.append((name, aside, strict, following))
+    for name, aside, strict, following in expanded:
         lowered = name.lower()
         if lowered in role_forms:
             continue
         forms = tuple(dict.fromkeys([lowered, *(form.lower() for form in other_forms(name))]))
+        if not any(knows(form) for form in forms) and following:
+            forms = _joined_forms(name, following, knows, other_forms) or forms
         if any(knows(form) for form in forms):
             # Acronyms and CamelCase names (RESILIENCE, SpaceX) and romaji names
             # (Takasago) bind every quote; other capitalized words and Japanese proper
@@ -233,6 +272,19 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             # An acronym the releases never write (TICO for Toyota Industries) may still
             # name what they spell out: it binds nothing, and refuses nothing.
             unknown.append(name)
+    # A capitalized word that is a common word or a generic one (Mars, Post) binds
+    # nothing, but when the releases hold it in no form, in neither language, the
+    # question asks about something they never mention ("When does the Mars Post service
+    # start?" was answered with the Luna Post's start).
+    taken = {form for forms in names + loose for form in forms} | {name.lower() for name, *_ in expanded}
+    for word, run in _capitalized_words(text):
+        lowered = word.lower()
+        if lowered in taken or lowered in role_forms or lowered in _GENERIC_FUNCTION:
+            continue
+        if not knows(lowered) and not any(knows(form) for form in other_forms(word)) \
+                and not (len(run) > 1 and _joined_forms(run[0], run[1:], knows, other_forms)):  # Blue Yonder
+            unknown.append(word)
+            taken.add(lowered)
     topic: tuple[str, ...] = ()
     if question.kind in (MONEY, NUMBER):
         for pattern, words in MONEY_TOPICS:

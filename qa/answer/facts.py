@@ -52,9 +52,10 @@ _ENGLISH_YEAR_MONTH = re.compile(r"\b" + _ENGLISH_PART + r"(" + "|".join(_MONTH_
 _ENGLISH_YEAR = re.compile(r"\b" + _ENGLISH_PART + r"((?:19|20)\d\d)\b(?![\d,.]?\d|年)")
 _UNITS = (r"億円|万円|円|米ドル|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|％|パーセント|倍|カ国|か国|ヵ国|件|機|基|台|両|隻|株|個|つ|"
           r"日間|週間|か月|カ月|ヶ月|ヵ月|年間|時間|分間|エーカー|平方メートル|ヘクタール|マイル|ポイント|"
-          r"kg|トン|km|キロ|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
+          r"kg|トン|km|キログラム|キロメートル|キロワット時|キロワット|キロ|メートル|グラム|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
           r"staff|teams|companies|yen|dollars|shares|common shares|persons|jobs|units|vehicles|trucks|cars|EVs|"
-          r"batteries|lines|plants|countries|acres|hectares|square meters|square metres|miles|tons|tonnes|"
+          r"batteries|lines|plants|countries|acres|hectares|square meters|square metres|kilograms|kilometers|kilometres|"
+          r"meters|metres|grams|miles|tons|tonnes|"
           r"days|weeks|months|years|hours|minutes")
 # A number: digits, with Japanese multipliers inside it (1万6300円, 12億9000万ドル,
 # 5兆9000億円), never the tail of a date or a code (2025-10-06, 10:12) and never read

@@ -51,15 +51,15 @@ COUNTED = (
     (re.compile(r"\bcountries\b|何か国|何カ国|何ヶ国|国数"), ("か国", "カ国", "ヶ国", "ヵ国", "countries", "nations")),
     (re.compile(r"\bmilestones?\b|段階|サクセス|マイルストーン"), ("段階", "つ", "milestones", "milestone", "success")),
     (re.compile(r"\b(kilometers|kilometres|km|miles|distance|far)\b|距離|何キロ|何km"),
-     ("km", "キロ", "kilometers", "kilometres", "miles", "マイル")),
+     ("km", "キロ", "kilometers", "kilometres", "miles", "マイル", "meters", "metres", "メートル")),
     # "How long", "how many days", 何日間: a duration, never the date it started.
     (re.compile(r"\bhow long\b(?! ago)|\bhow many (days|weeks|months|years|hours|minutes)\b|期間|何日間|何週間|何か月|"
                 r"何カ月|何ヶ月|何年間|何時間"),
      ("days", "day", "weeks", "week", "months", "month", "years", "year", "hours", "minutes", "日間", "週間", "か月",
       "カ月", "ヶ月", "ヵ月", "年間", "時間", "分間")),
     (re.compile(r"\bhow many times\b|何回|回数"), ("回", "times")),
-    (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"), ("kg", "キロ", "トン", "グラム", "tons", "tonnes",
-                                                                     "pounds", "lbs")),
+    (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"),
+     ("kg", "キロ", "トン", "グラム", "kilograms", "kilogram", "grams", "gram", "tons", "tonnes", "pounds", "lbs")),
     (re.compile(r"\b(companies|firms)\b|何社|社数"), ("社", "companies")),
 )
 # What an amount of money is for: the quote must say it (revenue is not funding).

@@ -90,17 +90,54 @@ def largest_font_line(sized_lines) -> str | None:
     return title[:_MAXIMUM_TITLE]
 
 
+# Lines above a release's headline that are no title: the issuer alone (月見ロボティクス
+#株式会社, "Hitachi, Ltd."), the genre ("PRESS RELEASE", 報道関係者各位), a short
+# byline or credit ("By Kosaku Narioka", "Credit: ispace", "Source: Hitachi, Ltd."),
+# and a dateline ("Wednesday, 1 November 2023, 09:15 HKT/SGT").
+_ISSUER = re.compile(r"^(?:株式会社\s*[^\s、。，,はが]{1,20}|[^\s、。，,はが]{1,20}?\s*株式会社|(?:[\w.&'’-]+[\s,]+){1,5}(?:inc|ltd|corp|corporation|co\.,?\s*ltd"
+                     r"|k\.\s*k|gmbh|plc|llc|s\.a)\.?)$", re.IGNORECASE)
+_GENRE = re.compile(r"^(?:(?:joint\s+)?(?:press|news|media)\s+release|for\s+immediate\s+release|news|"
+                    r"プレスリリース|ニュースリリース|報道関係者各位|報道発表資料?|お知らせ)$", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:credit|source|photo|image|by|出典|写真|提供)\b\s*[:：]?", re.IGNORECASE)
+_DATE_LABEL = re.compile(r"^\s*(?:date|日付|発表日)\s*[:：]?\s*", re.IGNORECASE)
+_CLOCK = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|[月火水木金土日]曜日?"
+                    r"|\d{1,2}:\d{2}|\b[A-Z]{2,4}(?:/[A-Z]{2,4})+\b|\b(?:JST|GMT|UTC|HKT|SGT|EST|EDT|PST|PDT|CET)\b",
+                    re.IGNORECASE)
+
+
+def _without_leading_date(line: str) -> str:
+    """A header's date taken off the front of a line ("date 2024-07-25 Micro Rover named
+    …" gives "Micro Rover named …"); the line itself when it does not begin with one."""
+    label = _DATE_LABEL.match(line)
+    rest = line[label.end():] if label else line
+    mentions = find_dates(rest)
+    if mentions and mentions[0].start <= 1:
+        return rest[mentions[0].end:].strip(" 　-—–|:：,、")
+    return line.strip()
+
+
+def _no_title(line: str) -> bool:
+    bare = " ".join(line.split())
+    if _ISSUER.match(bare) or _GENRE.match(bare):
+        return True
+    if _LABEL.match(bare) and len(bare) <= 60 and len(bare.split()) <= 6:
+        return True
+    rest = _CLOCK.sub(" ", bare)
+    for mention in reversed(find_dates(rest)):
+        rest = rest[:mention.start] + " " + rest[mention.end:]
+    return len(re.sub(r"\W", "", rest)) < MINIMUM_TITLE_CHARACTERS
+
+
 def first_substantial_line(text: str) -> str | None:
     """A Markdown heading, or the first line with enough letters that is not mostly a
-    date or a URL."""
+    date, a URL, a version, the issuer's name, the genre, a byline or a dateline (a
+    leading date is taken off)."""
     for line in text.split("\n")[:40]:
         heading = re.match(r"^#+\s*(.+)$", line)
         if heading:
             return heading.group(1).strip()[:_MAXIMUM_TITLE]
-        letters = re.sub(r"\W", "", line)
-        dates_span = sum(mention.end - mention.start for mention in find_dates(line))
-        if (len(letters) < MINIMUM_TITLE_CHARACTERS or dates_span > len(line) / 2 or "://" in line
-                or is_version_line(line)):
+        line = _without_leading_date(line)
+        if "://" in line or is_version_line(line) or _no_title(line):
             continue
         return line.strip()[:_MAXIMUM_TITLE]
     return None
