@@ -133,6 +133,9 @@ def test_question_kinds_and_facts():
     assert question_kind("高砂熱学工業の社長は誰ですか？") == "person"
     assert question_kind("ispaceの本社はどこですか？") == "place"
     assert question_kind("何人のスタッフがいますか？") == "number"
+    # a noun asked with nothing after it (a new-user session: 資本金は？ was a general question)
+    assert question_kind("ムーンメールの資本金は？") == "money" and question_kind("ルナポストの料金は？") == "money"
+    assert question_kind("星空フーズの代表取締役は？") == "person" and question_kind("社長は？") == "person"
     assert [fact.text for fact in find_facts("place", "高砂熱学工業株式会社(本社:東京都新宿区、社長:小島和人)")] == ["東京都新宿区"]
     assert [fact.text for fact in find_facts("person", "社長:小島和人氏のコメント")] == ["小島和人"]
     assert find_facts("money", "約300名のスタッフ") == []

@@ -554,3 +554,9 @@ def test_a_name_of_two_words_written_as_one_and_a_thing_never_mentioned(tsukimi_
     assert answer.outcome != "not_found" and "2026年1月15日" in answer.citations[0].quote, answer.text
     answer = tsukimi_index.answer("When does the Mars Post service start?")
     assert answer.outcome == "not_found" and "Mars" in answer.text, answer.text
+    # one Latin word of two English ones, written in katakana (Moonmail -> ムーンメール)
+    for name in ("Moonmail", "MoonMail"):
+        evidence = tsukimi_index.evidence(f"When was {name} founded?")
+        assert evidence.subject.unknown == () and any("ムーンメール" in forms for forms in
+                                                     evidence.subject.names + evidence.subject.loose), name
+    assert tsukimi_index.evidence("When was Sunmail founded?").subject.unknown == ("Sunmail",)

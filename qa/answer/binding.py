@@ -219,6 +219,25 @@ def _capitalized_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     return words
 
 
+_KATAKANA_WORD = re.compile("[ァ-ヺー・]+")
+
+
+def _compound_forms(name: str, knows: Callable[[str], bool],
+                    other_forms: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+    """The katakana forms of a one-word Latin name made of two words (Moonmail, MoonMail
+    -> ムーンメール) that the index holds; else ()."""
+    lowered = name.lower()
+    if len(lowered) < 6 or not lowered.isalpha() or not lowered.isascii():
+        return ()
+    for cut in range(3, len(lowered) - 2):
+        left = [form for form in other_forms(lowered[:cut]) if _KATAKANA_WORD.fullmatch(form)]
+        right = [form for form in other_forms(lowered[cut:]) if _KATAKANA_WORD.fullmatch(form)] if left else []
+        known = [first + second for first in left for second in right if knows(first + second)]
+        if known:
+            return (lowered, *dict.fromkeys(known))
+    return ()
+
+
 def _joined_forms(name: str, following: tuple[str, ...], knows: Callable[[str], bool],
                   other_forms: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
     """The forms of a name of several words that a Japanese release writes as one
@@ -263,6 +282,8 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
         forms = tuple(dict.fromkeys([lowered, *(form.lower() for form in other_forms(name))]))
         if not any(knows(form) for form in forms) and following:
             forms = _joined_forms(name, following, knows, other_forms) or forms
+        if not any(knows(form) for form in forms):
+            forms = _compound_forms(name, knows, other_forms) or forms
         if any(knows(form) for form in forms):
             # Acronyms and CamelCase names (RESILIENCE, SpaceX) and romaji names
             # (Takasago) bind every quote; other capitalized words and Japanese proper

@@ -62,9 +62,10 @@ _JAPANESE_ASKING = [
 _JAPANESE_KINDS = [
     (GENERAL, re.compile(r"理由|狙い|目的は|背景")),
     (NUMBER, re.compile(r"(利益|収益)率|割合|比率")),
-    (MONEY, re.compile(r"金額|費用|価格|値段|資金|出資額|契約額|投資額|売上|利益|収益|株価|予算")),
+    (MONEY, re.compile(r"金額|費用|価格|値段|資金|出資額|契約額|投資額|売上|利益|収益|株価|予算|資本金|料金|調達額|買収額")),
     (DATE, re.compile(r"何年度|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
-    (PERSON, re.compile(r"何者|氏名|(社長|CEO|代表者?|創業者|会長)は何")),
+    # 「…の社長は？」: a role asked with nothing after it asks who holds it.
+    (PERSON, re.compile(r"何者|氏名|(社長|CEO|代表者?|創業者|会長)は何|(社長|CEO|代表取締役|代表者?|創業者|会長)は[?？]?$")),
     (NUMBER, re.compile(r"何チーム|何段階|何kg|数は|重さ|重量|大きさ|距離|期間|面積|規模")),
     (PLACE, re.compile(r"場所|所在地|本社は|拠点は|どの(国|都市|地域)(?![\u30a0-\u30ff\u4e00-\u9fff])")),
 ]
