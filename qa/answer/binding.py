@@ -5,7 +5,7 @@ names. Asked for the CTO, the CEO's name in the same sentence is no answer; aske
 for a number of shares, a money amount is none; asked about Mitsubishi's employees,
 ispace's are none. So the question's subject is read into a `Subject`:
 
-- names: Latin-script names (RESILIENCE, SpaceX, Hoshino Electric), romaji names
+- names (read by `asked_names`): Latin-script names (RESILIENCE, SpaceX, Hoshino Electric), romaji names
   (Takasago), Japanese proper nouns (栗田, 星野), each with every form the index
   writes it in (the dictionary's and the romaji table's other-language forms). A
   quote must hold one form of each; a name that no form of which the index holds is
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..search.lexical import latin_form
-from ..search.question import MONEY, NUMBER, Question, latin_names
+from ..search.question import MONEY, NUMBER, Question
+from .asked_names import FUNCTION_WORDS, capitalized_words, compound_forms, english_names, joined_forms
 from .measures import (COUNT_QUESTION, CURRENCY, HOW_MANY, INDIVIDUAL, NOT_COUNTED, ROLE_PATTERNS, COUNTED,
                        MONEY_TOPICS, ROLES, roles_of)
 
@@ -39,34 +40,12 @@ _JAPANESE_ORDINAL = re.compile(r"第\s*(\d+)\s*(回|期|弾|号|次)")
 _ENGLISH_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r"|\d+(?:st|nd|rd|th))\s+(round|tranche|issuance|issue|"
                               r"closing|phase|mission|launch)\b", re.IGNORECASE)
 _STATED_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-# Capitalized English words that are not names: sentence and question words, and
-# generic words of company and mission names (the distinctive word is the name).
-_GENERIC_FUNCTION = frozenset("""
-a an the what when where who whom whose which why how is are was were does do did has have had will would can could
-as of in on at by for to from with and or but if its it this that these those there their""".split())
-_GENERIC = frozenset("""
-a an the what when where who whom whose which why how is are was were does do did has have had will would can could
-as of in on at by for to from with and or but if its it this that these those there their
-inc co ltd corp corporation company group holdings bank banking electric electronics industries industry engineering
-technologies technology systems space agency program programme project mission missions lander rover moon lunar
-earth mars u.s us japan japanese europe european american international global national office university institute
-center centre foundation association ministry government department board committee council series round fund
-director president officer chief executive financial technical manager founder chairman ceo cto cfo coo
-january february march april may june july august september october november december monday tuesday wednesday
-thursday friday saturday sunday fy q1 q2 q3 q4 press release news report according
-jan feb mar apr jun jul aug sep sept oct nov dec
-""".split())
-# "the Velora-led consortium", "a Toyota-funded pilot": a name with a lower-case
-# suffix is the name alone; "HAKUTO-R" and "Honda-Nissan" keep their hyphen.
-_HYPHEN_COMPOUND = re.compile(r"(?<=[A-Za-z0-9])-(?=[a-z]+\b)")
-_CAPITALIZED = re.compile(r"(?<![\w’'-])([A-Z][a-z]+(?:[-’'][A-Za-z]+)*)(?![\w-])")
 # A Latin word in lower case, which a Japanese question writes only for a name (ispace).
 _LOWER_LATIN = re.compile(r"(?<![A-Za-z])[a-z][A-Za-z]{2,}(?![A-Za-z])")
 # What a name may or may not be written with between its parts (ホンダ・カナダ, ホンダカナダ).
 _SEPARATORS = re.compile(r"[\s・･\-‐–]+")
 _SHORT_ACRONYM = re.compile(r"[a-z]{1,3}")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
-_PARENTHESES = re.compile(r"\(([^)]*)\)|（([^）]*)）")
 
 
 @dataclass(frozen=True)
@@ -164,92 +143,6 @@ def _stated_numbers(question: str) -> frozenset[str]:
     return frozenset(numbers)
 
 
-_CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*(?:\s+[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*)*")
-
-
-def _english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, bool, bool, tuple[str, ...]]]:
-    """(name, in parentheses, strict, the run's words after it) for the Latin names of a
-    question: acronyms and CamelCase (latin_names), and of each run of capitalized words
-    (Hoshino Electric, Lunaris Robotics, Takasago Thermal Engineering) its first
-    distinctive word: not sentence-initial, not generic, not a `common` English word."""
-    text = _HYPHEN_COMPOUND.sub(" ", text)
-    aside = [match.span() for match in _PARENTHESES.finditer(text)]
-
-    def parenthesized(position: int) -> bool:
-        return any(start < position < end for start, end in aside)
-
-    names = [(name, parenthesized(text.find(name)), True, ()) for name in latin_names(text)]
-    seen = {name.lower() for name, *_ in names}
-    for run in _CAPITALIZED_RUN.finditer(text):
-        offset = run.start()
-        words = run.group().split()
-        for number, word in enumerate(words):
-            position = text.find(word, offset)
-            offset = position + len(word)
-            word = re.sub(r"['’]s$", "", word)  # Takasago's -> Takasago
-            lowered = word.lower()
-            if lowered in seen:
-                break  # the run's name is an acronym already taken (HAKUTO-R)
-            if position == 0 or lowered in _GENERIC or common(word) or word.isupper() or len(word) < 3:
-                continue
-            seen.add(lowered)
-            names.append((word, parenthesized(position), False, tuple(words[number + 1:number + 3])))
-            break
-    return names
-
-
-_CALENDAR = frozenset("january february march april may june july august september october november december "
-                      "jan feb mar apr jun jul aug sep sept oct nov dec "
-                      "monday tuesday wednesday thursday friday saturday sunday".split())
-
-
-def _capitalized_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """(word, its run of capitalized words) for the capitalized words of a question that
-    are not its first word and not in parentheses: a name, or a word written as one
-    (Mars, Post in "the Mars Post service")."""
-    text = _HYPHEN_COMPOUND.sub(" ", text)
-    aside = [match.span() for match in _PARENTHESES.finditer(text)]
-    words = []
-    for run in _CAPITALIZED_RUN.finditer(text):
-        if run.start() == 0 or any(start < run.start() < end for start, end in aside):
-            continue
-        run_words = tuple(re.sub(r"['’]s$", "", word) for word in run.group().split())
-        words += [(word, run_words) for word in run_words
-                  if re.fullmatch(r"[A-Z][a-z]{2,}", word) and word.lower() not in _CALENDAR]
-    return words
-
-
-_KATAKANA_WORD = re.compile("[ァ-ヺー・]+")
-
-
-def _compound_forms(name: str, knows: Callable[[str], bool],
-                    other_forms: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
-    """The katakana forms of a one-word Latin name made of two words (Moonmail, MoonMail
-    -> ムーンメール) that the index holds; else ()."""
-    lowered = name.lower()
-    if len(lowered) < 6 or not lowered.isalpha() or not lowered.isascii():
-        return ()
-    for cut in range(3, len(lowered) - 2):
-        left = [form for form in other_forms(lowered[:cut]) if _KATAKANA_WORD.fullmatch(form)]
-        right = [form for form in other_forms(lowered[cut:]) if _KATAKANA_WORD.fullmatch(form)] if left else []
-        known = [first + second for first in left for second in right if knows(first + second)]
-        if known:
-            return (lowered, *dict.fromkeys(known))
-    return ()
-
-
-def _joined_forms(name: str, following: tuple[str, ...], knows: Callable[[str], bool],
-                  other_forms: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
-    """The forms of a name of several words that a Japanese release writes as one
-    (Luna Post -> ルナポスト), when the index holds one; else ()."""
-    for count in range(len(following), 0, -1):
-        words = (name, *following[:count])
-        known = [form for form in other_forms("".join(words)) if knows(form)]
-        if known:
-            return (" ".join(words).lower(), "".join(words).lower(), *known)
-    return ()
-
-
 def read_subject(question: Question, *, knows: Callable[[str], bool], other_forms: Callable[[str], tuple[str, ...]],
                  japanese_names: Callable[[str], list[str]] = lambda text: [],
                  common: Callable[[str], bool] = lambda word: False) -> Subject:
@@ -261,7 +154,7 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     role_keys = roles_of(text)
     role_forms = {form for role in role_keys for form in ROLES[role]}
     names, loose, unknown = [], [], []
-    candidates = _english_names(text, common) + [(name, False, False, ()) for name in japanese_names(text)]
+    candidates = english_names(text, common) + [(name, False, False, ()) for name in japanese_names(text)]
     if question.language == "ja":  # a Japanese question writes names in Latin letters, in any case (ispaceの社長)
         found = {name.lower() for name, *_ in candidates}
         candidates += [(word, False, False, ()) for word in _LOWER_LATIN.findall(text)
@@ -281,9 +174,9 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             continue
         forms = tuple(dict.fromkeys([lowered, *(form.lower() for form in other_forms(name))]))
         if not any(knows(form) for form in forms) and following:
-            forms = _joined_forms(name, following, knows, other_forms) or forms
+            forms = joined_forms(name, following, knows, other_forms) or forms
         if not any(knows(form) for form in forms):
-            forms = _compound_forms(name, knows, other_forms) or forms
+            forms = compound_forms(name, knows, other_forms) or forms
         if any(knows(form) for form in forms):
             # Acronyms and CamelCase names (RESILIENCE, SpaceX) and romaji names
             # (Takasago) bind every quote; other capitalized words and Japanese proper
@@ -298,12 +191,12 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     # question asks about something they never mention ("When does the Mars Post service
     # start?" was answered with the Luna Post's start).
     taken = {form for forms in names + loose for form in forms} | {name.lower() for name, *_ in expanded}
-    for word, run in _capitalized_words(text):
+    for word, run in capitalized_words(text):
         lowered = word.lower()
-        if lowered in taken or lowered in role_forms or lowered in _GENERIC_FUNCTION:
+        if lowered in taken or lowered in role_forms or lowered in FUNCTION_WORDS:
             continue
         if not knows(lowered) and not any(knows(form) for form in other_forms(word)) \
-                and not (len(run) > 1 and _joined_forms(run[0], run[1:], knows, other_forms)):  # Blue Yonder
+                and not (len(run) > 1 and joined_forms(run[0], run[1:], knows, other_forms)):  # Blue Yonder
             unknown.append(word)
             taken.add(lowered)
     topic: tuple[str, ...] = ()
@@ -326,21 +219,3 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, counted=counted, roles=role_keys, units=units, topic=topic,
                    ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text),
                    money_asked=not COUNT_QUESTION.search(text) or bool(CURRENCY.search(text)))
-
-
-def japanese_names(text: str) -> list[str]:
-    """The proper nouns of a Japanese question (SudachiPy: 栗田, 星野, ルクセンブルク),
-    adjacent ones joined; Latin words are read by `_english_names`."""
-    from ..search.lexical import sudachi_morphemes
-
-    names: list[str] = []
-    last_end = None
-    for morpheme in sudachi_morphemes(text):
-        if morpheme.part_of_speech()[1] == "固有名詞" and not morpheme.surface().isascii():
-            if names and last_end == morpheme.begin():
-                names[-1] += morpheme.surface()
-            else:
-                names.append(morpheme.surface())
-            last_end = morpheme.end()
-    # 何輪, 何社: a question word is never a name.
-    return [name for name in dict.fromkeys(names) if len(name) >= 2 and "何" not in name]

@@ -24,7 +24,8 @@ from ..records import Hit, Retrieved
 from ..search.conversation import conversation
 from ..search.question import Question
 from ..search.timeframe import TimeFrame, without_time
-from .binding import Subject, japanese_names, read_subject
+from .asked_names import japanese_names
+from .binding import Subject, read_subject
 from .readings import readings
 from .terms import Terms, question_terms, terms_of
 

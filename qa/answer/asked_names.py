@@ -1,0 +1,146 @@
+"""The names a question asks about, as it writes them.
+
+Design choice: a name is read from how the question writes it, and found in the index
+in any form; never from a list of names. Latin names are acronyms and CamelCase words
+(strict), and of each run of capitalized words its first distinctive word; a run the
+Japanese releases write as one word is tried joined (Luna Post -> ルナポスト), and one
+Latin word of two English ones in katakana (Moonmail -> ムーンメール). Every other
+capitalized word is kept too (`capitalized_words`): it binds nothing, but when the
+index holds it in no form the question asks about something the releases never
+mention. Japanese names are SudachiPy's proper nouns. `qa.answer.binding` turns these
+into a question's `Subject`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..search.question import latin_names
+
+# Capitalized English words that are not names: sentence and question words, and
+# generic words of company and mission names (the distinctive word is the name).
+FUNCTION_WORDS = frozenset("""
+a an the what when where who whom whose which why how is are was were does do did has have had will would can could
+as of in on at by for to from with and or but if its it this that these those there their""".split())
+_GENERIC = frozenset("""
+a an the what when where who whom whose which why how is are was were does do did has have had will would can could
+as of in on at by for to from with and or but if its it this that these those there their
+inc co ltd corp corporation company group holdings bank banking electric electronics industries industry engineering
+technologies technology systems space agency program programme project mission missions lander rover moon lunar
+earth mars u.s us japan japanese europe european american international global national office university institute
+center centre foundation association ministry government department board committee council series round fund
+director president officer chief executive financial technical manager founder chairman ceo cto cfo coo
+january february march april may june july august september october november december monday tuesday wednesday
+thursday friday saturday sunday fy q1 q2 q3 q4 press release news report according
+jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+# "the Velora-led consortium", "a Toyota-funded pilot": a name with a lower-case
+# suffix is the name alone; "HAKUTO-R" and "Honda-Nissan" keep their hyphen.
+_HYPHEN_COMPOUND = re.compile(r"(?<=[A-Za-z0-9])-(?=[a-z]+\b)")
+_PARENTHESES = re.compile(r"\(([^)]*)\)|（([^）]*)）")
+
+_CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*(?:\s+[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)*)*")
+
+
+def english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, bool, bool, tuple[str, ...]]]:
+    """(name, in parentheses, strict, the run's words after it) for the Latin names of a
+    question: acronyms and CamelCase (latin_names), and of each run of capitalized words
+    (Hoshino Electric, Lunaris Robotics, Takasago Thermal Engineering) its first
+    distinctive word: not sentence-initial, not generic, not a `common` English word."""
+    text = _HYPHEN_COMPOUND.sub(" ", text)
+    aside = [match.span() for match in _PARENTHESES.finditer(text)]
+
+    def parenthesized(position: int) -> bool:
+        return any(start < position < end for start, end in aside)
+
+    names = [(name, parenthesized(text.find(name)), True, ()) for name in latin_names(text)]
+    seen = {name.lower() for name, *_ in names}
+    for run in _CAPITALIZED_RUN.finditer(text):
+        offset = run.start()
+        words = run.group().split()
+        for number, word in enumerate(words):
+            position = text.find(word, offset)
+            offset = position + len(word)
+            word = re.sub(r"['’]s$", "", word)  # Takasago's -> Takasago
+            lowered = word.lower()
+            if lowered in seen:
+                break  # the run's name is an acronym already taken (HAKUTO-R)
+            if position == 0 or lowered in _GENERIC or common(word) or word.isupper() or len(word) < 3:
+                continue
+            seen.add(lowered)
+            names.append((word, parenthesized(position), False, tuple(words[number + 1:number + 3])))
+            break
+    return names
+
+
+_CALENDAR = frozenset("january february march april may june july august september october november december "
+                      "jan feb mar apr jun jul aug sep sept oct nov dec "
+                      "monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def capitalized_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(word, its run of capitalized words) for the capitalized words of a question that
+    are not its first word and not in parentheses: a name, or a word written as one
+    (Mars, Post in "the Mars Post service")."""
+    text = _HYPHEN_COMPOUND.sub(" ", text)
+    aside = [match.span() for match in _PARENTHESES.finditer(text)]
+    words = []
+    for run in _CAPITALIZED_RUN.finditer(text):
+        if run.start() == 0 or any(start < run.start() < end for start, end in aside):
+            continue
+        run_words = tuple(re.sub(r"['’]s$", "", word) for word in run.group().split())
+        words += [(word, run_words) for word in run_words
+                  if re.fullmatch(r"[A-Z][a-z]{2,}", word) and word.lower() not in _CALENDAR]
+    return words
+
+
+_KATAKANA_WORD = re.compile("[ァ-ヺー・]+")
+
+
+def compound_forms(name: str, knows: Callable[[str], bool],
+                    other_forms: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+    """The katakana forms of a one-word Latin name made of two words (Moonmail, MoonMail
+    -> ムーンメール) that the index holds; else ()."""
+    lowered = name.lower()
+    if len(lowered) < 6 or not lowered.isalpha() or not lowered.isascii():
+        return ()
+    for cut in range(3, len(lowered) - 2):
+        left = [form for form in other_forms(lowered[:cut]) if _KATAKANA_WORD.fullmatch(form)]
+        right = [form for form in other_forms(lowered[cut:]) if _KATAKANA_WORD.fullmatch(form)] if left else []
+        known = [first + second for first in left for second in right if knows(first + second)]
+        if known:
+            return (lowered, *dict.fromkeys(known))
+    return ()
+
+
+def joined_forms(name: str, following: tuple[str, ...], knows: Callable[[str], bool],
+                  other_forms: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+    """The forms of a name of several words that a Japanese release writes as one
+    (Luna Post -> ルナポスト), when the index holds one; else ()."""
+    for count in range(len(following), 0, -1):
+        words = (name, *following[:count])
+        known = [form for form in other_forms("".join(words)) if knows(form)]
+        if known:
+            return (" ".join(words).lower(), "".join(words).lower(), *known)
+    return ()
+
+
+
+
+def japanese_names(text: str) -> list[str]:
+    """The proper nouns of a Japanese question (SudachiPy: 栗田, 星野, ルクセンブルク),
+    adjacent ones joined; Latin words are read by `english_names`."""
+    from ..search.lexical import sudachi_morphemes
+
+    names: list[str] = []
+    last_end = None
+    for morpheme in sudachi_morphemes(text):
+        if morpheme.part_of_speech()[1] == "固有名詞" and not morpheme.surface().isascii():
+            if names and last_end == morpheme.begin():
+                names[-1] += morpheme.surface()
+            else:
+                names.append(morpheme.surface())
+            last_end = morpheme.end()
+    # 何輪, 何社: a question word is never a name.
+    return [name for name in dict.fromkeys(names) if len(name) >= 2 and "何" not in name]
