@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import qa  # noqa: E402
 from answer_quality import RESULTS, company, index_for, sets  # noqa: E402
 from qa.answer.answering import ExtractiveAnswerer  # noqa: E402
-from qa.answer.stating import stateable, stated_text, value_key  # noqa: E402
+from qa.answer.stating import may_state, stated_text, value_key  # noqa: E402
 from qa.answer.confidence import ConfidenceModel, Head  # noqa: E402
 from qa.answer.features import FEATURES  # noqa: E402
 from qa.records import Answer  # noqa: E402
@@ -92,7 +92,7 @@ def collect(set_names: list[str]) -> list[dict]:
                 scored = [] if rule else answerer.scored(evidence, model=False)
                 for item in scored:
                     options = () if question.unanswerable else question.answer
-                    can_state = stateable(item, evidence.question.kind, evidence.question.given)
+                    can_state = may_state(item, evidence.question)
                     value = repr(value_key(item.fact)) if item.fact is not None else item.candidate.text
                     rows.append({"x": [round(value, 5) for value in item.row], "stateable": can_state, "value": value,
                                  "right": can_state and matches(options, stated_text(evidence, item)),

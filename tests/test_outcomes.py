@@ -560,3 +560,95 @@ def test_a_name_of_two_words_written_as_one_and_a_thing_never_mentioned(tsukimi_
         assert evidence.subject.unknown == () and any("ムーンメール" in forms for forms in
                                                      evidence.subject.names + evidence.subject.loose), name
     assert tsukimi_index.evidence("When was Sunmail founded?").subject.unknown == ("Sunmail",)
+
+
+@pytest.fixture(scope="module")
+def agri_index(tmp_path_factory):
+    """A second new-user session's invented releases (tests/data/agri): three companies,
+    2021-2026, Japanese and English, whose CEO, fare, cost and output change over time."""
+    return qa.build_index([DATA / "agri"], tmp_path_factory.mktemp("agri") / "index", settings=qa.Settings())
+
+
+def test_who_held_a_role_then_is_read_from_a_release_of_then(agri_index):
+    """That session had "Who was the CEO of Shizuku Agri in 2022?" answered Aya Morikawa
+    (CEO from June 2024, in a 2026 release), and "As of 2022, …" answered "Shizuku Farm
+    Uji", a farm in a sentence that names no CEO."""
+    for question in ("Who was the CEO of Shizuku Agri in 2022?", "As of 2022, who was the CEO of Shizuku Agri?",
+                     "Who was the CEO of Shizuku Agri in January 2022?", "2022年のしずくアグリの社長は誰ですか？",
+                     "Who was CEO of Shizuku Agri when Shizuku Farm Uji opened?"):
+        answer = agri_index.answer(question)
+        assert answer.outcome != "answer" or answer.fact in ("Haruto Nishida", "西田陽翔"), (question, answer.text)
+    assert agri_index.answer("Who is the CEO of Shizuku Agri?").fact == "Aya Morikawa"
+    # the president now, not the one 前社長 names
+    assert "大森" not in (agri_index.answer("Who is the current president of Hokuto Linear Transit?").fact or "")
+    # a person named and asked who they are is no answer to it
+    assert "大森" not in (agri_index.answer("Who is Kenichi Omori?").fact or "")
+
+
+def test_a_figure_of_a_sibling_or_of_a_later_release_is_not_stated(agri_index):
+    """That session: Uji's 95% less water was stated for Shizuku Farm Kameoka, Kameoka's
+    7.5 tons for Uji, and the 2023 release's project cost for the cost "in 2021"."""
+    assert "95" not in (agri_index.answer("What percentage less water does Shizuku Farm Kameoka use?").fact or "")
+    assert "7.5" not in (agri_index.answer("How much lettuce does Shizuku Farm Uji produce per day?").fact or "")
+    assert "310" not in (agri_index.answer("What was the total project cost of the Hokuto Liner in 2021?").fact or "")
+
+
+def test_a_follow_up_asks_its_own_question_about_the_previous_subject(agri_index):
+    """That session: "What is its top speed?" after the HL-8's introduction was answered
+    2028, and "And Uji?" after Shizuku Farm Kameoka's start with Kameoka's date."""
+    first = agri_index.answer("When will the HL-8 be introduced?")
+    answer = agri_index.answer("What is its top speed?", history=[("When will the HL-8 be introduced?", first)])
+    assert "2028" not in (answer.fact or "") and (answer.outcome != "answer" or "360" in answer.fact), answer.text
+    first = agri_index.answer("When did Shizuku Farm Kameoka begin operation?")
+    answer = agri_index.answer("And Uji?", history=[("When did Shizuku Farm Kameoka begin operation?", first)])
+    assert answer.question == "When did Shizuku Farm Uji begin operation?"
+    assert "2026" not in (answer.fact or ""), answer.text
+
+
+def test_role_stake_total_and_sibling_rules():
+    from qa.answer.candidates import _left_role
+    from qa.answer.facts import Fact
+    from qa.answer.stating import names_a_sibling, stake_for_another_share
+    from qa.search.conversation import resolve
+    from qa.search.question import question_kind
+
+    sentence = "前社長の大森健一は代表取締役会長に就任しております。"
+    fact = Fact("person", "大森健一", 5, 9, "大森健一")
+    assert _left_role(sentence, fact, [1])
+    sentence = "創業者の西田陽翔が代表取締役社長を退任し、森川彩が代表取締役社長に就任いたします。"
+    assert _left_role(sentence, Fact("person", "西田陽翔", 4, 8, "西田陽翔"), [11])
+    assert not _left_role(sentence, Fact("person", "森川彩", 21, 24, "森川彩"), [26])
+    held = "投資ファンドは豊田自動織機の株式を7.7%保有している。"
+    fact = Fact("number", "7.7%", held.index("7.7%"), held.index("7.7%") + 4, "7.7%")
+    assert stake_for_another_share(held, fact, "TOBには最終的に何％の応募があった？")
+    assert not stake_for_another_share(held, fact, "ファンドは株式を何％保有している？")
+    assert names_a_sibling("Shizuku Farm Kameoka will produce 7.5 tons.", "How much does Shizuku Farm Uji produce?")
+    assert not names_a_sibling("Shizuku Farm Uji and Shizuku Farm Kameoka", "How much does Shizuku Farm Uji produce?")
+    assert not names_a_sibling("the Ontario Premier said", "What capacity was planned for the Ontario EV plant?")
+    assert resolve("And Honda?", ["When did Toyota announce the plant?"]) == "When did Honda announce the plant?"
+    assert question_kind("What is its top speed?") == "number" and question_kind("Who is Kenichi Omori?") == "general"
+
+
+def test_the_founder_is_who_founded_not_the_founders_family():
+    """豊田自動織機を創業したのは誰？ was answered with 創業家の豊田章男氏 (the founding
+    family), not 豊田佐吉氏が創業しました."""
+    from qa.answer.binding import roles_of
+    from qa.answer.candidates import bound_facts
+
+    roles = roles_of("豊田自動織機を創業したのは誰？")
+    assert "founder" in roles and "founder" in roles_of("Who founded Toyota Industries?")
+    family = "持ち株会社には創業家の豊田章男氏などが出資する。"
+    assert bound_facts(find_facts("person", family), family, Subject(roles=roles), "person") == ()
+    founded = "1926年、豊田章男氏の曽祖父に当たる豊田佐吉氏が創業しました。"
+    assert [fact.text for fact in bound_facts(find_facts("person", founded), founded, Subject(roles=roles),
+                                              "person")] == ["豊田佐吉"]
+
+
+def test_one_banks_share_is_not_the_total_of_its_clause():
+    """"How much did Resona Bank lend individually?" was answered with the loans' total,
+    "total" standing more than 24 characters before the amount."""
+    from qa.answer.candidates import bound_facts
+
+    sentence = "As of May 31, ispace's total amount of bank loans reached $20 million (USD)."
+    facts = find_facts("money", sentence)
+    assert facts and bound_facts(facts, sentence, Subject(individual=True), "money") == ()

@@ -42,7 +42,7 @@ from .facts import Fact, find_facts, is_earliest, is_plan
 from .features import FEATURES, asks_past, context_of, features
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
-from .stating import Scored, rival_values, stateable, stated_text, supporting_documents, value_key
+from .stating import Scored, may_state, rival_values, stateable, stated_text, supporting_documents, value_key
 from .terms import anchors_of
 from .timeline import fact_value, newer_statement
 
@@ -156,7 +156,7 @@ class ExtractiveAnswerer:
         model = self.model
         threshold = model.threshold_for(self.precision)
         scored = self.scored(evidence, model=model)
-        candidates = [item for item in scored if stateable(item, kind, question.given)]
+        candidates = [item for item in scored if may_state(item, question)]
         best = max(candidates, key=lambda item: item.right, default=None)
         if best is not None and best.right >= threshold:
             return self._stated(evidence, best, scored, model, threshold)
@@ -188,7 +188,7 @@ class ExtractiveAnswerer:
             # 2024年12月 stated for 「最新のリリースでは…いつ？」).
             return _passage(evidence, update[0], best.holds)
         confident = [item for item in scored if item.right >= threshold and item is not best
-                     and stateable(item, kind, evidence.question.given)]
+                     and may_state(item, evidence.question)]
         if fact is None:
             # The best sentence of another passage, when the model is as confident in it,
             # is quoted too: a general question is often answered in a second place.
@@ -240,6 +240,7 @@ class ExtractiveAnswerer:
         subject = evidence.subject
         named = subject.names_share(chosen.candidate.hit.text)
         others = [item.candidate for item in others if item.candidate.facts and item.holds >= model.passage_threshold
+                  # (stateable, not `may_state`: a newer release is after the period asked, by design)
                   and stateable(item, evidence.question.kind, evidence.question.given)
                   and item.row[_OVERLAP_RARE] >= needed and subject.names_share(item.candidate.hit.text) >= named]
         return newer_statement(chosen.candidate, fact_value(chosen.fact.text), others, -1.0,

@@ -2,7 +2,7 @@
 
 Design choice: a name is read from how the question writes it, and found in the index
 in any form; never from a list of names. Latin names are acronyms and CamelCase words
-(strict), and of each run of capitalized words its first distinctive word; a run the
+(strict), and of each run of capitalized words its distinctive words; a run the
 Japanese releases write as one word is tried joined (Luna Post -> ルナポスト), and one
 Latin word of two English ones in katakana (Moonmail -> ムーンメール). Every other
 capitalized word is kept too (`capitalized_words`): it binds nothing, but when the
@@ -46,8 +46,8 @@ _CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z]*(?:[-’'][A-Za-z]+)
 def english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, bool, bool, tuple[str, ...]]]:
     """(name, in parentheses, strict, the run's words after it) for the Latin names of a
     question: acronyms and CamelCase (latin_names), and of each run of capitalized words
-    (Hoshino Electric, Lunaris Robotics, Takasago Thermal Engineering) its first
-    distinctive word: not sentence-initial, not generic, not a `common` English word."""
+    (Hoshino Electric, Shizuku Farm Kameoka, Takasago Thermal Engineering) its
+    distinctive words: not sentence-initial, not generic, not a `common` English word."""
     text = _HYPHEN_COMPOUND.sub(" ", text)
     aside = [match.span() for match in _PARENTHESES.finditer(text)]
 
@@ -69,8 +69,9 @@ def english_names(text: str, common: Callable[[str], bool]) -> list[tuple[str, b
             if position == 0 or lowered in _GENERIC or common(word) or word.isupper() or len(word) < 3:
                 continue
             seen.add(lowered)
+            # Every distinctive word of the run is a name: "Shizuku Farm Kameoka" is not
+            # "Shizuku Farm Uji" (a new-user session had Uji's 95% stated for Kameoka).
             names.append((word, parenthesized(position), False, tuple(words[number + 1:number + 3])))
-            break
     return names
 
 

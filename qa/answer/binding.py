@@ -39,6 +39,8 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _JAPANESE_ORDINAL = re.compile(r"第\s*(\d+)\s*(回|期|弾|号|次)")
 _ENGLISH_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINAL_WORDS) + r"|\d+(?:st|nd|rd|th))\s+(round|tranche|issuance|issue|"
                               r"closing|phase|mission|launch)\b", re.IGNORECASE)
+_FORMER = re.compile(r"前社長|前任|元社長|前(?:代表|CEO|会長)|退任|\b(?:former|previous|predecessor|outgoing|ex-)",
+                     re.IGNORECASE)
 _STATED_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # A Latin word in lower case, which a Japanese question writes only for a name (ispace).
 _LOWER_LATIN = re.compile(r"(?<![A-Za-z])[a-z][A-Za-z]{2,}(?![A-Za-z])")
@@ -60,6 +62,7 @@ class Subject:
     individual: bool = False                   # one party's share is asked, not a total
     ordinals: tuple[re.Pattern, ...] = ()      # 第4回 / fourth round
     stated: frozenset[str] = field(default_factory=frozenset)  # numbers the question states
+    former: bool = False  # it asks who held a role before (前社長, the former CEO)
     # Money may answer the question: it is no how-many question ("how much did it raise")
     # or it names a currency ("how many yen"); "how many jobs" is answered by no amount.
     money_asked: bool = True
@@ -218,4 +221,5 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
     individual = bool(INDIVIDUAL.search(text))
     return Subject(names=tuple(names), loose=tuple(loose), unknown=tuple(unknown), individual=individual, counted=counted, roles=role_keys, units=units, topic=topic,
                    ordinals=tuple(_ordinal_patterns(text)), stated=_stated_numbers(text),
-                   money_asked=not COUNT_QUESTION.search(text) or bool(CURRENCY.search(text)))
+                   money_asked=not COUNT_QUESTION.search(text) or bool(CURRENCY.search(text)),
+                   former=bool(_FORMER.search(text)))

@@ -26,7 +26,6 @@ from ..search.timeframe import names_period
 from ..search.lexical import latin_form
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, Question, numbered_names
 from .binding import Subject
-from .measures import other_role_positions
 from .clauses import event_words, names_event
 from .facts import Fact, find_facts, is_money
 from ..search.quantities import quantities, shares_quantity
@@ -41,6 +40,9 @@ ROLE_REACH = 30
 QUANTITY_BONUS = 0.05
 # A sentence this short may take its subject from the sentence before it.
 CONTINUATION_LENGTH = 40
+# Where the clause before a fact begins: "As of May 31, ispace's total amount of bank
+# loans reached $20 million" gives the total of its clause, not one bank's share.
+_CLAUSE_BREAK = re.compile(r"[。；;、]|,(?!\d)")
 _TOTAL = re.compile(r"total|combined|aggregate|in all|総額|合計|総計|累計|計", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -93,7 +95,7 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             digits = {match.group().replace(",", "") for match in _DIGITS.finditer(fact.text)}
             if digits and digits <= subject.stated:
                 continue
-        if subject.individual and _TOTAL.search(text[max(0, fact.start - 24):fact.start]):
+        if subject.individual and _TOTAL.search(_CLAUSE_BREAK.split(text[:fact.start])[-1]):
             continue  # asked what one party gave, the sentence gives the total
         if subject.topic and not any(word in text.lower() for word in subject.topic):
             continue  # asked for revenue, the sentence gives another amount
@@ -105,12 +107,18 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue
         if kind in (PERSON, PLACE) and named and _aside_of_another(fact, text, named):
             continue  # 高砂熱学工業株式会社（本社：新宿区、社長：小島和人）: Takasago's, not ispace's
+        if kind == PERSON and named and fact.english.split()[0].lower() in named:
+            continue  # "Shizuku Agri", the company asked about, is no person of it
         if kind == PERSON and subject.roles:
             asked = subject.role_positions(text)
-            if asked and not _near(fact, asked):
+            if not asked:
+                # A role asked about is named next to its holder: "Shizuku Farm Uji" in a
+                # sentence with no CEO is no CEO (a new-user session had it stated).
+                continue
+            if not _near(fact, asked):
                 continue  # the sentence names the role: the person is the one next to it
-            if not asked and _near(fact, other_role_positions(text, subject.roles)):
-                continue  # next to another role (the CEO, asked for the CTO)
+            if not subject.former and _left_role(text, fact, asked):
+                continue  # 前社長の大森健一, "the former CEO", 社長を退任し: not who holds it now
         kept.append(fact)
     if kind == PERSON and subject.roles and kept and subject.role_positions(text):
         positions = subject.role_positions(text)
@@ -161,6 +169,24 @@ def _aside_of_another(fact: Fact, text: str, named: set[str]) -> bool:
         if not _COMPANY.search(owner):
             return False
     return bool(owner.strip()) and not any(form in owner for form in named)
+
+
+# A role its holder no longer holds: 前社長, 元CEO, "former president", 社長を退任.
+_FORMER_BEFORE = re.compile(r"(?:前|元|旧)\s*(?:代表取締役)?\s*$|(?:former|previous|outgoing|ex-|then-)\s*$",
+                            re.IGNORECASE)
+_LEFT_AFTER = re.compile(r"^[^、。,.]{0,8}?(?:を|から)?(?:退任|辞任|退き|退く|離れ)|^\S*\s*(?:steps?|stepped) down"
+                         r"|^\S*\s*(?:resign|retire)", re.IGNORECASE)
+
+
+def _left_role(text: str, fact: Fact, positions: list[int]) -> bool:
+    """Whether the role occurrence nearest to a person is one they left or no longer
+    hold: written as former (前社長の大森健一, "former CEO John Smith") or followed by
+    its leaving (西田陽翔が代表取締役社長を退任し)."""
+    position = min(positions, key=lambda at: min(abs(fact.start - at), abs(at - fact.end)))
+    if _FORMER_BEFORE.search(text[max(0, position - 12):position]):
+        return True
+    role = re.match(r"[^\s、。,.を]{0,10}", text[position:])
+    return bool(_LEFT_AFTER.search(text[position + (role.end() if role else 0):position + 40]))
 
 
 def _near(fact: Fact, positions: list[int]) -> bool:

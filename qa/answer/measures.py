@@ -20,7 +20,9 @@ ROLES = {
     "coo": ("coo", "chief operating officer", "最高執行責任者"),
     "cso": ("cso", "chief strategy officer", "最高戦略責任者"),
     "president": ("president", "社長"),
-    "founder": ("founder", "創業者", "創設者", "ファウンダー"),
+    # 創業し (創業した, 創業しました) and "founded" name the founding by its founder;
+    # 創業家 (the founder's family) does not.
+    "founder": ("founder", "founded", "co-founded", "創業者", "創設者", "ファウンダー", "創業し"),
     "chairman": ("chairman", "chairperson", "会長"),
     "director": ("director", "局長", "部長", "ディレクター", "本部長", "取締役"),
     "manager": ("manager", "マネージャー", "マネジャー", "課長"),
@@ -80,12 +82,6 @@ COUNT_QUESTION = re.compile(r"\bhow many\b|何[人名社株台基件個回機隻
 CURRENCY = re.compile(r"\b(yen|dollars?|euros?|pounds|usd|jpy|eur)\b|円|ドル|ユーロ|ポンド|[$€¥£]", re.IGNORECASE)
 INDIVIDUAL = re.compile(r"\b(individually|each|apiece|per (bank|company|investor|lender))\b|それぞれ|個別|各社|各行",
                          re.IGNORECASE)
-
-
-def other_role_positions(text: str, asked: tuple[str, ...]) -> list[int]:
-    """Where `text` names a role other than those asked about."""
-    return [match.start() for role, pattern in ROLE_PATTERNS.items() if role not in asked
-            for match in pattern.finditer(text)]
 
 
 def roles_of(text: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..ingest.normalize import squash
 from ..search.quantities import quantities
-from ..search.question import DATE, GENERAL, MONEY, NUMBER
+from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON
 from ..search.timeframe import read_timeframe
 from .candidates import Candidate
 from .clauses import clause
@@ -97,6 +97,21 @@ def part_for_whole(sentence: str, fact: Fact, asked: str) -> bool:
         _INCREMENT_BEFORE.search(before) or _INCREMENT_AFTER.match(sentence, fact.end))
 
 
+# A share someone holds (株式を7.7%保有, "a 9.1% stake"), and a question about one.
+_STAKE_AFTER = re.compile(r"\s*(?:を|の)?\s*(?:保有|所有|持つ|持ち|出資)|\s*(?:stake|owned|held|holding|ownership)\b",
+                          re.IGNORECASE)
+_STAKE_ASKED = re.compile(r"保有|所有|持って|持ち|持つ|出資比率|株主|\b(?:stake|own|owns|owned|hold|holds|held|holding"
+                          r"|ownership|shareholder)\b", re.IGNORECASE)
+
+
+def stake_for_another_share(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether a percentage is a stake someone holds (株式を7.7%保有し, "a 9.1% stake")
+    while the question asks another share (how much of a tender offer was accepted, a
+    growth rate): asked what share the offer drew, the fund's 7.7% holding is no answer."""
+    return ("%" in fact.text or "％" in fact.text or "percent" in fact.text.lower()) and \
+        bool(_STAKE_AFTER.match(sentence, fact.end)) and not _STAKE_ASKED.search(asked)
+
+
 @functools.lru_cache(maxsize=256)
 def _years_asked(asked: str) -> frozenset[str]:
     """The years a question asks a figure of. "As of September 2022" or "before 2023"
@@ -118,6 +133,28 @@ def of_another_year(sentence: str, fact: Fact, asked: str) -> bool:
     own = clause(sentence, fact.start).replace(fact.text, " ")
     years = set(YEAR.findall(own))
     return bool(years) and not years & asked_years
+
+
+_NAME_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z0-9-]*(?:\s+[A-Z][A-Za-z0-9-]*)+")
+
+
+def names_a_sibling(sentence: str, asked: str) -> bool:
+    """Whether a sentence names a sibling of a name the question asks about, and not the
+    name itself: "Shizuku Farm Kameoka" for a question about "Shizuku Farm Uji" (a
+    new-user session had Kameoka's 7.5 tons stated for Uji), the way Mission 3 is no
+    answer about Mission 2."""
+    for run in _NAME_RUN.finditer(asked):
+        words = run.group().split()
+        if run.start() == 0 and len(words) > 2:
+            words = words[1:]  # "When Shizuku Farm Uji…": the question word is no part of it
+        # the name's last word a distinctive one (Uji), never an acronym (the "Ontario EV plant")
+        if len(words) < 2 or run.group() in sentence or not re.fullmatch(r"[A-Z][a-z]+", words[-1]):
+            continue
+        prefix = " ".join(words[:-1])
+        other = re.search(re.escape(prefix) + r"\s+([A-Z][a-z]+)\b", sentence)
+        if other and other.group(1) != words[-1]:
+            return True
+    return False
 
 
 def asks_why(asked: str) -> bool:
@@ -160,11 +197,43 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
     elif asked and repeats_question(scored.fact, asked):
         return False  # the question's own words are no answer to it
+    elif asked and names_a_sibling(scored.candidate.text, asked):
+        return False  # Shizuku Farm Kameoka's output is no answer about Shizuku Farm Uji
     elif kind in (NUMBER, MONEY) and asked and of_another_year(scored.candidate.text, scored.fact, asked):
         return False  # revenue "in fiscal 2024" is not the revenue "for the fiscal year 2021"
     elif kind in (NUMBER, MONEY) and asked and part_for_whole(scored.candidate.text, scored.fact, asked):
         return False  # a price per share or an increase is not what the deal costs in total
+    elif kind in (NUMBER, MONEY) and asked and stake_for_another_share(scored.candidate.text, scored.fact, asked):
+        return False  # a fund's 7.7% holding is not the share of the offer tendered
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
+
+
+def true_then(scored: Scored, question) -> bool:
+    """Whether a candidate's release could say what was so in the question's period: as
+    of a date or before it, only a release of then or earlier; who held a role in a
+    period, only a release of then or earlier (a later release names who holds it when
+    it is written: asked for the CEO in 2022, a 2026 release's CEO is no answer); a
+    figure of a period, a release of then or earlier, or a later one whose sentence
+    names a year of the period."""
+    frame = question.timeframe
+    date = scored.candidate.hit.doc_date
+    if not frame or frame.kind not in ("as_of", "before", "during") or not date or frame.end is None:
+        return True
+    if date[:10] <= frame.end.isoformat():
+        return True
+    if frame.kind == "during" and question.kind != PERSON:
+        # A later release may report a period's figure (fiscal 2022's revenue, told in
+        # 2023) when its sentence names a year of the period; an undated figure of a later
+        # release is what was so when it was written (asked the project cost in 2021, the
+        # 2023 release's "Total project cost: 310 billion yen" is none).
+        own = scored.candidate.text.replace(scored.fact.text, " ") if scored.fact else scored.candidate.text
+        return any(frame.start.year <= int(year) <= frame.end.year for year in YEAR.findall(own))
+    return False
+
+
+def may_state(scored: Scored, question) -> bool:
+    """`stateable` for `question`, and true in its period (`true_then`)."""
+    return stateable(scored, question.kind, question.given) and true_then(scored, question)
 
 
 def value_key(fact: Fact):

@@ -3,7 +3,8 @@
 Design choice: rewrite, then retrieve. A follow-up that names only a new subject is
 turned back into a full question by putting that subject in place of the matching
 one in the previous question (same stem, other number: Mission 2 -> Mission 3,
-ミッション2 -> ミッション3), or, failing that, by adding it to the previous question.
+ミッション2 -> ミッション3; a name for the previous question's one name: Kameoka -> Uji),
+or, failing that, by adding it to the previous question.
 A question with a pronoun ("When was it launched?") is searched together with the
 previous question. The rewritten question is kept on the answer, so a chain of
 follow-ups keeps its subject.
@@ -63,6 +64,25 @@ def follow_up_subject(question: str) -> str | None:
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_NAME_RUN = re.compile(r"(?<![\w’'-])[A-Z][a-z][A-Za-z]*(?:\s+[A-Z][a-z][A-Za-z]*)*")
+
+
+def _replace_name(previous: str, subject: str) -> str | None:
+    """The previous English question with its one name put in place of by `subject`, a
+    name too: "And Uji?" after "When did Shizuku Farm Kameoka begin operation?" asks
+    about Shizuku Farm Uji (a one-word name takes the place of the run's last word),
+    "And Honda?" after "When did Toyota announce the plant?" about Honda. None when
+    the subject is no capitalized name or the previous question names none or several
+    (then the subject is added to it)."""
+    if _japanese(previous) or not _NAME_RUN.fullmatch(subject):
+        return None
+    runs = [match for match in _NAME_RUN.finditer(previous) if match.start() > 0]
+    if len(runs) != 1:
+        return None
+    run = runs[0]
+    words = run.group().split()
+    start = run.start() if len(words) == 1 or len(subject.split()) > 1 else run.end() - len(words[-1])
+    return previous[:start] + subject + previous[run.end():]
 
 
 def _japanese(text: str) -> bool:
@@ -86,7 +106,8 @@ def resolve(question: str, history=None) -> str:
             pattern = re.compile(re.escape(numbered.group("stem")) + r"\s*\d+", re.IGNORECASE)
             if pattern.search(previous):
                 return pattern.sub(lambda _: subject, previous, count=1)
-        return f"{previous} {subject}"
+        replaced = _replace_name(previous, subject)
+        return replaced or f"{previous} {subject}"
     if _PRONOUN.search(question):
         return f"{question} ({previous})"
     return question

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..errors import QuestionError
 from ..ingest.language import detect_language
 from ..ingest.normalize import clean_characters
+from .conversation import follow_up_subject
 from .timeframe import TimeFrame, read_timeframe, without_time
 from .vocabulary import VOCABULARY
 
@@ -40,8 +41,8 @@ _ENGLISH_KINDS = [
     (DATE, re.compile(r"\bwhen\b|\b(what|which)(\s+[a-z-]+){0,3}?\s+(dates?|days?|years?|months?)\b|\bwhat time\b"
                       r"|\bhow long ago\b|\buntil what\b")),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
-    (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall)\b|\bwhat (number|percentage|share)\b"
-                        r"|\bnumber of\b|\bweigh")),
+    (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall|fast)\b|\bwhat (number|percentage|share)\b"
+                        r"|\bnumber of\b|\bweigh|\b(?:top|maximum|max|cruising|design) speed\b")),
     (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b")),
 ]
 # A Japanese question's interrogative decides before the nouns it asks about:
@@ -66,7 +67,7 @@ _JAPANESE_KINDS = [
     (DATE, re.compile(r"何年度|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
     # 「…の社長は？」: a role asked with nothing after it asks who holds it.
     (PERSON, re.compile(r"何者|氏名|(社長|CEO|代表者?|創業者|会長)は何|(社長|CEO|代表取締役|代表者?|創業者|会長)は[?？]?$")),
-    (NUMBER, re.compile(r"何チーム|何段階|何kg|数は|重さ|重量|大きさ|距離|期間|面積|規模")),
+    (NUMBER, re.compile(r"何チーム|何段階|何kg|数は|重さ|重量|大きさ|距離|期間|面積|規模|速度|時速|速さ")),
     (PLACE, re.compile(r"場所|所在地|本社は|拠点は|どの(国|都市|地域)(?![\u30a0-\u30ff\u4e00-\u9fff])")),
 ]
 
@@ -121,12 +122,17 @@ _INTERROGATIVE = re.compile(r"\b(?:until |by |since |in |on |at |for |from |to )
                             r"(?:what|when|who|whom|whose|where|which|why|how)\b")
 
 
+# "Who is Kenichi Omori?": a person named, asked who they are: a description, not a
+# name (a new-user session got "大森健一 (Kenichi Omori)" stated as the answer).
+_WHO_IS_NAMED = re.compile(r"^\s*(?i:who\s+(?:is|was))\s+(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+\s*[?？]?\s*$")
+
+
 def question_kind(question: str) -> str:
     """The kind of fact asked for. In English the interrogative that comes first
     decides ("Who did ispace hire when it chose Colorado?" asks for a person); in
     Japanese, where it comes last, the first matching kind in a fixed order does."""
     lowered = question.lower()
-    if _ORGANIZATION_ASKED.search(lowered):
+    if _ORGANIZATION_ASKED.search(lowered) or _WHO_IS_NAMED.match(question):
         return GENERAL
     # A clause before the interrogative ("After the March 2026 price hike, until what
     # date…") names what the question is about, not what it asks for.
@@ -182,7 +188,9 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
 
     language = detect_language(text)
     kind = question_kind(asked or text)
-    if kind == GENERAL and asked:
+    if kind == GENERAL and asked and follow_up_subject(asked) is not None:
+        # "What about Mission 3?" asks what the question before it asked; "What is its
+        # top speed?" asks its own (a new-user session got the HL-8's date for it).
         kind = question_kind(text)
     romaji = lexical.romaji_names(text)
     timeframe = read_timeframe(text)
