@@ -1,12 +1,14 @@
 """Answers and retrieval on every development set, per set, company, language and kind.
 
-    .venv/bin/python bench/answer_quality.py [--sets sample,fixture,releases,more] [--rebuild]
+    .venv/bin/python bench/answer_quality.py [--sets sample,fixture,minato,agri,releases,more] [--rebuild]
                                              [--json out.json] [--misses]
 
 Sets (each built once into bench/results/<set>-index and reused; --rebuild rebuilds):
 - sample: the bundled sample release (tests/data) with tests/data/dev_qa.jsonl + extra_qa.jsonl (ispace);
 - fixture: the invented bilingual releases of the tests (tests/data/releases, Lunaris and its partner);
 - minato: a second invented company (tests/data/minato), written for the defects seen on releases no one tuned for;
+- agri: three invented companies of a new-user session (tests/data/agri: Hokuto Linear Transit, Mikazuki
+  Battery, Shizuku Agri), with tests/data/agri_qa.jsonl written after the session's fixes;
 - releases: ../shared/releases, ispace's real releases (skipped when ../shared is absent);
 - more: ../shared/releases-more, Toyota, Honda, Panasonic and Hitachi.
 The real releases are read from ../shared at run time and never copied into the project.
@@ -45,6 +47,9 @@ COMPANY_WORDS = (
     ("hitachi", r"hitachi|日立|abb|thales|タレス"),
     ("lunaris", r"lunaris|ルナリス|orbita|hopper|flight|フライト"),
     ("hoshino", r"hoshino|星野"),
+    ("hokuto", r"hokuto|ホクト|北斗|hl-\d"),
+    ("mikazuki", r"mikazuki|三日月|mb-\d|kikuyo|菊陽"),
+    ("shizuku", r"shizuku|しずく|sa-\d|kameoka|亀岡|marukoshi"),
 )
 
 
@@ -54,6 +59,8 @@ def sets() -> dict[str, tuple[list[Path], list]]:
                    read_questions(DATA / "dev_qa.jsonl") + read_questions(DATA / "extra_qa.jsonl")),
         "fixture": ([DATA / "releases"], read_questions(DATA / "releases_qa.jsonl")),
         "minato": ([DATA / "minato"], read_questions(DATA / "minato_qa.jsonl")),
+        # three invented companies of a new-user session, in one index (leave one company out)
+        "agri": ([DATA / "agri"], read_questions(DATA / "agri_qa.jsonl")),
     }
     if (SHARED / "releases").is_dir():
         found["releases"] = ([SHARED / "releases"], read_questions(SHARED / "eval/releases_dev_qa.jsonl"))
@@ -153,7 +160,7 @@ def variant(overrides: list[str]) -> qa.Settings:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", default="sample,fixture,minato,releases,more")
+    parser.add_argument("--sets", default="sample,fixture,minato,agri,releases,more")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--json", help="write every question's result here")
     parser.add_argument("--misses", action="store_true", help="list what was not right")

@@ -1,7 +1,7 @@
 """Fit the answer confidence model, evaluated leave-one-company-out.
 
     .venv/bin/python bench/train_confidence.py [--collect] [--target 0.95] [--write]
-                                               [--variants] [--sets sample,fixture,releases,more]
+                                               [--variants] [--sets sample,fixture,minato,agri,releases,more]
 
 1. Collect (once, cached in bench/results/confidence-data.json; --collect redoes it):
    every development question of every set is asked through the real retrieval, and
@@ -247,7 +247,7 @@ def print_tables(figures: dict, title: str) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", default="sample,fixture,minato,releases,more")
+    parser.add_argument("--sets", default="sample,fixture,minato,agri,releases,more")
     parser.add_argument("--collect", action="store_true", help="ask every question again")
     parser.add_argument("--target", type=float, default=0.95, help="precision of stated facts to reach")
     parser.add_argument("--c", type=float, default=0.3, help="inverse regularization strength")

@@ -244,7 +244,7 @@ def build_index(paths=("corpus",), index_dir="index", *, embedder: str | Embedde
         staging.cleanup()
     index.report = BuildReport(
         documents=len(records), chunks=len(chunks), sentences=len(sentences), failures=failures,
-        duplicates=duplicates, reused_sentences=len(sentences) - embedded,
+        duplicates=duplicates, reused_sentences=result.distinct - embedded,  # a repeat within the build is no reuse
         seconds=time.monotonic() - started, embed_seconds=embed_seconds,
     )
     return index

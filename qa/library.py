@@ -279,7 +279,7 @@ def _add_one(index_dir, item, settings, chunk_settings, pdf_reader, by_id, by_na
     if old is not None:
         replaced.add(item.name)
         return FileOutcome(item.name, "replaced", f"replaced the version added {old.added}", document.sha256)
-    return FileOutcome(item.name, "added", "", document.sha256)
+    return FileOutcome(item.name, "added", "; ".join(document.warnings), document.sha256)  # read, with its warnings
 
 
 def remove_documents(index_dir, names_or_ids, *, settings: Settings | None = None,

@@ -287,7 +287,9 @@ def test_qa_list_shows_whole_names_and_remove_takes_a_unique_beginning(built_ind
     assert main(["remove", document_id[:6], "--index", index_dir]) == 0  # the beginning of the id
     assert f"removed: {long_two}" in capsys.readouterr().out
     assert main(["remove", "nothing-like-this", "--index", index_dir]) == 1
-    assert "not found: nothing-like-this" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "not found: nothing-like-this" in captured.err
+    assert "index unchanged:" in captured.out and "embedded" not in captured.out  # no build line when nothing changed
 
 
 @pytest.mark.slow

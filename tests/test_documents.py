@@ -129,6 +129,25 @@ def test_the_title_is_the_headline_not_the_issuer_a_byline_or_a_dateline():
         == "Micro Rover named TENACIOUS to fly on Mission 2"
 
 
+def test_a_markdown_release_is_read_as_it_renders(tmp_path):
+    """A new-user session found `**`, `#` and list dashes in quoted passages of .md files."""
+    from qa.ingest.markdown import visible_text
+
+    path = tmp_path / "release.md"
+    path.write_text("# Kameoka **Begins** Operation\n\n**KYOTO, January 15, 2026** — The farm *opened*.\n\n"
+                    "## Revised plan\n\n- Start: October 2025 (previously April 2024)\n* Fare: 4,500 yen\n\n---\n\n"
+                    "> See [our site](https://example.com) and ![logo](logo.png).\n\n| item | value |\n|---|---|\n"
+                    "| fare | 4,500 yen |\n\nsnake_case_name and 2 * 3 stay.\n", encoding="utf-8")
+    document = load_document(path)
+    assert document.title == "Kameoka Begins Operation" and document.date == "2026-01-15"
+    for mark in ("**", "#", "- Start", "* Fare", "---", "](", "|"):
+        assert mark not in document.text, mark
+    assert "KYOTO, January 15, 2026 — The farm opened." in document.text
+    assert "Start: October 2025" in document.text and "See our site and logo." in document.text
+    assert "snake_case_name and 2 * 3 stay." in document.text and "fare 4,500 yen" in document.text
+    assert visible_text("line one\n\nline three").split("\n") == ["line one", "", "line three"]
+
+
 def _encrypted_pdf(path, user_password):
     from pypdf import PdfReader, PdfWriter
 
@@ -275,3 +294,12 @@ def test_identical_pages_are_not_all_dropped_as_furniture(tmp_path):
     """Regression: repeated-line furniture removal emptied a PDF whose pages were identical."""
     document = load_document(make_text_pdf(tmp_path / "same.pdf", ["2025年5月9日\n同じ内容のページです。"] * 4))
     assert "同じ内容のページです。" in document.text and document.date == "2025-05-09"
+
+
+def test_a_file_with_very_little_text_is_read_with_a_warning(tmp_path):
+    """A new-user session added a file holding only "Hello" as a release, with no word said."""
+    path = tmp_path / "tiny.txt"
+    path.write_text("Hello\n", encoding="utf-8")
+    document = load_document(path)
+    assert document.text == "Hello" and any("very little text" in warning for warning in document.warnings)
+    assert not load_document(SAMPLE_TXT).warnings

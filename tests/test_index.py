@@ -200,3 +200,16 @@ def test_settings_from_environment(monkeypatch):
     settings = qa.Settings.from_environment(index_dir="given")
     assert settings.per_file_timeout_seconds == 2.5 and settings.chunk_size == 400
     assert settings.index_dir == "given"  # an explicit value beats the environment
+
+
+def test_a_fresh_build_reuses_nothing_even_with_repeated_sentences(tmp_path):
+    """A new-user session saw "1 reused from the previous build" on a first build: a
+    sentence repeated within the build was counted as reused."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("2025年7月1日\nテスト株式会社\n本社は東京です。\n本社は東京です。\n月面基地を建設します。\n",
+                                  encoding="utf-8")
+    index = qa.build_index([corpus], tmp_path / "index", settings=qa.Settings())
+    assert index.report.reused_sentences == 0
+    index = qa.build_index([corpus], tmp_path / "index", settings=qa.Settings())
+    assert index.report.reused_sentences == index.manifest["embedding"]["distinct"] > 0

@@ -200,8 +200,11 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             continue
         if not knows(lowered) and not any(knows(form) for form in other_forms(word)) \
                 and not (len(run) > 1 and joined_forms(run[0], run[1:], knows, other_forms)):  # Blue Yonder
-            unknown.append(word)
-            taken.add(lowered)
+            # named as the question writes it: "Hokuto Linear Systems", not "Systems"
+            whole = " ".join(run)
+            if whole not in unknown:
+                unknown.append(whole)
+            taken.update(part.lower() for part in run)
     topic: tuple[str, ...] = ()
     if question.kind in (MONEY, NUMBER):
         for pattern, words in MONEY_TOPICS:

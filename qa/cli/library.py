@@ -67,8 +67,11 @@ def _print_outcomes(index, arguments) -> int:
         for outcome in report.outcomes:
             line = f"{outcome.outcome}: {outcome.name}" + (f" ({outcome.reason})" if outcome.reason else "")
             print(line, file=sys.stdout if outcome.outcome in ("added", "replaced", "removed") else sys.stderr)
-        print(f"index: {len(index.documents())} document(s), {len(index)} chunks; "
-              f"{report.embedded_sentences} sentences embedded, in {report.seconds:.1f} s -> {index.folder}")
+        if any(outcome.outcome in ("added", "replaced", "removed") for outcome in report.outcomes):
+            print(f"index: {len(index.documents())} document(s), {len(index)} chunks; "
+                  f"{report.embedded_sentences} sentences embedded, in {report.seconds:.1f} s -> {index.folder}")
+        else:  # nothing changed: no build line after "not found" (a new-user session found it confusing)
+            print(f"index unchanged: {len(index.documents())} document(s), {len(index)} chunks")
     if any(outcome.outcome == "conflict" for outcome in report.outcomes) and not arguments.json:
         print("hint: add --replace to replace the indexed version", file=sys.stderr)
     return int(any(outcome.outcome in ("rejected", "conflict", "not found") for outcome in report.outcomes))

@@ -23,6 +23,7 @@ from ..errors import DocumentError
 from .files import SUPPORTED_SUFFIXES, decode_text, file_sha256, iter_input_files  # noqa: F401  (re-exported)
 from .garbage import GARBAGE_THRESHOLD, UNREADABLE_REASON, score_text, unreadable
 from .language import detect_language
+from .markdown import visible_text
 from .normalize import assemble_pages
 from .pdf_reader import PdfReaderProcess
 from .progress import READING, Progress
@@ -124,6 +125,10 @@ def _read_pdf(path: Path, time_limit: float, pdf_reader: PdfReaderProcess | None
     return pages, raw, tuple(score.score for score in scores), tuple(skipped), warnings
 
 
+# Fewer characters than this and the file is read but flagged: few releases are shorter.
+SHORT_TEXT = 40
+
+
 def load_document(path, *, time_limit: float = 120.0, pdf_reader: PdfReaderProcess | None = None,
                   on_page=None) -> Document:
     """Read one .pdf, .txt or .md file. Raises DocumentError if it cannot be read.
@@ -144,6 +149,7 @@ def load_document(path, *, time_limit: float = 120.0, pdf_reader: PdfReaderProce
     scores: tuple[float, ...] = ()
     skipped: tuple[int, ...] = ()
     warnings: list[str] = []
+    markdown_title = None
     if suffix == ".pdf":
         raw_pages, raw, scores, skipped, warnings = _read_pdf(path, time_limit, pdf_reader, on_page)
         paged = True
@@ -152,6 +158,9 @@ def load_document(path, *, time_limit: float = 120.0, pdf_reader: PdfReaderProce
             decoded = decode_text(path.read_bytes())
         except ValueError as error:
             raise DocumentError(name, str(error)) from None
+        if suffix == ".md":  # as it renders: no #, ** or bullets in quotes (see `markdown`)
+            markdown_title = first_substantial_line(decoded)
+            decoded = visible_text(decoded)
         raw_pages = decoded.split("\f")
         paged = len(raw_pages) > 1
     else:
@@ -159,11 +168,13 @@ def load_document(path, *, time_limit: float = 120.0, pdf_reader: PdfReaderProce
     text, offsets = assemble_pages(raw_pages)
     if not text.strip():
         raise DocumentError(name, "no text after normalization")
+    if len(text.strip()) < SHORT_TEXT:  # a one-line "Hello" was added as a release with no word said
+        warnings.append(f"very little text ({len(text.strip())} characters): is this a release?")
     if raw is not None:
         title = choose_title(text, path.name, metadata_title=raw.metadata_title, sized_lines=raw.title_lines)
         date, date_source = choose_date(text, path.name, creation_date=raw.creation_date)
     else:
-        title = first_substantial_line(text) or path.stem
+        title = (visible_text(markdown_title) if markdown_title else first_substantial_line(text)) or path.stem
         date, date_source = choose_date(text, path.name)
     return Document(
         path=name,
