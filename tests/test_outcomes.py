@@ -68,7 +68,10 @@ def test_the_model_file_matches_the_features_and_its_thresholds_grow_with_the_ta
     assert model.features == FEATURES and len(model.right.coef) == len(FEATURES)
     targets = sorted(model.thresholds)
     assert [model.thresholds[target] for target in targets] == sorted(model.thresholds[target] for target in targets)
-    assert model.threshold_for(None) == model.answer_threshold == model.thresholds["0.95"]
+    # the default is the threshold of the target the model was fitted for, at least 0.95
+    assert model.notes["target_precision"] >= 0.95
+    assert model.threshold_for(None) == model.answer_threshold == \
+        model.thresholds[f"{model.notes['target_precision']:.2f}"]
     assert model.threshold_for(0.85) == model.thresholds["0.90"] and model.threshold_for(0.999) == 1.0
     notes = model.notes["leave_one_company_out"]  # measured without each question's company
     assert {"company ispace", "company toyota", "company minato", "company fixture"} <= set(notes)
@@ -652,3 +655,13 @@ def test_one_banks_share_is_not_the_total_of_its_clause():
     sentence = "As of May 31, ispace's total amount of bank loans reached $20 million (USD)."
     facts = find_facts("money", sentence)
     assert facts and bound_facts(facts, sentence, Subject(individual=True), "money") == ()
+
+
+def test_the_denominator_of_a_rate_counts_nothing():
+    """"How many MB-500 cells has Mikazuki Battery shipped in total?" was answered 1, from
+    1セルあたりの重量 (the weight per one cell)."""
+    from qa.answer.candidates import bound_facts
+
+    sentence = "MB-500は、1セルあたりの重量が1.2kgで、1時間当たり2,000株を収穫できます。"
+    kept = [fact.text for fact in bound_facts(find_facts("number", sentence), sentence, Subject(), "number")]
+    assert "1" not in kept and not any(text.startswith("1時間") for text in kept) and "2,000株" in kept

@@ -43,6 +43,11 @@ CONTINUATION_LENGTH = 40
 # Where the clause before a fact begins: "As of May 31, ispace's total amount of bank
 # loans reached $20 million" gives the total of its clause, not one bank's share.
 _CLAUSE_BREAK = re.compile(r"[。；;、]|,(?!\d)")
+# A role's organization follows it: "CEO of Lunaris Robotics", "president at Honda".
+_ROLE_OF = re.compile(r"\b(?:officer|ceo|cto|cfo|coo|president|chairman|chairperson|founder|director|manager|head|"
+                      r"chief|spokesman|spokeswoman|spokesperson)\s*,?\s+(?:of|at)\s+(?:the\s+)?$", re.IGNORECASE)
+# A number that is the denominator of a rate: 1セルあたり, 1株当たり, 1人につき.
+_DENOMINATOR = re.compile(r"[^\s\d、。,.]{0,4}?(?:あたり|当たり|につき)")
 _TOTAL = re.compile(r"total|combined|aggregate|in all|総額|合計|総計|累計|計", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -99,6 +104,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue  # asked what one party gave, the sentence gives the total
         if subject.topic and not any(word in text.lower() for word in subject.topic):
             continue  # asked for revenue, the sentence gives another amount
+        if kind == NUMBER and _DENOMINATOR.match(text, fact.end):
+            continue  # 1セルあたり, 1株当たり: "per one cell" counts nothing
         if kind == NUMBER and not subject.money_asked and is_money(fact.text):
             continue  # "how many jobs": an amount of money counts nothing
         if kind == NUMBER and subject.counted and not _counts(fact, text, subject.counted):
@@ -109,6 +116,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             continue  # 高砂熱学工業株式会社（本社：新宿区、社長：小島和人）: Takasago's, not ispace's
         if kind == PERSON and named and fact.english.split()[0].lower() in named:
             continue  # "Shizuku Agri", the company asked about, is no person of it
+        if kind == PERSON and _ROLE_OF.search(text[max(0, fact.start - 40):fact.start]):
+            continue  # "Kenichi Morita, CEO of Lunaris Robotics": the company the role is of
         if kind == PERSON and subject.roles:
             asked = subject.role_positions(text)
             if not asked:
