@@ -303,3 +303,15 @@ def test_a_file_with_very_little_text_is_read_with_a_warning(tmp_path):
     document = load_document(path)
     assert document.text == "Hello" and any("very little text" in warning for warning in document.warnings)
     assert not load_document(SAMPLE_TXT).warnings
+
+
+def test_a_headline_date_does_not_beat_the_dateline_the_file_name_agrees_with(tmp_path):
+    """A new-user session: a release headlined "… Starbound Requiem for November 17, 2022"
+    above "KYOTO, June 8, 2022 —" was dated 2022-11-17."""
+    path = tmp_path / "2022-06-08-en-hibana-announce.md"
+    path.write_text("# Hibana to Release Starbound Requiem for November 17, 2022\n\n"
+                    "**KYOTO, June 8, 2022 —** Hibana Interactive Inc. today announced its new game.\n", encoding="utf-8")
+    assert load_document(path).date == "2022-06-08"
+    other = tmp_path / "release.md"
+    other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_document(other).date == "2022-11-17"  # no name to agree with: the first date

@@ -665,3 +665,36 @@ def test_the_denominator_of_a_rate_counts_nothing():
     sentence = "MB-500は、1セルあたりの重量が1.2kgで、1時間当たり2,000株を収穫できます。"
     kept = [fact.text for fact in bound_facts(find_facts("number", sentence), sentence, Subject(), "number")]
     assert "1" not in kept and not any(text.startswith("1時間") for text in kept) and "2,000株" in kept
+
+
+def test_a_person_of_another_company_and_another_edition_are_no_answer():
+    """A third new-user session: "Who is the CEO of Shiramine Pharmaceutical?" was answered
+    with the licensee's CEO ("Daniel Hartley, CEO of Veltrane"; "Veltrane Biosciences,
+    Inc. (Boston, Massachusetts; CEO: Daniel Hartley)"), and the HB-10's sales with the
+    HB-10 Pro's."""
+    from qa.answer.candidates import bound_facts
+    from qa.answer.facts import Fact
+    from qa.answer.stating import names_another_edition
+
+    subject = Subject(loose=(("shiramine", "白峰"),), roles=("ceo",))
+    for sentence in ("Misaki Hojo, Head of R&D at Shiramine, and Daniel Hartley, CEO of Veltrane, will co-chair it.",
+                     "Shiramine signed with Veltrane Biosciences, Inc. (Boston, Massachusetts; CEO: Daniel Hartley)."):
+        assert "Daniel Hartley" not in [fact.text for fact in
+                                        bound_facts(find_facts("person", sentence), sentence, subject, "person")]
+    own = "said Ryosuke Takasugi, President and CEO of Shiramine."
+    assert [fact.text for fact in bound_facts(find_facts("person", own), own, subject, "person")] == ["Ryosuke Takasugi"]
+    from qa.answer.candidates import _role_of_another
+
+    department = "Daniel Neuenschwander, Director of Human and Robotic Exploration, visited."
+    person = find_facts("person", department)[0]
+    assert not _role_of_another(department, person, [department.index("Director")], {"esa"})  # a department
+
+    def at(sentence, text):
+        return Fact("number", text, sentence.index(text), sentence.index(text) + len(text), text)
+
+    sold = "The HB-10 Pro controller has sold 150,000 units, and the HB-10 has sold 410,000 units."
+    assert names_another_edition(sold, at(sold, "150,000 units"), "How many units has the HB-10 sold?")
+    assert not names_another_edition(sold, at(sold, "410,000 units"), "How many units has the HB-10 sold?")
+    assert not names_another_edition(sold, at(sold, "150,000 units"), "How many HB-10 Pro controllers were sold?")
+    game = "Sales of Starbound Requiem reached 3.1 million units."
+    assert names_another_edition(game, at(game, "3.1 million units"), "How many units has Starbound Requiem II sold?")

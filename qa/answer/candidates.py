@@ -128,6 +128,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
                 continue  # the sentence names the role: the person is the one next to it
             if not subject.former and _left_role(text, fact, asked):
                 continue  # 前社長の大森健一, "the former CEO", 社長を退任し: not who holds it now
+            if named and _role_of_another(text, fact, asked, named):
+                continue  # "Daniel Hartley, CEO of Veltrane" for Shiramine's CEO
         kept.append(fact)
     if kind == PERSON and subject.roles and kept and subject.role_positions(text):
         positions = subject.role_positions(text)
@@ -170,8 +172,10 @@ def _aside_of_another(fact: Fact, text: str, named: set[str]) -> bool:
     高砂熱学工業株式会社（社長：小島和人）is not), or right after it with its role."""
     opening = max(text.rfind("（", 0, fact.start), text.rfind("(", 0, fact.start))
     if opening >= 0 and max(text.rfind("）", opening, fact.start), text.rfind(")", opening, fact.start)) < 0:
-        start = max(text.rfind(mark, 0, opening) for mark in "）)、。,.") + 1
-        owner = text[start:opening].lower()
+        # the words right before the parenthesis: "Veltrane Biosciences, Inc. (…)" (the
+        # period of "Inc." and the comma before it are no boundary of the owner)
+        start = max(text.rfind(mark, 0, opening) for mark in "）)、。;；") + 1
+        owner = " ".join(text[start:opening].split()[-4:]).lower()
     else:  # ■高砂熱学工業株式会社代表取締役社長小島和人氏のコメント: the company right before the role
         start = max(text.rfind(mark, 0, fact.start) for mark in "）)、。,") + 1
         owner = text[start:fact.start].lower()
@@ -196,6 +200,21 @@ def _left_role(text: str, fact: Fact, positions: list[int]) -> bool:
         return True
     role = re.match(r"[^\s、。,.を]{0,10}", text[position:])
     return bool(_LEFT_AFTER.search(text[position + (role.end() if role else 0):position + 40]))
+
+
+_COMPANY_ROLE = re.compile(r"(?:ceo|cto|cfo|coo|president|chairman|chairperson|founder|chief)\b", re.IGNORECASE)
+_OF_ORGANIZATION = re.compile(r"[A-Za-z-]*(?:\s+[A-Za-z-]+){0,3}?\s+(?:of|at)\s+(?:the\s+)?"
+                              r"([A-Z][\w&.’'-]*(?:\s+[A-Z][\w&.’'-]*)*)")
+
+
+def _role_of_another(text: str, fact: Fact, positions: list[int], named: set[str]) -> bool:
+    """Whether the role next to a person is said to be of an organization the question
+    does not name: "Daniel Hartley, CEO of Veltrane" asked for Shiramine's CEO."""
+    position = min(positions, key=lambda at: min(abs(fact.start - at), abs(at - fact.end)))
+    if not _COMPANY_ROLE.match(text, position):
+        return False  # "Director of Human and Robotic Exploration": a department, not a company
+    of = _OF_ORGANIZATION.match(text, position)
+    return bool(of) and not any(form in of.group(1).lower() for form in named)
 
 
 def _near(fact: Fact, positions: list[int]) -> bool:

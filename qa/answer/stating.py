@@ -157,6 +157,28 @@ def names_a_sibling(sentence: str, asked: str) -> bool:
     return False
 
 
+# A model or edition word after a product's name makes another product (HB-10 Pro,
+# Starbound Requiem II).
+_EDITION = r"(?:Pro|Max|Plus|Lite|Mini|Ultra|Air|Neo|II|III|IV|2|3|4)"
+
+
+def names_another_edition(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the product named nearest before a fact is another edition of the one
+    asked: "The HB-10 Pro controller has sold 150,000 units" asked about the HB-10, or
+    "Starbound Requiem … 3.1 million" asked about Starbound Requiem II (a new-user
+    session had both stated)."""
+    before = sentence[:fact.start]
+    for match in re.finditer(rf"([A-Z][\w-]*(?:\s+(?!{_EDITION}\b)[A-Z][\w-]*)*)(?:\s+({_EDITION}))?(?=[\s,.:;?)]|$)",
+                             asked):
+        base, edition = match.group(1), match.group(2)
+        if len(base) < 3 or not re.search(r"[\d-]|\s", base):
+            continue  # a product name: with a number, a hyphen or two words
+        mentions = list(re.finditer(re.escape(base) + rf"(?:\s+({_EDITION})\b)?", before))
+        if mentions and (mentions[-1].group(1) or None) != edition:
+            return True
+    return False
+
+
 def asks_why(asked: str) -> bool:
     return bool(_WHY.search(asked))
 
@@ -197,6 +219,8 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # no fact, or one that belongs to something else (see `candidates.bound_facts`)
     elif asked and repeats_question(scored.fact, asked):
         return False  # the question's own words are no answer to it
+    elif asked and names_another_edition(scored.candidate.text, scored.fact, asked):
+        return False  # the HB-10 Pro's sales are no answer about the HB-10
     elif asked and names_a_sibling(scored.candidate.text, asked):
         return False  # Shizuku Farm Kameoka's output is no answer about Shizuku Farm Uji
     elif kind in (NUMBER, MONEY) and asked and of_another_year(scored.candidate.text, scored.fact, asked):
@@ -212,18 +236,19 @@ def true_then(scored: Scored, question) -> bool:
     """Whether a candidate's release could say what was so in the question's period: as
     of a date or before it, only a release of then or earlier; who held a role in a
     period, only a release of then or earlier (a later release names who holds it when
-    it is written: asked for the CEO in 2022, a 2026 release's CEO is no answer); a
-    figure of a period, a release of then or earlier, or a later one whose sentence
-    names a year of the period."""
+    it is written: asked for the CEO in 2022, a 2026 release's CEO is no answer); any
+    other fact, a release of then or earlier, or a later one whose sentence names a
+    year of the period."""
     frame = question.timeframe
     date = scored.candidate.hit.doc_date
     if not frame or frame.kind not in ("as_of", "before", "during") or not date or frame.end is None:
         return True
     if date[:10] <= frame.end.isoformat():
         return True
-    if frame.kind == "during" and question.kind != PERSON:
+    if question.kind != PERSON:
         # A later release may report a period's figure (fiscal 2022's revenue, told in
-        # 2023) when its sentence names a year of the period; an undated figure of a later
+        # 2023; the store count "as of August 31, 2023" in an October release) when its
+        # sentence names a year of the period; an undated figure of a later
         # release is what was so when it was written (asked the project cost in 2021, the
         # 2023 release's "Total project cost: 310 billion yen" is none).
         own = scored.candidate.text.replace(scored.fact.text, " ") if scored.fact else scored.candidate.text

@@ -152,9 +152,13 @@ def choose_title(text: str, source: str, *, metadata_title: str | None = None, s
 def choose_date(text: str, source: str, *, creation_date: str | None = None) -> tuple[str | None, str | None]:
     """(ISO date, date_source)."""
     mentions = find_dates(text[:400])
+    from_name = find_release_date("", source)
+    if from_name and any(mention.iso == from_name for mention in mentions):
+        # the file's name and its dateline agree, whatever date a headline names first
+        # ("… Starbound Requiem for November 17, 2022" above "KYOTO, June 8, 2022 —")
+        return from_name, "text"
     if mentions:
         return mentions[0].iso, "text"
-    from_name = find_release_date("", source)
     if from_name:
         return from_name, "filename"
     if creation_date:
