@@ -698,3 +698,23 @@ def test_a_person_of_another_company_and_another_edition_are_no_answer():
     assert not names_another_edition(sold, at(sold, "150,000 units"), "How many HB-10 Pro controllers were sold?")
     game = "Sales of Starbound Requiem reached 3.1 million units."
     assert names_another_edition(game, at(game, "3.1 million units"), "How many units has Starbound Requiem II sold?")
+
+
+def test_a_person_who_moves_to_another_role_no_longer_holds_the_one_asked():
+    """A third new-user session: 「北条美咲が代表取締役社長に就任し、現代表取締役社長の高杉亮介は
+    代表取締役会長に就任」 gave 高杉亮介 as the president, and "succeeding former Managing
+    Director Thomas Reed" gave Reed as the managing director."""
+    from qa.answer.candidates import _left_role
+    from qa.answer.facts import Fact
+
+    def at(sentence, text):
+        return Fact("person", text, sentence.index(text), sentence.index(text) + len(text), text)
+
+    handover = "北条美咲が代表取締役社長に就任し、現代表取締役社長の高杉亮介は代表取締役会長に就任いたします。"
+    roles = [handover.index("社長"), handover.index("社長の高杉")]
+    assert _left_role(handover, at(handover, "高杉亮介"), roles)
+    assert not _left_role(handover, at(handover, "北条美咲"), roles)
+    succeeded = "Claire Dubois became Managing Director, succeeding former Managing Director Thomas Reed."
+    roles = [succeeded.index("Director,"), succeeded.index("Director Thomas")]
+    assert _left_role(succeeded, at(succeeded, "Thomas Reed"), roles)
+    assert not _left_role(succeeded, at(succeeded, "Claire Dubois"), roles)

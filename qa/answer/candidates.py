@@ -185,8 +185,8 @@ def _aside_of_another(fact: Fact, text: str, named: set[str]) -> bool:
 
 
 # A role its holder no longer holds: 前社長, 元CEO, "former president", 社長を退任.
-_FORMER_BEFORE = re.compile(r"(?:前|元|旧)\s*(?:代表取締役)?\s*$|(?:former|previous|outgoing|ex-|then-)\s*$",
-                            re.IGNORECASE)
+_FORMER_BEFORE = re.compile(r"(?:前|元|旧)\s*(?:代表取締役)?\s*$|(?:former|previous|outgoing|ex-|then-)\s*"
+                            r"(?:[A-Z][a-z]+\s+)?$", re.IGNORECASE)
 _LEFT_AFTER = re.compile(r"^[^、。,.]{0,8}?(?:を|から)?(?:退任|辞任|退き|退く|離れ)|^\S*\s*(?:steps?|stepped) down"
                          r"|^\S*\s*(?:resign|retire)", re.IGNORECASE)
 
@@ -196,10 +196,17 @@ def _left_role(text: str, fact: Fact, positions: list[int]) -> bool:
     hold: written as former (前社長の大森健一, "former CEO John Smith") or followed by
     its leaving (西田陽翔が代表取締役社長を退任し)."""
     position = min(positions, key=lambda at: min(abs(fact.start - at), abs(at - fact.end)))
-    if _FORMER_BEFORE.search(text[max(0, position - 12):position]):
+    if _FORMER_BEFORE.search(text[max(0, position - 30):position]):
         return True
+    moved = _TAKES_ANOTHER.match(text, fact.end)
+    if moved and not any(moved.start(1) <= at < moved.end(1) for at in positions):
+        return True  # 高杉亮介は代表取締役会長に就任: he moves on from the role asked
     role = re.match(r"[^\s、。,.を]{0,10}", text[position:])
     return bool(_LEFT_AFTER.search(text[position + (role.end() if role else 0):position + 40]))
+
+
+# A person taking another role: 「…の高杉亮介は代表取締役会長に就任いたします」.
+_TAKES_ANOTHER = re.compile(r"\s*(?:氏|さん)?(?:は|が)([^、。]{1,16}?)(?:に|へ)(?:就任|昇格|異動)")
 
 
 _COMPANY_ROLE = re.compile(r"(?:ceo|cto|cfo|coo|president|chairman|chairperson|founder|chief)\b", re.IGNORECASE)
