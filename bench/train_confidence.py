@@ -249,7 +249,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default="sample,fixture,minato,agri,releases,more")
     parser.add_argument("--collect", action="store_true", help="ask every question again")
-    parser.add_argument("--target", type=float, default=0.97, help="precision of stated facts to reach")
+    parser.add_argument("--target", type=float, default=qa.Settings().answer_precision,  # the answerer's default
+                        help="precision of stated facts to reach")
     parser.add_argument("--c", type=float, default=0.3, help="inverse regularization strength")
     parser.add_argument("--variants", action="store_true", help="also each group of features removed")
     parser.add_argument("--write", action="store_true", help="write qa/answer/confidence.json")

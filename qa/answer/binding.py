@@ -86,8 +86,8 @@ class Subject:
         """The share of the question's names (strict and loose) that `text` names in
         one of their forms; 1.0 when it names none. An acronym of three letters or
         fewer (EV, NC, GTS) is not counted: releases spell those out, in either language.
-        A name with no form in the script of `language` counts as not named there: a
-        Japanese sentence that cannot spell "Orbital Bakery" does not stand for it (a
+        A name none of whose forms `text` writes counts as not named, whatever the
+        script: a Japanese sentence that cannot spell "Orbital Bakery" does not stand for it (a
         new-user session had another company's founding year at P = 0.93 for it;
         leave-one-company-out the leniency this replaces gave 24 right against 23)."""
         every = [forms for forms in self.names + self.loose if not _SHORT_ACRONYM.fullmatch(forms[0])]

@@ -93,6 +93,7 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
     question itself names (asked for the capital of France, フランス is no answer)."""
     kept = []
     named = {form for forms in subject.names + subject.loose for form in forms} if kind in (PERSON, PLACE) else set()
+    asked = subject.role_positions(text) if kind == PERSON and subject.roles else []  # where the role asked stands
     for fact in facts:
         if named and (fact.text.lower() in named or fact.english.lower() in named):
             continue
@@ -119,7 +120,6 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
         if kind == PERSON and _ROLE_OF.search(text[max(0, fact.start - 40):fact.start]):
             continue  # "Kenichi Morita, CEO of Lunaris Robotics": the company the role is of
         if kind == PERSON and subject.roles:
-            asked = subject.role_positions(text)
             if not asked:
                 # A role asked about is named next to its holder: "Shizuku Farm Uji" in a
                 # sentence with no CEO is no CEO (a new-user session had it stated).
@@ -131,11 +131,8 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
             if named and _role_of_another(text, fact, asked, named):
                 continue  # "Daniel Hartley, CEO of Veltrane" for Shiramine's CEO
         kept.append(fact)
-    if kind == PERSON and subject.roles and kept and subject.role_positions(text):
-        positions = subject.role_positions(text)
-        kept.sort(key=lambda fact: min(min(abs(fact.start - position), abs(position - fact.end))
-                                       for position in positions))
-        kept = kept[:1]
+    if asked and kept:
+        kept = [min(kept, key=lambda fact: _distance(fact, _nearest(fact, asked)))]
     return tuple(kept)
 
 
@@ -191,11 +188,25 @@ _LEFT_AFTER = re.compile(r"^[^、。,.]{0,8}?(?:を|から)?(?:退任|辞任|退
                          r"|^\S*\s*(?:resign|retire)", re.IGNORECASE)
 
 
+# A person taking another role: 「…の高杉亮介は代表取締役会長に就任いたします」.
+_TAKES_ANOTHER = re.compile(r"\s*(?:氏|さん)?(?:は|が)([^、。]{1,16}?)(?:に|へ)(?:就任|昇格|異動)")
+
+
+def _distance(fact: Fact, position: int) -> int:
+    return min(abs(fact.start - position), abs(position - fact.end))
+
+
+def _nearest(fact: Fact, positions: list[int]) -> int:
+    """The role occurrence nearest to a person."""
+    return min(positions, key=lambda position: _distance(fact, position))
+
+
 def _left_role(text: str, fact: Fact, positions: list[int]) -> bool:
     """Whether the role occurrence nearest to a person is one they left or no longer
-    hold: written as former (前社長の大森健一, "former CEO John Smith") or followed by
-    its leaving (西田陽翔が代表取締役社長を退任し)."""
-    position = min(positions, key=lambda at: min(abs(fact.start - at), abs(at - fact.end)))
+    hold: written as former (前社長の大森健一, "former CEO John Smith"), followed by its
+    leaving (西田陽翔が代表取締役社長を退任し), or the person takes another role, at none
+    of the asked role's `positions` (高杉亮介は代表取締役会長に就任)."""
+    position = _nearest(fact, positions)
     if _FORMER_BEFORE.search(text[max(0, position - 30):position]):
         return True
     moved = _TAKES_ANOTHER.match(text, fact.end)
@@ -203,10 +214,6 @@ def _left_role(text: str, fact: Fact, positions: list[int]) -> bool:
         return True  # 高杉亮介は代表取締役会長に就任: he moves on from the role asked
     role = re.match(r"[^\s、。,.を]{0,10}", text[position:])
     return bool(_LEFT_AFTER.search(text[position + (role.end() if role else 0):position + 40]))
-
-
-# A person taking another role: 「…の高杉亮介は代表取締役会長に就任いたします」.
-_TAKES_ANOTHER = re.compile(r"\s*(?:氏|さん)?(?:は|が)([^、。]{1,16}?)(?:に|へ)(?:就任|昇格|異動)")
 
 
 _COMPANY_ROLE = re.compile(r"(?:ceo|cto|cfo|coo|president|chairman|chairperson|founder|chief)\b", re.IGNORECASE)
@@ -217,7 +224,7 @@ _OF_ORGANIZATION = re.compile(r"[A-Za-z-]*(?:\s+[A-Za-z-]+){0,3}?\s+(?:of|at)\s+
 def _role_of_another(text: str, fact: Fact, positions: list[int], named: set[str]) -> bool:
     """Whether the role next to a person is said to be of an organization the question
     does not name: "Daniel Hartley, CEO of Veltrane" asked for Shiramine's CEO."""
-    position = min(positions, key=lambda at: min(abs(fact.start - at), abs(at - fact.end)))
+    position = _nearest(fact, positions)
     if not _COMPANY_ROLE.match(text, position):
         return False  # "Director of Human and Robotic Exploration": a department, not a company
     of = _OF_ORGANIZATION.match(text, position)

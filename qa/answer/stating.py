@@ -18,6 +18,7 @@ from ..ingest.normalize import squash
 from ..search.quantities import quantities
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON
 from ..search.timeframe import read_timeframe
+from .asked_names import names_a_sibling, names_another_edition
 from .candidates import Candidate
 from .clauses import clause
 from .evidence import Evidence
@@ -133,50 +134,6 @@ def of_another_year(sentence: str, fact: Fact, asked: str) -> bool:
     own = clause(sentence, fact.start).replace(fact.text, " ")
     years = set(YEAR.findall(own))
     return bool(years) and not years & asked_years
-
-
-_NAME_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z0-9-]*(?:\s+[A-Z][A-Za-z0-9-]*)+")
-
-
-def names_a_sibling(sentence: str, asked: str) -> bool:
-    """Whether a sentence names a sibling of a name the question asks about, and not the
-    name itself: "Shizuku Farm Kameoka" for a question about "Shizuku Farm Uji" (a
-    new-user session had Kameoka's 7.5 tons stated for Uji), the way Mission 3 is no
-    answer about Mission 2."""
-    for run in _NAME_RUN.finditer(asked):
-        words = run.group().split()
-        if run.start() == 0 and len(words) > 2:
-            words = words[1:]  # "When Shizuku Farm Uji…": the question word is no part of it
-        # the name's last word a distinctive one (Uji), never an acronym (the "Ontario EV plant")
-        if len(words) < 2 or run.group() in sentence or not re.fullmatch(r"[A-Z][a-z]+", words[-1]):
-            continue
-        prefix = " ".join(words[:-1])
-        other = re.search(re.escape(prefix) + r"\s+([A-Z][a-z]+)\b", sentence)
-        if other and other.group(1) != words[-1]:
-            return True
-    return False
-
-
-# A model or edition word after a product's name makes another product (HB-10 Pro,
-# Starbound Requiem II).
-_EDITION = r"(?:Pro|Max|Plus|Lite|Mini|Ultra|Air|Neo|II|III|IV|2|3|4)"
-
-
-def names_another_edition(sentence: str, fact: Fact, asked: str) -> bool:
-    """Whether the product named nearest before a fact is another edition of the one
-    asked: "The HB-10 Pro controller has sold 150,000 units" asked about the HB-10, or
-    "Starbound Requiem … 3.1 million" asked about Starbound Requiem II (a new-user
-    session had both stated)."""
-    before = sentence[:fact.start]
-    for match in re.finditer(rf"([A-Z][\w-]*(?:\s+(?!{_EDITION}\b)[A-Z][\w-]*)*)(?:\s+({_EDITION}))?(?=[\s,.:;?)]|$)",
-                             asked):
-        base, edition = match.group(1), match.group(2)
-        if len(base) < 3 or not re.search(r"[\d-]|\s", base):
-            continue  # a product name: with a number, a hyphen or two words
-        mentions = list(re.finditer(re.escape(base) + rf"(?:\s+({_EDITION})\b)?", before))
-        if mentions and (mentions[-1].group(1) or None) != edition:
-            return True
-    return False
 
 
 def asks_why(asked: str) -> bool:

@@ -166,10 +166,11 @@ def load_document(path, *, time_limit: float = 120.0, pdf_reader: PdfReaderProce
     else:
         raise DocumentError(name, f"unsupported file type {suffix or '(none)'}; use .pdf, .txt or .md")
     text, offsets = assemble_pages(raw_pages)
-    if not text.strip():
+    length = len(text.strip())
+    if not length:
         raise DocumentError(name, "no text after normalization")
-    if len(text.strip()) < SHORT_TEXT:  # a one-line "Hello" was added as a release with no word said
-        warnings.append(f"very little text ({len(text.strip())} characters): is this a release?")
+    if length < SHORT_TEXT:  # a one-line "Hello" was added as a release with no word said
+        warnings.append(f"very little text ({length} characters): is this a release?")
     if raw is not None:
         title = choose_title(text, path.name, metadata_title=raw.metadata_title, sized_lines=raw.title_lines)
         date, date_source = choose_date(text, path.name, creation_date=raw.creation_date)

@@ -58,10 +58,14 @@ def meaningful_metadata_title(title: str | None, source: str = "") -> str | None
 def is_version_line(line: str) -> bool:
     """A version or revision line, dates and brackets aside ("version 3.6 [19-Sep-2021]",
     "v1.2a", "Release 12.18", "第2.100版")."""
-    bare = _BRACKETED.sub(" ", line)
-    for mention in reversed(find_dates(bare)):
-        bare = bare[:mention.start] + " " + bare[mention.end:]
-    return bool(_VERSION.match(" ".join(bare.split())))
+    return bool(_VERSION.match(" ".join(_without_dates(_BRACKETED.sub(" ", line)).split())))
+
+
+def _without_dates(text: str) -> str:
+    """`text` with each date it names replaced by a space."""
+    for mention in reversed(find_dates(text)):
+        text = text[:mention.start] + " " + text[mention.end:]
+    return text
 
 
 def largest_font_line(sized_lines) -> str | None:
@@ -122,10 +126,7 @@ def _no_title(line: str) -> bool:
         return True
     if _LABEL.match(bare) and len(bare) <= 60 and len(bare.split()) <= 6:
         return True
-    rest = _CLOCK.sub(" ", bare)
-    for mention in reversed(find_dates(rest)):
-        rest = rest[:mention.start] + " " + rest[mention.end:]
-    return len(re.sub(r"\W", "", rest)) < MINIMUM_TITLE_CHARACTERS
+    return len(re.sub(r"\W", "", _without_dates(_CLOCK.sub(" ", bare)))) < MINIMUM_TITLE_CHARACTERS
 
 
 def first_substantial_line(text: str) -> str | None:
