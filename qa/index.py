@@ -36,7 +36,7 @@ from .search.lexical import LexicalIndex, latin_form, reading, tokenize
 from .search.quantities import quantities, shares_quantity
 from .search.conversation import resolve
 from .search.question import Question, clean_question, read_question
-from .search.timeframe import allowed_dates, day_numbers, time_ranking
+from .search.timeframe import allowed_dates, day_numbers, names_period, time_ranking
 from .search.translate import name_forms
 from .search import codes, overlap, vectorfiles
 from .search.vocabulary import VOCABULARY
@@ -195,7 +195,8 @@ class Index:
         total = len(self.chunks)
         depth = min(total, max(50, 10 * k))
         query = query_vector[0]
-        allowed = allowed_dates(question.timeframe, self._days) if settings.time_filter else None
+        allowed = allowed_dates(question.timeframe, self._days, settings.as_of_grace_days) \
+            if settings.time_filter else None
         if allowed is not None and not allowed.any():
             if question.timeframe.kind == "after":
                 return Retrieved([], [], {})
@@ -219,6 +220,11 @@ class Index:
                                if shares_quantity(stated, self.chunks[position].text)]], settings.quantity_weight))
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
         ranked = sorted(fused, key=lambda position: (-fused[position], position))
+        if allowed is not None and question.timeframe.kind == "as_of" and settings.as_of_grace_days:
+            # a release after the date asked is read only when it tells the state as of
+            # then: its passage names a date of the period ("2022年3月31日現在" for March 2022)
+            ranked = [position for position in ranked if not self._after(position, question.timeframe)
+                      or names_period(question.timeframe, self.chunks[position].text)]
         best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])
         if settings.balance_languages:
             best = balance_languages(best, [self.chunks[position] for position in best])
@@ -234,6 +240,9 @@ class Index:
                   self.chunks[position].path else "" for position in best]
         return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
                          baselines, before)
+
+    def _after(self, position: int, frame) -> bool:
+        return bool(self._days[position]) and self._days[position] > frame.end.toordinal() - 1
 
     def first_hit_of(self, path: str) -> Hit | None:
         """The first chunk of the document at `path`, as a hit (for questions about

@@ -65,6 +65,9 @@ class Settings:
     transliterate: bool = True
     calibrate_dense: bool = True
     time_filter: bool = True
+    # "As of" a date admits releases up to this many days after it, ranked after those
+    # of then: figures "as of March 31" come out in a release of June.
+    as_of_grace_days: int = 183
     # The other language's best passage among the first three when it tells the same
     # event (see qa.search.fusion.balance_languages).
     balance_languages: bool = True

@@ -34,17 +34,19 @@ from ..errors import QAError
 from ..ingest.dates import find_dates
 from ..ingest.normalize import squash
 from ..records import ANSWER, NOT_FOUND, PASSAGE, Answer, Citation, Retrieved
-from ..search.question import DATE, GENERAL
+from ..search.question import DATE, GENERAL, PERSON
 from . import confidence
 from .candidates import Candidate, candidates, numbered_owner
 from .clauses import best_fact, clause
 from .facts import Fact, find_facts, is_earliest, is_plan
-from .features import FEATURES, asks_past, context_of, features
+from .changes import asks_for_first
+from .features import FEATURES, context_of, features
+from .handover import not_handed_over
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
 from .stating import Scored, may_state, rival_values, stateable, stated_text, supporting_documents, value_key
 from .terms import anchors_of
-from .timeline import fact_value, newer_statement
+from .timeline import fact_value, newer_statement, older_statement, true_when_asked
 
 _RELEASE_ITSELF = re.compile(r"この(プレス)?リリース|本リリース|このニュース|\bth(is|e) (press )?release\b|\bthis announcement\b",
                              re.IGNORECASE)
@@ -109,6 +111,8 @@ class ExtractiveAnswerer:
                 sentence_rows = [item if item.row[_FACT_EVENT] > 0 else replace(item, owned=False)
                                  for item in sentence_rows]
             rows += sentence_rows
+        if evidence.question.kind == PERSON and evidence.subject.roles and not evidence.subject.former:
+            rows = self._not_handed_over(evidence, rows, found, retrieved)
         model = self.model if model is None else model
         if model and rows:
             matrix = np.asarray([item.row for item in rows], dtype=float)
@@ -116,6 +120,15 @@ class ExtractiveAnswerer:
             rows = [replace(item, right=float(right), holds=float(held))
                     for item, right, held in zip(rows, rights, holds)]
         return rows
+
+    def _not_handed_over(self, evidence: Evidence, rows: list[Scored], found: list[Candidate],
+                         retrieved: Retrieved | None) -> list[Scored]:
+        """The rows, with a person whom the same or a newer release read says no longer
+        holds the role asked marked as no answer (see `handover`)."""
+        others = list(found)
+        if retrieved is None and evidence.updates is not None and evidence.updates.hits:
+            others += self.candidates(evidence, evidence.updates, passages=len(evidence.updates.hits))
+        return not_handed_over(rows, others, evidence)
 
     def _release_date_answer(self, evidence: Evidence) -> Answer | None:
         """"When was this release published?": quote the date line of the top document."""
@@ -182,11 +195,16 @@ class ExtractiveAnswerer:
         kind = evidence.question.kind
         chosen, fact = [best.candidate], best.fact
         update = self._newer(evidence, best, model) if fact is not None else None
-        if update is not None and _asks_of_now(evidence.question):
-            # A newer release changed the fact: the older value is never stated first; the
-            # newer statement is quoted as the closest passage (a new-user session found
-            # 2024年12月 stated for 「最新のリリースでは…いつ？」).
+        if update is not None and true_when_asked(evidence.question, update[0]):
+            # A newer release changed the fact: the older value is never stated first for
+            # what is so now, or as of a date on or after the newer release; the newer
+            # statement is quoted as the closest passage (a new-user session found 2024年12月
+            # stated for 「最新のリリースでは…いつ？」, and 2021's figures "as of August 2023").
             return _passage(evidence, update[0], best.holds)
+        if fact is not None and asks_for_first(evidence.question.text):
+            first = self._older(evidence, best, scored, model)
+            if first is not None:  # "originally": an older release said otherwise first
+                return _passage(evidence, first[0], best.holds)
         confident = [item for item in scored if item.right >= threshold and item is not best
                      and may_state(item, evidence.question)]
         if fact is None:
@@ -246,6 +264,17 @@ class ExtractiveAnswerer:
         return newer_statement(chosen.candidate, fact_value(chosen.fact.text), others, -1.0,
                                lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
 
+    def _older(self, evidence: Evidence, chosen: Scored, scored: list[Scored], model: confidence.ConfidenceModel):
+        """An older release's different statement of the same fact, among the passages
+        read, held as closely as a newer one must be (see `_newer`)."""
+        needed = 0.5 * chosen.row[_OVERLAP_RARE]
+        named = evidence.subject.names_share(chosen.candidate.hit.text)
+        others = [item.candidate for item in scored if item.fact is not None and item.holds >= model.passage_threshold
+                  and may_state(item, evidence.question) and item.row[_OVERLAP_RARE] >= needed
+                  and evidence.subject.names_share(item.candidate.hit.text) >= named]
+        return older_statement(chosen.candidate, fact_value(chosen.fact.text), others,
+                               lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
+
     def _found(self, evidence: Evidence, kind: str, fact: Fact | None, citations: list[Citation],
                plan_text: str, update: Fact | None = None, stated: str = "",
                confidence: float | None = None) -> Answer:
@@ -264,12 +293,6 @@ class ExtractiveAnswerer:
                         confidence=None if confidence is None else round(confidence, 4))
         verify_citations(answer)
         return answer
-
-
-def _asks_of_now(question) -> bool:
-    """Whether a question asks what is so now: the latest, or no date and no past tense."""
-    frame = question.timeframe
-    return (bool(frame) and frame.kind == "latest") or (not frame and not asks_past(question.text))
 
 
 def _passage(evidence: Evidence, candidate: Candidate, holds: float) -> Answer:

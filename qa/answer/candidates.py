@@ -136,6 +136,10 @@ def bound_facts(facts: list[Fact], text: str, subject: Subject, kind: str) -> tu
     return tuple(kept)
 
 
+# A number written with its Japanese counter (個, 台, 株; not 万 or 億, which scale it).
+_COUNTER_END = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff](?<![万億兆千百十])$")
+# A label before a value: "Employees: 2,400", "Number of employees (consolidated): 2,400".
+_LABEL = re.compile(r"(?:^|\n|[-•・]\s?)([A-Za-z][A-Za-z ]{0,40}?)\s*(?:\([^)]{0,30}\)\s*)?:\s*$")
 # Up to two words between a number and its unit: "3,200,000 new shares", "4,200 existing jobs".
 _WORDS_AFTER = re.compile(r"\s*((?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+)")
 
@@ -144,9 +148,14 @@ def _carries_unit(fact: Fact, text: str, units: tuple[str, ...]) -> bool:
     """Whether a number is written with one of `units`: in it or right after it
     (3,200,000株, 45名, "4,200 jobs"), or as one of the two words after the next
     ("3,200,000 new shares")."""
-    lowered = fact.text.lower() + text[fact.end:fact.end + 3].lower()
+    lowered = fact.text.lower()
+    if not _COUNTER_END.search(fact.text):  # 110,000個の新株予約権 counts 個, not 株
+        lowered += text[fact.end:fact.end + 3].lower()
     if any(unit in lowered for unit in units):
         return True
+    label = _LABEL.search(text, 0, fact.start)
+    if label and set(label.group(1).lower().split()) & set(units):
+        return True  # a profile line: "Employees: 2,400"
     after = _WORDS_AFTER.match(text, fact.end)
     return bool(after) and bool(set(after.group(1).lower().split()) & set(units))
 
@@ -188,8 +197,21 @@ _LEFT_AFTER = re.compile(r"^[^、。,.]{0,8}?(?:を|から)?(?:退任|辞任|退
                          r"|^\S*\s*(?:resign|retire)", re.IGNORECASE)
 
 
-# A person taking another role: 「…の高杉亮介は代表取締役会長に就任いたします」.
-_TAKES_ANOTHER = re.compile(r"\s*(?:氏|さん)?(?:は|が)([^、。]{1,16}?)(?:に|へ)(?:就任|昇格|異動)")
+# A person taking another role: 「…の高杉亮介は代表取締役会長に就任いたします」, "Ryosuke
+# Takasugi will become Chairman".
+_TAKES_ANOTHER = re.compile(r"\s*(?:氏|さん)?(?:は|が)([^、。]{1,16}?)(?:に|へ)(?:就任|昇格|異動)|,?\s*(?:who\s+)?(?:will\s+)?"
+                            r"(?:become|becomes|became|moves? to|moved to|(?:will\s+)?assumes? the (?:role|post|position) of)"
+                            r"\s+([^,.;]{1,40})", re.IGNORECASE)
+
+
+def takes_another_role(text: str, end: int) -> tuple[int, int] | None:
+    """The span of the role a person named up to `end` takes (会長 in 高杉亮介は代表取締役会長に
+    就任; "Chairman" in "Takasugi will become Chairman"), or None."""
+    moved = _TAKES_ANOTHER.match(text, end)
+    if moved is None:
+        return None
+    group = 1 if moved.group(1) is not None else 2
+    return moved.start(group), moved.end(group)
 
 
 def _distance(fact: Fact, position: int) -> int:
@@ -209,8 +231,8 @@ def _left_role(text: str, fact: Fact, positions: list[int]) -> bool:
     position = _nearest(fact, positions)
     if _FORMER_BEFORE.search(text[max(0, position - 30):position]):
         return True
-    moved = _TAKES_ANOTHER.match(text, fact.end)
-    if moved and not any(moved.start(1) <= at < moved.end(1) for at in positions):
+    moved = takes_another_role(text, fact.end)
+    if moved and not any(moved[0] <= at < moved[1] for at in positions):
         return True  # 高杉亮介は代表取締役会長に就任: he moves on from the role asked
     role = re.match(r"[^\s、。,.を]{0,10}", text[position:])
     return bool(_LEFT_AFTER.search(text[position + (role.end() if role else 0):position + 40]))

@@ -57,5 +57,14 @@ def change_roles(sentence: str, fact: Fact) -> tuple[float, float]:
     return float(old), float(new)
 
 
+# The question asks for the first value of all: "originally", 当初 (not "before the change").
+_ASKS_FIRST = re.compile(r"\b(original(ly)?|initial(ly)?|first announced|at first|at the outset)\b|当初|元々|もともと|最初に?発表",
+                         re.IGNORECASE)
+
+
+def asks_for_first(question: str) -> bool:
+    return bool(_ASKS_FIRST.search(question))
+
+
 def asks_for_earlier(question: str) -> bool:
     return bool(_ASKS_EARLIER.search(question))

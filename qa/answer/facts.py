@@ -96,6 +96,10 @@ plant factory motor motors foods products systems rail railway energy solutions 
 securities logistics ministry government council committee association foundation services automotive mobility
 governor mayor minister secretary senator ambassador professor dr mr ms mrs spokesman spokeswoman spokesperson
 vice senior deputy head general
+automation robotics ventures labs pharma pharmaceuticals biosciences therapeutics networks semiconductor materials
+chemicals construction insurance trading airlines airways aerospace electronics devices instruments machinery
+software digital media entertainment games studios interactive retail stores hotels resorts railways transit
+transport ab ag gmbh plc llc
 """.split())
 _ORGANIZATION = frozenset("inc co ltd corporation corp bank banking holdings company group agency university "
                           "institute electric industries engineering".split())

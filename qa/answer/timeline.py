@@ -22,6 +22,7 @@ from ..search.quantities import quantities
 from ..search.timeframe import TimeFrame
 from .candidates import Candidate
 from .facts import Fact
+from .features import asks_past
 
 # Candidates within this relevance of the best compete on their release date.
 LATEST_MARGIN = 0.03
@@ -93,3 +94,43 @@ def newer_statement(chosen: Candidate, value: str, others: list[Candidate], floo
         if fact_value(fact.text) != value:
             found.append((candidate, fact))
     return max(found, key=lambda pair: (pair[0].hit.doc_date, pair[0].relevance), default=None)
+
+
+def older_statement(chosen: Candidate, value: str, others: list[Candidate],
+                    fact_of: Callable[[Candidate], Fact]) -> tuple[Candidate, Fact] | None:
+    """The oldest candidate, from a release before `chosen`'s, that states a different
+    value of the same kind of fact about the same thing: for a question about the
+    original value ("originally", 当初), the first statement, not a later one's "from"."""
+    date = chosen.hit.doc_date
+    if not date:
+        return None
+    found = []
+    for candidate in others:
+        if not candidate.facts or not candidate.hit.doc_date or candidate.hit.doc_date >= date:
+            continue
+        if candidate.event_in_sentence < chosen.event_in_sentence or candidate.hit.path == chosen.hit.path:
+            continue
+        fact = fact_of(candidate)
+        if fact_value(fact.text) != value:
+            found.append((candidate, fact))
+    return min(found, key=lambda pair: (pair[0].hit.doc_date, -pair[0].relevance), default=None)
+
+
+def asks_of_now(question) -> bool:
+    """Whether a question asks what is so now: the latest, or no date and no past tense."""
+    frame = question.timeframe
+    return (bool(frame) and frame.kind == "latest") or (not frame and not asks_past(question.text))
+
+
+def true_when_asked(question, newer: Candidate) -> bool:
+    """Whether a newer release's statement is the one true at the time asked: now, or
+    as of (or before) a date on or after that release."""
+    frame = question.timeframe
+    if asks_of_now(question):
+        return True
+    released = (newer.hit.doc_date or "")[:10]
+    if frame and frame.kind == "as_of" and frame.end is not None:
+        return bool(released) and released <= frame.end.isoformat()
+    if frame and frame.kind == "before" and frame.start is not None:
+        return bool(released) and released < frame.start.isoformat()
+    return False

@@ -176,15 +176,18 @@ def day_numbers(dates: list[str | None]) -> np.ndarray:
     return np.array([(_parse(date) or datetime.date.min).toordinal() - 1 for date in dates], dtype=np.int64)
 
 
-def allowed_dates(frame: TimeFrame, days: np.ndarray) -> np.ndarray | None:
+def allowed_dates(frame: TimeFrame, days: np.ndarray, grace: int = 0) -> np.ndarray | None:
     """Which chunks a frame admits at all (`days` from `day_numbers`): "as of" a time
-    rules out releases after it (they tell a later state), "before" a time those from
-    it on. Undated chunks are admitted. None when the frame rules out nothing."""
+    rules out releases more than `grace` days after it (they tell a later state; a
+    release soon after may report the state as of then, and the time ranking puts it
+    after those of then), "before" a time those from it on. Undated chunks are
+    admitted. None when the frame rules out nothing."""
     if frame.kind == "after":
         return days > frame.end.toordinal() - 1
     if frame.kind not in ("as_of", "before"):
         return None
-    limit = frame.end if frame.kind == "as_of" else frame.start - datetime.timedelta(days=1)
+    limit = frame.end + datetime.timedelta(days=grace) if frame.kind == "as_of" \
+        else frame.start - datetime.timedelta(days=1)
     return (days <= limit.toordinal() - 1) | (days == 0)
 
 
