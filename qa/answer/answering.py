@@ -247,31 +247,18 @@ class ExtractiveAnswerer:
         if evidence.updates is None or not evidence.updates.hits:
             return None
         others = self.scored(evidence, evidence.updates, passages=len(evidence.updates.hits), model=model)
-        # only a sentence that could itself be stated (its fact of the kind asked, belonging
-        # to what is asked) and that holds at least half of the question's rare words the
-        # answer holds (by idf weight): another company's Mission 4 in 2027, which shares
-        # only 打ち上げ (0.22 against 1.0), is no update of this company's rover
-        needed = 0.5 * chosen.row[_OVERLAP_RARE]
-        # and whose passage names what the answer's passage names, in the passage itself: a
-        # Japanese passage does not stand for "Orbital Bakery" because it cannot spell it (a
-        # new-user session got another company's founding year as the "newer release").
-        subject = evidence.subject
-        named = subject.names_share(chosen.candidate.hit.text)
-        others = [item.candidate for item in others if item.candidate.facts and item.holds >= model.passage_threshold
-                  # (stateable, not `may_state`: a newer release is after the period asked, by design)
-                  and stateable(item, evidence.question.kind, evidence.question.given)
-                  and item.row[_OVERLAP_RARE] >= needed and subject.names_share(item.candidate.hit.text) >= named]
+        question = evidence.question
+        # (stateable, not `may_state`: a newer release is after the period asked, by design)
+        others = _about_the_same(evidence, chosen, others, model, lambda item: bool(item.candidate.facts) and
+                                 stateable(item, question.kind, question.given))
         return newer_statement(chosen.candidate, fact_value(chosen.fact.text), others, -1.0,
                                lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
 
     def _older(self, evidence: Evidence, chosen: Scored, scored: list[Scored], model: confidence.ConfidenceModel):
         """An older release's different statement of the same fact, among the passages
         read, held as closely as a newer one must be (see `_newer`)."""
-        needed = 0.5 * chosen.row[_OVERLAP_RARE]
-        named = evidence.subject.names_share(chosen.candidate.hit.text)
-        others = [item.candidate for item in scored if item.fact is not None and item.holds >= model.passage_threshold
-                  and may_state(item, evidence.question) and item.row[_OVERLAP_RARE] >= needed
-                  and evidence.subject.names_share(item.candidate.hit.text) >= named]
+        others = _about_the_same(evidence, chosen, scored, model,
+                                 lambda item: item.fact is not None and may_state(item, evidence.question))
         return older_statement(chosen.candidate, fact_value(chosen.fact.text), others,
                                lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
 
@@ -293,6 +280,23 @@ class ExtractiveAnswerer:
                         confidence=None if confidence is None else round(confidence, 4))
         verify_citations(answer)
         return answer
+
+
+def _about_the_same(evidence: Evidence, chosen: Scored, items: list[Scored], model: confidence.ConfidenceModel,
+                    gate) -> list[Candidate]:
+    """The sentences of `items` that pass `gate` and may restate `chosen`'s fact: the
+    model holds them to give the answer (P(holds) at least the passage threshold), they
+    hold at least half of the question's rare words the answer holds (by idf weight:
+    another company's Mission 4 in 2027, which shares only 打ち上げ, 0.22 against 1.0,
+    is no update of this company's rover), and their passage names what the answer's
+    passage names, in the passage itself (a Japanese passage does not stand for
+    "Orbital Bakery" because it cannot spell it: a new-user session got another
+    company's founding year as the "newer release")."""
+    needed = 0.5 * chosen.row[_OVERLAP_RARE]
+    subject = evidence.subject
+    named = subject.names_share(chosen.candidate.hit.text)
+    return [item.candidate for item in items if item.holds >= model.passage_threshold and gate(item)
+            and item.row[_OVERLAP_RARE] >= needed and subject.names_share(item.candidate.hit.text) >= named]
 
 
 def _passage(evidence: Evidence, candidate: Candidate, holds: float) -> Answer:

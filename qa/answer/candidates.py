@@ -193,7 +193,9 @@ def _aside_of_another(fact: Fact, text: str, named: set[str]) -> bool:
 # A role its holder no longer holds: 前社長, 元CEO, "former president", 社長を退任.
 _FORMER_BEFORE = re.compile(r"(?:前|元|旧)\s*(?:代表取締役)?\s*$|(?:former|previous|outgoing|ex-|then-)\s*"
                             r"(?:[A-Z][a-z]+\s+)?$", re.IGNORECASE)
-_LEFT_AFTER = re.compile(r"^[^、。,.]{0,8}?(?:を|から)?(?:退任|辞任|退き|退く|離れ)|^\S*\s*(?:steps?|stepped) down"
+# Verbs of leaving a post (also read by `handover`).
+LEAVING_JA = "退任|辞任|退き|退く|離れ"
+_LEFT_AFTER = re.compile(r"^[^、。,.]{0,8}?(?:を|から)?(?:" + LEAVING_JA + r")|^\S*\s*(?:steps?|stepped) down"
                          r"|^\S*\s*(?:resign|retire)", re.IGNORECASE)
 
 

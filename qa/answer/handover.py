@@ -25,7 +25,7 @@ from ..search.question import PERSON
 from ..search.timeframe import TimeFrame
 from .binding import Subject
 from .evidence import Evidence
-from .candidates import Candidate, takes_another_role
+from .candidates import LEAVING_JA, Candidate, takes_another_role
 from .facts import Fact
 from .measures import ROLE_PATTERNS
 from .stating import Scored
@@ -37,7 +37,7 @@ _FORMER_BEFORE = re.compile(r"\b(?:former|previous|outgoing|retiring)\b[^,.;]{0,
 # "succeeding X", "replaces X", "takes over from X" (never "succeeded by X": the successor).
 _SUCCEEDS_BEFORE = re.compile(r"\b(?:succeed(?:s|ing)?|succeeded(?!\s+by)|replac(?:es|ing)|replaced(?!\s+by)|"
                               r"takes over from|taking over from|took over from)\s+[^,.;]{0,40}$", re.IGNORECASE)
-_LEAVES_AFTER = re.compile(r"^\s*(?:氏|さん)?(?:は|が)[^、。]{0,20}?(?:を|から)(?:退任|辞任|退き|退く|離れ)|^\s*(?:氏|さん)?の後任"
+_LEAVES_AFTER = re.compile(r"^\s*(?:氏|さん)?(?:は|が)[^、。]{0,20}?(?:を|から)(?:" + LEAVING_JA + r")|^\s*(?:氏|さん)?の後任"
                            r"|^,?\s*(?:who\s+)?(?:will\s+|is\s+to\s+|has\s+)?(?:steps?|stepped|stepping)\s+down"
                            r"|^,?\s*(?:who\s+)?(?:will\s+|has\s+)?(?:retires?|retired|retiring|resigns?|resigned)",
                            re.IGNORECASE)
@@ -73,34 +73,39 @@ def _same_person(first: str, second: str) -> bool:
     return len(words(first)) >= 2 and words(first) == words(second)
 
 
-def handed_over(fact: Fact, chosen: Candidate, others: Iterable[Candidate], subject: Subject,
+def _departures(others: Iterable[Candidate], subject: Subject,
+                reading: Callable[[Candidate, Fact], str]) -> list[tuple[set[str], str, Candidate]]:
+    """Every person a sentence of `others` says no longer holds the role asked: their
+    name's forms, the sentence's release date and the sentence, in the order of `others`."""
+    return [({other.text, reading(candidate, other)}, candidate.hit.doc_date or "", candidate)
+            for candidate in others for other in candidate.all_facts
+            if other.kind == PERSON and leaves_role(candidate.text, other, subject)]
+
+
+def handed_over(fact: Fact, chosen: Candidate, departures: list[tuple[set[str], str, Candidate]],
                 frame: TimeFrame, reading: Callable[[Candidate, Fact], str]) -> Candidate | None:
     """The sentence of the same or a newer release (and, for a question set in time, one
     of then or earlier) that says the person `fact` names in `chosen` no longer holds the
-    role asked, or None. `reading(candidate, fact)` gives a person's name in Latin
-    letters when it has one (高杉亮介 -> Ryosuke Takasugi)."""
-    if fact.kind != PERSON or not subject.roles or subject.former:
-        return None
+    role asked (among `departures`, see `_departures`), or None. `reading(candidate,
+    fact)` gives a person's name in Latin letters when it has one (高杉亮介 -> Ryosuke
+    Takasugi)."""
     date = chosen.hit.doc_date or ""
     latest = frame.end.isoformat() if frame and frame.kind in ("as_of", "during") and frame.end else None
     if frame and frame.kind == "before" and frame.start:
         latest = frame.start.isoformat()
     names = {fact.text, reading(chosen, fact)}
-    for candidate in others:
-        released = candidate.hit.doc_date or ""
+    for forms, released, candidate in departures:
         if released < date or (latest is not None and released[:10] > latest):
             continue
-        for other in candidate.all_facts:
-            forms = {other.text, reading(candidate, other)}
-            if other.kind == PERSON and any(_same_person(a, b) for a in names for b in forms) \
-                    and leaves_role(candidate.text, other, subject):
-                return candidate
+        if any(_same_person(a, b) for a in names for b in forms):
+            return candidate
     return None
 
 
 def not_handed_over(rows: list[Scored], others: list[Candidate], evidence: Evidence) -> list[Scored]:
     """`rows` with each person that a sentence of `others` says no longer holds the role
-    asked (see `handed_over`) marked as not owned: never stated."""
+    asked (see `handed_over`) marked as not owned: never stated. For a question about
+    who holds a role (`evidence.subject.roles`), not about a former holder."""
     readings: dict[str, dict[str, str]] = {}
 
     def reading(candidate: Candidate, fact: Fact) -> str:
@@ -108,7 +113,10 @@ def not_handed_over(rows: list[Scored], others: list[Candidate], evidence: Evide
             readings[candidate.text] = evidence.romanize(candidate.text) if not candidate.text.isascii() else {}
         return readings[candidate.text].get(fact.text, fact.english)
 
+    departures = _departures(others, evidence.subject, reading)
+    if not departures:
+        return rows
     frame = evidence.question.timeframe
-    return [replace(item, owned=False) if item.fact is not None and item.owned and handed_over(
-                item.fact, item.candidate, others, evidence.subject, frame, reading) is not None else item
+    return [replace(item, owned=False) if item.fact is not None and item.fact.kind == PERSON and item.owned
+            and handed_over(item.fact, item.candidate, departures, frame, reading) is not None else item
             for item in rows]

@@ -75,16 +75,17 @@ def fact_value(text: str) -> str:
     return squash(text).lower()
 
 
-def newer_statement(chosen: Candidate, value: str, others: list[Candidate], floor: float,
-                    fact_of: Callable[[Candidate], Fact]) -> tuple[Candidate, Fact] | None:
-    """The newest candidate, from a release after `chosen`'s, that states a different
-    value of the same kind of fact about the same thing, with that fact."""
+def _restatements(chosen: Candidate, value: str, others: list[Candidate], fact_of: Callable[[Candidate], Fact],
+                  later: bool, floor: float = float("-inf")) -> list[tuple[Candidate, Fact]]:
+    """The candidates of other releases, after `chosen`'s (`later`) or before it, that
+    state a different value of the same kind of fact about the same thing, with that fact."""
     date = chosen.hit.doc_date
     if not date:
-        return None
+        return []
     found = []
     for candidate in others:
-        if not candidate.facts or not candidate.hit.doc_date or candidate.hit.doc_date <= date:
+        released = candidate.hit.doc_date
+        if not candidate.facts or not released or (released <= date if later else released >= date):
             continue
         if candidate.relevance < floor or candidate.event_in_sentence < chosen.event_in_sentence:
             continue
@@ -93,7 +94,15 @@ def newer_statement(chosen: Candidate, value: str, others: list[Candidate], floo
         fact = fact_of(candidate)
         if fact_value(fact.text) != value:
             found.append((candidate, fact))
-    return max(found, key=lambda pair: (pair[0].hit.doc_date, pair[0].relevance), default=None)
+    return found
+
+
+def newer_statement(chosen: Candidate, value: str, others: list[Candidate], floor: float,
+                    fact_of: Callable[[Candidate], Fact]) -> tuple[Candidate, Fact] | None:
+    """The newest candidate, from a release after `chosen`'s, that states a different
+    value of the same kind of fact about the same thing, with that fact."""
+    return max(_restatements(chosen, value, others, fact_of, later=True, floor=floor),
+               key=lambda pair: (pair[0].hit.doc_date, pair[0].relevance), default=None)
 
 
 def older_statement(chosen: Candidate, value: str, others: list[Candidate],
@@ -101,19 +110,8 @@ def older_statement(chosen: Candidate, value: str, others: list[Candidate],
     """The oldest candidate, from a release before `chosen`'s, that states a different
     value of the same kind of fact about the same thing: for a question about the
     original value ("originally", 当初), the first statement, not a later one's "from"."""
-    date = chosen.hit.doc_date
-    if not date:
-        return None
-    found = []
-    for candidate in others:
-        if not candidate.facts or not candidate.hit.doc_date or candidate.hit.doc_date >= date:
-            continue
-        if candidate.event_in_sentence < chosen.event_in_sentence or candidate.hit.path == chosen.hit.path:
-            continue
-        fact = fact_of(candidate)
-        if fact_value(fact.text) != value:
-            found.append((candidate, fact))
-    return min(found, key=lambda pair: (pair[0].hit.doc_date, -pair[0].relevance), default=None)
+    return min(_restatements(chosen, value, others, fact_of, later=False),
+               key=lambda pair: (pair[0].hit.doc_date, -pair[0].relevance), default=None)
 
 
 def asks_of_now(question) -> bool:
