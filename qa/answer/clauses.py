@@ -35,7 +35,7 @@ def clause(sentence: str, position: int, *, with_predicate: bool = False) -> str
 
 # What is so now: 現在の従業員数は45名で、…60名体制とする計画です states 45 as today's
 # number and only 60 as the plan.
-_NOW = re.compile(r"現在|現時点|現状|これまで|既に|すでに|\b(?:currently|now|to date|so far|already)\b", re.IGNORECASE)
+NOW = re.compile(r"現在|現時点|現状|これまで|既に|すでに|\b(?:currently|now|to date|so far|already)\b", re.IGNORECASE)
 
 
 def fact_is_plan(sentence: str, fact: Fact) -> bool:
@@ -43,7 +43,7 @@ def fact_is_plan(sentence: str, fact: Fact) -> bool:
     governs it (…6日に、…予定です), unless its own clause says it is so now and names no
     plan (現在の従業員数は45名で、…計画です)."""
     own = clause(sentence, fact.start)
-    if _NOW.search(own) and not is_plan(own):
+    if NOW.search(own) and not is_plan(own):
         return False
     return is_plan(clause(sentence, fact.start, with_predicate=True))
 
@@ -63,10 +63,18 @@ def _english_event(form: str) -> re.Pattern:
 
 def event_words(question: str, terms: set[str]) -> set[str]:
     """The events (着陸, 打ち上げ, 設立: landing, launch, founding) a question is about,
-    in either language."""
+    in either language. An event the question qualifies with a noun written just before
+    it (量産開始, 営業運転開始) is kept whole: the start of sample shipments
+    (サンプル出荷を開始) is not the start of mass production."""
     lowered = question.lower()
-    return {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)
-            or any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(event, ()))}
+    found = {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)
+             or any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(event, ()))}
+    for event in list(found):
+        qualified = re.search(rf"([一-龥ァ-ヶー]{{2,}}?)(?:の)?{re.escape(event)}", question)
+        if qualified and qualified.group(1)[-2:] not in EVENT_WORDS:
+            found.discard(event)
+            found.add(qualified.group(1)[-2:] + "|" + event)
+    return found
 
 
 def names_event(events: set[str], text: str) -> bool:
@@ -74,13 +82,22 @@ def names_event(events: set[str], text: str) -> bool:
     return event_share(events, text) > 0
 
 
+_JAPANESE = re.compile(r"[぀-ヿ一-龥]")
+
+
+def _names_one(event: str, text: str, lowered: str) -> bool:
+    qualifier, _, base = event.rpartition("|")
+    if qualifier and _JAPANESE.search(text) and qualifier not in text:
+        return False  # a Japanese sentence that tells of the event must name its qualifier
+    return bool(re.search(re.escape(base) + _NOT_A_VEHICLE, text)) or \
+        any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(base, ()))
+
+
 def event_share(events: set[str], text: str) -> float:
     if not events:
         return 0.0
     lowered = text.lower()
-    return sum(bool(re.search(re.escape(event) + _NOT_A_VEHICLE, text)) or
-               any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(event, ()))
-               for event in events) / len(events)
+    return sum(_names_one(event, text, lowered) for event in events) / len(events)
 
 
 # 着陸船 (a lander) and 打ち上げ機 name vehicles, not events.

@@ -50,7 +50,7 @@ _ENGLISH_PART = (r"(?:(?:the\s+)?(?:first|second|1st|2nd)\s+half\s+of\s+|(?:the\
 _ENGLISH_YEAR_MONTH = re.compile(r"\b" + _ENGLISH_PART + r"(" + "|".join(_MONTH_NAMES) + r")\s+(\d{4})\b",
                                  re.IGNORECASE)
 _ENGLISH_YEAR = re.compile(r"\b" + _ENGLISH_PART + r"((?:19|20)\d\d)\b(?![\d,.]?\d|年)")
-_UNITS = (r"億円|万円|円|米ドル|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|％|パーセント|倍|カ国|か国|ヵ国|件|機|基|台|両|隻|株|個|つ|"
+_UNITS = (r"億円|万円|円|米ドル|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|％|パーセント|倍|カ国|か国|ヵ国|件|機|基|台|両|隻|株|個|つ|本|枚|冊|店舗|店|館|席|室|戸|棟|便|校|点|種類|品目|駅|路線|世帯|"
           r"日間|週間|か月|カ月|ヶ月|ヵ月|年間|時間|分間|エーカー|平方メートル|ヘクタール|マイル|ポイント|"
           r"kg|トン|km|キログラム|キロメートル|キロワット時|キロワット|キロ|メートル|グラム|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
           r"staff|teams|companies|yen|dollars|shares|common shares|persons|jobs|units|vehicles|trucks|cars|EVs|"
@@ -71,7 +71,7 @@ _NUMBER = re.compile(rf"(?:約|およそ|最大|最短|over |about |approximatel
                      rf"(?![A-Za-z])", re.IGNORECASE)
 # A number with no unit after it (its noun may follow an adjective), for how-many
 # questions; never part of a date, a time, a code or a year.
-_BARE_NUMBER = re.compile(r"(?<![\d\-/:.,$€¥])\d+(?:,\d{3})*(?:\.\d+)?(?![\d\-/:%％]|[.,]\d|\s*(?:年|月|日|時|分))")
+_BARE_NUMBER = re.compile(r"(?<![\d\-/:.,$€¥])\d+(?:,\d{3})*(?:\.\d+)?(?:[万億兆](?!円))?(?![\d\-/:%％]|[.,]\d|\s*(?:年|月|日|時|分))")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|a dozen|"
                           r"dozens of|hundreds of)\b", re.IGNORECASE)
@@ -100,6 +100,10 @@ automation robotics ventures labs pharma pharmaceuticals biosciences therapeutic
 chemicals construction insurance trading airlines airways aerospace electronics devices instruments machinery
 software digital media entertainment games studios interactive retail stores hotels resorts railways transit
 transport ab ag gmbh plc llc
+pharmaceutical pharmaceuticals department division communications relations affairs corporate investor public
+unit laboratories laboratory medical health healthcare clinic hospital shipping lines line ferry ferries marine
+power battery batteries chemical steel metals paper textile textiles
+kaiun kogyo seiyaku denki sangyo shoji kensetsu ginko tetsudo jidosha seiki denko kagaku shoten unyu sekiyu
 """.split())
 _ORGANIZATION = frozenset("inc co ltd corporation corp bank banking holdings company group agency university "
                           "institute electric industries engineering".split())
@@ -145,6 +149,13 @@ _JAPANESE_PARTS = {"上旬": "early ", "初旬": "early ", "中旬": "mid-", "�
                    "前半": "the first half of ", "後半": "the second half of ", "頃": "around ", "ごろ": "around "}
 
 
+# A year written after a capitalised word that is no month or time word is part of a
+# name (the plan 「SORYO 2026」, "Vision 2027"), not a date.
+_TIME_WORDS = ("|".join(_MONTH_NAMES) + "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|FY|CY|Fiscal|In|By|Since|Until|"
+               "Till|From|Of|End|Early|Mid|Late|Spring|Summer|Autumn|Fall|Winter|Q[1-4]|H[12]|Half|Year|Before|After")
+_NAME_BEFORE_YEAR = re.compile(rf"(?<![A-Za-z])(?!(?:{_TIME_WORDS})\b)[A-Z][A-Za-z]*[\s-]?$")
+
+
 def _date_facts(sentence: str) -> list[Fact]:
     facts = []
     for mention in find_dates(sentence):
@@ -173,7 +184,8 @@ def _date_facts(sentence: str) -> list[Fact]:
     for match in _YEAR.finditer(sentence):
         add(match, match.group(1))
     for match in _ENGLISH_YEAR.finditer(sentence):
-        add(match)
+        if not _NAME_BEFORE_YEAR.search(sentence[max(0, match.start() - 24):match.start()]):
+            add(match)
     # A day or a part of a month with no year (3月15日, 来年1月末, 7月初旬, March 16): the
     # release's own year is implied, and the quote shows it.
     for match in _MONTH_DAY.finditer(sentence):

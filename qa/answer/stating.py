@@ -23,6 +23,8 @@ from .candidates import Candidate
 from .clauses import clause
 from .evidence import Evidence
 from .facts import Fact
+from .misfits import (announcement_for_event, another_market, another_product, another_start, before_the_period,
+                      plan_for_result, stale_figure)
 from .features import FEATURES, YEAR
 from .timeline import fact_value
 
@@ -126,13 +128,15 @@ def _years_asked(asked: str) -> frozenset[str]:
 def of_another_year(sentence: str, fact: Fact, asked: str) -> bool:
     """Whether a figure's own clause dates it to a year the question does not ask
     about, when the question names one (see `_years_asked`): "revenue of ¥3.2 billion for the fiscal year
-    2021" asked "in fiscal 2024"; 当社の2022年度の売上高は51億円. A clause without a year
-    (現在の従業員数は45名で、) says nothing against it."""
+    2021" asked "in fiscal 2024"; 当社の2022年度の売上高は51億円. A clause without a year is
+    dated by the clauses before it (2025年3月期の連結業績は、売上高412億円、営業利益96億円となり),
+    not by those after it ("now employs 520 people, up from 350 in June 2021"); without
+    a year there, nothing is said against it."""
     asked_years = _years_asked(asked)
     if not asked_years:
         return False
     own = clause(sentence, fact.start).replace(fact.text, " ")
-    years = set(YEAR.findall(own))
+    years = set(YEAR.findall(own)) or set(YEAR.findall(sentence[:fact.start].replace(own.strip(), " ")))
     return bool(years) and not years & asked_years
 
 
@@ -186,6 +190,16 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # a price per share or an increase is not what the deal costs in total
     elif kind in (NUMBER, MONEY) and asked and stake_for_another_share(scored.candidate.text, scored.fact, asked):
         return False  # a fund's 7.7% holding is not the share of the offer tendered
+    elif kind in (NUMBER, MONEY) and asked and plan_for_result(scored.candidate.text, scored.fact, asked):
+        return False  # a 2019 target for fiscal 2024 is not what fiscal 2024 was
+    elif kind in (NUMBER, MONEY) and asked and another_product(scored.candidate.text, scored.fact, asked):
+        return False  # one drug's sales are not the company's
+    elif kind in (NUMBER, MONEY) and asked and another_market(scored.candidate.text, scored.fact, asked):
+        return False  # the nationwide box office is not the box office abroad
+    elif kind == DATE and asked and announcement_for_event(scored.candidate.text, scored.fact, asked):
+        return False  # the day a plan was announced is not the day it happens
+    elif kind == DATE and asked and another_start(scored.candidate.text, asked):
+        return False  # sample shipments began on a day; mass production is asked
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
 
 
@@ -214,8 +228,11 @@ def true_then(scored: Scored, question) -> bool:
 
 
 def may_state(scored: Scored, question) -> bool:
-    """`stateable` for `question`, and true in its period (`true_then`)."""
-    return stateable(scored, question.kind, question.given) and true_then(scored, question)
+    """`stateable` for `question`, and true in its period (`true_then`), from a release
+    that could report it (`misfits.before_the_period`, `misfits.stale_figure`)."""
+    return stateable(scored, question.kind, question.given) and true_then(scored, question) and \
+        not before_the_period(question, scored.candidate.hit.doc_date) and \
+        not stale_figure(scored.candidate.text, question)
 
 
 def value_key(fact: Fact):

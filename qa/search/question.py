@@ -36,9 +36,9 @@ _ENGLISH_KINDS = [
     # "Why", "for what reason": a statement is asked for, whatever words follow.
     (GENERAL, re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b")),
     (MONEY, re.compile(r"\bhow much\b.*\b(money|cost|costs|worth|price|pay|paid|spend|spent|invest\w*|fund\w*|value|fee|valued)\b"
-                       r"(?! chain)|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget)\b"
+                       r"(?! chain)|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget|dividends?|fares?)\b"
                        r"(?! chain| margin)")),
-    (DATE, re.compile(r"\bwhen\b|\b(what|which)(\s+[a-z-]+){0,3}?\s+(dates?|days?|years?|months?)\b|\bwhat time\b"
+    (DATE, re.compile(r"\bwhen\b|\b(what|which)(\s+[a-z-]+){0,3}?\s+(dates?|days?|years?|months?)\b(?!-)|\bwhat time\b"
                       r"|\bhow long ago\b|\buntil what\b")),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
     (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall|fast)\b|\bwhat (number|percentage|share)\b"
@@ -63,7 +63,7 @@ _JAPANESE_ASKING = [
 _JAPANESE_KINDS = [
     (GENERAL, re.compile(r"理由|狙い|目的は|背景")),
     (NUMBER, re.compile(r"(利益|収益)率|割合|比率")),
-    (MONEY, re.compile(r"金額|費用|価格|値段|資金|出資額|契約額|投資額|売上|利益|収益|株価|予算|資本金|料金|調達額|買収額")),
+    (MONEY, re.compile(r"金額|費用|価格|値段|資金|出資額|契約額|投資額|売上|利益|収益|株価|予算|資本金|料金|調達額|買収額|配当")),
     (DATE, re.compile(r"何年度|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
     # 「…の社長は？」: a role asked with nothing after it asks who holds it.
     (PERSON, re.compile(r"何者|氏名|(社長|CEO|代表者?|創業者|会長)は何|(社長|CEO|代表取締役|代表者?|創業者|会長)は[?？]?$")),

@@ -1,0 +1,174 @@
+"""Figures of the right kind that answer another question: a target for a result, the
+day something was announced for the day it happens, a product's figure for its maker's.
+
+Design choice: like the other gates of `stating`, these are rules on the fact's own
+clause, not features: each names a reading that is never the answer, however close the
+sentence is to the question. They were written from a held-out set of invented
+releases (batteries, ferries, drugs) where the confidence model stated each of them
+first (see docs/quality.md, "The sixth session"):
+- "2024年3月期の売上高はいくらでしたか" answered with the 2019 release's target
+  (2024年3月期に売上高500億円…を目指してまいります);
+- "SR-NA20の量産開始は、最新の計画ではいつ" answered with 2024年5月15日に公表した, the
+  day an earlier plan was announced;
+- "萌葱製薬の2024年3月期の売上収益" answered with MGD-045の…売上収益は6億円, one drug's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..ingest.normalize import squash
+from ..search.question import DATE, MONEY, NUMBER
+from .clauses import NOW, clause, event_words, fact_is_plan
+from .facts import Fact, is_plan
+from .features import asks_past
+
+# A question about a plan, a forecast or a target, whatever its tense.
+_PLAN_ASKED = re.compile(r"予定|計画|目指|見込|見通|方針|めど|目標|想定|予想|予測|\b(?:plan|planned|plans|planning|"
+                         r"scheduled?|expect|expected|expects|aim|aimed|aims|target|targets|targeted|goal|goals|"
+                         r"forecasts?|projected|projection|outlook|guidance|intend|intended|would|will)\b",
+                         re.IGNORECASE)
+# What a plan, a target or a forecast aims at (`facts.is_plan`, and forecasts: 予想, 見込み).
+_FORECAST = re.compile(r"予想|予測|見込|見通し|\b(?:forecasts?|forecasted|projects?|projected|outlook|guidance)\b",
+                       re.IGNORECASE)
+
+
+def _aims(text: str) -> bool:
+    return is_plan(text) or bool(_FORECAST.search(text))
+
+
+# What a clause says is so, not planned: "rose to", 達成, 実績.
+_DONE = re.compile(r"実績|達成|確定|計上|となりました|でした|rose|fell|grew|reached|recorded|posted|achieved|"
+                   r"totaled|totalled|amounted", re.IGNORECASE)
+
+
+def _governed_by_end(sentence: str, fact: Fact) -> bool:
+    """Whether the fact's clause has no verb of its own (…2024年3月期に売上高500億円、), so
+    the sentence's last clause governs it (…を目指してまいります。)."""
+    own = clause(sentence, fact.start)
+    rest = own[own.find(fact.text) + len(fact.text):] if fact.text in own else own
+    return not re.sub(r"[\s、,;。.)）」』]", "", rest)
+
+
+# A fiscal period, whose results a release reports: 2024年3月期, 2023年度, "fiscal 2024", FY2024.
+_FISCAL = re.compile(r"\d{4}年\d{1,2}月期|\d{4}年度|年度|期の|四半期|決算|\bfiscal\b|\bFY\s?\d|\bquarter\b|\bfull[- ]year\b",
+                     re.IGNORECASE)
+
+
+def plan_for_result(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question asks what a figure of a fiscal period was (past tense, no
+    plan, target or forecast asked; "how much did it invest" asks of a plan as often
+    as of a deed, and is left to the model) and the fact is what a plan aims at: its clause, or the sentence's
+    last clause that governs a clause without a verb, names a plan and not a result."""
+    if not asks_past(asked) or _PLAN_ASKED.search(asked) or not _FISCAL.search(asked):
+        return False
+    if _DONE.search(clause(sentence, fact.start)):
+        return False
+    own = clause(sentence, fact.start)
+    if NOW.search(own) and not _aims(own):
+        return False  # 現在の従業員数は45名で、…60名体制とする計画です: 45 is so now
+    if fact_is_plan(sentence, fact) or _aims(clause(sentence, fact.start, with_predicate=True)):
+        return True
+    if _governed_by_end(sentence, fact):
+        last = sentence[max(sentence.rfind(mark, 0, len(sentence) - 1) for mark in "、,;") + 1:]
+        return fact.end <= len(sentence) - len(last) and _aims(last) and not _DONE.search(last)
+    return False
+
+
+# A date that tells when something was announced: 2024年5月15日に公表した, "announced on May 15".
+_ANNOUNCED_AFTER = re.compile(r"\s*(?:付け?で?|に)\s*(?:公表|発表|開示|お知らせ|リリース)|\s*(?:announcement|release)\b",
+                              re.IGNORECASE)
+_ANNOUNCED_BEFORE = re.compile(r"\b(?:announced|published|disclosed|released|unveiled)\s+(?:on\s+)?$", re.IGNORECASE)
+_ANNOUNCEMENT_ASKED = re.compile(r"公表|発表|開示|お知らせ|リリース|\b(?:announc\w*|publish\w*|disclos\w*|release[ds]?)\b",
+                                 re.IGNORECASE)
+
+
+def announcement_for_event(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether a date is the day something was announced (2024年5月15日に公表した計画,
+    "the plan announced on May 15, 2024") while the question asks about another event."""
+    if _ANNOUNCEMENT_ASKED.search(asked):
+        return False
+    return bool(_ANNOUNCED_AFTER.match(sentence, fact.end) or _ANNOUNCED_BEFORE.search(sentence[:fact.start]))
+
+
+# A product code: letters, an optional hyphen, digits (MGD-045, SR-NA20, HB-10), not a
+# fiscal year (FY2024) or a pandemic (COVID-19).
+_CODE = re.compile(r"(?<![A-Za-z0-9-])(?!(?:FY|CY|COVID|Q|H)[-\s]?\d)(?:[A-Z]{2,6}(?:-[A-Z]{1,4})?-?|[A-Z]-)\d{1,5}[A-Za-z]?(?![A-Za-z0-9-])")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_PARENTHESES = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def another_product(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the fact's clause, before the fact, names a product code (MGD-045の…売上収益は
+    6億円) that the question does not name: that figure is the product's, not the
+    company's or another product's. A code in parentheses is an aside."""
+    before = sentence[max(sentence.rfind(mark, 0, fact.start) for mark in "、,;") + 1:fact.start]
+    question = squash(asked).casefold()
+    return any(squash(code).casefold() not in question for code in _CODE.findall(_PARENTHESES.sub(" ", before)))
+
+
+# Markets a figure is of, each by its words in either language: a question about one
+# is not answered by a figure the sentence gives for another.
+_MARKETS = {
+    "domestic": r"国内|全国|日本国内|\bdomestic\b|\bnationwide\b|\bin japan\b",
+    "overseas": r"海外|国外|\boverseas\b|\babroad\b|\boutside (?:of )?japan\b|\binternational(?:ly)?\b",
+    "worldwide": r"全世界|世界(?!初|最|一|的|観|中の)|\bworldwide\b|\bglobal(?:ly)?\b",
+}
+
+
+def _markets(text: str) -> set[str]:
+    return {market for market, words in _MARKETS.items() if re.search(words, text, re.IGNORECASE)}
+
+
+def another_market(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question asks a figure of one market (海外の興行収入, domestic
+    pre-orders) and the fact's clause gives it for another (全国…興行収入48.6億円): the
+    nationwide box office is no answer about the box office abroad."""
+    wanted = _markets(asked)
+    if not wanted:
+        return False
+    given = _markets(clause(sentence, fact.start, with_predicate=True)) or _markets(sentence)
+    return bool(given) and not given & wanted
+
+
+def before_the_period(question, doc_date: str | None) -> bool:
+    """Whether the question asks what a figure or a date was in a period (past tense,
+    no plan asked: "what operating income did it report for the fiscal year ended March
+    2025") and the release was written before that period began: what it says of the
+    period can only be a plan or a forecast."""
+    frame = question.timeframe
+    if question.kind not in (NUMBER, MONEY, DATE) or not doc_date or not frame or frame.kind != "during" \
+            or frame.start is None:
+        return False
+    if not asks_past(question.text) or _PLAN_ASKED.search(question.text):
+        return False
+    return doc_date[:10] < frame.start.isoformat()
+
+
+# A figure's own date: "as of April 30, 2021", 2020年1月末時点, 2025年12月31日現在.
+_OWN_DATE = re.compile(r"\bas of (?:[A-Za-z]+\.? (?:\d{1,2}, )?)?((?:19|20)\d\d)\b|((?:19|20)\d\d)年[^、。,]{0,8}?(?:時点|現在)",
+                       re.IGNORECASE)
+
+
+def stale_figure(sentence: str, question) -> bool:
+    """Whether the question asks a figure as of a time ("by the end of 2025", 2022年時点)
+    and the sentence dates its figure to an earlier year (2.3 million units "as of April
+    30, 2021"): what was so then is no answer for the later date."""
+    frame = question.timeframe
+    if question.kind not in (NUMBER, MONEY) or not frame or frame.kind != "as_of" or frame.start is None:
+        return False
+    years = [int(a or b) for a, b in _OWN_DATE.findall(sentence)]
+    return bool(years) and max(years) < frame.start.year
+
+
+def another_start(sentence: str, asked: str) -> bool:
+    """Whether a date question asks about an event it qualifies (量産開始, 営業運転開始;
+    see `clauses.event_words`) and a Japanese sentence tells of the bare event without the
+    qualifier (サンプル出荷を開始いたしました): that is another event's date."""
+    if not _JAPANESE.search(sentence):
+        return False
+    for event in event_words(asked, set()):
+        qualifier, _, base = event.rpartition("|")
+        if qualifier and base in sentence and qualifier not in sentence:
+            return True
+    return False
