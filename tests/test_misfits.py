@@ -113,6 +113,7 @@ def test_a_year_is_dated_by_the_clauses_before_the_figure_not_after():
 def test_counters_and_ten_thousands_are_read_whole():
     assert [f.text for f in find_facts(NUMBER, "国内の予約数は約38万本となっております。")] == ["約38万本"]
     assert "38万" in [f.text for f in find_facts(NUMBER, "予約は38万を超えた。")]
+    assert [f.text for f in find_facts(NUMBER, "年間生産能力は2,000キロリットルです。")] == ["2,000キロリットル"]
 
 
 def test_a_year_in_a_plans_name_is_no_date():

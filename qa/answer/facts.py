@@ -52,7 +52,7 @@ _ENGLISH_YEAR_MONTH = re.compile(r"\b" + _ENGLISH_PART + r"(" + "|".join(_MONTH_
 _ENGLISH_YEAR = re.compile(r"\b" + _ENGLISH_PART + r"((?:19|20)\d\d)\b(?![\d,.]?\d|年)")
 _UNITS = (r"億円|万円|円|米ドル|ドル|ユーロ|名|人|社|チーム|段階|拠点|か所|カ所|箇所|%|％|パーセント|倍|カ国|か国|ヵ国|件|機|基|台|両|隻|株|個|つ|本|枚|冊|店舗|店|館|席|室|戸|棟|便|校|点|種類|品目|駅|路線|世帯|"
           r"日間|週間|か月|カ月|ヶ月|ヵ月|年間|時間|分間|エーカー|平方メートル|ヘクタール|マイル|ポイント|"
-          r"kg|トン|km|キログラム|キロメートル|キロワット時|キロワット|キロ|メートル|グラム|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
+          r"kg|トン|km|キログラム|キロメートル|キロワット時|キロワット|キロリットル|リットル|キロ|メートル|グラム|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
           r"staff|teams|companies|yen|dollars|shares|common shares|persons|jobs|units|vehicles|trucks|cars|EVs|"
           r"batteries|lines|plants|countries|acres|hectares|square meters|square metres|kilograms|kilometers|kilometres|"
           r"meters|metres|grams|miles|tons|tonnes|"
