@@ -44,6 +44,7 @@ from .features import FEATURES, context_of, features
 from .handover import not_handed_over
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
+from .misfits import officer_of_another_company
 from .stating import Scored, may_state, rival_values, stateable, stated_text, supporting_documents, value_key
 from .terms import anchors_of
 from .timeline import fact_value, newer_statement, older_statement, true_when_asked
@@ -113,6 +114,8 @@ class ExtractiveAnswerer:
             rows += sentence_rows
         if evidence.question.kind == PERSON and evidence.subject.roles and not evidence.subject.former:
             rows = self._not_handed_over(evidence, rows, found, retrieved)
+        if evidence.question.kind == PERSON:
+            rows = _not_officers_of_another(rows, evidence.question.given)
         model = self.model if model is None else model
         if model and rows:
             matrix = np.asarray([item.row for item in rows], dtype=float)
@@ -308,6 +311,17 @@ def _passage(evidence: Evidence, candidate: Candidate, holds: float) -> Answer:
                     hits=list(evidence.hits), confidence=round(holds, 4))
     verify_citations(answer)
     return answer
+
+
+def _not_officers_of_another(rows: list[Scored], asked: str) -> list[Scored]:
+    """The rows, with a person that some sentence gives as another company's officer
+    (see `misfits.officer_of_another_company`) marked as no answer wherever named: the
+    parent's president, blocked in the release's first sentence, is no answer in its
+    profile block (代表者：代表取締役社長 花邑宗一郎) either."""
+    others = {squash(item.fact.text) for item in rows
+              if item.fact is not None and officer_of_another_company(item.candidate.text, item.fact, asked)}
+    return [replace(item, owned=False) if item.fact is not None and squash(item.fact.text) in others else item
+            for item in rows] if others else rows
 
 
 def _refusal(evidence: Evidence, missing_kind: str | None) -> Answer:

@@ -145,6 +145,17 @@ def before_the_period(question, doc_date: str | None) -> bool:
     return doc_date[:10] < frame.start.isoformat()
 
 
+def years_too_early(question, doc_date: str | None) -> bool:
+    """Whether the question asks a fiscal period's result by its year (2023年2月期の純利益は
+    いくらでしたか, with no time frame read) and the release is from two or more years
+    before it: a 2020 release cannot report the year to February 2023."""
+    if question.kind not in (NUMBER, MONEY) or not doc_date or not asks_past(question.text) or \
+            _PLAN_ASKED.search(question.text) or not _FISCAL.search(question.text):
+        return False
+    years = [int(year) for year in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", question.text)]
+    return bool(years) and int(doc_date[:4]) <= min(years) - 2
+
+
 # A figure's own date: "as of April 30, 2021", 2020年1月末時点, 2025年12月31日現在.
 _OWN_DATE = re.compile(r"\bas of (?:[A-Za-z]+\.? (?:\d{1,2}, )?)?((?:19|20)\d\d)\b|((?:19|20)\d\d)年[^、。,]{0,8}?(?:時点|現在)",
                        re.IGNORECASE)
@@ -172,3 +183,50 @@ def another_start(sentence: str, asked: str) -> bool:
         if qualifier and base in sentence and qualifier not in sentence:
             return True
     return False
+
+
+# "how many department stores did…": the counted noun and the words before it.
+_HOW_MANY = re.compile(r"\bhow many ((?:[a-z-]+\s+){1,3}?)([a-z-]+)\s+(?:did|do|does|are|is|were|was|has|have|had|will|"
+                       r"would|can|could|in|at|of|for)\b")
+_NOT_MODIFIERS = frozenset("the a an of new more additional total overall other such its their his her our".split())
+
+
+def another_kind_counted(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether an English question counts a qualified noun ("how many department
+    stores") and the words after an English sentence's number name none of its
+    qualifiers ("…the supermarket chain, to 70 stores"): those are other stores."""
+    if _JAPANESE.search(sentence):
+        return False
+    match = _HOW_MANY.search(asked.lower())
+    if not match:
+        return False
+    modifiers = [word for word in match.group(1).split() if word not in _NOT_MODIFIERS and len(word) > 2]
+    if not modifiers:
+        return False
+    near = sentence[fact.end:fact.end + 40].lower()
+    return not any(word[:5] in near for word in modifiers)
+
+
+# A company the question names in full: 株式会社花邑百貨店, 花邑百貨店株式会社, "Kasumi Foods Inc.".
+_COMPANY_ASKED = re.compile(r"株式会社\s*([^\s、。,（(]+?)(?=の|は|が|を|に|と|[\s、。,?？]|$)|([^\s、。,「」（(]+?)株式会社|"
+                            r"([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*),?\s+(?:Inc\.|Co\.,?\s?Ltd\.|Corporation|Corp\.|Ltd\.)")
+_LEGAL = re.compile(r"株式会社|有限会社|,?\s*(?:inc\.?|co\.,?\s?ltd\.?|corporation|corp\.?|ltd\.?)$", re.IGNORECASE)
+
+
+def officer_of_another_company(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question names a company in full (株式会社花邑百貨店の社長) and the person
+    is given in the parentheses after another company's name (株式会社花邑ホールディングス
+    （…代表取締役社長：花邑宗一郎）): the parent's president is not the subsidiary's."""
+    asked_companies = [squash(next(part for part in match.groups() if part)).casefold()
+                       for match in _COMPANY_ASKED.finditer(asked)]
+    if not asked_companies:
+        return False
+    opening = max(sentence.rfind("（", 0, fact.start), sentence.rfind("(", 0, fact.start))
+    if opening < 0 or max(sentence.rfind("）", opening, fact.start), sentence.rfind(")", opening, fact.start)) >= 0:
+        return False
+    start = max(sentence.rfind(mark, 0, opening) for mark in "）)、。;；「」") + 1
+    owner = squash(_LEGAL.sub("", sentence[start:opening].strip())).casefold()
+    owner = squash(_LEGAL.sub("", owner)).casefold()
+    if not owner or not _LEGAL.search(sentence[start:opening].strip() + " "):
+        return False
+    return not any(company in owner or owner in company for company in asked_companies)

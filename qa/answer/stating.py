@@ -23,8 +23,8 @@ from .candidates import Candidate
 from .clauses import clause
 from .evidence import Evidence
 from .facts import Fact
-from .misfits import (announcement_for_event, another_market, another_product, another_start, before_the_period,
-                      plan_for_result, stale_figure)
+from .misfits import (announcement_for_event, another_kind_counted, another_market, another_product, another_start,
+                      before_the_period, officer_of_another_company, plan_for_result, stale_figure, years_too_early)
 from .features import FEATURES, YEAR
 from .timeline import fact_value
 
@@ -198,6 +198,10 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # the nationwide box office is not the box office abroad
     elif kind == DATE and asked and announcement_for_event(scored.candidate.text, scored.fact, asked):
         return False  # the day a plan was announced is not the day it happens
+    elif kind == NUMBER and asked and another_kind_counted(scored.candidate.text, scored.fact, asked):
+        return False  # the supermarkets' 70 stores are not the department stores asked
+    elif kind == PERSON and asked and officer_of_another_company(scored.candidate.text, scored.fact, asked):
+        return False  # the parent's president is not the subsidiary's
     elif kind == DATE and asked and another_start(scored.candidate.text, asked):
         return False  # sample shipments began on a day; mass production is asked
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
@@ -232,6 +236,7 @@ def may_state(scored: Scored, question) -> bool:
     that could report it (`misfits.before_the_period`, `misfits.stale_figure`)."""
     return stateable(scored, question.kind, question.given) and true_then(scored, question) and \
         not before_the_period(question, scored.candidate.hit.doc_date) and \
+        not years_too_early(question, scored.candidate.hit.doc_date) and \
         not stale_figure(scored.candidate.text, question)
 
 

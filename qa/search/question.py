@@ -34,7 +34,8 @@ DATE, PERSON, NUMBER, MONEY, PLACE, GENERAL = "date", "person", "number", "money
 
 _ENGLISH_KINDS = [
     # "Why", "for what reason": a statement is asked for, whatever words follow.
-    (GENERAL, re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b")),
+    (GENERAL, re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is) the reason\b|"
+                         r"\bwhat (?:prompted|triggered|led to|caused|drove)\b")),
     (MONEY, re.compile(r"\bhow much\b.*\b(money|cost|costs|worth|price|pay|paid|spend|spent|invest\w*|fund\w*|value|fee|valued)\b"
                        r"(?! chain)|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget|dividends?|fares?)\b"
                        r"(?! chain| margin)")),
@@ -61,7 +62,7 @@ _JAPANESE_ASKING = [
 # Then the nouns a question without an interrogative above asks about (売上高は？ 本社の所在地は),
 # in a fixed order.
 _JAPANESE_KINDS = [
-    (GENERAL, re.compile(r"理由|狙い|目的は|背景")),
+    (GENERAL, re.compile(r"理由|狙い|目的は|背景|きっかけ|契機|要因|原因")),
     (NUMBER, re.compile(r"(利益|収益)率|割合|比率")),
     (MONEY, re.compile(r"金額|費用|価格|値段|資金|出資額|契約額|投資額|売上|利益|収益|株価|予算|資本金|料金|調達額|買収額|配当")),
     (DATE, re.compile(r"何年度|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
