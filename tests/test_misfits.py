@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
+import qa
+from qa.answer.changes import change_roles
 from qa.answer.clauses import event_share, event_words
 from qa.answer.facts import Fact, find_facts
-from qa.answer.misfits import (announcement_for_event, another_market, another_product, another_start,
-                               before_the_period, plan_for_result, stale_figure)
+from qa.answer.misfits import (announcement_for_event, another_kind_counted, another_market, another_product,
+                               another_start, before_the_period, officer_of_another_company, plan_for_result,
+                               stale_figure, years_too_early)
 from qa.answer.stating import of_another_year
-from qa.search.question import DATE, MONEY, NUMBER, question_kind
+from qa.search.question import DATE, GENERAL, MONEY, NUMBER, question_kind
 from qa.search.timeframe import TimeFrame
+
+from conftest import DATA
 
 
 def fact(sentence: str, text: str, kind: str = MONEY) -> Fact:
@@ -126,3 +133,58 @@ def test_a_dividend_is_an_amount():
     assert question_kind("What year-end dividend did Kasumi pay for the fiscal year ended March 2021?") == MONEY
     assert question_kind("期末配当は？") == MONEY
     assert question_kind("What year did it open?") == DATE
+
+
+def test_the_parents_president_is_not_the_subsidiarys():
+    sentence = ("株式会社霞ホールディングス（本社：愛知県名古屋市中区、代表取締役社長：霞宗一郎、以下「当社」）は、"
+                "当社子会社の株式会社霞百貨店が運営する本店を改装いたします。")
+    person = fact(sentence, "霞宗一郎", "person")
+    assert officer_of_another_company(sentence, person, "株式会社霞百貨店の代表取締役社長は誰ですか？")
+    assert not officer_of_another_company(sentence, person, "霞ホールディングス株式会社の社長は誰？")
+    assert not officer_of_another_company(sentence, person, "霞の社長は誰？")  # no company named in full
+
+
+def test_a_qualified_count_is_not_another_things():
+    asked = "How many department stores did the Kasumi group operate as of June 2025?"
+    plan = "expanding the Kasumi Marche supermarket chain, including through M&A, to 70 stores; and more"
+    assert another_kind_counted(plan, fact(plan, "70", NUMBER), asked)
+    count = "As of today, the group operates 9 department stores and 53 supermarkets."
+    assert not another_kind_counted(count, fact(count, "9", NUMBER), asked)
+    assert not another_kind_counted(plan, fact(plan, "70", NUMBER), "How many stores will the chain have?")
+
+
+def test_a_release_two_years_before_the_fiscal_year_cannot_report_it():
+    asked = Asked("2023年2月期の親会社株主に帰属する当期純利益はいくらでしたか？", MONEY)
+    assert years_too_early(asked, "2020-02-06")
+    assert not years_too_early(asked, "2023-04-14")
+    assert not years_too_early(Asked("2023年2月期の当期純利益の予想はいくらでしたか？", MONEY), "2020-02-06")
+
+
+def test_a_trigger_is_asked_as_a_statement():
+    assert question_kind("公開買付価格を引き上げたきっかけは何でしたか？") == GENERAL
+    assert question_kind("What prompted the price increase?") == GENERAL
+
+
+def test_a_target_the_company_had_set_is_the_earlier_value():
+    sentence = "当社は、2025年度の売上高目標を1,000億円としてまいりましたが、これを1,250億円に上方修正いたします。"
+    assert change_roles(sentence, fact(sentence, "1,000億円")) == (1.0, 0.0)
+
+
+@pytest.fixture(scope="module")
+def kasumi_index(tmp_path_factory):
+    """tests/data/kasumi: an invented holding company whose 2019 release sets a sales
+    target for the year to February 2024 and whose 2024 release reports the result; its
+    president is named in both, its department-store subsidiary's never."""
+    path = tmp_path_factory.mktemp("kasumi") / "index"
+    qa.build_index([DATA / "kasumi"], path, settings=qa.Settings())
+    return path
+
+
+def test_the_target_and_the_parents_president_are_never_stated(kasumi_index):
+    result = qa.answer("2024年2月期の連結売上高はいくらでしたか？", kasumi_index)
+    assert "500億円" not in result.fact
+    assert result.outcome != "answer" or "462億円" in result.fact
+    subsidiary = qa.answer("株式会社霞百貨店の代表取締役社長は誰ですか？", kasumi_index)
+    assert "霞宗一郎" not in subsidiary.fact
+    parent = qa.answer("霞ホールディングスの代表取締役社長は誰ですか？", kasumi_index)
+    assert parent.outcome in ("answer", "passage") and "霞宗一郎" in parent.text

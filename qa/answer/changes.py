@@ -29,8 +29,8 @@ _OLD_BEFORE = re.compile(
 # Just after the fact, a particle that marks it as the earlier value.
 _OLD_AFTER = re.compile(r"^(?:から|より|でしたが|だったが|であったが)")
 # A statement reported as superseded, with or without a verb of change: 「量産開始が2025年度中に
-# なるとしていたが」, "had been scheduled for 2024".
-_SUPERSEDED_AFTER = re.compile(r"^[^、。]{0,16}?(?:としていた|予定だった|予定でした|予定であった|計画だった|計画でした"
+# なるとしていたが」, 「売上高1,000億円…を目標としてまいりました」, "had been scheduled for 2024".
+_SUPERSEDED_AFTER = re.compile(r"^[^、。]{0,16}?(?:としていた|としてまいりました|としてきました|としてきた|予定だった|予定でした|予定であった|計画だった|計画でした"
                                r"|見込みだった|見通しだった|目標だった)")
 _SUPERSEDED_BEFORE = re.compile(r"\bhad (?:been )?(?:plann|expect|schedul|target|forecast|aim|project)\w*"
                                 r"(?:\s+\w+){0,4}\s*$", re.IGNORECASE)
