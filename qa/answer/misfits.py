@@ -26,10 +26,10 @@ from .features import asks_past
 # A question about a plan, a forecast or a target, whatever its tense.
 _PLAN_ASKED = re.compile(r"予定|計画|目指|見込|見通|方針|めど|目標|想定|予想|予測|\b(?:plan|planned|plans|planning|"
                          r"scheduled?|expect|expected|expects|aim|aimed|aims|target|targets|targeted|goal|goals|"
-                         r"forecasts?|projected|projection|outlook|guidance|intend|intended|would|will)\b",
+                         r"forecast\w*|project(?:ed|ion|ions|ing)|outlook|guidance|intend\w*|would|will)\b",
                          re.IGNORECASE)
 # What a plan, a target or a forecast aims at (`facts.is_plan`, and forecasts: 予想, 見込み).
-_FORECAST = re.compile(r"予想|予測|見込|見通し|\b(?:forecasts?|forecasted|projects?|projected|outlook|guidance)\b",
+_FORECAST = re.compile(r"予想|予測|見込|見通し|\b(?:forecast\w*|projects?|projected|outlook|guidance)\b",
                        re.IGNORECASE)
 
 
@@ -200,7 +200,10 @@ def another_kind_counted(sentence: str, fact: Fact, asked: str) -> bool:
     match = _HOW_MANY.search(asked.lower())
     if not match:
         return False
-    modifiers = [word for word in match.group(1).split() if word not in _NOT_MODIFIERS and len(word) > 2]
+    # a name ("how many Shiojiri households") says where, not what kind: only lower-case words qualify
+    written = asked[match.start(1):match.end(1)].split()
+    modifiers = [word.lower() for word in written
+                 if word.islower() and word not in _NOT_MODIFIERS and len(word) > 2]
     if not modifiers:
         return False
     near = sentence[fact.end:fact.end + 40].lower()
