@@ -13,7 +13,8 @@ import qa
 from qa.answer.changes import change_roles
 from qa.answer.clauses import event_share, event_words
 from qa.answer.facts import Fact, find_facts
-from qa.answer.misfits import (announcement_for_event, another_kind_counted, another_market, another_product,
+from qa.answer.misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
+                               another_measure, another_product,
                                another_start, before_the_period, officer_of_another_company, plan_for_result,
                                stale_figure, years_too_early)
 from qa.answer.stating import of_another_year
@@ -188,3 +189,27 @@ def test_the_target_and_the_parents_president_are_never_stated(kasumi_index):
     assert "霞宗一郎" not in subsidiary.fact
     parent = qa.answer("霞ホールディングスの代表取締役社長は誰ですか？", kasumi_index)
     assert parent.outcome in ("answer", "passage") and "霞宗一郎" in parent.text
+
+
+def test_another_measure_of_results_is_no_answer():
+    english = ("For the fiscal year ended March 31, 2020, Kasumi recorded consolidated net sales of 118.6 billion yen, "
+               "up 4.2% year on year, and operating income of 3.1 billion yen.")
+    assert another_measure(english, fact(english, "3.1 billion yen"), "What was Kasumi's net income for that year?")
+    assert not another_measure(english, fact(english, "3.1 billion yen"), "What was Kasumi's operating income?")
+    assert not another_measure(english, fact(english, "118.6 billion yen"), "What were Kasumi's net sales?")
+    japanese = "2018年5月に公表した業績予想（売上高1,150億円、営業利益42億円）に変更はありません。"
+    assert not another_measure(japanese, fact(japanese, "42億円"), "営業利益の予想はいくら？")
+    assert another_measure(japanese, fact(japanese, "1,150億円"), "営業利益の予想はいくら？")
+
+
+def test_a_subsidiarys_figure_is_not_the_groups():
+    sentence = "霞マリンエンジニアリング株式会社（代表取締役社長：大西亜希子）の2025年3月期の売上高は142億円でした。"
+    amount = fact(sentence, "142億円")
+    assert another_companys_figure(sentence, amount, "霞重工業の2025年3月期の連結売上高はいくらでしたか。")
+    assert not another_companys_figure(sentence, amount, "霞マリンエンジニアリングの売上高は？")
+    assert not another_companys_figure(sentence, amount, "霞の売上高は？")  # no other company named
+    assert not another_companys_figure(sentence, amount, "What were Kasumi's sales?")
+
+
+def test_an_event_joined_by_no_is_not_qualified():
+    assert event_words("霞リニア交通の設立はいつですか？", set()) == {"設立"}

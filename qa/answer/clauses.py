@@ -70,7 +70,7 @@ def event_words(question: str, terms: set[str]) -> set[str]:
     found = {event for event in EVENT_WORDS if event in question or any(event in term for term in terms)
              or any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(event, ()))}
     for event in list(found):
-        qualified = re.search(rf"([一-龥ァ-ヶー]{{2,}}?)(?:の)?{re.escape(event)}", question)
+        qualified = re.search(rf"([一-龥ァ-ヶー]{{2,}}?){re.escape(event)}", question)
         if qualified and qualified.group(1)[-2:] not in EVENT_WORDS:
             found.discard(event)
             found.add(qualified.group(1)[-2:] + "|" + event)

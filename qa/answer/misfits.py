@@ -233,3 +233,57 @@ def officer_of_another_company(sentence: str, fact: Fact, asked: str) -> bool:
     if not owner or not _LEGAL.search(sentence[start:opening].strip() + " "):
         return False
     return not any(company in owner or owner in company for company in asked_companies)
+
+
+# The measures of a company's results, each by its words in either language.
+_MEASURES = {
+    "sales": r"売上高|売上収益|営業収益|売上|\bnet sales\b|\brevenues?\b|\bsales\b|\bturnover\b",
+    "operating": r"営業利益|営業損失|営業赤字|\boperating (?:income|profit|loss)\b",
+    "ordinary": r"経常利益|経常損失|\bordinary (?:income|profit|loss)\b",
+    "net": r"純利益|純損失|\bnet (?:income|profit|loss)\b|\bprofit attributable\b",
+}
+
+
+def _measures(text: str) -> list[tuple[int, str]]:
+    found = []
+    for name, words in _MEASURES.items():
+        found += [(match.end(), name) for match in re.finditer(words, text, re.IGNORECASE)]
+    # 営業利益 is no 売上 and "net sales" no net income: the longest word at a place wins
+    return sorted(found)
+
+
+def another_measure(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question asks one measure of results (net income, 営業利益) and the
+    measure named right before the amount is another ("…net sales of 118.6 billion
+    yen…, and operating income of 3.1 billion yen" asked for net income)."""
+    wanted = {name for _, name in _measures(asked)}
+    if len(wanted) != 1:
+        return False
+    before = sentence[max(0, fact.start - 40):fact.start]
+    cut = max((match.end() for match in re.finditer(r"\d[\d,.]*\s*(?:億|万|兆)?\s*(?:円|ドル|yen|dollars|million|billion)",
+                                                    before, re.IGNORECASE)), default=0)
+    named = [name for end, name in _measures(before[cut:])]
+    return bool(named) and named[-1] not in wanted
+
+
+# A company named as the subject of a figure: 青川マリンエンジニアリング株式会社（…）の…売上高は142億円.
+_COMPANY_SUBJECT = re.compile(r"(?:株式会社\s*([^\s、。,（(「」]+?)|([^\s、。,（(「」]+?)株式会社)\s*(?:[（(][^）)]*[）)])?\s*(?:の|は)")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]+")
+
+
+def another_companys_figure(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the figure's sentence makes another company its subject (株式会社X（…）の
+    2025年3月期の売上高は142億円) while the question names a different company sharing
+    its first characters (青川重工業 asked, 青川マリンエンジニアリング given): the
+    subsidiary's sales are not the group's. A question that names neither says nothing."""
+    subjects = [match for match in _COMPANY_SUBJECT.finditer(sentence, 0, fact.start)]
+    if not subjects:
+        return False
+    core = subjects[-1].group(1) or subjects[-1].group(2)
+    if len(core) < 3 or core in asked:
+        return False
+    for match in _NAME_RUN.finditer(asked):
+        run = match.group()
+        if run[:2] == core[:2] and not core.startswith(run) and not run.startswith(core):
+            return True
+    return False

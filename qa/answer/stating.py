@@ -23,8 +23,8 @@ from .candidates import Candidate
 from .clauses import clause
 from .evidence import Evidence
 from .facts import Fact
-from .misfits import (announcement_for_event, another_kind_counted, another_market, another_product, another_start,
-                      before_the_period, officer_of_another_company, plan_for_result, stale_figure, years_too_early)
+from .misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
+                      another_measure, another_product, another_start, before_the_period, officer_of_another_company, plan_for_result, stale_figure, years_too_early)
 from .features import FEATURES, YEAR
 from .timeline import fact_value
 
@@ -194,6 +194,10 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # a 2019 target for fiscal 2024 is not what fiscal 2024 was
     elif kind in (NUMBER, MONEY) and asked and another_product(scored.candidate.text, scored.fact, asked):
         return False  # one drug's sales are not the company's
+    elif kind == MONEY and asked and another_measure(scored.candidate.text, scored.fact, asked):
+        return False  # operating income is not the net income asked
+    elif kind in (NUMBER, MONEY) and asked and another_companys_figure(scored.candidate.text, scored.fact, asked):
+        return False  # the subsidiary's sales are not the group's
     elif kind in (NUMBER, MONEY) and asked and another_market(scored.candidate.text, scored.fact, asked):
         return False  # the nationwide box office is not the box office abroad
     elif kind == DATE and asked and announcement_for_event(scored.candidate.text, scored.fact, asked):
