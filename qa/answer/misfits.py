@@ -274,7 +274,7 @@ _NAME_RUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]+")
 def another_companys_figure(sentence: str, fact: Fact, asked: str) -> bool:
     """Whether the figure's sentence makes another company its subject (株式会社X（…）の
     2025年3月期の売上高は142億円) while the question names a different company sharing
-    its first characters (青川重工業 asked, 青川マリンエンジニアリング given): the
+    its first character (青川重工業 asked, 青川マリンエンジニアリング given): the
     subsidiary's sales are not the group's. A question that names neither says nothing."""
     subjects = [match for match in _COMPANY_SUBJECT.finditer(sentence, 0, fact.start)]
     if not subjects:
@@ -284,6 +284,6 @@ def another_companys_figure(sentence: str, fact: Fact, asked: str) -> bool:
         return False
     for match in _NAME_RUN.finditer(asked):
         run = match.group()
-        if run[:2] == core[:2] and not core.startswith(run) and not run.startswith(core):
+        if run[0] == core[0] and len(run) >= 2 and not core.startswith(run) and not run.startswith(core):
             return True
     return False
