@@ -46,7 +46,7 @@ _ENGLISH_MONTH_DAY = re.compile(r"\b(?:" + "|".join(_MONTH_NAMES) + r"|Jan|Feb|M
 _TIME_OF_DAY = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?(?:[ap]\.?m\.?|UTC|JST|GMT|EST|EDT|ET))?|"
                           r"(?<!\d)\d{1,2}時\d{1,2}分|(?:午前|午後)\d{1,2}時(?:\d{1,2}分)?", re.IGNORECASE)
 _ENGLISH_PART = (r"(?:(?:the\s+)?(?:first|second|1st|2nd)\s+half\s+of\s+|(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|"
-                 r"(?:early|mid|late)[\s-]+|(?:Q[1-4]|H[12])\s+)?")
+                 r"(?:early|mid|late)[\s-]+|(?:Q[1-4]|H[12])\s+|fiscal\s+(?:year\s+)?|FY\s?)?")
 _ENGLISH_YEAR_MONTH = re.compile(r"\b" + _ENGLISH_PART + r"(" + "|".join(_MONTH_NAMES) + r")\s+(\d{4})\b",
                                  re.IGNORECASE)
 _ENGLISH_YEAR = re.compile(r"\b" + _ENGLISH_PART + r"((?:19|20)\d\d)\b(?![\d,.]?\d|年)")

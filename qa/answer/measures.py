@@ -63,6 +63,7 @@ COUNTED = (
     (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"),
      ("kg", "キロ", "トン", "グラム", "kilograms", "kilogram", "grams", "gram", "tons", "tonnes", "pounds", "lbs")),
     (re.compile(r"\b(companies|firms)\b|何社|社数"), ("社", "companies")),
+    (re.compile(r"\b(vessels|ships|ferries|boats)\b|何隻|隻数"), ("隻", "vessels", "vessel", "ships", "ship", "ferries", "boats")),
 )
 # What an amount of money is for: the quote must say it (revenue is not funding).
 MONEY_TOPICS = (

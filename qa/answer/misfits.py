@@ -51,8 +51,8 @@ def _governed_by_end(sentence: str, fact: Fact) -> bool:
 
 
 # A fiscal period, whose results a release reports: 2024年3月期, 2023年度, "fiscal 2024", FY2024.
-_FISCAL = re.compile(r"\d{4}年\d{1,2}月期|\d{4}年度|年度|期の|四半期|決算|\bfiscal\b|\bFY\s?\d|\bquarter\b|\bfull[- ]year\b",
-                     re.IGNORECASE)
+_FISCAL = re.compile(r"\d{4}年\d{1,2}月期|\d{4}年度|年度|期の|四半期|決算|\d{4}年\d{1,2}\s*[～~〜\-－]\s*\d{1,2}月|半期|"
+                     r"\bfiscal\b|\bFY\s?\d|\bquarter\b|\bfull[- ]year\b|\b(?:first|second) half\b", re.IGNORECASE)
 
 
 def plan_for_result(sentence: str, fact: Fact, asked: str) -> bool:
@@ -287,3 +287,31 @@ def another_companys_figure(sentence: str, fact: Fact, asked: str) -> bool:
         if run[0] == core[0] and len(run) >= 2 and not core.startswith(run) and not run.startswith(core):
             return True
     return False
+
+
+# The end of a fiscal year: "the fiscal year ended March 31, 2020", "ending March 2019", 2025年3月期.
+_YEAR_END = re.compile(r"\b(?:ended|ending)\s+(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},\s+)?((?:19|20)\d\d)\b|((?:19|20)\d\d)年\d{1,2}月期")
+
+
+def another_year_end(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question names the end of the fiscal year it asks about ("ending
+    March 2019") and the sentence, before the figure, names another ("the fiscal year
+    ended March 31, 2020 (FY2019)"): the label FY2019 may name either, the year end one."""
+    wanted = {a or b for a, b in _YEAR_END.findall(asked)}
+    given = {a or b for a, b in _YEAR_END.findall(sentence[:fact.start])}
+    return bool(wanted) and bool(given) and not wanted & given
+
+
+# A question about what actually happened: 実際に, "actually", "in fact".
+_ACTUAL = re.compile(r"実際|\bactual(?:ly)?\b|\bin fact\b", re.IGNORECASE)
+# A sentence that tells of a plan being worked toward or moved (…に向けて…まいりましたが, 変更いたします).
+_TOWARD = re.compile(r"に向け|を目指|変更いたします|変更します|延期|postpon|delay|\bmoved?\b|\bpushed back\b", re.IGNORECASE)
+
+
+def plan_for_actual_date(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question asks when something actually happened (実際に稼働を開始したのは
+    いつ) and the date is a plan, an old target or a new schedule (2021年4月の稼働開始に向けて
+    建設を進めてまいりましたが; 稼働開始時期を2022年1月に変更いたします)."""
+    if not _ACTUAL.search(asked):
+        return False
+    return fact_is_plan(sentence, fact) or is_plan(sentence) or bool(_TOWARD.search(sentence))

@@ -24,7 +24,9 @@ from .clauses import clause
 from .evidence import Evidence
 from .facts import Fact
 from .misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
-                      another_measure, another_product, another_start, before_the_period, officer_of_another_company, plan_for_result, stale_figure, years_too_early)
+                      another_measure, another_product, another_start, another_year_end, before_the_period,
+                      officer_of_another_company, plan_for_actual_date, plan_for_result, stale_figure,
+                      years_too_early)
 from .features import FEATURES, YEAR
 from .timeline import fact_value
 
@@ -194,6 +196,10 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # a 2019 target for fiscal 2024 is not what fiscal 2024 was
     elif kind in (NUMBER, MONEY) and asked and another_product(scored.candidate.text, scored.fact, asked):
         return False  # one drug's sales are not the company's
+    elif kind in (NUMBER, MONEY) and asked and another_year_end(scored.candidate.text, scored.fact, asked):
+        return False  # the year ended March 2020 is not the year ending March 2019
+    elif kind == DATE and asked and plan_for_actual_date(scored.candidate.text, scored.fact, asked):
+        return False  # when it actually started is not when it was planned to
     elif kind == MONEY and asked and another_measure(scored.candidate.text, scored.fact, asked):
         return False  # operating income is not the net income asked
     elif kind in (NUMBER, MONEY) and asked and another_companys_figure(scored.candidate.text, scored.fact, asked):
