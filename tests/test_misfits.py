@@ -13,11 +13,12 @@ import qa
 from qa.answer.changes import change_roles
 from qa.answer.clauses import event_share, event_words
 from qa.answer.facts import Fact, find_facts
-from qa.answer.misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
+from qa.answer.misfits import (announcement_for_event, another_companys_figure, another_counter, another_kind_counted,
+                               another_market,
                                another_measure, another_product,
                                another_start, another_year_end, before_the_period, officer_of_another_company,
                                plan_for_actual_date, plan_for_result,
-                               stale_figure, years_too_early)
+                               stale_figure, stale_release, total_for_part, years_too_early)
 from qa.answer.stating import of_another_year
 from qa.search.question import DATE, GENERAL, MONEY, NUMBER, question_kind
 from qa.search.timeframe import TimeFrame
@@ -250,3 +251,42 @@ def test_the_latest_forecast_is_the_new_value_of_a_revision(kasumi_index):
     latest = qa.answer("What is Kasumi's most recent net sales forecast for FY2025?", kasumi_index)
     assert "50.0 billion yen" not in latest.fact
     assert latest.outcome != "answer" or "480" in latest.fact or "48.0" in latest.fact
+
+
+def test_the_total_of_phases_is_not_one_phase():
+    line = "延床面積：約31,000m2（第1期・第2期合計）"
+    area = fact(line, "約31,000m2", NUMBER)
+    assert total_for_part(line, area, "霞データセンター第2期の延床面積はどのくらいですか。")
+    assert not total_for_part(line, area, "霞データセンターの延床面積の合計は？")
+    assert not total_for_part(line, area, "霞データセンターの延床面積は？")
+
+
+def test_a_count_by_another_counter():
+    sentence = "メリディアンはアジア太平洋地域の6カ国で14拠点のデータセンターを運営しています。"
+    asked = "メリディアンはアジア太平洋地域で何拠点のデータセンターを運営していますか。"
+    assert another_counter(sentence, fact(sentence, "6カ国", NUMBER), asked)
+    assert not another_counter(sentence, fact(sentence, "14拠点", NUMBER), asked)
+    staff = "従業員数は約1,200人です。"
+    assert not another_counter(staff, fact(staff, "約1,200人", NUMBER), "従業員は何名ですか")
+
+
+def test_a_count_from_a_release_years_before_the_date_asked():
+    asked = Asked("2025年12月末時点の霞モバイルの契約数は何件ですか。", NUMBER,
+                  TimeFrame("as_of", datetime.date(2025, 12, 1), datetime.date(2025, 12, 31)))
+    assert stale_release(asked, "2023-05-15")
+    assert not stale_release(asked, "2025-05-15")
+    plan = Asked("What revenue did Kasumi say it was aiming for by 2026?", MONEY,
+                 TimeFrame("as_of", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)))
+    assert not stale_release(plan, "2021-08-04")
+
+
+def test_a_price_at_launch_asks_the_earlier_value():
+    from qa.answer.changes import asks_for_earlier
+    assert asks_for_earlier("How much did Hikari 10G cost per month at launch?")
+    assert asks_for_earlier("発売時の価格はいくらでしたか？")
+
+
+def test_an_area_carries_an_area_unit():
+    from qa.answer.measures import COUNTED
+    family = next(units for pattern, units in COUNTED if pattern.search("ベトナム工場の土地面積は？"))
+    assert "㎡" in family and "acres" in family

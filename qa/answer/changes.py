@@ -40,7 +40,8 @@ _NEW_BEFORE = re.compile(r"\b(?:to|now|currently)(?:\s+(?:a|an|the|about|around|
                          re.IGNORECASE)
 # The question asks for the earlier value: "the original plan", 当初の予定.
 _ASKS_EARLIER = re.compile(r"\b(original(ly)?|initial(ly)?|previous(ly)?|earlier|former(ly)?|first announced|"
-                           r"before the (change|revision|increase|delay))\b|当初|従来|これまで|元々|もともと|以前|前回|変更前|引き上げ前",
+                           r"before the (change|revision|increase|delay)|at (?:the )?launch|when (?:it was )?launched)\b|当初|従来|これまで|元々|"
+                           r"もともと|以前|前回|変更前|引き上げ前|発売時|発売当初|開始時",
                            re.IGNORECASE)
 
 

@@ -104,6 +104,7 @@ pharmaceutical pharmaceuticals department division communications relations affa
 unit laboratories laboratory medical health healthcare clinic hospital shipping lines line ferry ferries marine
 power battery batteries chemical steel metals paper textile textiles
 kaiun kogyo seiyaku denki sangyo shoji kensetsu ginko tetsudo jidosha seiki denko kagaku shoten unyu sekiyu
+tech tec techno engineering works manufacturing precision instruments net network telecom communications realty estate
 """.split())
 _ORGANIZATION = frozenset("inc co ltd corporation corp bank banking holdings company group agency university "
                           "institute electric industries engineering".split())

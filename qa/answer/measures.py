@@ -63,6 +63,9 @@ COUNTED = (
     (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"),
      ("kg", "キロ", "トン", "グラム", "kilograms", "kilogram", "grams", "gram", "tons", "tonnes", "pounds", "lbs")),
     (re.compile(r"\b(companies|firms)\b|何社|社数"), ("社", "companies")),
+    (re.compile(r"\b(floor area|site area|land area|acres|hectares|square (?:meters|metres|feet))\b|面積|敷地|延床|延べ床"),
+     ("m2", "m²", "㎡", "平方メートル", "ヘクタール", "ha", "acres", "acre", "hectares", "square meters", "square metres",
+      "square feet", "sq", "坪")),
     (re.compile(r"\b(vessels|ships|ferries|boats)\b|何隻|隻数"), ("隻", "vessels", "vessel", "ships", "ship", "ferries", "boats")),
 )
 # What an amount of money is for: the quote must say it (revenue is not funding).

@@ -15,6 +15,7 @@ first (see docs/quality.md, "The sixth session"):
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from ..ingest.normalize import squash
@@ -24,10 +25,9 @@ from .facts import Fact, is_plan
 from .features import asks_past
 
 # A question about a plan, a forecast or a target, whatever its tense.
-_PLAN_ASKED = re.compile(r"予定|計画|目指|見込|見通|方針|めど|目標|想定|予想|予測|\b(?:plan|planned|plans|planning|"
-                         r"scheduled?|expect|expected|expects|aim|aimed|aims|target|targets|targeted|goal|goals|"
-                         r"forecast\w*|project(?:ed|ion|ions|ing)|outlook|guidance|intend\w*|would|will)\b",
-                         re.IGNORECASE)
+_PLAN_ASKED = re.compile(r"予定|計画|目指|見込|見通|方針|めど|目標|想定|予想|予測|\b(?:plan\w*|schedul\w*|expect\w*|aim\w*|"
+                         r"target\w*|goals?|forecast\w*|project(?:ed|ion|ions|ing)|outlook|guidance|intend\w*|would|"
+                         r"will)\b", re.IGNORECASE)
 # What a plan, a target or a forecast aims at (`facts.is_plan`, and forecasts: 予想, 見込み).
 _FORECAST = re.compile(r"予想|予測|見込|見通し|\b(?:forecast\w*|projects?|projected|outlook|guidance)\b",
                        re.IGNORECASE)
@@ -166,7 +166,8 @@ def stale_figure(sentence: str, question) -> bool:
     and the sentence dates its figure to an earlier year (2.3 million units "as of April
     30, 2021"): what was so then is no answer for the later date."""
     frame = question.timeframe
-    if question.kind not in (NUMBER, MONEY) or not frame or frame.kind != "as_of" or frame.start is None:
+    if question.kind not in (NUMBER, MONEY) or not frame or frame.kind != "as_of" or frame.start is None \
+            or _PLAN_ASKED.search(question.text):
         return False
     years = [int(a or b) for a, b in _OWN_DATE.findall(sentence)]
     return bool(years) and max(years) < frame.start.year
@@ -315,3 +316,50 @@ def plan_for_actual_date(sentence: str, fact: Fact, asked: str) -> bool:
     if not _ACTUAL.search(asked):
         return False
     return fact_is_plan(sentence, fact) or is_plan(sentence) or bool(_TOWARD.search(sentence))
+
+
+# A total of parts: 約31,000m2（第1期・第2期合計）, "combined", 合わせて.
+_TOTAL_NEAR = re.compile(r"合計|合算|総計|合わせて|\b(?:combined|in total|altogether|total)\b", re.IGNORECASE)
+_TOTAL_ASKED = re.compile(r"合計|合算|総計|総額|合わせ|全体|\b(?:combined|in total|altogether|total|overall|all)\b",
+                          re.IGNORECASE)
+_PART_ASKED = re.compile(r"第\s?\d+\s?(?:期|弾|段階|工区|号)|\b(?:phase|stage|unit|block)\s+\d+\b|\d+(?:号機|番船|期棟)",
+                         re.IGNORECASE)
+
+
+def total_for_part(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question asks about one part (第2期, phase 2) and the figure is the
+    total of several (延床面積：約31,000m2（第1期・第2期合計）)."""
+    if not _PART_ASKED.search(asked) or _TOTAL_ASKED.search(asked):
+        return False
+    return bool(_TOTAL_NEAR.search(sentence[fact.end:fact.end + 24]) or
+                _TOTAL_NEAR.search(sentence[max(0, fact.start - 12):fact.start]))
+
+
+# Japanese counters, and the ones that count the same thing.
+_COUNTERS = sorted(("名 人 社 カ国 か国 ヶ国 ヵ国 か所 カ所 ヶ所 箇所 拠点 店舗 店 件 契約 世帯 戸 室 隻 台 機 基 両 本 枚 冊 "
+                    "館 席 棟 便 校 種類 品目 駅 路線 回 倍 段階 チーム 株 個").split(), key=len, reverse=True)
+_SAME_COUNTER = {"人": "名", "店舗": "店", "か国": "カ国", "ヶ国": "カ国", "ヵ国": "カ国", "か所": "カ所", "ヶ所": "カ所",
+                 "箇所": "カ所", "契約": "件"}
+_COUNTER_ASKED = re.compile(r"何[十百千万億]*(" + "|".join(map(re.escape, _COUNTERS)) + ")")
+_COUNTER_END = re.compile(r"(" + "|".join(map(re.escape, _COUNTERS)) + r")$")
+
+
+def another_counter(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether a Japanese question counts by one counter (何拠点) and the figure by another
+    (6カ国): six countries are no count of sites. Counters of the same thing (名 and 人,
+    店 and 店舗) agree."""
+    match = _COUNTER_ASKED.search(asked)
+    end = _COUNTER_END.search(fact.text)
+    if not match or not end:
+        return False
+    return _SAME_COUNTER.get(match.group(1), match.group(1)) != _SAME_COUNTER.get(end.group(1), end.group(1))
+
+
+def stale_release(question, doc_date: str | None) -> bool:
+    """Whether a figure is asked as of a date (2025年12月末時点の契約数) and its release is
+    more than a year older than that date: a count of then is not a count of later."""
+    frame = question.timeframe
+    if question.kind not in (NUMBER, MONEY) or not doc_date or not frame or frame.kind != "as_of" \
+            or frame.start is None or _PLAN_ASKED.search(question.text):
+        return False  # a plan asked ("what was it aiming for by 2026") is the plan as stated then
+    return (frame.start - datetime.date.fromisoformat(doc_date[:10])).days > 366

@@ -25,8 +25,8 @@ from .evidence import Evidence
 from .facts import Fact
 from .misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
                       another_measure, another_product, another_start, another_year_end, before_the_period,
-                      officer_of_another_company, plan_for_actual_date, plan_for_result, stale_figure,
-                      years_too_early)
+                      another_counter, officer_of_another_company, plan_for_actual_date, plan_for_result,
+                      stale_figure, stale_release, total_for_part, years_too_early)
 from .features import FEATURES, YEAR
 from .timeline import fact_value
 
@@ -200,6 +200,10 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # the year ended March 2020 is not the year ending March 2019
     elif kind == DATE and asked and plan_for_actual_date(scored.candidate.text, scored.fact, asked):
         return False  # when it actually started is not when it was planned to
+    elif kind in (NUMBER, MONEY) and asked and total_for_part(scored.candidate.text, scored.fact, asked):
+        return False  # phases 1 and 2 together are not phase 2
+    elif kind == NUMBER and asked and another_counter(scored.candidate.text, scored.fact, asked):
+        return False  # six countries are no count of sites
     elif kind == MONEY and asked and another_measure(scored.candidate.text, scored.fact, asked):
         return False  # operating income is not the net income asked
     elif kind in (NUMBER, MONEY) and asked and another_companys_figure(scored.candidate.text, scored.fact, asked):
@@ -247,7 +251,8 @@ def may_state(scored: Scored, question) -> bool:
     return stateable(scored, question.kind, question.given) and true_then(scored, question) and \
         not before_the_period(question, scored.candidate.hit.doc_date) and \
         not years_too_early(question, scored.candidate.hit.doc_date) and \
-        not stale_figure(scored.candidate.text, question)
+        not stale_figure(scored.candidate.text, question) and \
+        not stale_release(question, scored.candidate.hit.doc_date)
 
 
 def value_key(fact: Fact):
