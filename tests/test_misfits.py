@@ -290,3 +290,20 @@ def test_an_area_carries_an_area_unit():
     from qa.answer.measures import COUNTED
     family = next(units for pattern, units in COUNTED if pattern.search("ベトナム工場の土地面積は？"))
     assert "㎡" in family and "acres" in family
+
+
+def test_an_english_company_asked_owns_its_officers():
+    sentence = ('KYOTO, June 12, 2018 – Kasumi Medical Co., Ltd. (Head office: Kyoto; President: Takashi Segawa; '
+                '"Kasumi") and Brightwater Medical, Inc. (CEO: Laura Chen) today announced a joint venture.')
+    asked = "Who was CEO of Brightwater Medical when the joint venture was announced?"
+    assert officer_of_another_company(sentence, fact(sentence, "Takashi Segawa", "person"), asked)
+    assert not officer_of_another_company(sentence, fact(sentence, "Laura Chen", "person"), asked)
+    japanese = "株式会社霞（代表取締役：袴田武史）は高砂熱学工業株式会社（本社：東京都新宿区、社長：小島和人）と合意しました。"
+    # another script says nothing: "Takasago Thermal Engineering" is not compared with 高砂熱学工業
+    assert not officer_of_another_company(japanese, fact(japanese, "小島和人", "person"),
+                                          "Who is the president of Takasago Thermal Engineering?")
+
+
+def test_organization_words_end_no_person():
+    names = [f.text for f in find_facts("person", "The CEO role passes to Brightwater Diagnostics and Kurebayashi Tech.")]
+    assert "Brightwater Diagnostics" not in names and "Kurebayashi Tech" not in names
