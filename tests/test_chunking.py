@@ -103,3 +103,12 @@ def test_property_offsets_bounds_and_coverage(pages, size, overlap):
     # that stand without a letter (never a sentence by themselves), fall between them.
     assert all(covered[position] or not text[position].isalpha() for position in range(len(text)))
     assert text == unicodedata.normalize("NFKC", text)
+
+
+def test_a_tables_column_gap_stays_a_space_between_japanese_cells():
+    from qa.ingest.normalize import normalize_line
+    assert normalize_line("代表取締役会長　　　霞 康介　　 代表取締役社長") == "代表取締役会長 霞康介 代表取締役社長"
+    assert normalize_line("項目　　　　修正前　　　修正後") == "項目 修正前 修正後"
+    assert normalize_line("代表者　　：代表取締役社長 霞 康介") == "代表者:代表取締役社長霞康介"
+    assert normalize_line("2025 年 5 月") == "2025年5月"  # one space is layout
+    assert normalize_line("　　当社は、本日") == "当社は、本日"  # an indent is no gap

@@ -6,6 +6,7 @@ the normalized text. The steps:
 1. NFKC (full-width digits and letters become ASCII), control characters and lone
    surrogates dropped, runs of white space folded to one space.
 2. Spaces next to a Japanese character are removed ("2025 年 5 月" -> "2025年5月"),
+   except a table's column gap (two or more spaces inside a line), kept as one space;
    spaces between Latin words are kept. Where the Latin word beside the space is an
    English function word ("See 項1.1.4", "described in 第3章", "。 The"), the space is
    a word space and is kept (and a line join there puts one back); beside a name
@@ -32,6 +33,11 @@ from .furniture import remove_furniture, strip_toc_page_numbers
 from .language import CJK_CHARACTERS, is_cjk
 
 _WHITESPACE = re.compile(r"\s+")
+# Two or more spaces inside a line are a table's column gap (代表取締役会長　　　水堀 康介　　 代表取締役社長;
+# 半導体材料事業 売上高　　1,000億円　　1,250億円): kept as one space even between Japanese
+# characters, so a row's cells do not run together (水堀康介 read as 堀康介).
+_COLUMN_GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
+_GAP_MARK = "\ue000"
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK_CHARACTERS}]) | (?=[{CJK_CHARACTERS}])")
 _LATIN_WORDS = re.compile("[A-Za-z]+")
 _FUNCTION_WORDS = frozenset("see also for the of in on at by to from with and or is are be as this that via into "
@@ -84,8 +90,12 @@ def _space_next_to_japanese(match: re.Match) -> str:
 def normalize_line(line: str) -> str:
     """One line of text: whitespace folded, spaces next to Japanese removed (but a word
     space between English and a Japanese word: "See 項1.1.4")."""
-    line = _WHITESPACE.sub(" ", clean_characters(line)).strip()
-    return _SPACE_NEXT_TO_CJK.sub(_space_next_to_japanese, line)
+    line = _COLUMN_GAP.sub(_GAP_MARK, clean_characters(line).strip())
+    line = _WHITESPACE.sub(" ", line).strip()
+    line = _SPACE_NEXT_TO_CJK.sub(_space_next_to_japanese, line)
+    if _GAP_MARK not in line:
+        return line
+    return re.sub(f"{_GAP_MARK}+(?=[:;,.、。)）])|(?<=[:(（]){_GAP_MARK}+", "", line).replace(_GAP_MARK, " ")
 
 
 def display_width(line: str) -> int:
