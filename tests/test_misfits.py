@@ -307,3 +307,17 @@ def test_an_english_company_asked_owns_its_officers():
 def test_organization_words_end_no_person():
     names = [f.text for f in find_facts("person", "The CEO role passes to Brightwater Diagnostics and Kurebayashi Tech.")]
     assert "Brightwater Diagnostics" not in names and "Kurebayashi Tech" not in names
+
+
+def test_a_legal_form_ends_a_company_not_a_person():
+    assert [f.text for f in find_facts("person", "said Klaus Richter, CEO of Brenner Sensorik GmbH.")] == ["Klaus Richter"]
+    assert [f.text for f in find_facts("person", "ドイツのBrenner Sensorik GmbH(以下「Brenner社」)の全株式")] == []
+
+
+def test_a_plan_in_another_clause_does_not_make_the_deed_a_plan():
+    deed = ("The Koshiji Brewery in Nagaoka, whose start was postponed due to the pandemic, began commercial "
+            "operations on April 12, 2021.")
+    asked = "When did the Koshiji Brewery actually begin commercial operations?"
+    assert not plan_for_actual_date(deed, fact(deed, "April 12, 2021", DATE), asked)
+    plan = "Construction was 43% complete, and the brewery remains on track to begin operations in October 2020."
+    assert plan_for_actual_date(plan, fact(plan, "October 2020", DATE), asked)

@@ -79,8 +79,10 @@ _MONEY = re.compile(r"円|ドル|ユーロ|ポンド|[$€¥£]|\byen\b|\bdollar
                     re.IGNORECASE)
 # A run of capitalized words (O’Neill, Neuenschwander, Mare Crisium), for English
 # people and places.
-_CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])(?:[A-Z][a-z]+(?:[’'-][A-Z]?[a-z]+)*|[A-Z]’[A-Z][a-z]+|[A-Z]\.)"
-                              r"(?:\s+(?:[A-Z][a-z]+(?:[’'-][A-Z]?[a-z]+)*|[A-Z]’[A-Z][a-z]+|[A-Z]\.|de|van|von|der))*")
+# (a word's capital tail is part of it: "GmbH" is one word, not "Gmb")
+_CAPITALIZED_RUN = re.compile(r"(?<![\w’'-])(?:[A-Z][a-z]+[A-Z]?(?![a-z])(?:[’'-][A-Z]?[a-z]+)*|[A-Z]’[A-Z][a-z]+|[A-Z]\.)"
+                              r"(?:\s+(?:[A-Z][a-z]+[A-Z]?(?![a-z])(?:[’'-][A-Z]?[a-z]+)*|[A-Z]’[A-Z][a-z]+|[A-Z]\.|de|van|"
+                              r"von|der))*")
 # Words that make a capitalized run a title, an organization or a document, not a person.
 _NOT_PERSON = frozenset("""
 the a an of and for in on at to by with from as after before during over
@@ -226,6 +228,7 @@ def _tagged_runs(sentence: str, tag: str) -> list[tuple[int, int]]:
     return kept
 
 
+_LEGAL_SUFFIX = frozenset("gmbh inc ltd corp corporation ag plc llc sa nv bv kk holdings group".split())
 _NAME_CONTINUES = re.compile("[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -241,7 +244,9 @@ def _english_runs(kind: str, sentence: str) -> list[Fact]:
             # Split the run at title words: "Director Daniel Neuenschwander" -> the name.
             parts, current = [], []
             for word in words:
-                if word.lower().strip(".") in _NOT_PERSON:
+                if word.lower().strip(".,") in _LEGAL_SUFFIX:
+                    current = []  # "Brenner Sensorik GmbH": the words before a legal form name a company
+                elif word.lower().strip(".") in _NOT_PERSON:
                     if current:
                         parts.append(current)
                     current = []

@@ -312,7 +312,8 @@ def another_year_end(sentence: str, fact: Fact, asked: str) -> bool:
 # A question about what actually happened: 実際に, "actually", "in fact".
 _ACTUAL = re.compile(r"実際|\bactual(?:ly)?\b|\bin fact\b", re.IGNORECASE)
 # A sentence that tells of a plan being worked toward or moved (…に向けて…まいりましたが, 変更いたします).
-_TOWARD = re.compile(r"に向け|を目指|変更いたします|変更します|延期|postpon|delay|\bmoved?\b|\bpushed back\b", re.IGNORECASE)
+_TOWARD = re.compile(r"に向け|を目指|変更いたします|変更します|延期|postpon|delay|\bmoved?\b|\bpushed back\b|\bon track\b|"
+                     r"\bon schedule\b|\bslated\b|\bset to\b|\bdue to (?:begin|start|open)", re.IGNORECASE)
 
 
 def plan_for_actual_date(sentence: str, fact: Fact, asked: str) -> bool:
@@ -321,7 +322,8 @@ def plan_for_actual_date(sentence: str, fact: Fact, asked: str) -> bool:
     建設を進めてまいりましたが; 稼働開始時期を2022年1月に変更いたします)."""
     if not _ACTUAL.search(asked):
         return False
-    return fact_is_plan(sentence, fact) or is_plan(sentence) or bool(_TOWARD.search(sentence))
+    own = clause(sentence, fact.start, with_predicate=True)
+    return fact_is_plan(sentence, fact) or is_plan(own) or bool(_TOWARD.search(own))
 
 
 # A total of parts: 約31,000m2（第1期・第2期合計）, "combined", 合わせて.
