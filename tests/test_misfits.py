@@ -17,7 +17,7 @@ from qa.answer.misfits import (announcement_for_event, another_companys_figure, 
                                another_market,
                                another_measure, another_product,
                                another_start, another_year_end, before_the_period, officer_of_another_company,
-                               plan_for_actual_date, plan_for_result,
+                               plan_already_past, plan_for_actual_date, plan_for_result, spelled_count_for_japanese,
                                stale_figure, stale_release, total_for_part, years_too_early)
 from qa.answer.stating import of_another_year
 from qa.search.question import DATE, GENERAL, MONEY, NUMBER, question_kind
@@ -321,3 +321,20 @@ def test_a_plan_in_another_clause_does_not_make_the_deed_a_plan():
     assert not plan_for_actual_date(deed, fact(deed, "April 12, 2021", DATE), asked)
     plan = "Construction was 43% complete, and the brewery remains on track to begin operations in October 2020."
     assert plan_for_actual_date(plan, fact(plan, "October 2020", DATE), asked)
+
+
+def test_a_plan_lies_ahead_of_its_release():
+    asked = "When the Kasumi Grain deal was announced in December 2022, when was it expected to close?"
+    assert plan_already_past(fact("closed in May 2021", "May 2021", DATE), asked, "2022-12-01")
+    assert not plan_already_past(fact("by the end of March 2023", "the end of March 2023", DATE), asked, "2022-12-01")
+    japanese = "2020年9月時点で、年間入園者250万人の目標達成時期は何年度とされていましたか？"
+    assert plan_already_past(fact("2020年3月に", "2020年3月", DATE), japanese, "2020-09-30")
+    assert not plan_already_past(fact("2024年度に", "2024年度", DATE), japanese, "2020-09-30")
+    # a question about what happened is not asked of a plan
+    assert not plan_already_past(fact("closed in May 2021", "May 2021", DATE), "When did the deal close?", "2022-12-01")
+
+
+def test_an_english_number_word_counts_nothing_a_japanese_question_asks():
+    assert spelled_count_for_japanese(fact("operates two hotels", "two", NUMBER), "ホテルの客室数は合計何室でしたか？")
+    assert not spelled_count_for_japanese(fact("operates two hotels", "two", NUMBER), "How many hotels does it operate?")
+    assert not spelled_count_for_japanese(fact("客室数は286室", "286室", NUMBER), "ホテルの客室数は合計何室でしたか？")

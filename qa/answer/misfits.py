@@ -371,3 +371,54 @@ def stale_release(question, doc_date: str | None) -> bool:
             or frame.start is None or _PLAN_ASKED.search(question.text):
         return False  # a plan asked ("what was it aiming for by 2026") is the plan as stated then
     return (frame.start - datetime.date.fromisoformat(doc_date[:10])).days > 366
+
+
+_MONTHS = ("january february march april may june july august september october november december").split()
+_JA_PERIOD = re.compile(r"((?:19|20)\d\d)年(?:度|(\d{1,2})月)?")
+_EN_PERIOD = re.compile(r"(?:(" + "|".join(_MONTHS) + r")\s+(?:\d{1,2},\s+)?)?((?:19|20)\d\d)", re.IGNORECASE)
+
+
+def _period_end(text: str) -> datetime.date | None:
+    """The last day of the period a date fact names: 2021年5月 -> 2021-05-31, "May 2021"
+    -> 2021-05-31, 2023年度 or "fiscal 2023" -> 2024-03-31 (a Japanese fiscal year), 2024 -> 2024-12-31."""
+    match = _JA_PERIOD.search(text)
+    if match:
+        year, month = int(match.group(1)), match.group(2)
+        if "年度" in match.group(0):
+            return datetime.date(year + 1, 3, 31)
+    else:
+        match = _EN_PERIOD.search(text)
+        if not match:
+            return None
+        year = int(match.group(2))
+        month = _MONTHS.index(match.group(1).lower()) + 1 if match.group(1) else None
+        if month is None and re.search(r"\b(?:fiscal|FY)", text, re.IGNORECASE):
+            return datetime.date(year + 1, 3, 31)
+    if month is None:
+        return datetime.date(year, 12, 31)
+    month = int(month)
+    if not 1 <= month <= 12:
+        return None
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def plan_already_past(fact: Fact, asked: str, doc_date: str | None) -> bool:
+    """Whether the question asks what was planned or expected ("when was it expected to
+    close", 達成時期は何年度とされていましたか) and the date ended before the release that
+    states it was written: a release's plan lies ahead of it (May 2021 in a December 2022
+    release is a date already past, not the deal's expected closing)."""
+    if not doc_date or not _PLAN_ASKED.search(asked):
+        return False
+    end = _period_end(fact.text)
+    return end is not None and end < datetime.date.fromisoformat(doc_date[:10])
+
+
+_SPELLED = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)$", re.IGNORECASE)
+
+
+def spelled_count_for_japanese(fact: Fact, asked: str) -> bool:
+    """Whether a Japanese question counts something (合計何室) and the fact is an English
+    number word ("two"): a word number in an English sentence counts whatever follows it,
+    which a Japanese question's counter cannot be checked against."""
+    return bool(_SPELLED.match(fact.text.strip())) and bool(_JAPANESE.search(asked))

@@ -25,8 +25,9 @@ from .evidence import Evidence
 from .facts import Fact
 from .misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
                       another_measure, another_product, another_start, another_year_end, before_the_period,
-                      another_counter, officer_of_another_company, plan_for_actual_date, plan_for_result,
-                      stale_figure, stale_release, total_for_part, years_too_early)
+                      another_counter, officer_of_another_company, plan_already_past, plan_for_actual_date,
+                      plan_for_result, spelled_count_for_japanese, stale_figure, stale_release, total_for_part,
+                      years_too_early)
 from .features import FEATURES, YEAR
 from .timeline import fact_value
 
@@ -202,6 +203,10 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # when it actually started is not when it was planned to
     elif kind in (NUMBER, MONEY) and asked and total_for_part(scored.candidate.text, scored.fact, asked):
         return False  # phases 1 and 2 together are not phase 2
+    elif kind == NUMBER and asked and spelled_count_for_japanese(scored.fact, asked):
+        return False  # "two" in an English sentence is no count of the rooms asked in Japanese
+    elif kind == DATE and asked and plan_already_past(scored.fact, asked, scored.candidate.hit.doc_date):
+        return False  # a release's plan lies ahead of it
     elif kind == NUMBER and asked and another_counter(scored.candidate.text, scored.fact, asked):
         return False  # six countries are no count of sites
     elif kind == MONEY and asked and another_measure(scored.candidate.text, scored.fact, asked):
