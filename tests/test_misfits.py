@@ -338,3 +338,16 @@ def test_an_english_number_word_counts_nothing_a_japanese_question_asks():
     assert spelled_count_for_japanese(fact("operates two hotels", "two", NUMBER), "ホテルの客室数は合計何室でしたか？")
     assert not spelled_count_for_japanese(fact("operates two hotels", "two", NUMBER), "How many hotels does it operate?")
     assert not spelled_count_for_japanese(fact("客室数は286室", "286室", NUMBER), "ホテルの客室数は合計何室でしたか？")
+
+
+def test_a_revision_tables_columns_are_the_old_and_the_new_value():
+    from qa.answer.changes import table_roles
+    passage = "2025年度の目標を以下のとおり上方修正いたします。\n項目 修正前 修正後\n半導体材料事業 売上高 1,000億円 1,250億円\n"
+    row_start = passage.index("半導体材料事業")
+    row = passage[row_start:].strip()
+    old, new = fact(row, "1,000億円"), fact(row, "1,250億円")
+    shifted = tuple(Fact(f.kind, f.text, f.start, f.end, f.english) for f in (old, new))
+    assert table_roles(passage, row_start, shifted, shifted[0]) == (1.0, 0.0)
+    assert table_roles(passage, row_start, shifted, shifted[1]) == (0.0, 1.0)
+    plain = "売上高の推移\n半導体材料事業 売上高 1,000億円 1,250億円\n"
+    assert table_roles(plain, plain.index("半導体"), shifted, shifted[0]) == (0.0, 0.0)

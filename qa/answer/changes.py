@@ -69,3 +69,32 @@ def asks_for_first(question: str) -> bool:
 
 def asks_for_earlier(question: str) -> bool:
     return bool(_ASKS_EARLIER.search(question))
+
+
+# A revision table: a header line naming the old column before the new one (項目 修正前
+# 修正後; 前回予想 今回予想; "Previous Revised"). Its rows give the old value first and the
+# new one last ("半導体材料事業 売上高 1,000億円 1,250億円").
+_OLD_COLUMN = r"修正前|変更前|前回(?:予想|発表)?|従来(?:予想)?|\bprevious\b|\bbefore\b|\boriginal\b|\bold\b"
+_NEW_COLUMN = r"修正後|変更後|今回(?:予想|発表)?|\brevised\b|\bafter\b|\bnew\b"
+_REVISION_HEADER = re.compile(rf"(?:{_OLD_COLUMN})[^\n]{{0,40}}?(?:{_NEW_COLUMN})", re.IGNORECASE)
+
+
+def table_roles(passage: str, row_start: int, facts: tuple[Fact, ...], fact: Fact) -> tuple[float, float]:
+    """(old, new) for a value in a row of a revision table whose header line stands at
+    most eight lines above the row (`row_start`, the row's offset in `passage`); `facts`
+    are the row's values of the kind asked. Both 0 elsewhere."""
+    if len(facts) < 2 or fact not in facts:
+        return 0.0, 0.0
+    above = passage[max(0, row_start - 600):row_start].splitlines()[-8:]
+    if not any(_REVISION_HEADER.search(line) for line in above):
+        return 0.0, 0.0
+    ordered = sorted(facts, key=lambda other: other.start)
+    return float(fact.start == ordered[0].start), float(fact.start == ordered[-1].start)
+
+
+def roles(passage: str, row_start: int, sentence: str, facts: tuple[Fact, ...], fact: Fact) -> tuple[float, float]:
+    """`change_roles` of the sentence, or else `table_roles` of its row."""
+    old, new = change_roles(sentence, fact)
+    if old or new:
+        return old, new
+    return table_roles(passage, row_start, facts, fact)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, numbered_names
 from .candidates import Candidate
-from .changes import asks_for_earlier, change_roles
+from .changes import asks_for_earlier, roles
 from .clauses import clause, event_share, event_words, fact_is_plan, nearness
 from .facts import Fact, is_plan
 from .terms import overlap
@@ -153,7 +153,7 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         numbered_before = _closeness([match.end() for pattern in context.numbered
                                       for match in pattern.finditer(candidate.text[:fact.start])], fact.start)
         parenthesized = _in_parentheses(candidate.text, fact.start)
-        change_old, change_new = change_roles(candidate.text, fact)
+        change_old, change_new = roles(candidate.hit.text, candidate.start, candidate.text, candidate.facts, fact)
         if context.asks_earlier:  # "the original price": the earlier value is the one asked
             change_old, change_new = change_new, change_old
     else:

@@ -29,7 +29,7 @@ from .misfits import (announcement_for_event, another_companys_figure, another_k
                       plan_for_result, spelled_count_for_japanese, stale_figure, stale_release, total_for_part,
                       years_too_early)
 from .features import FEATURES, YEAR
-from .timeline import fact_value
+from .timeline import asks_of_now, fact_value
 
 # Sentences this close in relevance compete (see `rival_values`).
 RIVAL_MARGIN = 0.03
@@ -50,6 +50,7 @@ class Scored:
 
 
 _BEYOND_NAMES = FEATURES.index("overlap_beyond_names")
+_CHANGE_OLD = FEATURES.index("fact_change_old")
 _WHY = re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:was|is|were|are) the reasons?\b|なぜ|なんで|どうして|理由は",
                   re.IGNORECASE)
 # What gives a reason or a cause, in either language.
@@ -252,7 +253,11 @@ def true_then(scored: Scored, question) -> bool:
 
 def may_state(scored: Scored, question) -> bool:
     """`stateable` for `question`, and true in its period (`true_then`), from a release
-    that could report it (`misfits.before_the_period`, `misfits.stale_figure`)."""
+    that could report it (`misfits.before_the_period`, `misfits.stale_figure`); for what
+    is so now, never a value its sentence or table marks as the earlier one (the
+    修正前 column, "had targeted")."""
+    if scored.fact is not None and scored.row[_CHANGE_OLD] > 0 and asks_of_now(question):
+        return False
     return stateable(scored, question.kind, question.given) and true_then(scored, question) and \
         not before_the_period(question, scored.candidate.hit.doc_date) and \
         not years_too_early(question, scored.candidate.hit.doc_date) and \

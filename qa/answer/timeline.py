@@ -21,7 +21,7 @@ from ..ingest.normalize import squash
 from ..search.quantities import quantities
 from ..search.timeframe import TimeFrame
 from .candidates import Candidate
-from .changes import change_roles
+from .changes import roles
 from .facts import Fact
 from .features import asks_past
 
@@ -94,8 +94,8 @@ def _restatements(chosen: Candidate, value: str, others: list[Candidate], fact_o
             continue
         # In a sentence that tells a change, its new value is the restatement (売上高は従来予想の
         # 410億円から392億円に引き下げた restates 392億円, not the 410億円 it replaces).
-        fact = next((fact for fact in candidate.facts if change_roles(candidate.text, fact)[1]), None) or \
-            fact_of(candidate)
+        fact = next((fact for fact in candidate.facts if roles(candidate.hit.text, candidate.start, candidate.text,
+                                                              candidate.facts, fact)[1]), None) or fact_of(candidate)
         if fact_value(fact.text) != value:
             found.append((candidate, fact))
     return found
