@@ -351,3 +351,27 @@ def test_a_revision_tables_columns_are_the_old_and_the_new_value():
     assert table_roles(passage, row_start, shifted, shifted[1]) == (0.0, 1.0)
     plain = "売上高の推移\n半導体材料事業 売上高 1,000億円 1,250億円\n"
     assert table_roles(plain, plain.index("半導体"), shifted, shifted[0]) == (0.0, 0.0)
+
+
+def test_one_years_sales_are_not_the_running_total():
+    from qa.answer.misfits import period_for_cumulative
+    sentence = "「KC-E700」の2021年の販売台数は16,200台（2020年は15,100台）と、発売以来の累計販売台数は41,100台に達しております。"
+    asked = "2021年末までのKC-E700の累計販売台数は？"
+    assert period_for_cumulative(sentence, fact(sentence, "16,200台", NUMBER), asked)
+    assert not period_for_cumulative(sentence, fact(sentence, "41,100台", NUMBER), asked)
+    assert not period_for_cumulative(sentence, fact(sentence, "16,200台", NUMBER), "2021年のKC-E700の販売台数は？")
+
+
+def test_a_spec_block_of_another_model():
+    from qa.answer.misfits import product_above
+    block = "Main specifications:\nModel: KC-E900\nDrive unit: KDU-3 (250 W, 85 Nm)\n"
+    asked = "What was the suggested retail price of the KC-E700 when it launched?"
+    assert product_above(block, "Suggested retail price: 198,000 yen (excluding tax)", asked)
+    assert not product_above("Main specifications:\nModel: KC-E700\n", "Suggested retail price: 148,000 yen", asked)
+    prose = "当社は従来機「MS-250」を販売してまいりました。\n■製品の主な特長\n1.軽量:従来機MS-250に比べ約40%軽量化。\n"
+    assert not product_above(prose, "3.内蔵バッテリーで連続約3時間の検査が可能です。", "MS-400は連続何時間使えますか？")
+
+
+def test_revenue_is_no_investment():
+    sentence = "Kasumi Hotel Management recorded revenue of 4.1 billion yen in fiscal 2024."
+    assert another_measure(sentence, fact(sentence, "4.1 billion yen"), "ホテルの総投資額は最終的にいくらになりましたか？")

@@ -70,6 +70,7 @@ class Candidate:
     roles: bool = True           # the passage names the role asked about
     numbered: bool = True        # it is about the numbered thing asked (Mission 2), and the ordinal
     heading: bool = False        # a heading line, quoted with what follows it
+    above: str = ""              # the passage's text before the sentence, with the chunk before it
 
 
 def language_shift(baselines: dict[str, float], question_language: str, passage_language: str) -> float | None:
@@ -333,6 +334,6 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
             found.append(Candidate(hit, rank, start, end, text, relevance + (shift or 0.0), event, facts,
                                    cross_language=shift is None, cosine=float(cosine), all_facts=everything,
                                    names=names, passage_names=passage_names, roles=roles, numbered=numbered,
-                                   heading=heading))
+                                   heading=heading, above=context[:len(context) - len(hit.text) + start][-400:]))
     return sorted(found, key=lambda candidate: (-candidate.event_in_sentence, -candidate.relevance,
                                                 candidate.hit_rank, candidate.start))

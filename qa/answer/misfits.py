@@ -248,6 +248,8 @@ _MEASURES = {
     "operating": r"営業利益|営業損失|営業赤字|\boperating (?:income|profit|loss)\b",
     "ordinary": r"経常利益|経常損失|\bordinary (?:income|profit|loss)\b",
     "net": r"純利益|純損失|\bnet (?:income|profit|loss)\b|\bprofit attributable\b",
+    "investment": r"投資額|総投資|設備投資|事業費|建設費|\binvestment\b|\bcapital expenditure\b|\bproject cost\b|"
+                  r"\bconstruction cost\b",
 }
 
 
@@ -422,3 +424,33 @@ def spelled_count_for_japanese(fact: Fact, asked: str) -> bool:
     number word ("two"): a word number in an English sentence counts whatever follows it,
     which a Japanese question's counter cannot be checked against."""
     return bool(_SPELLED.match(fact.text.strip())) and bool(_JAPANESE.search(asked))
+
+
+
+# A running total: 累計, 発売以来, "cumulative", "to date".
+_CUMULATIVE = re.compile(r"累計|累積|通算|発売以来|開業以来|\bcumulative(?:ly)?\b|\bto date\b|"
+                         r"\bsince (?:its )?(?:launch|release|opening)\b", re.IGNORECASE)
+
+
+def period_for_cumulative(sentence: str, fact: Fact, asked: str) -> bool:
+    """Whether the question asks a running total (累計販売台数, "cumulative sales") and the
+    figure's own clause is not one (「KC-E700」の2021年の販売台数は16,200台…と、発売以来の累計
+    販売台数は41,100台: 16,200 is one year's)."""
+    return bool(_CUMULATIVE.search(asked)) and not _CUMULATIVE.search(clause(sentence, fact.start, with_predicate=True))
+
+
+# A line that names the product a block is about: "Model: KC-E900", 型式：MS-500, "■ KC-E900 仕様".
+_MODEL_LINE = re.compile(r"(?:^|\n)[ \t]*[■●◆◇【#]*[ \t]*(?:(?:Model|Product(?: name)?|型式|型番|製品名|品名|モデル|機種)[ \t]*[:：]"
+                         r"[^\n]*|(?=[A-Z]{1,6}-?[A-Z]{0,4}-?\d)[^\n]{0,40}(?:\n|$))", re.IGNORECASE)
+
+
+def product_above(above: str, sentence: str, asked: str) -> bool:
+    """Whether the question names a product code (KC-E700) that the sentence does not,
+    and the product named last above the sentence, on a model line or a heading (`above`:
+    its passage before it, and the chunk before that), is another (a spec block's
+    "Suggested retail price: 198,000 yen" under KC-E900 is not the KC-E700's price)."""
+    wanted = {squash(code).casefold() for code in _CODE.findall(asked)}
+    if not wanted or {squash(code).casefold() for code in _CODE.findall(sentence)} & wanted:
+        return False
+    named = [code for line in _MODEL_LINE.findall(above) for code in _CODE.findall(line)[:1]]
+    return bool(named) and squash(named[-1]).casefold() not in wanted

@@ -26,8 +26,8 @@ from .facts import Fact
 from .misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
                       another_measure, another_product, another_start, another_year_end, before_the_period,
                       another_counter, officer_of_another_company, plan_already_past, plan_for_actual_date,
-                      plan_for_result, spelled_count_for_japanese, stale_figure, stale_release, total_for_part,
-                      years_too_early)
+                      period_for_cumulative, plan_for_result, product_above, spelled_count_for_japanese, stale_figure,
+                      stale_release, total_for_part, years_too_early)
 from .features import FEATURES, YEAR
 from .timeline import asks_of_now, fact_value
 
@@ -202,6 +202,10 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # the year ended March 2020 is not the year ending March 2019
     elif kind == DATE and asked and plan_for_actual_date(scored.candidate.text, scored.fact, asked):
         return False  # when it actually started is not when it was planned to
+    elif kind in (NUMBER, MONEY) and asked and period_for_cumulative(scored.candidate.text, scored.fact, asked):
+        return False  # one year's sales are not the running total asked
+    elif kind in (NUMBER, MONEY, DATE) and asked and product_above(scored.candidate.above, scored.candidate.text, asked):
+        return False  # the KC-E900's spec block gives no KC-E700 price
     elif kind in (NUMBER, MONEY) and asked and total_for_part(scored.candidate.text, scored.fact, asked):
         return False  # phases 1 and 2 together are not phase 2
     elif kind == NUMBER and asked and spelled_count_for_japanese(scored.fact, asked):
