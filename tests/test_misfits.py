@@ -375,3 +375,23 @@ def test_a_spec_block_of_another_model():
 def test_revenue_is_no_investment():
     sentence = "Kasumi Hotel Management recorded revenue of 4.1 billion yen in fiscal 2024."
     assert another_measure(sentence, fact(sentence, "4.1 billion yen"), "ホテルの総投資額は最終的にいくらになりましたか？")
+
+
+def test_a_personnel_tables_row_moves_its_person_out_of_the_current_post():
+    from qa.answer.binding import Subject
+    from qa.answer.handover import moves_in_table
+    above = "(1) 異動の内容\n氏名 新役職 現役職\n吉永浩二 代表取締役社長 取締役常務執行役員\n"
+    president = Subject(roles=("president",))
+    old_row = "坂口義隆 取締役会長 代表取締役社長"
+    assert moves_in_table(above, old_row, fact(old_row, "坂口義隆", "person"), president)
+    new_row = "吉永浩二 代表取締役社長 取締役常務執行役員"
+    assert not moves_in_table(above, new_row, fact(new_row, "吉永浩二", "person"), president)
+    markdown = "| 氏名 | 新役職 | 現役職 |\n|---|---|---|\n"
+    assert moves_in_table(markdown, "| 坂口義隆 | 取締役会長 | 代表取締役社長 |",
+                          fact("| 坂口義隆 | 取締役会長 | 代表取締役社長 |", "坂口義隆", "person"), president)
+
+
+def test_a_count_asks_a_number_and_an_authority_is_no_person():
+    assert question_kind("What is the latest reported group store count?") == NUMBER
+    names = [f.text for f in find_facts("person", "Michael Dorsey said the Cascadia Regional Transit Authority agreed.")]
+    assert names == ["Michael Dorsey"]

@@ -108,6 +108,7 @@ power battery batteries chemical steel metals paper textile textiles
 kaiun kogyo seiyaku denki sangyo shoji kensetsu ginko tetsudo jidosha seiki denko kagaku shoten unyu sekiyu
 tech tec techno engineering works manufacturing precision instruments net network telecom communications realty estate
 diagnostics aviation petrochem petrochemical petrochemicals biotech clinical resources trust finance asset assets management
+regional authority metropolitan municipal prefectural commission board bureau council transportation utilities
 """.split())
 _ORGANIZATION = frozenset("inc co ltd corporation corp bank banking holdings company group agency university "
                           "institute electric industries engineering".split())

@@ -47,10 +47,45 @@ def _names_role(subject: Subject, text: str) -> bool:
     return any(ROLE_PATTERNS[role].search(text) for role in subject.roles)
 
 
-def leaves_role(text: str, fact: Fact, subject: Subject) -> bool:
+# A personnel table: a header naming the new and the current (or former) post, in any
+# order (氏名 新役職 現役職; 新職名 氏名 現職名; | Name | New position | Current position |).
+_NEW_POST = re.compile(r"新(?:役職|職名|職)|\bnew (?:position|title|post|role)\b", re.IGNORECASE)
+_OLD_POST = re.compile(r"(?:現|旧|前)(?:役職|職名|職)|\b(?:current|previous|former) (?:position|title|post|role)\b",
+                       re.IGNORECASE)
+_CELL = re.compile(r"\s*[|／/\t]\s*|(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in _CELL.split(line) if cell.strip()]
+
+
+def moves_in_table(above: str, text: str, fact: Fact, subject: Subject) -> bool:
+    """Whether `text` is a row of a personnel table (its header among the lines `above`)
+    that puts the person `fact` names in the role asked only in the current column, not
+    in the new one (坂口義隆 取締役会長 代表取締役社長 under 氏名 新役職 現役職)."""
+    header = next((line for line in reversed(above.splitlines()[-8:])
+                   if _NEW_POST.search(line) and _OLD_POST.search(line)), None)
+    if header is None:
+        return False
+    columns, row = _cells(header), _cells(text)
+    if len(columns) != len(row) or not any(fact.text in cell for cell in row):
+        return False
+    new = next(index for index, cell in enumerate(columns) if _NEW_POST.search(cell)) \
+        if any(_NEW_POST.search(cell) for cell in columns) else None
+    old = next(index for index, cell in enumerate(columns) if _OLD_POST.search(cell)) \
+        if any(_OLD_POST.search(cell) for cell in columns) else None
+    if new is None or old is None:
+        return False
+    return _names_role(subject, row[old]) and not _names_role(subject, row[new])
+
+
+def leaves_role(text: str, fact: Fact, subject: Subject, above: str = "") -> bool:
     """Whether the sentence says the person `fact` names no longer holds (or gives up)
-    the role asked: moves to another role, leaves it, is its former holder, or is
+    the role asked: moves to another role (in a sentence, or in a personnel table's row
+    whose header is among the lines `above`), leaves it, is its former holder, or is
     succeeded in it."""
+    if above and moves_in_table(above, text, fact, subject):
+        return True
     moved = takes_another_role(text, fact.end)
     if moved is not None and not _names_role(subject, text[moved[0]:moved[1]]):
         return True  # 高杉亮介は代表取締役会長に就任: he moves on from the role asked
@@ -79,7 +114,7 @@ def _departures(others: Iterable[Candidate], subject: Subject,
     name's forms, the sentence's release date and the sentence, in the order of `others`."""
     return [({other.text, reading(candidate, other)}, candidate.hit.doc_date or "", candidate)
             for candidate in others for other in candidate.all_facts
-            if other.kind == PERSON and leaves_role(candidate.text, other, subject)]
+            if other.kind == PERSON and leaves_role(candidate.text, other, subject, candidate.above)]
 
 
 def handed_over(fact: Fact, chosen: Candidate, departures: list[tuple[set[str], str, Candidate]],

@@ -43,7 +43,7 @@ _ENGLISH_KINDS = [
                       r"|\bhow long ago\b|\buntil what\b")),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
     (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall|fast)\b|\bwhat (number|percentage|share)\b"
-                        r"|\bnumber of\b|\bweigh|\b(?:top|maximum|max|cruising|design) speed\b")),
+                        r"|\bnumber of\b|\bweigh|\b(?:top|maximum|max|cruising|design) speed\b|\b(?:head)?count\b")),
     (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b")),
 ]
 # A Japanese question's interrogative decides before the nouns it asks about:
