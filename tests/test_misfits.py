@@ -13,12 +13,12 @@ import qa
 from qa.answer.changes import change_roles
 from qa.answer.clauses import event_share, event_words
 from qa.answer.facts import Fact, find_facts
-from qa.answer.misfits import (announcement_for_event, another_companys_figure, another_counter, another_kind_counted,
-                               another_market,
-                               another_measure, another_product,
-                               another_start, another_year_end, before_the_period, officer_of_another_company,
-                               plan_already_past, plan_for_actual_date, plan_for_result, spelled_count_for_japanese,
-                               stale_figure, stale_release, total_for_part, years_too_early)
+from qa.answer.misdated import (announcement_for_event, another_start, another_year_end, before_the_period,
+                                plan_already_past, plan_for_actual_date, plan_for_result, stale_figure,
+                                stale_release, years_too_early)
+from qa.answer.misfits import (another_companys_figure, another_counter, another_kind_counted,
+                               another_market, another_measure, another_product, officer_of_another_company,
+                               spelled_count_for_japanese, total_for_part)
 from qa.answer.stating import of_another_year
 from qa.search.question import DATE, GENERAL, MONEY, NUMBER, question_kind
 from qa.search.timeframe import TimeFrame

@@ -23,11 +23,12 @@ from .candidates import Candidate
 from .clauses import clause
 from .evidence import Evidence
 from .facts import Fact
-from .misfits import (announcement_for_event, another_companys_figure, another_kind_counted, another_market,
-                      another_measure, another_product, another_start, another_year_end, before_the_period,
-                      another_counter, officer_of_another_company, plan_already_past, plan_for_actual_date,
-                      period_for_cumulative, plan_for_result, product_above, spelled_count_for_japanese, stale_figure,
-                      stale_release, total_for_part, years_too_early)
+from .misdated import (announcement_for_event, another_start, another_year_end, before_the_period,
+                       plan_already_past, plan_for_actual_date, plan_for_result, stale_figure, stale_release,
+                       years_too_early)
+from .misfits import (another_companys_figure, another_counter, another_kind_counted, another_market,
+                      another_measure, another_product, officer_of_another_company, period_for_cumulative,
+                      product_above, spelled_count_for_japanese, total_for_part)
 from .features import FEATURES, YEAR
 from .timeline import asks_of_now, fact_value
 
