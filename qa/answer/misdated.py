@@ -60,13 +60,14 @@ _FISCAL = re.compile(r"\d{4}年\d{1,2}月期|\d{4}年度|年度|期の|四半期
 def plan_for_result(sentence: str, fact: Fact, asked: str) -> bool:
     """Whether the question asks what a figure of a fiscal period was (past tense, no
     plan, target or forecast asked; "how much did it invest" asks of a plan as often
-    as of a deed, and is left to the model) and the fact is what a plan aims at: its clause, or the sentence's
-    last clause that governs a clause without a verb, names a plan and not a result."""
+    as of a deed, and is left to the model) and the fact is what a plan aims at: its
+    clause, or the sentence's last clause that governs a clause without a verb, names a
+    plan and not a result."""
     if not asks_past(asked) or _PLAN_ASKED.search(asked) or not _FISCAL.search(asked):
         return False
-    if _DONE.search(clause(sentence, fact.start)):
-        return False
     own = clause(sentence, fact.start)
+    if _DONE.search(own):
+        return False
     if NOW.search(own) and not _aims(own):
         return False  # 現在の従業員数は45名で、…60名体制とする計画です: 45 is so now
     if fact_is_plan(sentence, fact) or _aims(clause(sentence, fact.start, with_predicate=True)):
@@ -91,8 +92,6 @@ def announcement_for_event(sentence: str, fact: Fact, asked: str) -> bool:
     if _ANNOUNCEMENT_ASKED.search(asked):
         return False
     return bool(_ANNOUNCED_AFTER.match(sentence, fact.end) or _ANNOUNCED_BEFORE.search(sentence[:fact.start]))
-
-
 
 
 def before_the_period(question, doc_date: str | None) -> bool:

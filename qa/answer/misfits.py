@@ -218,7 +218,6 @@ def spelled_count_for_japanese(fact: Fact, asked: str) -> bool:
     return bool(_SPELLED.match(fact.text.strip())) and bool(_JAPANESE.search(asked))
 
 
-
 # A running total: 累計, 発売以来, "cumulative", "to date".
 _CUMULATIVE = re.compile(r"累計|累積|通算|発売以来|開業以来|\bcumulative(?:ly)?\b|\bto date\b|"
                          r"\bsince (?:its )?(?:launch|release|opening)\b", re.IGNORECASE)
