@@ -173,12 +173,20 @@ def _counts(fact: Fact, text: str, counted: str) -> bool:
 _COMPANY = re.compile(r"株式会社|有限会社|\b(?:inc|corp|corporation|co\., ltd|ltd|llc|gmbh|s\.a)\b")
 
 
+def open_parenthesis(text: str, position: int) -> int:
+    """Where the parenthesis `position` stands in opens (株式会社霞（…、社長：霞康介）), or -1."""
+    opening = max(text.rfind("（", 0, position), text.rfind("(", 0, position))
+    if opening < 0 or max(text.rfind("）", opening, position), text.rfind(")", opening, position)) >= 0:
+        return -1
+    return opening
+
+
 def _aside_of_another(fact: Fact, text: str, named: set[str]) -> bool:
     """Whether a person or a place belongs to a company that is none of the question's names:
     in the parentheses after it (株式会社 ispace（代表取締役：袴田武史）is ispace's,
     高砂熱学工業株式会社（社長：小島和人）is not), or right after it with its role."""
-    opening = max(text.rfind("（", 0, fact.start), text.rfind("(", 0, fact.start))
-    if opening >= 0 and max(text.rfind("）", opening, fact.start), text.rfind(")", opening, fact.start)) < 0:
+    opening = open_parenthesis(text, fact.start)
+    if opening >= 0:
         # the words right before the parenthesis: "Veltrane Biosciences, Inc. (…)" (the
         # period of "Inc." and the comma before it are no boundary of the owner)
         start = max(text.rfind(mark, 0, opening) for mark in "）)、。;；") + 1
@@ -310,6 +318,7 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
         roles = subject.holds_roles(hit.text)
         passage_names = subject.names_share(hit.text)
         context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
+        lead = len(context) - len(hit.text)  # where the hit's own text starts in `context`
         for position, ((start, end), cosine) in enumerate(zip(spans, scores)):
             relevance = float(cosine) + 0.1 * terms.overlap(hit.text[start:end])
             if shares_quantity(stated, hit.text[start:end]) or names_period(question.timeframe, hit.text[start:end]):
@@ -334,6 +343,6 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
             found.append(Candidate(hit, rank, start, end, text, relevance + (shift or 0.0), event, facts,
                                    cross_language=shift is None, cosine=float(cosine), all_facts=everything,
                                    names=names, passage_names=passage_names, roles=roles, numbered=numbered,
-                                   heading=heading, above=context[:len(context) - len(hit.text) + start][-400:]))
+                                   heading=heading, above=context[max(0, lead + start - 400):lead + start]))
     return sorted(found, key=lambda candidate: (-candidate.event_in_sentence, -candidate.relevance,
                                                 candidate.hit_rank, candidate.start))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
+from ..ingest.language import JAPANESE_LETTER
 from ..search.question import DATE, Question, numbered_names
 from .facts import ENGLISH_EVENTS, EVENT_WORDS, Fact, is_plan
 from .terms import Terms
@@ -82,12 +83,16 @@ def names_event(events: set[str], text: str) -> bool:
     return event_share(events, text) > 0
 
 
-_JAPANESE = re.compile(r"[぀-ヿ一-龥]")
+def lacks_qualifier(event: str, text: str) -> bool:
+    """Whether `event` is a qualified one (量産|開始, see `event_words`) and the Japanese
+    `text` does not name its qualifier: サンプル出荷を開始 tells of no 量産開始."""
+    qualifier = event.rpartition("|")[0]
+    return bool(qualifier) and bool(JAPANESE_LETTER.search(text)) and qualifier not in text
 
 
 def _names_one(event: str, text: str, lowered: str) -> bool:
-    qualifier, _, base = event.rpartition("|")
-    if qualifier and _JAPANESE.search(text) and qualifier not in text:
+    base = event.rpartition("|")[2]
+    if lacks_qualifier(event, text):
         return False  # a Japanese sentence that tells of the event must name its qualifier
     return bool(re.search(re.escape(base) + _NOT_A_VEHICLE, text)) or \
         any(_english_event(form).search(lowered) for form in ENGLISH_EVENTS.get(base, ()))

@@ -102,13 +102,13 @@ automation robotics ventures labs pharma pharmaceuticals biosciences therapeutic
 chemicals construction insurance trading airlines airways aerospace electronics devices instruments machinery
 software digital media entertainment games studios interactive retail stores hotels resorts railways transit
 transport ab ag gmbh plc llc
-pharmaceutical pharmaceuticals department division communications relations affairs corporate investor public
+pharmaceutical department division communications relations affairs corporate investor public
 unit laboratories laboratory medical health healthcare clinic hospital shipping lines line ferry ferries marine
 power battery batteries chemical steel metals paper textile textiles
 kaiun kogyo seiyaku denki sangyo shoji kensetsu ginko tetsudo jidosha seiki denko kagaku shoten unyu sekiyu
-tech tec techno engineering works manufacturing precision instruments net network telecom communications realty estate
+tech tec techno works manufacturing precision net network telecom realty estate
 diagnostics aviation petrochem petrochemical petrochemicals biotech clinical resources trust finance asset assets management
-regional authority metropolitan municipal prefectural commission board bureau council transportation utilities
+regional authority metropolitan municipal prefectural commission board bureau transportation utilities
 """.split())
 _ORGANIZATION = frozenset("inc co ltd corporation corp bank banking holdings company group agency university "
                           "institute electric industries engineering".split())

@@ -70,10 +70,8 @@ def moves_in_table(above: str, text: str, fact: Fact, subject: Subject) -> bool:
     columns, row = _cells(header), _cells(text)
     if len(columns) != len(row) or not any(fact.text in cell for cell in row):
         return False
-    new = next(index for index, cell in enumerate(columns) if _NEW_POST.search(cell)) \
-        if any(_NEW_POST.search(cell) for cell in columns) else None
-    old = next(index for index, cell in enumerate(columns) if _OLD_POST.search(cell)) \
-        if any(_OLD_POST.search(cell) for cell in columns) else None
+    new = next((index for index, cell in enumerate(columns) if _NEW_POST.search(cell)), None)
+    old = next((index for index, cell in enumerate(columns) if _OLD_POST.search(cell)), None)
     if new is None or old is None:
         return False
     return _names_role(subject, row[old]) and not _names_role(subject, row[new])

@@ -19,12 +19,9 @@ import datetime
 import re
 
 from ..search.question import DATE, MONEY, NUMBER
-from .clauses import NOW, clause, event_words, fact_is_plan
+from .clauses import NOW, clause, event_words, lacks_qualifier
 from .facts import Fact, is_plan
 from .features import asks_past
-
-# A Japanese character: a sentence in Japanese.
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 # A question about a plan, a forecast or a target, whatever its tense.
 _PLAN_ASKED = re.compile(r"予定|計画|目指|見込|見通|方針|めど|目標|想定|予想|予測|\b(?:plan\w*|schedul\w*|expect\w*|aim\w*|"
@@ -70,7 +67,7 @@ def plan_for_result(sentence: str, fact: Fact, asked: str) -> bool:
         return False
     if NOW.search(own) and not _aims(own):
         return False  # 現在の従業員数は45名で、…60名体制とする計画です: 45 is so now
-    if fact_is_plan(sentence, fact) or _aims(clause(sentence, fact.start, with_predicate=True)):
+    if _aims(clause(sentence, fact.start, with_predicate=True)):  # (what fact_is_plan reads, and forecasts)
         return True
     if _governed_by_end(sentence, fact):
         last = sentence[max(sentence.rfind(mark, 0, len(sentence) - 1) for mark in "、,;") + 1:]
@@ -140,13 +137,8 @@ def another_start(sentence: str, asked: str) -> bool:
     """Whether a date question asks about an event it qualifies (量産開始, 営業運転開始;
     see `clauses.event_words`) and a Japanese sentence tells of the bare event without the
     qualifier (サンプル出荷を開始いたしました): that is another event's date."""
-    if not JAPANESE.search(sentence):
-        return False
-    for event in event_words(asked, set()):
-        qualifier, _, base = event.rpartition("|")
-        if qualifier and base in sentence and qualifier not in sentence:
-            return True
-    return False
+    return any(event.rpartition("|")[2] in sentence and lacks_qualifier(event, sentence)
+               for event in event_words(asked, set()))
 
 
 # The end of a fiscal year: "the fiscal year ended March 31, 2020", "ending March 2019", 2025年3月期.
@@ -176,7 +168,7 @@ def plan_for_actual_date(sentence: str, fact: Fact, asked: str) -> bool:
     if not _ACTUAL.search(asked):
         return False
     own = clause(sentence, fact.start, with_predicate=True)
-    return fact_is_plan(sentence, fact) or is_plan(own) or bool(_TOWARD.search(own))
+    return is_plan(own) or bool(_TOWARD.search(own))
 
 
 def stale_release(question, doc_date: str | None) -> bool:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 
+from ..ingest.language import JAPANESE_LETTER as _JAPANESE
 from ..ingest.normalize import squash
+from .candidates import open_parenthesis
 from .clauses import clause
 from .facts import Fact
-from .misdated import JAPANESE as _JAPANESE
 
 # A product code: letters, an optional hyphen, digits (MGD-045, SR-NA20, HB-10), not a
 # fiscal year (FY2024) or a pandemic (COVID-19).
@@ -100,8 +101,8 @@ def officer_of_another_company(sentence: str, fact: Fact, asked: str) -> bool:
                        for match in _COMPANY_ASKED.finditer(asked)]
     if not asked_companies:
         return False
-    opening = max(sentence.rfind("（", 0, fact.start), sentence.rfind("(", 0, fact.start))
-    if opening < 0 or max(sentence.rfind("）", opening, fact.start), sentence.rfind(")", opening, fact.start)) >= 0:
+    opening = open_parenthesis(sentence, fact.start)
+    if opening < 0:
         return False
     start = max(sentence.rfind(mark, 0, opening) for mark in "）)、。;；「」") + 1
     owner = squash(_LEGAL.sub("", sentence[start:opening].strip())).casefold()

@@ -27,7 +27,7 @@ from .misdated import (announcement_for_event, another_start, another_year_end, 
                        plan_already_past, plan_for_actual_date, plan_for_result, stale_figure, stale_release,
                        years_too_early)
 from .misfits import (another_companys_figure, another_counter, another_kind_counted, another_market,
-                      another_measure, another_product, officer_of_another_company, period_for_cumulative,
+                      another_measure, another_product, period_for_cumulative,
                       product_above, spelled_count_for_japanese, total_for_part)
 from .features import FEATURES, YEAR
 from .timeline import asks_of_now, fact_value
@@ -225,8 +225,6 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # the day a plan was announced is not the day it happens
     elif kind == NUMBER and asked and another_kind_counted(scored.candidate.text, scored.fact, asked):
         return False  # the supermarkets' 70 stores are not the department stores asked
-    elif kind == PERSON and asked and officer_of_another_company(scored.candidate.text, scored.fact, asked):
-        return False  # the parent's president is not the subsidiary's
     elif kind == DATE and asked and another_start(scored.candidate.text, asked):
         return False  # sample shipments began on a day; mass production is asked
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered

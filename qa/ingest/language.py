@@ -16,7 +16,7 @@ CJK_CHARACTERS = (
     "\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 )
 CJK_PATTERN = re.compile(f"[{CJK_CHARACTERS}]")
-_JAPANESE_LETTER = re.compile("[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+JAPANESE_LETTER = re.compile("[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def is_cjk(character: str) -> bool:
@@ -28,5 +28,5 @@ def detect_language(text: str) -> str:
     letters = [character for character in text if character.isalpha()]
     if not letters:
         return "en"
-    japanese = sum(1 for character in letters if _JAPANESE_LETTER.match(character))
+    japanese = sum(1 for character in letters if JAPANESE_LETTER.match(character))
     return "ja" if japanese / len(letters) >= 0.2 else "en"
