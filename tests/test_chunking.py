@@ -112,3 +112,5 @@ def test_a_tables_column_gap_stays_a_space_between_japanese_cells():
     assert normalize_line("代表者　　：代表取締役社長 霞 康介") == "代表者:代表取締役社長霞康介"
     assert normalize_line("2025 年 5 月") == "2025年5月"  # one space is layout
     assert normalize_line("　　当社は、本日") == "当社は、本日"  # an indent is no gap
+    # a gap beside punctuation is layout, as one space there always was (maint-guide.ja.pdf)
+    assert normalize_line("ソースコード管理システム(VCS)  を使っている") == "ソースコード管理システム(VCS)を使っている"

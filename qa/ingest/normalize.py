@@ -33,11 +33,13 @@ from .furniture import remove_furniture, strip_toc_page_numbers
 from .language import CJK_CHARACTERS, is_cjk
 
 _WHITESPACE = re.compile(r"\s+")
-# Two or more spaces inside a line are a table's column gap (代表取締役会長　　　水堀 康介　　 代表取締役社長;
-# 半導体材料事業 売上高　　1,000億円　　1,250億円): kept as one space even between Japanese
-# characters, so a row's cells do not run together (水堀康介 read as 堀康介).
+# Two or more spaces inside a line, between two letters or digits, are a table's column gap
+# (代表取締役会長　　　水堀 康介　　 代表取締役社長; 半導体材料事業 売上高　　1,000億円　　1,250億円): kept
+# as one space even between Japanese characters, so a row's cells do not run together
+# (水堀康介 read as 堀康介).
 _COLUMN_GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
 _GAP_MARK = "\ue000"
+_LAYOUT_GAP = re.compile(f"(?<!\\w){_GAP_MARK}|{_GAP_MARK}(?!\\w)")
 _SPACE_NEXT_TO_CJK = re.compile(f"(?<=[{CJK_CHARACTERS}]) | (?=[{CJK_CHARACTERS}])")
 _LATIN_WORDS = re.compile("[A-Za-z]+")
 _FUNCTION_WORDS = frozenset("see also for the of in on at by to from with and or is are be as this that via into "
@@ -91,11 +93,11 @@ def normalize_line(line: str) -> str:
     """One line of text: whitespace folded, spaces next to Japanese removed (but a word
     space between English and a Japanese word: "See 項1.1.4")."""
     line = _COLUMN_GAP.sub(_GAP_MARK, clean_characters(line).strip())
+    # a gap beside punctuation ("(VCS)  を", "代表者　　：") is layout: an ordinary space
+    line = _LAYOUT_GAP.sub(" ", line)
     line = _WHITESPACE.sub(" ", line).strip()
     line = _SPACE_NEXT_TO_CJK.sub(_space_next_to_japanese, line)
-    if _GAP_MARK not in line:
-        return line
-    return re.sub(f"{_GAP_MARK}+(?=[:;,.、。)）])|(?<=[:(（]){_GAP_MARK}+", "", line).replace(_GAP_MARK, " ")
+    return line.replace(_GAP_MARK, " ")
 
 
 def display_width(line: str) -> int:
