@@ -10,7 +10,9 @@ Sets (each built once into bench/results/<set>-index and reused; --rebuild rebui
 - agri: three invented companies of a new-user session (tests/data/agri: Hokuto Linear Transit, Mikazuki
   Battery, Shizuku Agri), with tests/data/agri_qa.jsonl written after the session's fixes;
 - releases: ../shared/releases, ispace's real releases (skipped when ../shared is absent);
-- more: ../shared/releases-more, Toyota, Honda, Panasonic and Hitachi.
+- more: ../shared/releases-more, Toyota, Honda, Panasonic and Hitachi;
+- heldout6 … heldout14: the helper-written sets of bench/heldout (27 invented companies, three a set),
+  each held out once and read since (bench/heldout_quality.py); the company is the id's middle part.
 The real releases are read from ../shared at run time and never copied into the project.
 
 Every answer is judged by `qa.scoring` (right, wrong, passage, not found, refused,
@@ -62,6 +64,8 @@ def sets() -> dict[str, tuple[list[Path], list]]:
         # three invented companies of a new-user session, in one index (leave one company out)
         "agri": ([DATA / "agri"], read_questions(DATA / "agri_qa.jsonl")),
     }
+    for folder in sorted((ROOT / "bench" / "heldout").glob("heldout*")):
+        found[folder.name] = ([folder / "releases"], read_questions(folder / "qa.jsonl"))
     if (SHARED / "releases").is_dir():
         found["releases"] = ([SHARED / "releases"], read_questions(SHARED / "eval/releases_dev_qa.jsonl"))
         found["more"] = (sorted((SHARED / "releases-more").glob("*.txt")),
@@ -78,6 +82,8 @@ def company(set_name: str, question) -> str:
         return "ispace"
     if set_name in ("fixture", "minato"):
         return set_name  # each fixture set is one invented company (Lunaris with its partner; Minato)
+    if set_name.startswith("heldout"):
+        return question.id.split("-", 1)[1].rsplit("-", 1)[0]  # h14-aoba-green-007: aoba-green
     text = f"{question.doc} {question.q}".lower()
     for name, pattern in COMPANY_WORDS:
         if re.search(pattern, text):

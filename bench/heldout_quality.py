@@ -1,6 +1,7 @@
 """Stated-fact precision on the helper-written sets of invented releases (bench/heldout).
 
     .venv/bin/python bench/heldout_quality.py [--sets heldout6,heldout7] [--wrong] [--save out.json]
+                                              [--folder /work/heldout15-parent]   (a new set, outside the repo)
 
 Each set (bench/heldout/<name>/releases + qa.jsonl) holds about 15 releases of three
 invented companies and 180 questions, written by a helper who never saw the code. They
@@ -50,8 +51,8 @@ def judge(record: dict, answer) -> str:
     return answer.outcome
 
 
-def measure(name: str) -> list[dict]:
-    folder = SETS / name
+def measure(name: str, sets: Path = SETS) -> list[dict]:
+    folder = sets / name
     index_dir = RESULTS / f"{name}-index"
     try:
         qa.load_index(index_dir)
@@ -70,11 +71,14 @@ def measure(name: str) -> list[dict]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", default=",".join(sorted(path.name for path in SETS.iterdir() if path.is_dir())))
+    parser.add_argument("--folder", type=Path, default=SETS, help="the folder that holds the sets")
+    parser.add_argument("--sets", help="the sets to measure (default: every folder there)")
     parser.add_argument("--wrong", action="store_true", help="list the wrong answers")
     parser.add_argument("--save", type=Path, help="write every judged answer to this JSON file")
     arguments = parser.parse_args(argv)
-    rows = [row for name in arguments.sets.split(",") for row in measure(name)]
+    names = arguments.sets.split(",") if arguments.sets else \
+        sorted(path.name for path in arguments.folder.iterdir() if (path / "qa.jsonl").is_file())
+    rows = [row for name in names for row in measure(name, arguments.folder)]
     table: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for row in rows:
         for key in ("all", f"set {row['set']}", f"kind {row['kind']}", f"lang {row['lang']}"):

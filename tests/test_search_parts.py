@@ -24,6 +24,13 @@ from qa.search.quantities import quantities
     ("What is the latest cause of the failure?", "latest", None, None),
     ("ミッション1の最新の状況は？", "latest", None, None),
     ("現在の従業員数は？", "latest", None, None),
+    # where a state begins: what holds since then is what the newest release says
+    ("Who has been the company's president since April 2022?", "latest", None, None),
+    ("2026年3月26日以降、代表取締役社長に就く予定なのは誰ですか？", "latest", None, None),
+    ("2023年1月から子会社の社長を務めているのは誰ですか？", "latest", None, None),
+    ("What changed from April 2022 onwards?", "latest", None, None),
+    ("2022年4月から何を始めましたか？", "during", "2022-04-01", "2022-04-30"),  # an event's start, not a state
+    ("Sales from April 2022 to March 2023?", "during", "2022-04-01", "2022-04-30"),
 ])
 def test_time_frames(question, kind, start, end):
     frame = read_timeframe(question)

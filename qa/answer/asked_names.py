@@ -128,22 +128,38 @@ def joined_forms(name: str, following: tuple[str, ...], knows: Callable[[str], b
     return ()
 
 
+_KATAKANA_WORD = re.compile(r"[ァ-ヺー・]{3,}")
+
+
 def japanese_names(text: str) -> list[str]:
     """The proper nouns of a Japanese question (SudachiPy: 栗田, 星野, ルクセンブルク),
-    adjacent ones joined; Latin words are read by `english_names`."""
+    adjacent ones joined, and the katakana words SudachiPy does not know (ハルネ,
+    ネクサリンク: an invented company or product name is no word of its dictionary);
+    Latin words are read by `english_names`."""
     from ..search.lexical import sudachi_morphemes
 
     names: list[str] = []
     last_end = None
     for morpheme in sudachi_morphemes(text):
-        if morpheme.part_of_speech()[1] == "固有名詞" and not morpheme.surface().isascii():
+        surface = morpheme.surface()
+        proper = morpheme.part_of_speech()[1] == "固有名詞" and not surface.isascii()
+        if proper or (morpheme.is_oov() and _KATAKANA_WORD.fullmatch(surface)):
             if names and last_end == morpheme.begin():
-                names[-1] += morpheme.surface()
+                names[-1] += surface
             else:
-                names.append(morpheme.surface())
+                names.append(surface)
             last_end = morpheme.end()
     # 何輪, 何社: a question word is never a name.
     return [name for name in dict.fromkeys(names) if len(name) >= 2 and "何" not in name]
+
+
+def unknown_word(name: str) -> bool:
+    """Whether a name of `japanese_names` is a katakana word SudachiPy does not know:
+    it binds where the releases hold it, but its absence refuses nothing (the
+    releases may spell it only in Latin letters that no reading reaches)."""
+    from ..search.lexical import sudachi_morphemes
+
+    return bool(_KATAKANA_WORD.fullmatch(name)) and any(morpheme.is_oov() for morpheme in sudachi_morphemes(name))
 
 
 _NAME_RUN = re.compile(r"(?<![\w’'-])[A-Z][A-Za-z0-9-]*(?:\s+[A-Z][A-Za-z0-9-]*)+")

@@ -28,7 +28,7 @@ from typing import Callable
 
 from ..search.lexical import latin_form
 from ..search.question import MONEY, NUMBER, Question
-from .asked_names import FUNCTION_WORDS, capitalized_words, compound_forms, english_names, joined_forms
+from .asked_names import FUNCTION_WORDS, capitalized_words, compound_forms, english_names, joined_forms, unknown_word
 from .measures import (COUNT_QUESTION, CURRENCY, HOW_MANY, INDIVIDUAL, NOT_COUNTED, ROLE_PATTERNS, COUNTED,
                        MONEY_TOPICS, ROLES, roles_of)
 
@@ -185,7 +185,7 @@ def read_subject(question: Question, *, knows: Callable[[str], bool], other_form
             # (Takasago) bind every quote; other capitalized words and Japanese proper
             # nouns bind a typed fact's quote and a general answer's passage.
             (names if strict or set(forms) & romaji else loose).append(forms)
-        elif not aside and not _ACRONYM.fullmatch(name):
+        elif not aside and not _ACRONYM.fullmatch(name) and not unknown_word(name):
             # An acronym the releases never write (TICO for Toyota Industries) may still
             # name what they spell out: it binds nothing, and refuses nothing.
             unknown.append(name)

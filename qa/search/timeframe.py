@@ -45,6 +45,12 @@ _AS_OF = re.compile(r"\bas (?:of|at)\b|\bby (?=(?:the end of )?(?:" + _MONTH_NAM
 _BEFORE = re.compile(r"\bbefore\b|\bprior to\b|より前|以前", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most recent(?:ly)?|newest|current(?:ly)?|now|as of (?:today|now)|to date|"
                      r"so far|still)\b|最新|現在|現時点|最終的|直近|今の|いま", re.IGNORECASE)
+# "since April 2022", "2022年4月以降", "2023年1月から…務めている": the state from then on,
+# which the newest release tells (it may be the one that announced the change, or later).
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?(?:end of\s+)?$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:end of\s+)?$", re.IGNORECASE)
+_ONWARD_AFTER = re.compile(r"^\s*(?:on|onwards?)\b", re.IGNORECASE)
+_SINCE_AFTER = re.compile(r"^(?:年|月|日|末|度)*(?:以降|以来|から(?=[^。？?]*てい(?:る|ます)))")
 _LAST_BEFORE = re.compile(r"\blast\b.*\bbefore\b|\bbefore\b.*\blast\b|直前", re.IGNORECASE)
 
 
@@ -161,6 +167,8 @@ def read_timeframe(question: str) -> TimeFrame:
         before = _BEFORE.search(question)
         if before and before.start() < position + 12 and before.end() <= position + 12:
             return TimeFrame("before", start, end)
+        if _since(question, position):
+            return TimeFrame("latest")
         as_of = _AS_OF.search(question)
         if as_of:
             return TimeFrame("as_of", start, end)
@@ -168,6 +176,26 @@ def read_timeframe(question: str) -> TimeFrame:
     if _LATEST.search(question) and not _LAST_BEFORE.search(question):
         return TimeFrame("latest")
     return TimeFrame()
+
+
+def _since(question: str, position: int) -> bool:
+    """Whether the first period the question names is where a state begins ("since
+    April 2022", "2022年4月以降"): what holds since then is what the newest release says."""
+    before, after = question[:position], _after(question, position)
+    return bool(_SINCE_BEFORE.search(before) or _SINCE_AFTER.match(after)
+                or (_FROM_BEFORE.search(before) and _ONWARD_AFTER.match(after)))
+
+
+def _after(question: str, position: int) -> str:
+    """The question after the period that starts at `position`."""
+    mentions = [mention for mention in find_dates(question) if mention.start == position]
+    if mentions:
+        return question[mentions[0].end:]
+    for pattern in (_ENGLISH_MONTH_YEAR, _JAPANESE_YEAR_MONTH, _YEAR):
+        match = pattern.match(question, position)
+        if match:
+            return question[match.end():]
+    return question[position:]
 
 
 def day_numbers(dates: list[str | None]) -> np.ndarray:
