@@ -218,16 +218,16 @@ def passage_threshold(decided: list[tuple[dict, dict]], keep_share: float = 0.9)
 
 def out_of_company(records: list[dict], keep: np.ndarray, c: float, target: float,
                    inner: bool = True, inner_folds: int = 0, folds: int = 0,
-                   model: str = "trees") -> list[tuple[dict, dict]]:
+                   model: str = "trees", workers: int = 1) -> list[tuple[dict, dict]]:
     """Leave-one-company-out decisions for every question. With `folds`, the companies
     are held out in that many groups instead of one by one; `inner_folds` does this for
     the inner round that chooses the thresholds (0: one company at a time), which keeps
-    37 companies' nested fits within minutes. The outer round runs on every core."""
+    37 companies' nested fits within minutes. The outer round runs on `workers` processes."""
     companies = sorted({record["company"] for record in records})
     groups = [companies[start::folds] for start in range(folds)] if folds else [[name] for name in companies]
     task = functools.partial(_held_out, records, keep, c, target, inner, inner_folds, model)
-    if inner and len(groups) > 2:
-        with multiprocessing.get_context("fork").Pool(min(len(groups), os.cpu_count() or 1)) as pool:
+    if inner and workers > 1 and len(groups) > 1:
+        with multiprocessing.get_context("fork").Pool(min(len(groups), workers)) as pool:
             parts = pool.map(task, groups)
     else:
         parts = [task(group) for group in groups]
@@ -316,7 +316,7 @@ def main(argv=None) -> int:
         DATA.write_text(json.dumps(collect(arguments.sets.split(",")), ensure_ascii=False))
     records = [record for record in json.loads(DATA.read_text()) if record["set"] in arguments.sets.split(",")]
     everything = np.ones(len(FEATURES), bool)
-    options = {"inner_folds": arguments.inner_folds, "model": arguments.model}
+    options = {"inner_folds": arguments.inner_folds, "model": arguments.model, "workers": os.cpu_count() or 1}
     decided = out_of_company(records, everything, arguments.c, arguments.target, **options)
     figures = tables(decided)
     print_tables(figures, f"leave-one-company-out, {arguments.model}, target precision {arguments.target}, "

@@ -172,9 +172,9 @@ def test_leave_one_company_out_never_fits_on_the_company_it_reports(monkeypatch)
     fitted = []
     original = train_confidence.fit
 
-    def recording(training, keep, c):
+    def recording(training, keep, c, model="logistic"):
         fitted.append({record["company"] for record in training})
-        return original(training, keep, c)
+        return original(training, keep, c, model)
 
     monkeypatch.setattr(train_confidence, "fit", recording)
     decided = train_confidence.out_of_company(records, np.ones(len(FEATURES), bool), 0.3, 0.95)
