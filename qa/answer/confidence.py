@@ -12,12 +12,12 @@ as a JSON file beside this module (no pickle):
   when no fact is stated; below `passage_threshold` nothing is close enough and the
   answer is "the releases do not say".
 
-`right` is gradient-boosted trees (`Trees`): leave one company out over 37 companies,
-they state about 180 right answers at 0.92 precision where a logistic regression
-states about 100 (docs/quality.md, "The seventh session"); a wrong answer is often
-wrong for a combination of features (a plan's date in a sentence of two dates) that a
-sum of weights cannot single out. `holds` stays a logistic regression (`Head`). Both
-are evaluated here with numpy, so scikit-learn is needed only to fit them.
+Each head is a logistic regression (`Head`, the shipped model) or, for `right`,
+gradient-boosted trees (`Trees`, `train_confidence.py --model trees`): leave one
+company out over 37 companies the trees state about 180 right answers at 0.92
+precision where the logistic regression states about 100 (docs/quality.md, "The
+seventh session"); they are not shipped yet. Both are evaluated here with numpy, so
+scikit-learn is needed only to fit them.
 """
 
 from __future__ import annotations
