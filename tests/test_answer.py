@@ -40,7 +40,9 @@ def test_japanese_question_gets_japanese_framing(sample_index, stating):
     assert answer.found and answer.language == "ja"
     assert answer.text.startswith("2025年6月6日")
     # "At the earliest" travels with the date when the quote says so.
-    assert ("(最短) [1]" in answer.text.splitlines()[0]) == ("最短2025年6月6日" in answer.citations[0].quote)
+    quote = answer.citations[0].quote
+    at_earliest = "最短" in quote[max(0, quote.find("2025年6月6日") - 3):quote.find("2025年6月6日")]  # 最短(で)2025年6月6日
+    assert ("(最短) [1]" in answer.text.splitlines()[0]) == at_earliest
     assert "2025-05-09発表時点の予定です" in answer.text
     assert "リリースの記載:「" in answer.text
     _assert_verbatim(answer)

@@ -1,5 +1,7 @@
 """The trees head reads as scikit-learn's gradient-boosted trees predict (no pickle)."""
 
+import json
+
 import numpy as np
 
 from qa.answer.confidence import Trees, head_from_dict
@@ -15,3 +17,38 @@ def test_trees_walk_each_tree_to_a_leaf_and_sum_the_leaves():
     again = head_from_dict(trees.to_dict())
     assert isinstance(again, Trees) and np.allclose(again.probability(rows), expected)
     assert len(trees.probability(np.zeros((0, 2)))) == 0
+
+
+def test_a_mean_head_averages_its_parts_and_reads_back():
+    from qa.answer.confidence import Head, Mean
+
+    trees = Trees(0.0, np.array([0]), np.array([-1]), np.array([0.0]), np.array([-1]), np.array([-1]),
+                  np.array([2.0]))
+    logistic = Head(np.zeros(2), np.ones(2), np.array([1.0, 0.0]), 0.0)
+    mean = Mean((logistic, trees))
+    rows = np.array([[0.0, 5.0], [3.0, 5.0]])
+    expected = (1 / (1 + np.exp(-rows[:, 0])) + 1 / (1 + np.exp(-2.0))) / 2
+    assert np.allclose(mean.probability(rows), expected)
+    again = head_from_dict(mean.to_dict())
+    assert isinstance(again, Mean) and np.allclose(again.probability(rows), expected)
+
+
+def test_a_gate_head_decides_whether_the_first_candidate_is_stated(tmp_path):
+    """The right head ranks the candidates, the gate head's probability of the first
+    one is compared with the threshold; the model file keeps the gate."""
+    from qa.answer.confidence import ConfidenceModel, Head
+    from qa.answer.features import FEATURES
+
+    width = len(FEATURES)
+    ranking = Head(np.zeros(width), np.ones(width), np.eye(width)[0], 0.0)
+    never = Trees(-9.0, np.array([0]), np.array([-1]), np.array([0.0]), np.array([-1]), np.array([-1]),
+                  np.array([0.0]))
+    model = ConfidenceModel(ranking, ranking, 0.5, 0.2, gate=never)
+    again = ConfidenceModel.from_dict(model.to_dict())
+    assert isinstance(again.gate, Trees) and again.gate.probability(np.zeros((1, width)))[0] < 0.001
+    assert ConfidenceModel.from_dict(ConfidenceModel(ranking, ranking, 0.5, 0.2).to_dict()).gate is None
+    model.save(tmp_path / "model.json")  # lists of numbers on one line each, read back the same
+    text = (tmp_path / "model.json").read_text(encoding="utf-8")
+    assert '"coef": [1.0, 0.0' in text
+    saved = ConfidenceModel.from_dict(json.loads(text))
+    assert np.allclose(saved.right.coef, ranking.coef) and saved.gate.baseline == -9.0

@@ -133,6 +133,17 @@ def test_a_year_in_a_plans_name_is_no_date():
     assert [f.text for f in find_facts(DATE, "The trial starts in fiscal 2026.")] == ["fiscal 2026"]
 
 
+def test_a_japanese_dates_fiscal_period_and_reach_travel_with_it():
+    """Held-out set h16: 2022年3月期 was stated as "2022年3月" (a month, not the fiscal
+    year ending then) and 2023年度以降 as "2023年度" (a year, not "from then on")."""
+    [period] = find_facts(DATE, "減価償却費の増加は2022年3月期から本格化する見込みです。")
+    assert period.text == "2022年3月期" and period.english.startswith("the fiscal year ending March 2022")
+    [reach] = find_facts(DATE, "第2充填ラインは2023年度以降に設置する予定です。")
+    assert reach.text == "2023年度以降" and reach.english.startswith("fiscal 2023 or later")
+    assert [f.text for f in find_facts(DATE, "2021年以前の実績と2024年4月中旬の開始")] == ["2021年以前", "2024年4月中旬"]
+    assert [f.text for f in find_facts(DATE, "2022年3月期間中に")] == ["2022年3月"]
+
+
 def test_a_dividend_is_an_amount():
     assert question_kind("What year-end dividend did Kasumi pay for the fiscal year ended March 2021?") == MONEY
     assert question_kind("期末配当は？") == MONEY

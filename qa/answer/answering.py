@@ -80,7 +80,8 @@ class ExtractiveAnswerer:
         question = evidence.question
         return candidates(retrieved.hits, retrieved.sentences, question=question, terms=evidence.terms,
                           subject=evidence.subject, baselines=retrieved.baselines, passages=passages,
-                          common=evidence.common, before=retrieved.before)
+                          common=evidence.common, before=retrieved.before,
+                          heads=evidence.heads if retrieved is evidence.retrieved else None)
 
     def _fact_of(self, evidence: Evidence, facts: tuple[Fact, ...], text: str) -> Fact:
         return best_fact(facts, text, evidence.question, evidence.terms, evidence.literal, evidence.names)
@@ -120,8 +121,9 @@ class ExtractiveAnswerer:
         if model and rows:
             matrix = np.asarray([item.row for item in rows], dtype=float)
             rights, holds = model.right.probability(matrix), model.holds.probability(matrix)
-            rows = [replace(item, right=float(right), holds=float(held))
-                    for item, right, held in zip(rows, rights, holds)]
+            sure = model.gate.probability(matrix) if model.gate is not None else rights
+            rows = [replace(item, right=float(right), holds=float(held), sure=float(gated))
+                    for item, right, held, gated in zip(rows, rights, holds, sure)]
         return rows
 
     def _not_handed_over(self, evidence: Evidence, rows: list[Scored], found: list[Candidate],
@@ -174,7 +176,7 @@ class ExtractiveAnswerer:
         scored = self.scored(evidence, model=model)
         candidates = [item for item in scored if may_state(item, question)]
         best = max(candidates, key=lambda item: item.right, default=None)
-        if best is not None and best.right >= threshold:
+        if best is not None and best.sure >= threshold:
             return self._stated(evidence, best, scored, model, threshold)
         # The closest passage is about what is asked: a sentence about Mission 2 is not
         # the closest passage to a question about Mission 7.
@@ -208,7 +210,7 @@ class ExtractiveAnswerer:
             first = self._older(evidence, best, scored, model)
             if first is not None:  # "originally": an older release said otherwise first
                 return _passage(evidence, first[0], best.holds)
-        confident = [item for item in scored if item.right >= threshold and item is not best
+        confident = [item for item in scored if item.sure >= threshold and item is not best
                      and may_state(item, evidence.question)]
         if fact is None:
             # The best sentence of another passage, when the model is as confident in it,
@@ -228,8 +230,8 @@ class ExtractiveAnswerer:
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start,
                                       candidate.end))
             return self._found(evidence, kind, fact, citations, plan_text, update=newer_fact, stated=stated,
-                               confidence=best.right)
-        return self._found(evidence, kind, fact, citations, plan_text, stated=stated, confidence=best.right)
+                               confidence=best.sure)
+        return self._found(evidence, kind, fact, citations, plan_text, stated=stated, confidence=best.sure)
 
     def _same_fact_elsewhere(self, evidence: Evidence, chosen: Candidate, fact: Fact,
                              relevant: list[Candidate]) -> list[Candidate]:

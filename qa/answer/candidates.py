@@ -50,6 +50,10 @@ _ROLE_OF = re.compile(r"\b(?:officer|ceo|cto|cfo|coo|president|chairman|chairper
 _DENOMINATOR = re.compile(r"[^\s\d、。,.]{0,4}?(?:あたり|当たり|につき)")
 _TOTAL = re.compile(r"total|combined|aggregate|in all|総額|合計|総計|累計|計", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# A release speaking of its issuer without naming it: 当社, 同社, 弊社, the Company.
+_ISSUER = re.compile(r"当社|弊社|同社|\bthe Company\b")
+# How much of a release's first chunk names its issuer (its title and header lines).
+ISSUER_LEAD = 200
 
 
 @dataclass(frozen=True)
@@ -302,10 +306,12 @@ def numbered_owner(question: Question, text: str, position: int) -> bool:
 
 def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, terms: Terms,
                subject: Subject, baselines: dict[str, float], passages: int,
-               common: Callable[[str], bool] | None = None, before: list[str] | None = None) -> list[Candidate]:
+               common: Callable[[str], bool] | None = None, before: list[str] | None = None,
+               heads: list[Hit | None] | None = None) -> list[Candidate]:
     """The candidate sentences of the first `passages` hits, best first: for a
     when-question a sentence naming the event asked about (landing) comes first, then
-    relevance."""
+    relevance. A passage that speaks of its issuer (当社, the Company) names what the
+    first lines of its release (`heads`: each hit's document's first chunk) name."""
     kind, language = question.kind, question.language
     numbered_patterns = numbered_names(question)
     stems = [re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*\d", re.IGNORECASE)
@@ -317,6 +323,9 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
         shift = language_shift(baselines, language, hit.language)
         roles = subject.holds_roles(hit.text)
         passage_names = subject.names_share(hit.text)
+        head = heads[rank] if heads and rank < len(heads) else None
+        if passage_names < 1.0 and head is not None and _ISSUER.search(hit.text):
+            passage_names = max(passage_names, subject.names_share(head.text[:ISSUER_LEAD] + "\n" + hit.text))
         context = (before[rank] if before and rank < len(before) else "") + "\n" + hit.text
         lead = len(context) - len(hit.text)  # where the hit's own text starts in `context`
         for position, ((start, end), cosine) in enumerate(zip(spans, scores)):

@@ -1,29 +1,31 @@
 """The confidence model: how likely a candidate answer is right, learned, not swept by hand.
 
-Design choice: two heads over the same features (see `features`), fitted by
+Design choice: two heads (and an optional gate) over the same features (see `features`), fitted by
 bench/train_confidence.py on the development question sets of many companies and kept
 as a JSON file beside this module (no pickle):
 
 - `right`: P(the fact this candidate would state first is an acceptable answer);
   the candidate with the highest value is the answer, and it is stated as a fact
-  only when that probability reaches `answer_threshold`, chosen so that the
+  only when that probability (or the gate's) reaches `answer_threshold`, chosen so that the
   precision of stated facts, measured leave-one-company-out, reaches the target.
 - `holds`: P(the sentence holds the answer), which picks the closest passage quoted
   when no fact is stated; below `passage_threshold` nothing is close enough and the
   answer is "the releases do not say".
 
-Each head is a logistic regression (`Head`, the shipped model) or, for `right`,
-gradient-boosted trees (`Trees`, `train_confidence.py --model trees`): leave one
-company out over 37 companies the trees state about 180 right answers at 0.92
-precision where the logistic regression states about 100 (docs/quality.md, "The
-seventh session"); they are not shipped yet. Both are evaluated here with numpy, so
-scikit-learn is needed only to fit them.
+Each head is a logistic regression (`Head`), gradient-boosted trees (`Trees`) or their
+mean (`Mean`). The shipped model ranks with a logistic regression and lets trees decide
+(`gate`): the candidate the right head ranks first is stated only when the gate's
+probability for it reaches the threshold. Out of company over 37 companies this states
+126 right / 6 wrong at the 0.95 target where the trees alone state 105 / 5 and the
+logistic regression never reaches 0.95 (docs/quality.md, "The eighth session"). All
+are evaluated here with numpy, so scikit-learn is needed only to fit them.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +105,27 @@ class Trees:
                 "value": [round(float(value), 8) for value in self.value]}
 
 
-def head_from_dict(record: dict) -> "Head | Trees":
-    return Trees.from_dict(record) if record.get("kind") == "trees" else Head.from_dict(record)
+@dataclass(frozen=True)
+class Mean:
+    """The mean of several heads' probabilities (the logistic regression and the trees:
+    the trees' precision at the top, the regression's ordering of close candidates)."""
+    parts: tuple
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return np.mean([part.probability(rows) for part in self.parts], axis=0)
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Mean":
+        return cls(tuple(head_from_dict(part) for part in record["parts"]))
+
+    def to_dict(self) -> dict:
+        return {"kind": "mean", "parts": [part.to_dict() for part in self.parts]}
+
+
+def head_from_dict(record: dict) -> "Head | Trees | Mean":
+    kind = record.get("kind")
+    return Trees.from_dict(record) if kind == "trees" else Mean.from_dict(record) if kind == "mean" \
+        else Head.from_dict(record)
 
 
 @dataclass(frozen=True)
@@ -117,6 +138,9 @@ class ConfidenceModel:
     notes: dict | None = None
     # Target precision of stated facts -> the threshold that reached it leave-one-company-out.
     thresholds: dict | None = None
+    # Whether the candidate the right head ranks first is stated: another head's
+    # probability (the trees), compared with the answer threshold; None: the right head's.
+    gate: "Head | Trees | Mean | None" = None
 
     def threshold_for(self, precision: float | None) -> float:
         """The answer threshold for a target precision of stated facts: that of the
@@ -130,7 +154,8 @@ class ConfidenceModel:
     def to_dict(self) -> dict:
         return {"version": 1, "features": list(self.features), "answer_threshold": self.answer_threshold,
                 "passage_threshold": self.passage_threshold, "thresholds": self.thresholds or {},
-                "right": self.right.to_dict(), "holds": self.holds.to_dict(), "notes": self.notes or {}}
+                "right": self.right.to_dict(), "holds": self.holds.to_dict(), "notes": self.notes or {},
+                **({"gate": self.gate.to_dict()} if self.gate is not None else {})}
 
     @classmethod
     def from_dict(cls, record: dict) -> "ConfidenceModel":
@@ -140,10 +165,19 @@ class ConfidenceModel:
                           "refit it with bench/train_confidence.py")
         return cls(head_from_dict(record["right"]), head_from_dict(record["holds"]),
                    float(record["answer_threshold"]), float(record["passage_threshold"]), features,
-                   record.get("notes"), record.get("thresholds") or None)
+                   record.get("notes"), record.get("thresholds") or None,
+                   head_from_dict(record["gate"]) if record.get("gate") else None)
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        """Indented JSON, with every list of numbers on one line (the trees' node arrays
+        would take a line a number)."""
+        text = json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
+        text = _NUMBER_LIST.sub(lambda match: "[" + ", ".join(match.group(1).split()).replace(",,", ",") + "]", text)
+        Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+# A JSON list of numbers as json.dumps indents it, one number a line.
+_NUMBER_LIST = re.compile(r"\[\s*((?:-?[\d.e+-]+,\s*)*-?[\d.e+-]+)\s*\]")
 
 
 @functools.lru_cache(maxsize=4)

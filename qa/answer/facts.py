@@ -37,16 +37,20 @@ ENGLISH_EVENTS = {
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December"]
 # Parts of a year or month: 2024年4月中旬, 2023年末, the first half of 2024, early 2025.
-_JAPANESE_PART = r"(?:上旬|中旬|下旬|初旬|末|前半|後半|上半期|下半期|中|頃|ごろ)?"
-_YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(?!\d)" + _JAPANESE_PART)
-_YEAR = re.compile(r"(?<![\d.])(\d{4})年(?:度)?" + _JAPANESE_PART)
+_JAPANESE_PART = r"(?:上旬|中旬|下旬|初旬|末|前半|後半|上半期|下半期|中|頃|ごろ|春|夏|秋|冬)?"
+# A date's reach travels with it: 2023年度以降 is "FY2023 or later", not FY2023.
+_REACH = r"(?:以降|以前)?"
+# 2022年3月期 is the fiscal year that ends in March 2022, not March 2022.
+_YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(?!\d)(?:期(?!間))?" + _JAPANESE_PART + _REACH)
+_YEAR = re.compile(r"(?<![\d.])(\d{4})年(?:度)?" + _JAPANESE_PART + _REACH)
 _MONTH_DAY = re.compile(r"(?<![\d年])(?:来年|今年|昨年|同年)?(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<part>上旬|中旬|下旬|初旬|末))")
 _ENGLISH_MONTH_DAY = re.compile(r"\b(?:" + "|".join(_MONTH_NAMES) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+"
                                 r"\d{1,2}(?:st|nd|rd|th)?\b(?!,?\s*\d{4})")
 _TIME_OF_DAY = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:\s?(?:[ap]\.?m\.?|UTC|JST|GMT|EST|EDT|ET))?|"
                           r"(?<!\d)\d{1,2}時\d{1,2}分|(?:午前|午後)\d{1,2}時(?:\d{1,2}分)?", re.IGNORECASE)
 _ENGLISH_PART = (r"(?:(?:the\s+)?(?:first|second|1st|2nd)\s+half\s+of\s+|(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|"
-                 r"(?:early|mid|late)[\s-]+|(?:Q[1-4]|H[12])\s+|fiscal\s+(?:year\s+)?|FY\s?)?")
+                 r"(?:early|mid|late)[\s-]+|(?:Q[1-4]|H[12])\s+|fiscal\s+(?:year\s+)?|FY\s?|"
+                 r"(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?)?")
 _ENGLISH_YEAR_MONTH = re.compile(r"\b" + _ENGLISH_PART + r"(" + "|".join(_MONTH_NAMES) + r")\s+(\d{4})\b",
                                  re.IGNORECASE)
 _ENGLISH_YEAR = re.compile(r"\b" + _ENGLISH_PART + r"((?:19|20)\d\d)\b(?![\d,.]?\d|年)")
@@ -54,7 +58,7 @@ _UNITS = (r"億円|万円|円|米ドル|ドル|ユーロ|名|人|社|チーム|�
           r"日間|週間|か月|カ月|ヶ月|ヵ月|年間|時間|分間|エーカー|平方メートル|ヘクタール|マイル|ポイント|"
           r"kg|トン|km|キログラム|キロメートル|キロワット時|キロワット|キロリットル|リットル|キロ|メートル|グラム|GWh|MWh|kWh|GW|MW|kW|m²|m2|回|million|billion|trillion|thousand|percent|pct|people|employees|"
           r"staff|teams|companies|yen|dollars|shares|common shares|persons|jobs|units|vehicles|trucks|cars|EVs|"
-          r"batteries|lines|plants|countries|acres|hectares|square meters|square metres|kilograms|kilometers|kilometres|"
+          r"batteries|lines|plants|stores|shops|outlets|countries|acres|hectares|square meters|square metres|kilograms|kilometers|kilometres|"
           r"meters|metres|grams|miles|tons|tonnes|"
           r"days|weeks|months|years|hours|minutes")
 # A number: digits, with Japanese multipliers inside it (1万6300円, 12億9000万ドル,
@@ -151,7 +155,16 @@ def _english_date(date: datetime.date) -> str:
 
 
 _JAPANESE_PARTS = {"上旬": "early ", "初旬": "early ", "中旬": "mid-", "下旬": "late ", "末": "the end of ",
-                   "前半": "the first half of ", "後半": "the second half of ", "頃": "around ", "ごろ": "around "}
+                   "前半": "the first half of ", "後半": "the second half of ", "頃": "around ", "ごろ": "around ",
+                   "春": "spring ", "夏": "summer ", "秋": "autumn ", "冬": "winter "}
+
+
+def _reach(text: str) -> tuple[str, str]:
+    """A Japanese date's text without its reach (以降, 以前), and the reach in English."""
+    for word, english in (("以降", " or later"), ("以前", " or earlier")):
+        if text.endswith(word):
+            return text[:-len(word)], english
+    return text, ""
 
 
 # A year written after a capitalised word that is no month or time word is part of a
@@ -182,12 +195,16 @@ def _date_facts(sentence: str) -> list[Fact]:
 
     for match in _YEAR_MONTH.finditer(sentence):
         if 1 <= int(match.group(2)) <= 12:
-            part = match.group()[match.group().index("月") + 1:]
-            add(match, f"{_JAPANESE_PARTS.get(part, '')}{_MONTH_NAMES[int(match.group(2)) - 1]} {match.group(1)}")
+            part, reach = _reach(match.group()[match.group().index("月") + 1:])
+            fiscal = part.startswith("期")
+            part = part[1:] if fiscal else part
+            add(match, f"{_JAPANESE_PARTS.get(part, '')}{'the fiscal year ending ' if fiscal else ''}"
+                       f"{_MONTH_NAMES[int(match.group(2)) - 1]} {match.group(1)}{reach}")
     for match in _ENGLISH_YEAR_MONTH.finditer(sentence):
         add(match)
     for match in _YEAR.finditer(sentence):
-        add(match, match.group(1))
+        part, reach = _reach(match.group()[match.group().index("年") + 1:].removeprefix("度"))
+        add(match, f"{_JAPANESE_PARTS.get(part, '')}{'fiscal ' if '年度' in match.group() else ''}{match.group(1)}{reach}")
     for match in _ENGLISH_YEAR.finditer(sentence):
         if not _NAME_BEFORE_YEAR.search(sentence[max(0, match.start() - 24):match.start()]):
             add(match)

@@ -41,7 +41,7 @@ ROLE_PATTERNS = {role: re.compile("|".join(
 # A counted noun of a how-many question -> the units its number is written with.
 COUNTED = (
     # A share asked for first: "報酬の何％" in a question about staff cuts asks a percentage.
-    (re.compile(r"\b(percentage|percent|what share of|what proportion)\b|割合|何[%％]|何パーセント|\d+[%％]の|率は"),
+    (re.compile(r"\b(percentage|percent|ratio|what share of|what proportion)\b|割合|比率|何[%％]|何パーセント|\d+[%％]の|率は"),
      ("%", "％", "percent", "パーセント", "割")),
     # "How much more productive than…": a comparison is answered by a ratio, not by a
     # quantity of the thing compared (73 GWh).
@@ -66,6 +66,9 @@ COUNTED = (
     (re.compile(r"\b(floor area|site area|land area|acres|hectares|square (?:meters|metres|feet))\b|面積|敷地|延床|延べ床"),
      ("m2", "m²", "㎡", "平方メートル", "ヘクタール", "ha", "acres", "acre", "hectares", "square meters", "square metres",
       "square feet", "sq", "坪")),
+    # Stores counted: 52店舗, not the 30 trucks that serve them.
+    (re.compile(r"\bhow many (?:[a-z-]+\s+)?(stores|shops|outlets|supermarkets|branches)\b|店舗数|何店|いくつの店舗"),
+     ("店舗", "店", "stores", "store", "shops", "outlets", "supermarkets", "branches")),
     (re.compile(r"\b(vessels|ships|ferries|boats)\b|何隻|隻数"), ("隻", "vessels", "vessel", "ships", "ship", "ferries", "boats")),
 )
 # What an amount of money is for: the quote must say it (revenue is not funding).

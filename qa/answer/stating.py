@@ -45,6 +45,9 @@ class Scored:
     row: tuple[float, ...]
     right: float = 0.0
     holds: float = 0.0
+    # P(the stated fact is right) by the model's gate head, which decides whether it is
+    # stated (the right head's when the model has no gate; see `confidence`).
+    sure: float = 0.0
     # The fact belongs to the numbered thing asked (see `candidates.numbered_owner`) and,
     # for a date, to the event asked about.
     owned: bool = True

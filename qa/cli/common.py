@@ -30,7 +30,7 @@ def language_model_flags(parser) -> None:
                         "long and answer extractively (default 60, or QA_LLM_TIMEOUT)")
     parser.add_argument("--precision", type=float, metavar="P", help="the precision of stated facts to aim for: "
                         "a fact is stated first only when the confidence model is this sure, else the closest "
-                        "passage is quoted (default 0.97, or QA_ANSWER_PRECISION; fitted for 0.8, 0.9, 0.95, 0.97, 0.99)")
+                        "passage is quoted (default 0.95, or QA_ANSWER_PRECISION; fitted for 0.8, 0.9, 0.95, 0.97, 0.99)")
 
 
 def app_flags(parser) -> None:

@@ -38,11 +38,11 @@ _ENGLISH_KINDS = [
                          r"\bwhat (?:prompted|triggered|led to|caused|drove)\b")),
     (MONEY, re.compile(r"\bhow much\b.*\b(money|cost|costs|worth|price|pay|paid|spend|spent|invest\w*|fund\w*|value|fee|valued)\b"
                        r"(?! chain)|\b(price|cost|value|amount|revenue|sales|profit|income|earnings|valuation|budget|dividends?|fares?)\b"
-                       r"(?! chain| margin)")),
+                       r"(?! chain| margin| ratio| share| rate)")),
     (DATE, re.compile(r"\bwhen\b|\b(what|which)(\s+[a-z-]+){0,3}?\s+(dates?|days?|years?|months?)\b(?!-)|\bwhat time\b"
                       r"|\bhow long ago\b|\buntil what\b")),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
-    (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall|fast)\b|\bwhat (number|percentage|share)\b"
+    (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall|fast)\b|\bwhat (number|percentage|share)\b|\bratio\b"
                         r"|\bnumber of\b|\bweigh|\b(?:top|maximum|max|cruising|design) speed\b|\b(?:head)?count\b")),
     (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b")),
 ]
