@@ -142,6 +142,9 @@ def test_a_japanese_dates_fiscal_period_and_reach_travel_with_it():
     assert reach.text == "2023年度以降" and reach.english.startswith("fiscal 2023 or later")
     assert [f.text for f in find_facts(DATE, "2021年以前の実績と2024年4月中旬の開始")] == ["2021年以前", "2024年4月中旬"]
     assert [f.text for f in find_facts(DATE, "2022年3月期間中に")] == ["2022年3月"]
+    assert [f.text for f in find_facts(DATE, "営業運転は2021年春に、2023年秋頃には全線で")] == ["2021年春", "2023年秋"]
+    assert [f.text for f in find_facts(DATE, "2021年秋田県に新工場")] == ["2021年"]
+    assert [f.english for f in find_facts(DATE, "Service starts in autumn 2023.")] == ["autumn 2023"]
 
 
 def test_a_dividend_is_an_amount():

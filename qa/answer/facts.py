@@ -37,7 +37,8 @@ ENGLISH_EVENTS = {
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December"]
 # Parts of a year or month: 2024年4月中旬, 2023年末, the first half of 2024, early 2025.
-_JAPANESE_PART = r"(?:上旬|中旬|下旬|初旬|末|前半|後半|上半期|下半期|中|頃|ごろ|春|夏|秋|冬)?"
+# A season is no part of a place's name: 2021年秋 is autumn, 2021年秋田県 is Akita.
+_JAPANESE_PART = r"(?:上旬|中旬|下旬|初旬|末|前半|後半|上半期|下半期|中|頃|ごろ|(?:春|夏|秋|冬)(?=頃|季|[^\u4e00-\u9fff]|$))?"
 # A date's reach travels with it: 2023年度以降 is "FY2023 or later", not FY2023.
 _REACH = r"(?:以降|以前)?"
 # 2022年3月期 is the fiscal year that ends in March 2022, not March 2022.
