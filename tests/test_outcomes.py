@@ -181,11 +181,12 @@ def test_leave_one_company_out_never_fits_on_the_company_it_reports(monkeypatch)
         return original(training, keep, c, model)
 
     monkeypatch.setattr(train_confidence, "fit", recording)
-    decided = train_confidence.out_of_company(records, np.ones(len(FEATURES), bool), 0.3, 0.95)
+    decided = train_confidence.out_of_company(records, np.ones(len(FEATURES), bool), 0.3, 0.95, model="logistic")
     assert len(decided) == len(records) and {"a", "b", "c"} not in fitted
     figures = train_confidence.tables(decided)
     assert figures["all"]["n"] == 36 and set(figures) >= {"company a", "company b", "company c"}
-    gated = train_confidence.out_of_company(records, np.ones(len(FEATURES), bool), 0.3, 0.95, model="gate")
+    gated = train_confidence.out_of_company(records, np.ones(len(FEATURES), bool), 0.3, 0.95, inner=False,
+                                            model="gate")
     assert len(gated) == len(records) and {"a", "b", "c"} not in fitted
 
 
