@@ -170,40 +170,53 @@ def fit(records: list[dict], keep: np.ndarray, c: float, model: str = "trees") -
     return (_fit_trees(x, right) if model == "trees" else _fit(x, right, c)), _fit(x, holds, c)
 
 
-def decide(record: dict, heads: tuple[Head, Head], keep: np.ndarray, answer_at: float, passage_at: float) -> dict:
+def decide(record: dict, heads: tuple, keep: np.ndarray, answer_at: float, passage_at: float) -> dict:
     """The outcome qa would give the question with these heads and thresholds."""
+    return decided_at(_scores(record, heads, keep), answer_at, passage_at)
+
+
+def _scores(record: dict, heads: tuple, keep: np.ndarray) -> dict:
+    """What the heads say of a question's candidates, all a decision at any thresholds
+    needs: the probability of the first-ranked stateable candidate (the gate's, when
+    there is a third head) and that of the closest passage, with what each would quote."""
     if record["rule"] in ("language", "not_found"):
-        return {"outcome": "not_found", "right": False, "quoted": False, "p": None, "holds_p": None}
+        return {"rule": "not_found", "p": None, "holds_p": None}
     if record["rule"] in ("right", "wrong"):
-        return {"outcome": "answer", "right": record["rule"] == "right", "quoted": True, "p": None, "holds_p": None}
+        return {"rule": record["rule"], "p": None, "holds_p": None}
     rows = record["rows"]
     if not rows:
-        return {"outcome": "not_found", "right": False, "quoted": False, "p": None, "holds_p": None}
+        return {"rule": "not_found", "p": None, "holds_p": None}
     x = np.asarray([row["x"] for row in rows], float)[:, keep]
     p_right, p_holds = heads[0].probability(x), heads[1].probability(x)
     p_sure = heads[2].probability(x) if len(heads) > 2 else p_right  # a gate head decides
     stateable = [position for position, row in enumerate(rows) if row["stateable"]]
     best = max(stateable, key=lambda position: p_right[position], default=None)
-    result = {"p": float(p_sure[best]) if best is not None else None, "best_right": best is not None and
-              rows[best]["right"], "holds_p": float(p_holds.max())}
-    if best is not None and p_sure[best] >= answer_at:
-        return result | {"outcome": "answer", "right": rows[best]["right"], "quoted": rows[best]["holds"]}
     about = [position for position, row in enumerate(rows) if row["x"][NUMBERED] > 0]  # as answering does
     closest = max(about, key=lambda position: p_holds[position], default=None)
-    if closest is not None and p_holds[closest] >= passage_at:
-        return result | {"outcome": "passage", "right": False, "quoted": rows[closest]["holds"]}
-    if best is not None:  # a candidate that may be stated: quoted, as answering does
-        return result | {"outcome": "passage", "right": False, "quoted": rows[best]["holds"]}
-    return result | {"outcome": "not_found", "right": False, "quoted": False}
+    return {"p": float(p_sure[best]) if best is not None else None,
+            "best_right": best is not None and rows[best]["right"],
+            "best_holds": best is not None and rows[best]["holds"],
+            "closest_p": float(p_holds[closest]) if closest is not None else None,
+            "closest_holds_answer": closest is not None and rows[closest]["holds"],
+            "holds_p": float(p_holds.max())}
 
 
-def _decided_at(record: dict, result: dict, answer_at: float, passage_at: float) -> dict:
-    """A decision made at threshold 0 (`decide` with 0, 0), redone at these thresholds
-    from the probabilities it recorded (an answer below `answer_at` becomes the passage
-    `decide` would quote)."""
-    if result.get("p") is None or result["outcome"] != "answer" or result["p"] >= answer_at:
-        return {}
-    return {"outcome": "passage", "right": False}
+def decided_at(scores: dict, answer_at: float, passage_at: float) -> dict:
+    """The outcome from a question's scores (`_scores`) at these thresholds, as
+    qa.answer.answering decides it; a decision's record can be decided again."""
+    result = scores | {"right": False, "quoted": False}
+    if scores.get("rule") == "not_found":
+        return result | {"outcome": "not_found"}
+    if scores.get("rule") in ("right", "wrong"):
+        return result | {"outcome": "answer", "right": scores["rule"] == "right", "quoted": True}
+    stated = scores["p"] is not None
+    if stated and scores["p"] >= answer_at:
+        return result | {"outcome": "answer", "right": scores["best_right"], "quoted": scores["best_holds"]}
+    if scores["closest_p"] is not None and scores["closest_p"] >= passage_at:
+        return result | {"outcome": "passage", "quoted": scores["closest_holds_answer"]}
+    if stated:  # a candidate that may be stated: quoted, as answering does
+        return result | {"outcome": "passage", "quoted": scores["best_holds"]}
+    return result | {"outcome": "not_found"}
 
 
 def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
@@ -350,8 +363,7 @@ def main(argv=None) -> int:
     if arguments.outer_only:
         decided = out_of_company(records, everything, arguments.c, arguments.target, inner=False, **options)
         answer_at, passage_at = answer_threshold(decided, arguments.target), passage_threshold(decided)
-        decided = [(record, result | _decided_at(record, result, answer_at, passage_at))
-                   for record, result in decided]
+        decided = [(record, result | decided_at(result, answer_at, passage_at)) for record, result in decided]
         title = (f"out-of-company predictions, {arguments.model}, thresholds chosen on them (not nested): "
                  f"answer {answer_at:.3f}, passage {passage_at:.3f}")
     else:
@@ -375,7 +387,8 @@ def main(argv=None) -> int:
                                 round(passage_threshold(decided), 4), thresholds=thresholds,
                                 gate=heads[2] if len(heads) > 2 else None,
                                 notes={"fitted": datetime.date.today().isoformat(), "C": arguments.c,
-                                       "right_head": arguments.model, "trees": TREES if arguments.model in ("trees", "mean", "gate") else None,
+                                       "right_head": arguments.model,
+                                       "trees": TREES if arguments.model != "logistic" else None,
                                        "target_precision": arguments.target,
                                        "questions": len(records),
                                        "companies": sorted({record["company"] for record in records}),

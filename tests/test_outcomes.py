@@ -190,6 +190,36 @@ def test_leave_one_company_out_never_fits_on_the_company_it_reports(monkeypatch)
     assert len(gated) == len(records) and {"a", "b", "c"} not in fitted
 
 
+def test_a_decision_redone_at_other_thresholds_is_the_decision_made_at_them():
+    """`--outer-only` decides at threshold 0, chooses the thresholds, then decides again
+    from what it recorded; the first version turned only answers into passages, so a
+    passage below the passage threshold stayed a passage (23 "not found" reported for 136)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import train_confidence
+    from qa.answer.confidence import Head
+
+    rng = np.random.default_rng(1)
+    width = len(FEATURES)
+    heads = tuple(Head(np.zeros(width), np.ones(width), rng.normal(size=width), 0.0) for _ in range(3))
+    keep = np.ones(width, bool)
+    records = []
+    for number in range(60):
+        rows = [{"x": list(rng.normal(size=width)), "stateable": bool(rng.random() < 0.5),
+                 "right": bool(rng.random() < 0.5), "holds": bool(rng.random() < 0.5)}
+                for _ in range(int(rng.integers(0, 4)))]
+        records.append({"rule": ["", "", "", "right", "not_found"][number % 5], "rows": rows})
+    outcomes = set()
+    for answer_at, passage_at in ((0.6, 0.4), (0.9, 0.8), (0.3, 0.95)):
+        for record in records:
+            again = train_confidence.decided_at(train_confidence.decide(record, heads, keep, 0.0, 0.0),
+                                                answer_at, passage_at)
+            direct = train_confidence.decide(record, heads, keep, answer_at, passage_at)
+            assert {key: again[key] for key in ("outcome", "right", "quoted")} == \
+                {key: direct[key] for key in ("outcome", "right", "quoted")}
+            outcomes.add(direct["outcome"])
+    assert outcomes == {"answer", "passage", "not_found"}
+
+
 def test_stateable_needs_a_fact_and_the_names_asked_about(sample_index):
     evidence = sample_index.evidence("When does Mission 2 land?")
     scored = ExtractiveAnswerer().scored(evidence)

@@ -172,7 +172,7 @@ class ConfidenceModel:
         """Indented JSON, with every list of numbers on one line (the trees' node arrays
         would take a line a number)."""
         text = json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
-        text = _NUMBER_LIST.sub(lambda match: "[" + ", ".join(match.group(1).split()).replace(",,", ",") + "]", text)
+        text = _NUMBER_LIST.sub(lambda match: "[" + re.sub(r"\s+", " ", match.group(1)) + "]", text)
         Path(path).write_text(text + "\n", encoding="utf-8")
 
 
