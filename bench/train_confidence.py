@@ -55,7 +55,7 @@ from qa.scoring import matches  # noqa: E402
 DATA = RESULTS / "confidence-data.json"
 # Every development set: the six of the project and ../shared, and the nine helper-written sets.
 DEFAULT_SETS = ("sample", "fixture", "minato", "agri", "releases", "more",
-                *(f"heldout{number}" for number in range(6, 15)))
+                *(f"heldout{number}" for number in range(6, 15)), "heldout18", "heldout19", "heldout20")
 NUMBERED = FEATURES.index("numbered")
 # Targets whose thresholds are kept, for QA_ANSWER_PRECISION (see qa.Settings).
 TARGETS = (0.8, 0.9, 0.95, 0.97, 0.99)
@@ -64,7 +64,7 @@ GROUPS = {
     "words": ("overlap_own", "overlap_translated", "overlap_rare", "overlap_beyond_names", "clause_overlap"),
     "fact position": ("fact_near_name", "fact_near_word", "fact_preferred", "fact_event", "fact_numbered",
                       "fact_plan", "fact_first", "fact_window", "fact_word_before", "fact_word_after",
-                      "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals",
+                      "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_restated", "fact_rivals",
                       "fact_change_old", "fact_change_new", "fact_plan_unasked"),
     "passage rank": ("hit_rank", "lexical_match"),
     "subject binding": ("names", "passage_names", "roles", "numbered", "question_has_names"),
@@ -136,11 +136,31 @@ TREES = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samp
          "l2_regularization": 1.0, "early_stopping": False}
 
 
-def _fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
-    """Gradient-boosted trees, read out of scikit-learn into flat node arrays."""
+# The direction each feature may move P(right) in, written down from what the feature
+# means, not fitted: a closer, better-bound, in-frame fact is never less likely right;
+# a lower-ranked passage, a rival value, a year other than the one asked, never more.
+# Features without a direction any company would share (kind, form, plan, change) are free.
+RISING = ("relevance", "above_best", "above_baseline", "overlap_own", "overlap_translated", "overlap_rare",
+          "overlap_beyond_names", "clause_overlap", "fact_near_name", "fact_near_word", "fact_preferred",
+          "fact_event", "fact_numbered", "fact_window", "fact_word_before", "fact_word_after",
+          "fact_numbered_before", "fact_support", "fact_restated", "fact_change_new", "lexical_match", "names", "passage_names",
+          "roles", "numbered", "event", "fact_bound", "in_time_frame", "newest_for_latest")
+FALLING = ("rank_in_question", "hit_rank", "fact_rivals", "fact_change_old", "fact_plan_unasked",
+           "fact_in_parentheses", "out_of_time_frame", "year_elsewhere")
+
+
+def monotonic_constraints(keep: np.ndarray) -> list[int]:
+    """+1 / -1 / 0 per kept feature (see RISING and FALLING)."""
+    return [1 if name in RISING else -1 if name in FALLING else 0
+            for name, kept in zip(FEATURES, keep) if kept]
+
+
+def _fit_trees(x: np.ndarray, y: np.ndarray, monotonic: list[int] | None = None) -> Trees:
+    """Gradient-boosted trees, read out of scikit-learn into flat node arrays; with
+    `monotonic`, each feature may move the probability only its way."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    model = HistGradientBoostingClassifier(random_state=0, **TREES).fit(x, y)
+    model = HistGradientBoostingClassifier(random_state=0, monotonic_cst=monotonic, **TREES).fit(x, y)
     roots, feature, threshold, left, right, value = [], [], [], [], [], []
     for (predictor,) in model._predictors:
         nodes, offset = predictor.nodes, len(feature)
@@ -159,15 +179,55 @@ def _fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
     return trees
 
 
+def _fit_pairwise(records: list[dict], keep: np.ndarray, label: str, c: float, about_only: bool = False,
+                  pairs: int = 30) -> Head:
+    """A head that ranks: a logistic regression without intercept on the differences of
+    a question's rows (one with `label`, one without; `pairs` drawn per question, both
+    orders), so it learns which of one question's sentences is better, not how good
+    sentences are across questions; then its score is turned into a probability by a
+    one-variable logistic regression over all rows (Platt), which keeps the order.
+    `about_only`: only rows about the numbered thing asked, as the closest passage is chosen."""
+    from sklearn.linear_model import LogisticRegression
+
+    generator = np.random.default_rng(0)
+    x, _, _ = _matrix(records, keep)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    differences = []
+    for record in records:
+        rows = [row for row in record["rows"] if row["x"][NUMBERED] > 0 or not about_only]
+        good = [np.asarray(row["x"], float)[keep] for row in rows if row[label]]
+        bad = [np.asarray(row["x"], float)[keep] for row in rows if not row[label]]
+        for _ in range(min(pairs, len(good) * len(bad))):
+            differences.append((good[generator.integers(len(good))] - bad[generator.integers(len(bad))]) / scale)
+    differences = np.asarray(differences)
+    ranker = LogisticRegression(C=c, fit_intercept=False, max_iter=3000)
+    ranker.fit(np.vstack([differences, -differences]), np.repeat([1, 0], len(differences)))
+    coef = ranker.coef_[0]
+    labels = np.asarray([row[label] for record in records for row in record["rows"]])
+    platt = LogisticRegression(C=1e4, max_iter=2000).fit((((x - mean) / scale) @ coef)[:, None], labels)
+    return Head(mean, scale, coef * float(platt.coef_[0][0]), float(platt.intercept_[0]))
+
+
+# Which head a model name's suffix fits as a ranker (see `fit`).
+PAIRWISE = (("right", "rank"), ("right", "pairwise"), ("holds", "pairwise"))
+
+
 def fit(records: list[dict], keep: np.ndarray, c: float, model: str = "trees") -> tuple:
     """The right head (trees, a logistic regression or their mean), the holds head and,
-    for "gate", the trees that decide whether the right head's first candidate is stated."""
+    for "gate", the trees that decide whether the right head's first candidate is stated.
+    Suffixes: "-monotonic" fits the trees with `monotonic_constraints`; "-pairwise" fits
+    the logistic right and holds heads as rankers (`_fit_pairwise`), "-rank" only the right head."""
     x, right, holds = _matrix(records, keep)
+    model, *flags = model.split("-")
+    trees = functools.partial(_fit_trees, monotonic=monotonic_constraints(keep) if "monotonic" in flags else None)
+    ranker = _fit_pairwise(records, keep, "right", c) if {"pairwise", "rank"} & set(flags) else _fit(x, right, c)
+    holds_head = _fit_pairwise(records, keep, "holds", c, True) if "pairwise" in flags else _fit(x, holds, c)
     if model == "mean":
-        return Mean((_fit(x, right, c), _fit_trees(x, right))), _fit(x, holds, c)
+        return Mean((ranker, trees(x, right))), holds_head
     if model == "gate":  # the logistic regression ranks, the trees decide whether to state
-        return _fit(x, right, c), _fit(x, holds, c), _fit_trees(x, right)
-    return (_fit_trees(x, right) if model == "trees" else _fit(x, right, c)), _fit(x, holds, c)
+        return ranker, holds_head, trees(x, right)
+    return (trees(x, right) if model == "trees" else ranker), holds_head
 
 
 def decide(record: dict, heads: tuple, keep: np.ndarray, answer_at: float, passage_at: float) -> dict:
@@ -340,7 +400,8 @@ def print_tables(figures: dict, title: str) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default=",".join(DEFAULT_SETS))
-    parser.add_argument("--model", choices=("trees", "logistic", "mean", "gate"), default="gate",
+    parser.add_argument("--model", choices=("trees", "logistic", "mean", "gate", "trees-monotonic", "gate-monotonic",
+                                                      "logistic-pairwise", "gate-pairwise", "gate-rank"), default="gate",
                         help="the right head; gate: a logistic regression ranks and trees decide (shipped)")
     parser.add_argument("--inner-folds", type=int, default=6,
                         help="the inner round holds companies out in this many groups (0: one by one)")
@@ -388,7 +449,9 @@ def main(argv=None) -> int:
                                 gate=heads[2] if len(heads) > 2 else None,
                                 notes={"fitted": datetime.date.today().isoformat(), "C": arguments.c,
                                        "right_head": arguments.model,
-                                       "trees": TREES if arguments.model != "logistic" else None,
+                                       "trees": None if arguments.model.startswith("logistic") else TREES,
+                                       "monotonic": "monotonic" in arguments.model.split("-"),
+                                       "pairwise": [head for head, flag in PAIRWISE if flag in arguments.model.split("-")],
                                        "target_precision": arguments.target,
                                        "questions": len(records),
                                        "companies": sorted({record["company"] for record in records}),

@@ -12,7 +12,7 @@ from qa.rendering import answer_html, linked_answer, source_records, source_rows
 from qa.errors import QAError
 
 from app_server import RunningApp
-from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, SAMPLE_PDF, copy_index, make_text_pdf
+from conftest import BAD_QUESTIONS, BRACKETED_RELEASE, SAMPLE_PDF, copy_index, make_text_pdf, shows_landing
 
 RELEASE = "2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。"
 
@@ -48,7 +48,7 @@ def test_build_app_returns_blocks_without_launching(app_dirs):
 def test_ask_gives_sources_with_ranks_and_the_cited_page(app_dirs):
     chat = _chat(*app_dirs)
     shown, answer, message = chat.ask("When does Mission 2 land?")
-    assert shown == "When does Mission 2 land?" and message == "" and answer.text.startswith("June 6, 2025")
+    assert shown == "When does Mission 2 land?" and message == "" and shows_landing(answer.text)
     records = source_records(answer)
     assert records[0]["n"] == 1 and records[0]["file"] == SAMPLE_PDF.name and records[0]["rank"] >= 1
     [row] = source_rows(records, len(answer.hits))[:1]
@@ -309,7 +309,7 @@ def test_clear_forgets_the_conversation(app_dirs):
 
     messages, turns, cites, counter = respond("When does Mission 2 land?", [], [], {}, 0)[:4]
     assert [turn[0] for turn in turns] == ["When does Mission 2 land?"] and counter == 1 and cites[1][0]["n"] == 1
-    assert "June 6, 2025" in turns[0][1]  # the conversation keeps each answer for a language model's prompt
+    assert shows_landing(turns[0][1])  # the conversation keeps each answer for a language model's prompt
     follow = respond("What about Mission 3?", messages, turns, cites, counter)
     assert follow[1][-1][0] == "When does Mission 3 land?" and "2026" in follow[0][-1]["content"]
     cleared = clear()
@@ -354,7 +354,7 @@ def test_named_endpoints_through_gradio_client(server, tmp_path):
     endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
     assert {"/ask", "/documents", "/add_documents", "/remove_document"} <= set(endpoints)
     text, sources = client.predict("When does Mission 2 land?", api_name="/ask")
-    assert text.startswith("June 6, 2025") and "[1]" in text
+    assert shows_landing(text) and "[1]" in text
     assert sources[0]["n"] == 1 and sources[0]["file"] == SAMPLE_PDF.name and sources[0]["page"] == "1"
     assert sources[0]["quote"] in text and sources[0]["rank"] >= 1 and "score" not in sources[0]
     rows = client.predict(api_name="/documents")
@@ -382,7 +382,7 @@ def test_the_readmes_client_example_runs(server, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     exec(compile(example.replace("http://127.0.0.1:7860/", server.url), "README.md", "exec"), namespace)
-    assert namespace["text"].startswith("June 6, 2025") and namespace["sources"][0]["n"] == 1
+    assert shows_landing(namespace["text"]) and namespace["sources"][0]["n"] == 1
     assert [outcome["outcome"] for outcome in namespace["outcomes"]] == ["added"]
     assert "new-release.pdf" in [row["name"] for row in namespace["rows"]]
     assert "new-release.pdf" not in [row["name"] for row in namespace["client"].predict(api_name="/documents")]
@@ -409,7 +409,7 @@ def test_bad_questions_through_the_real_server(server):
         if name == "bracketed-release":
             assert "2026年" in text and "[2]" not in text.replace("予定です[2]", ""), text
             assert text.endswith(("Outcome: answer", "Outcome: passage")), text
-    assert _call(server.url, "ask", ["When does Mission 2 land?"])[0][0].startswith("June 6, 2025")
+    assert shows_landing(_call(server.url, "ask", ["When does Mission 2 land?"])[0][0])
 
 
 @pytest.mark.slow
@@ -427,7 +427,7 @@ def test_login_is_enforced_when_asked(built_index_dir, tmp_path):
         with pytest.raises(Exception):
             Client(running.url, verbose=False).predict("When does Mission 2 land?", api_name="/ask")
         client = Client(running.url, auth=("analyst", "s3cret"), verbose=False)
-        assert client.predict("When does Mission 2 land?", api_name="/ask")[0].startswith("June 6, 2025")
+        assert shows_landing(client.predict("When does Mission 2 land?", api_name="/ask")[0])
     finally:
         running.stop()
 

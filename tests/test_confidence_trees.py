@@ -52,3 +52,51 @@ def test_a_gate_head_decides_whether_the_first_candidate_is_stated(tmp_path):
     assert '"coef": [1.0, 0.0' in text
     saved = ConfidenceModel.from_dict(json.loads(text))
     assert np.allclose(saved.right.coef, ranking.coef) and saved.gate.baseline == -9.0
+
+
+def _bench():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import train_confidence
+
+    return train_confidence
+
+
+def test_a_pairwise_head_ranks_within_a_question_and_stays_a_probability():
+    """Feature 0 tells the right row within each question, but questions differ in
+    level by feature 1 (a plain classifier learns the level, a ranker the difference)."""
+    from qa.answer.features import FEATURES
+
+    tc = _bench()
+    generator = np.random.default_rng(1)
+    width, numbered = len(FEATURES), FEATURES.index("numbered")
+    records = []
+    for question in range(60):
+        level = generator.normal(0, 3)
+        rows = []
+        for position in range(4):
+            x = np.zeros(width)
+            x[0], x[1], x[numbered] = (1.0 if position == 0 else 0.0) + generator.normal(0, 0.3), level, 1.0
+            rows.append({"x": list(x), "right": position == 0, "holds": position == 0, "stateable": True})
+        records.append({"rows": rows, "company": "c", "rule": ""})
+    keep = np.ones(width, bool)
+    head = tc._fit_pairwise(records, keep, "right", 0.3)
+    firsts = [int(np.argmax(head.probability(np.asarray([row["x"] for row in record["rows"]]))))
+              for record in records]
+    assert sum(first == 0 for first in firsts) >= 55
+    probability = head.probability(np.asarray([row["x"] for record in records for row in record["rows"]]))
+    assert ((probability > 0) & (probability < 1)).all() and 0.15 < probability.mean() < 0.35  # 1 in 4 is right
+
+
+def test_monotonic_constraints_follow_the_kept_features():
+    from qa.answer.features import FEATURES
+
+    tc = _bench()
+    keep = np.ones(len(FEATURES), bool)
+    constraints = tc.monotonic_constraints(keep)
+    assert len(constraints) == len(FEATURES)
+    assert constraints[FEATURES.index("relevance")] == 1 and constraints[FEATURES.index("hit_rank")] == -1
+    keep[FEATURES.index("relevance")] = False
+    assert len(tc.monotonic_constraints(keep)) == len(FEATURES) - 1

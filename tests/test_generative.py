@@ -13,7 +13,7 @@ import qa
 from qa.answer.generative import Draft, GenerativeAnswerer, passages_of, prompt
 from qa.evaluation import evaluate, read_questions, table
 
-from conftest import DEV_QUESTIONS
+from conftest import DEV_QUESTIONS, shows_landing
 from fake_llm import FakeLLM, Reply, free_port
 
 LANDING = "Mission 2 is scheduled to land on the Moon on June 6, 2025 at the earliest [1]."
@@ -85,8 +85,8 @@ def test_a_fabricated_number_is_dropped_and_never_shown(sample_index):
 def test_every_sentence_dropped_gives_the_extractive_answer_with_a_note(sample_index):
     _, answer, _ = ask(sample_index, "When does Mission 2 land?",
                        "Mission 2 will land on July 9, 2031 [1]. It is the best lander ever built.")
-    assert answer.generator == "extractive" and answer.found
-    assert answer.text.startswith("June 6, 2025")  # the extractive answer
+    assert answer.generator == "extractive" and answer.citations
+    assert shows_landing(answer.text)  # the extractive answer
     assert len(answer.dropped) == 2 and "extractive answer" in answer.note and "2031" not in answer.note
 
 
@@ -101,7 +101,7 @@ def test_server_failures_give_the_extractive_answer_with_a_note(sample_index, re
     started = time.monotonic()
     _, answer, _ = ask(sample_index, "When does Mission 2 land?", reply, timeout=1.5)
     assert time.monotonic() - started < 15  # not the 20-30 s the server would take (a loaded machine: slack)
-    assert answer.generator == "extractive" and answer.found and answer.text.startswith("June 6, 2025")
+    assert answer.generator == "extractive" and answer.citations and shows_landing(answer.text)
     assert why in answer.note and answer.note.endswith("this is qa's extractive answer.")
 
 

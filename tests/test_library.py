@@ -11,7 +11,7 @@ import qa
 from qa import storage
 from qa.errors import LibraryError
 
-from conftest import SAMPLE_PDF, copy_index, make_text_pdf
+from conftest import SAMPLE_PDF, copy_index, make_text_pdf, shows_landing
 
 RELEASE = "2025年7月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はルナベースです。\n"
 RELEASE_V2 = "2025年8月1日\nテスト宇宙株式会社\nテスト宇宙株式会社の月面基地の名前はムーンベースに変わりました。\n"
@@ -69,7 +69,7 @@ def test_add_embeds_only_the_new_document_and_reports_each_file(built_index_dir,
     assert [document.name for document in reloaded.documents()] == ["ispace-2025-05-09-thermal-mining.pdf",
                                                                     "new-release.txt"]
     assert "ルナベース" in reloaded.answer("月面基地の名前は何ですか？").text
-    assert reloaded.answer("When does Mission 2 land?").text.startswith("June 6, 2025")
+    assert shows_landing(reloaded.answer("When does Mission 2 land?").text)
 
 
 def test_same_name_other_content_is_a_conflict_until_replace(built_index_dir, tmp_path):
@@ -112,7 +112,7 @@ def test_remove_embeds_nothing_and_cleans_the_store(built_index_dir, tmp_path, m
     assert [(outcome.name, outcome.outcome) for outcome in report.outcomes] == [
         ("one.txt", "removed"), ("two.txt", "removed"), ("missing.pdf", "not found")]
     assert [document.name for document in index.documents()] == [SAMPLE_PDF.name]
-    assert index.answer("When does Mission 2 land?").text.startswith("June 6, 2025")
+    assert shows_landing(index.answer("When does Mission 2 land?").text)
     assert not any(chunk.path.endswith(".txt") for chunk in index.chunks)
     assert index.sentence_matrix.shape[0] == max(chunk.sentence_ids.stop for chunk in index.chunks)
     # Files stay while a kept build (the current one or the one before) lists them.

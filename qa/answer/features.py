@@ -39,7 +39,7 @@ FEATURES = (
     "overlap_rare",
     "overlap_beyond_names", "clause_overlap", "fact_near_name", "fact_near_word", "fact_preferred",
     "fact_event", "fact_numbered", "fact_plan", "fact_first", "fact_window", "fact_word_before",
-    "fact_word_after", "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_rivals",
+    "fact_word_after", "fact_numbered_before", "fact_in_parentheses", "fact_support", "fact_restated", "fact_rivals",
     "fact_change_old", "fact_change_new", "fact_plan_unasked", "hit_rank",
     "lexical_match", "names", "passage_names", "roles", "numbered",
     "event", "has_fact", "fact_bound", "facts_in_sentence", "in_time_frame", "out_of_time_frame",
@@ -120,10 +120,11 @@ def asks_past(question: str) -> bool:
 
 
 def features(evidence, context: Context, candidate: Candidate, fact: Fact | None, rank: int,
-             preferred: bool = False, support: int = 0, rivals: int = 0) -> list[float]:
+             preferred: bool = False, support: int = 0, rivals: int = 0, restated: int = 0) -> list[float]:
     """The feature row of `candidate` with `fact` (or None), in the order of
     `FEATURES`; `preferred`: the fact is the one the question's words point to;
     `support`: how many other documents' candidate sentences state the same value;
+    `restated`: how many other sentences read (of any document) state it;
     `rivals`: how many other values sentences about as close state."""
     question, terms = evidence.question, evidence.terms
     names = evidence.names
@@ -178,6 +179,7 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
         "fact_numbered_before": numbered_before,
         "fact_in_parentheses": parenthesized,
         "fact_support": math.log1p(support),
+        "fact_restated": math.log1p(restated),
         "fact_rivals": math.log1p(rivals),
         "fact_change_old": change_old,
         "fact_change_new": change_new,

@@ -299,6 +299,16 @@ def supporting_documents(found: list[Candidate]) -> dict:
     return documents
 
 
+def stating_sentences(found: list[Candidate]) -> dict:
+    """Each fact value -> the sentences read that state it (NFKC, without white space):
+    a release that gives a date in its summary and again in its body restates it."""
+    sentences: dict = {}
+    for candidate in found:
+        for fact in candidate.all_facts:
+            sentences.setdefault(value_key(fact), set()).add(squash(candidate.text))
+    return sentences
+
+
 def stated_text(evidence: Evidence, scored: Scored) -> str:
     """What an answer from `scored` states first: the fact as shown (in an English
     answer, a Japanese name with its reading), or the sentence."""

@@ -44,7 +44,8 @@ _ENGLISH_KINDS = [
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhat is the name of the (ceo|president|founder|chairman)\b")),
     (NUMBER, re.compile(r"\bhow (many|much|long|far|heavy|big|large|tall|fast)\b|\bwhat (number|percentage|share)\b|\bratio\b"
                         r"|\bnumber of\b|\bweigh|\b(?:top|maximum|max|cruising|design) speed\b|\b(?:head)?count\b")),
-    (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b")),
+    (PLACE, re.compile(r"\bwhere\b|\bwhich (city|country|prefecture|region|ward)\b|\bheadquartered\b"
+                       r"|\bname of the (city|town|country|prefecture|region)\b")),
 ]
 # A Japanese question's interrogative decides before the nouns it asks about:
 # 販売比率100％を何年に達成する asks for a year, not for a ratio.
@@ -68,8 +69,9 @@ _JAPANESE_KINDS = [
     (DATE, re.compile(r"何年度|日付|日程|時期|期日|日時|(発表|打ち?上げ|着陸|設立|実行|開始|完了|予定)日")),
     # 「…の社長は？」: a role asked with nothing after it asks who holds it.
     (PERSON, re.compile(r"何者|氏名|(社長|CEO|代表者?|創業者|会長)は何|(社長|CEO|代表取締役|代表者?|創業者|会長)は[?？]?$")),
-    (NUMBER, re.compile(r"何チーム|何段階|何kg|数は|重さ|重量|大きさ|距離|期間|面積|規模|速度|時速|速さ")),
-    (PLACE, re.compile(r"場所|所在地|本社は|拠点は|どの(国|都市|地域)(?![\u30a0-\u30ff\u4e00-\u9fff])")),
+    (NUMBER, re.compile(r"何チーム|何段階|何kg|数は|[者人件台社員株回]数|重さ|重量|大きさ|距離|期間|面積|規模|速度|時速|速さ")),
+    (PLACE, re.compile(r"場所|所在地|本社は|拠点は|どの(国|都市|地域)(?![\u30a0-\u30ff\u4e00-\u9fff])"
+                       r"|(国|都市|町|地域|県)の(名前|名称)")),
 ]
 
 
