@@ -1,11 +1,14 @@
 """Fit the answer confidence model, evaluated leave-one-company-out.
 
     .venv/bin/python bench/train_confidence.py [--collect] [--target 0.95] [--write] [--outer-only]
-                                               [--model logistic|trees|mean|gate] [--variants] [--sets ...]
+                                               [--model gate-rank|gate|trees|...] [--variants] [--sets ...]
 
-The shipped model: --model gate --target 0.95 --outer-only --write (about 3 min once
-the data is collected; --collect asks every question again, about 10 min with the indexes
-built).
+The shipped model: --model gate-rank --target 0.95 --outer-only --write (about 5 min once
+the data is collected; --collect asks every question again, about 3 min with the indexes
+built, 12 without). Model names: logistic, trees, mean (of the two) or gate (a logistic
+regression ranks, trees decide whether to state); "-rank" fits the ranking head pairwise
+(within a question, `_fit_pairwise`), "-pairwise" the holds head too, "-monotonic" the
+trees with a direction per feature.
 
 1. Collect (once, cached in bench/results/confidence-data.json; --collect redoes it):
    every development question of every set is asked through the real retrieval, and
@@ -53,7 +56,7 @@ from qa.records import Answer  # noqa: E402
 from qa.scoring import matches  # noqa: E402
 
 DATA = RESULTS / "confidence-data.json"
-# Every development set: the six of the project and ../shared, and the nine helper-written sets.
+# Every development set: the six of the project and ../shared, and the twelve helper-written sets of bench/heldout.
 DEFAULT_SETS = ("sample", "fixture", "minato", "agri", "releases", "more",
                 *(f"heldout{number}" for number in range(6, 15)), "heldout18", "heldout19", "heldout20")
 NUMBERED = FEATURES.index("numbered")
@@ -210,14 +213,16 @@ def _fit_pairwise(records: list[dict], keep: np.ndarray, label: str, c: float, a
 
 
 # Which head a model name's suffix fits as a ranker (see `fit`).
-PAIRWISE = (("right", "rank"), ("right", "pairwise"), ("holds", "pairwise"))
+PAIRWISE = (("right", "rank"), ("right", "pairwise"), ("holds", "pairwise"), ("order", "order"))
 
 
 def fit(records: list[dict], keep: np.ndarray, c: float, model: str = "trees") -> tuple:
     """The right head (trees, a logistic regression or their mean), the holds head and,
     for "gate", the trees that decide whether the right head's first candidate is stated.
     Suffixes: "-monotonic" fits the trees with `monotonic_constraints`; "-pairwise" fits
-    the logistic right and holds heads as rankers (`_fit_pairwise`), "-rank" only the right head."""
+    the logistic right and holds heads as rankers (`_fit_pairwise`), "-rank" only the right head;
+    "-order" (gate only) adds a pairwise holds head that picks the closest passage, whose
+    pointwise holds probability still decides whether it is close enough."""
     x, right, holds = _matrix(records, keep)
     model, *flags = model.split("-")
     trees = functools.partial(_fit_trees, monotonic=monotonic_constraints(keep) if "monotonic" in flags else None)
@@ -226,6 +231,8 @@ def fit(records: list[dict], keep: np.ndarray, c: float, model: str = "trees") -
     if model == "mean":
         return Mean((ranker, trees(x, right))), holds_head
     if model == "gate":  # the logistic regression ranks, the trees decide whether to state
+        if "order" in flags:  # the closest passage picked by a holds ranker, decided by the holds head
+            return ranker, holds_head, trees(x, right), _fit_pairwise(records, keep, "holds", c, True)
         return ranker, holds_head, trees(x, right)
     return (trees(x, right) if model == "trees" else ranker), holds_head
 
@@ -249,16 +256,17 @@ def _scores(record: dict, heads: tuple, keep: np.ndarray) -> dict:
     x = np.asarray([row["x"] for row in rows], float)[:, keep]
     p_right, p_holds = heads[0].probability(x), heads[1].probability(x)
     p_sure = heads[2].probability(x) if len(heads) > 2 else p_right  # a gate head decides
+    p_order = heads[3].probability(x) if len(heads) > 3 else p_holds  # an order head picks the closest
     stateable = [position for position, row in enumerate(rows) if row["stateable"]]
     best = max(stateable, key=lambda position: p_right[position], default=None)
     about = [position for position, row in enumerate(rows) if row["x"][NUMBERED] > 0]  # as answering does
-    closest = max(about, key=lambda position: p_holds[position], default=None)
+    closest = max(about, key=lambda position: p_order[position], default=None)
     return {"p": float(p_sure[best]) if best is not None else None,
             "best_right": best is not None and rows[best]["right"],
             "best_holds": best is not None and rows[best]["holds"],
             "closest_p": float(p_holds[closest]) if closest is not None else None,
             "closest_holds_answer": closest is not None and rows[closest]["holds"],
-            "holds_p": float(p_holds.max())}
+            "holds_p": float(p_holds.max()) if len(heads) < 4 or closest is None else float(p_holds[closest])}
 
 
 def decided_at(scores: dict, answer_at: float, passage_at: float) -> dict:
@@ -360,7 +368,8 @@ def _closest_holds(record: dict, heads: tuple[Head, Head], keep: np.ndarray) -> 
     if not record["rows"] or record["rule"]:
         return False
     x = np.asarray([row["x"] for row in record["rows"]], float)[:, keep]
-    return record["rows"][int(np.argmax(heads[1].probability(x)))]["holds"]
+    order = heads[3] if len(heads) > 3 else heads[1]  # the head that picks the closest passage
+    return record["rows"][int(np.argmax(order.probability(x)))]["holds"]
 
 
 def tables(decided: list[tuple[dict, dict]]) -> dict:
@@ -401,7 +410,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default=",".join(DEFAULT_SETS))
     parser.add_argument("--model", choices=("trees", "logistic", "mean", "gate", "trees-monotonic", "gate-monotonic",
-                                                      "logistic-pairwise", "gate-pairwise", "gate-rank"), default="gate",
+                                                      "logistic-pairwise", "gate-pairwise", "gate-rank", "gate-rank-order"),
+                        default="gate-rank",
                         help="the right head; gate: a logistic regression ranks and trees decide (shipped)")
     parser.add_argument("--inner-folds", type=int, default=6,
                         help="the inner round holds companies out in this many groups (0: one by one)")
@@ -446,7 +456,7 @@ def main(argv=None) -> int:
                       for target in sorted({arguments.target, *TARGETS})}
         model = ConfidenceModel(heads[0], heads[1], thresholds[f"{arguments.target:.2f}"],
                                 round(passage_threshold(decided), 4), thresholds=thresholds,
-                                gate=heads[2] if len(heads) > 2 else None,
+                                gate=heads[2] if len(heads) > 2 else None, order=heads[3] if len(heads) > 3 else None,
                                 notes={"fitted": datetime.date.today().isoformat(), "C": arguments.c,
                                        "right_head": arguments.model,
                                        "trees": None if arguments.model.startswith("logistic") else TREES,

@@ -100,3 +100,33 @@ def test_monotonic_constraints_follow_the_kept_features():
     assert constraints[FEATURES.index("relevance")] == 1 and constraints[FEATURES.index("hit_rank")] == -1
     keep[FEATURES.index("relevance")] = False
     assert len(tc.monotonic_constraints(keep)) == len(FEATURES) - 1
+
+
+def test_an_order_head_picks_the_closest_passage_and_the_holds_head_decides(sample_index):
+    """With an order head, the closest passage is the sentence it ranks first; whether
+    that is close enough is still the holds head's probability against the threshold
+    (below it, a sentence that may be stated is quoted instead, as without one)."""
+    import dataclasses
+
+    from qa.answer import confidence
+    from qa.answer.answering import ExtractiveAnswerer
+    from qa.answer.confidence import ConfidenceModel, Head
+    from qa.answer.features import FEATURES
+    from qa.answer.stating import may_state
+
+    width, length = len(FEATURES), FEATURES.index("length")
+    shipped = dataclasses.replace(confidence.load(), answer_threshold=1.0, thresholds=None)
+    question = "When does Mission 2 land?"
+    evidence = sample_index.evidence(question)
+    for sign in (1.0, -1.0):  # the longest sentence first, then the shortest
+        order = Head(np.zeros(width), np.ones(width), sign * np.eye(width)[length], 0.0)
+        model = dataclasses.replace(shipped, order=order)
+        assert ConfidenceModel.from_dict(model.to_dict()).order is not None
+        answerer = ExtractiveAnswerer(model=model)
+        rows = answerer.scored(evidence)
+        first = max((item for item in rows if item.candidate.numbered), key=lambda item: sign * item.row[length])
+        if first.holds < model.passage_threshold:
+            first = max((item for item in rows if may_state(item, evidence.question)), key=lambda item: item.right)
+        answer = sample_index.answer(question, answerer=answerer)
+        assert answer.outcome == "passage" and answer.citations[0].quote == first.candidate.text
+        assert answer.confidence == round(first.holds, 4)

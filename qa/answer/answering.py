@@ -124,8 +124,9 @@ class ExtractiveAnswerer:
             matrix = np.asarray([item.row for item in rows], dtype=float)
             rights, holds = model.right.probability(matrix), model.holds.probability(matrix)
             sure = model.gate.probability(matrix) if model.gate is not None else rights
-            rows = [replace(item, right=float(right), holds=float(held), sure=float(gated))
-                    for item, right, held, gated in zip(rows, rights, holds, sure)]
+            order = model.order.probability(matrix) if model.order is not None else holds
+            rows = [replace(item, right=float(right), holds=float(held), sure=float(gated), order=float(place))
+                    for item, right, held, gated, place in zip(rows, rights, holds, sure, order)]
         return rows
 
     def _not_handed_over(self, evidence: Evidence, rows: list[Scored], found: list[Candidate],
@@ -182,7 +183,7 @@ class ExtractiveAnswerer:
             return self._stated(evidence, best, scored, model, threshold)
         # The closest passage is about what is asked: a sentence about Mission 2 is not
         # the closest passage to a question about Mission 7.
-        closest = max((item for item in scored if item.candidate.numbered), key=lambda item: item.holds, default=None)
+        closest = max((item for item in scored if item.candidate.numbered), key=lambda item: item.order, default=None)
         if (closest is None or closest.holds < model.passage_threshold) and best is not None:
             # Nothing reads as close, but a sentence may be stated: it states a fact of the kind
             # asked, bound to what is asked ("開発費は総額3億5千万円です。" for the development cost

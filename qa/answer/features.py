@@ -12,8 +12,9 @@ name answers nothing), whether it names the things, roles and numbered names ask
 about, whether the fact belongs to them (units, what the amount is for, the number
 is not one the question states), how closely the question's words stand to the fact,
 whether its release is in the question's time frame or the newest one, whether the
-fact is the earlier or the new value of a change its sentence tells (`changes`), and
-where its passage ranked. No word list of one company's releases enters here; the weights are
+fact is the earlier or the new value of a change its sentence tells (`changes`), how
+many other documents and other sentences read give the same value (a release that repeats
+a date in its summary and its body restates it), and where its passage ranked. No word list of one company's releases enters here; the weights are
 fitted on several companies' questions (bench/train_confidence.py). Whether the
 sentence is in the question's language is deliberately not a feature: the question
 sets ask a quarter of their questions across languages by design, and a model that

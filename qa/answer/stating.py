@@ -48,6 +48,9 @@ class Scored:
     # P(the stated fact is right) by the model's gate head, which decides whether it is
     # stated (the right head's when the model has no gate; see `confidence`).
     sure: float = 0.0
+    # Its place among the sentences as the closest passage: the model's order head (the
+    # holds head's probability when it has none; see `confidence`).
+    order: float = 0.0
     # The fact belongs to the numbered thing asked (see `candidates.numbered_owner`) and,
     # for a date, to the event asked about.
     owned: bool = True
