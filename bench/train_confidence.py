@@ -1,14 +1,15 @@
 """Fit the answer confidence model, evaluated leave-one-company-out.
 
     .venv/bin/python bench/train_confidence.py [--collect] [--target 0.95] [--write] [--outer-only]
-                                               [--model gate-rank|gate|trees|...] [--variants] [--sets ...]
+                                               [--model gate-rank-order|gate|trees|...] [--variants] [--sets ...]
 
-The shipped model: --model gate-rank --target 0.95 --outer-only --write (about 5 min once
+The shipped model: --model gate-rank-order --target 0.95 --outer-only --write (about 5 min once
 the data is collected; --collect asks every question again, about 3 min with the indexes
 built, 12 without). Model names: logistic, trees, mean (of the two) or gate (a logistic
 regression ranks, trees decide whether to state); "-rank" fits the ranking head pairwise
-(within a question, `_fit_pairwise`), "-pairwise" the holds head too, "-monotonic" the
-trees with a direction per feature.
+(within a question, `_fit_pairwise`), "-pairwise" the holds head too, "-order" adds a
+pairwise holds ranker that picks the closest passage (the holds head still decides whether
+it is close enough), "-monotonic" fits the trees with a direction per feature.
 
 1. Collect (once, cached in bench/results/confidence-data.json; --collect redoes it):
    every development question of every set is asked through the real retrieval, and
@@ -411,8 +412,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sets", default=",".join(DEFAULT_SETS))
     parser.add_argument("--model", choices=("trees", "logistic", "mean", "gate", "trees-monotonic", "gate-monotonic",
                                                       "logistic-pairwise", "gate-pairwise", "gate-rank", "gate-rank-order"),
-                        default="gate-rank",
-                        help="the right head; gate: a logistic regression ranks and trees decide (shipped)")
+                        default="gate-rank-order",
+                        help="the heads (see above); gate-rank-order is shipped")
     parser.add_argument("--inner-folds", type=int, default=6,
                         help="the inner round holds companies out in this many groups (0: one by one)")
     parser.add_argument("--collect", action="store_true", help="ask every question again")
