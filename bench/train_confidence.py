@@ -213,8 +213,14 @@ def _fit_pairwise(records: list[dict], keep: np.ndarray, label: str, c: float, a
     return Head(mean, scale, coef * float(platt.coef_[0][0]), float(platt.intercept_[0]))
 
 
-# Which head a model name's suffix fits as a ranker (see `fit`).
+# Which head a model name's suffix fits as a ranker (`_fit_pairwise`; see `fit`).
 PAIRWISE = (("right", "rank"), ("right", "pairwise"), ("holds", "pairwise"), ("order", "order"))
+
+
+def pairwise_heads(model: str) -> set[str]:
+    """The heads the model name `model` fits pairwise (see PAIRWISE)."""
+    flags = model.split("-")[1:]
+    return {head for head, flag in PAIRWISE if flag in flags}
 
 
 def fit(records: list[dict], keep: np.ndarray, c: float, model: str = "trees") -> tuple:
@@ -225,14 +231,15 @@ def fit(records: list[dict], keep: np.ndarray, c: float, model: str = "trees") -
     "-order" (gate only) adds a pairwise holds head that picks the closest passage, whose
     pointwise holds probability still decides whether it is close enough."""
     x, right, holds = _matrix(records, keep)
+    pairwise = pairwise_heads(model)
     model, *flags = model.split("-")
     trees = functools.partial(_fit_trees, monotonic=monotonic_constraints(keep) if "monotonic" in flags else None)
-    ranker = _fit_pairwise(records, keep, "right", c) if {"pairwise", "rank"} & set(flags) else _fit(x, right, c)
-    holds_head = _fit_pairwise(records, keep, "holds", c, True) if "pairwise" in flags else _fit(x, holds, c)
+    ranker = _fit_pairwise(records, keep, "right", c) if "right" in pairwise else _fit(x, right, c)
+    holds_head = _fit_pairwise(records, keep, "holds", c, True) if "holds" in pairwise else _fit(x, holds, c)
     if model == "mean":
         return Mean((ranker, trees(x, right))), holds_head
     if model == "gate":  # the logistic regression ranks, the trees decide whether to state
-        if "order" in flags:  # the closest passage picked by a holds ranker, decided by the holds head
+        if "order" in pairwise:  # the closest passage picked by a holds ranker, decided by the holds head
             return ranker, holds_head, trees(x, right), _fit_pairwise(records, keep, "holds", c, True)
         return ranker, holds_head, trees(x, right)
     return (trees(x, right) if model == "trees" else ranker), holds_head
@@ -462,7 +469,7 @@ def main(argv=None) -> int:
                                        "right_head": arguments.model,
                                        "trees": None if arguments.model.startswith("logistic") else TREES,
                                        "monotonic": "monotonic" in arguments.model.split("-"),
-                                       "pairwise": [head for head, flag in PAIRWISE if flag in arguments.model.split("-")],
+                                       "pairwise": sorted(pairwise_heads(arguments.model)),
                                        "target_precision": arguments.target,
                                        "questions": len(records),
                                        "companies": sorted({record["company"] for record in records}),

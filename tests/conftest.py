@@ -143,3 +143,13 @@ def shows_landing(text: str) -> bool:
     first or inside the closest passage quoted: since the model fitted on 40 companies
     (docs/quality.md, "The ninth session") it quotes the passage rather than state it."""
     return "June 6, 2025" in text or "2025年6月6日" in text
+
+
+def train_confidence():
+    """bench/train_confidence.py as a module, for tests of its folds and heads."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import train_confidence as module
+
+    return module

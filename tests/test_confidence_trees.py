@@ -6,6 +6,8 @@ import numpy as np
 
 from qa.answer.confidence import Trees, head_from_dict
 
+from conftest import train_confidence
+
 
 def test_trees_walk_each_tree_to_a_leaf_and_sum_the_leaves():
     # tree 0: feature 0 <= 0.5 -> -1.0 else +1.0; tree 1: a single leaf +0.5
@@ -54,22 +56,12 @@ def test_a_gate_head_decides_whether_the_first_candidate_is_stated(tmp_path):
     assert np.allclose(saved.right.coef, ranking.coef) and saved.gate.baseline == -9.0
 
 
-def _bench():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    import train_confidence
-
-    return train_confidence
-
-
 def test_a_pairwise_head_ranks_within_a_question_and_stays_a_probability():
     """Feature 0 tells the right row within each question, but questions differ in
     level by feature 1 (a plain classifier learns the level, a ranker the difference)."""
     from qa.answer.features import FEATURES
 
-    tc = _bench()
+    tc = train_confidence()
     generator = np.random.default_rng(1)
     width, numbered = len(FEATURES), FEATURES.index("numbered")
     records = []
@@ -93,7 +85,7 @@ def test_a_pairwise_head_ranks_within_a_question_and_stays_a_probability():
 def test_monotonic_constraints_follow_the_kept_features():
     from qa.answer.features import FEATURES
 
-    tc = _bench()
+    tc = train_confidence()
     keep = np.ones(len(FEATURES), bool)
     constraints = tc.monotonic_constraints(keep)
     assert len(constraints) == len(FEATURES)

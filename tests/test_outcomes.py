@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,6 +28,7 @@ from qa.search.question import question_kind
 from qa.search.translate import name_forms
 
 from conftest import DATA
+from conftest import train_confidence as bench_train_confidence
 
 MINATO = DATA / "minato"
 
@@ -163,8 +162,7 @@ def test_a_name_in_katakana_is_found_from_latin_letters_and_back(minato_index):
 def test_leave_one_company_out_never_fits_on_the_company_it_reports(monkeypatch):
     """The training script's folds, on synthetic records: each company's decisions
     come from heads fitted without it (plumbing; the real data is in ../shared)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    import train_confidence
+    train_confidence = bench_train_confidence()
 
     rng = np.random.default_rng(0)
     records = []
@@ -197,8 +195,7 @@ def test_a_decision_redone_at_other_thresholds_is_the_decision_made_at_them():
     """`--outer-only` decides at threshold 0, chooses the thresholds, then decides again
     from what it recorded; the first version turned only answers into passages, so a
     passage below the passage threshold stayed a passage (23 "not found" reported for 136)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    import train_confidence
+    train_confidence = bench_train_confidence()
     from qa.answer.confidence import Head
 
     rng = np.random.default_rng(1)

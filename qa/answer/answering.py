@@ -45,8 +45,7 @@ from .handover import not_handed_over
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
 from .misfits import officer_of_another_company
-from .stating import (Scored, may_state, rival_values, stateable, stated_text, stating_sentences, supporting_documents,
-                      value_key)
+from .stating import Scored, may_state, rival_values, stateable, stated_text, statements, value_key
 from .terms import anchors_of
 from .timeline import fact_value, newer_statement, older_statement, true_when_asked
 
@@ -93,7 +92,7 @@ class ExtractiveAnswerer:
         `model` (the shipped one by default; False leaves them unscored, for fitting)."""
         found = self.candidates(evidence, retrieved, passages)
         context = context_of(evidence, found)
-        support, sentences = supporting_documents(found), stating_sentences(found)
+        stating = statements(found)
         facts = [(candidate, fact) for candidate in found for fact in candidate.all_facts]
         rows = []
         for rank, candidate in enumerate(found):
@@ -101,13 +100,14 @@ class ExtractiveAnswerer:
             # question's words point to (`best_fact`) is marked among the features.
             pool = candidate.facts or candidate.all_facts
             preferred = self._fact_of(evidence, pool, candidate.text) if pool else None
-            sentence_rows = []
+            sentence_rows, own = [], squash(candidate.text)
             for fact in candidate.all_facts or (None,):
-                others = support.get(value_key(fact), set()) - {candidate.hit.path} if fact is not None else ()
+                same = stating.get(value_key(fact), set()) if fact is not None else set()
                 sentence_rows.append(Scored(candidate, fact, tuple(features(
                     evidence, context, candidate, fact, rank, preferred=fact is not None and fact == preferred,
-                    support=len(others), rivals=rival_values(candidate, fact, facts),
-                    restated=len(sentences.get(value_key(fact), set()) - {squash(candidate.text)}) if fact else 0)),
+                    support=len({path for path, _ in same} - {candidate.hit.path}),
+                    rivals=rival_values(candidate, fact, facts),
+                    restated=len({sentence for _, sentence in same} - {own}))),
                     owned=fact is None or numbered_owner(evidence.question, candidate.text, fact.start)))
             # A date belongs to the event asked about: when the event (landing, 着陸) is in
             # the clause of some of a sentence's dates, the others are another event's.

@@ -293,23 +293,17 @@ def rival_values(candidate: Candidate, fact: Fact | None, facts: list[tuple[Cand
                - {own})
 
 
-def supporting_documents(found: list[Candidate]) -> dict:
-    """Each fact value -> the documents whose candidate sentences state it."""
-    documents: dict = {}
+def statements(found: list[Candidate]) -> dict:
+    """Each fact value -> (document, sentence) for every candidate sentence that states
+    it, the sentence after NFKC without white space: the documents that support a value,
+    and the sentences that restate it (a release that gives a date in its summary and
+    again in its body)."""
+    stating: dict = {}
     for candidate in found:
+        sentence = squash(candidate.text)
         for fact in candidate.all_facts:
-            documents.setdefault(value_key(fact), set()).add(candidate.hit.path)
-    return documents
-
-
-def stating_sentences(found: list[Candidate]) -> dict:
-    """Each fact value -> the sentences read that state it (NFKC, without white space):
-    a release that gives a date in its summary and again in its body restates it."""
-    sentences: dict = {}
-    for candidate in found:
-        for fact in candidate.all_facts:
-            sentences.setdefault(value_key(fact), set()).add(squash(candidate.text))
-    return sentences
+            stating.setdefault(value_key(fact), set()).add((candidate.hit.path, sentence))
+    return stating
 
 
 def stated_text(evidence: Evidence, scored: Scored) -> str:
