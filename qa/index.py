@@ -39,6 +39,7 @@ from .search.question import Question, clean_question, read_question
 from .search.timeframe import allowed_dates, day_numbers, names_period, time_ranking
 from .search.translate import name_forms
 from .search import codes, overlap, vectorfiles
+from .search.dense import CALIBRATION_DEPTH
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
 from .stores import open_store
@@ -162,11 +163,17 @@ class Index:
         """The Japanese-English dictionary, or None (not installed, or turned off)."""
         return dictionary.load() if self.settings.dictionary else None
 
-    def embed_question(self, question: str) -> np.ndarray:
+    def embed_question(self, question: str | Question) -> np.ndarray:
         """The question's vector. Only its first `EMBEDDED_CHARACTERS` are embedded:
-        the model reads 512 tokens at most, and a pasted page costs seconds."""
+        the model reads 512 tokens at most, and a pasted page costs seconds. A read
+        `Question` with words in the other language gives two rows, in one batch: the
+        question with them (what ranks passages) and the question alone (what scores
+        sentences for the answerer, with `score_sentences_alone`; see `search_with_vector`)."""
+        texts = [question] if isinstance(question, str) else \
+            [question.embedded, question.dense_text] if question.embedded != question.dense_text \
+            and self.settings.score_sentences_alone else [question.embedded]
         with self._embed_lock:
-            return self.embedder.embed_queries([question[:EMBEDDED_CHARACTERS]])
+            return self.embedder.embed_queries([text[:EMBEDDED_CHARACTERS] for text in texts])
 
     def read_question(self, question: str, history=None) -> Question:
         """Read `question` once (language, words and their translations, names, time,
@@ -175,7 +182,8 @@ class Index:
         resolved = clean_question(resolve(asked, history))
         return read_question(resolved, lexical=self.lexical, dictionary=self.dictionary, asked=asked,
                              vocabulary=VOCABULARY if self.settings.hand_vocabulary else None,
-                             transliterate=self.settings.transliterate)
+                             transliterate=self.settings.transliterate,
+                             translate_dense=self.settings.translate_dense)
 
     def search(self, question: str | Question, k: int = 5) -> list[Hit]:
         """The `k` passages that best answer `question`, best first."""
@@ -183,7 +191,7 @@ class Index:
             question = self.read_question(question)
         if k <= 0 or not self.chunks:
             return []
-        return self.search_with_vector(question, self.embed_question(question.dense_text), k=k).hits
+        return self.search_with_vector(question, self.embed_question(question), k=k).hits
 
     def search_with_vector(self, question: Question, query_vector: np.ndarray, *, k: int) -> Retrieved:
         """Search with a read and embedded question. Also returns, for each hit, its
@@ -208,6 +216,13 @@ class Index:
         dense, sentence_scores, baselines = self.store.search(query, depth, allowed,
                                                              calibrate=settings.calibrate_dense)
         dense_ranked = sorted(dense, key=lambda position: (-dense[position], position))[:depth]
+        if len(query_vector) > 1:
+            # Ranked with the question's words in the other language; its sentences are
+            # scored, for the answerer, with the question alone: a translation appended
+            # would raise every sentence of the other language, and the answer model reads
+            # these cosines as the question's own (one fixture's "as of" plan went wrong).
+            query = query_vector[1]
+            sentence_scores, baselines = {}, self._baselines(dense_ranked, query)
         lexical_ranked, lexical_scores = lexical.result() if lexical is not None \
             else self.store.lexical_search(weights, allowed, depth)
         rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
@@ -227,7 +242,7 @@ class Index:
                       or names_period(question.timeframe, self.chunks[position].text)]
         best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])
         if settings.balance_languages:
-            best = balance_languages(best, [self.chunks[position] for position in best])
+            best = balance_languages(best, [self.chunks[position] for position in best], days=settings.balance_days)
         best = best[:k]
         hits = []
         for position in best:
@@ -240,6 +255,21 @@ class Index:
                   self.chunks[position].path else "" for position in best]
         return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
                          baselines, before)
+
+    def _baselines(self, ranked: list[int], query: np.ndarray) -> dict[str, float]:
+        """For each language, the mean best-sentence cosine of its best chunks in
+        `ranked` with `query` (what `store.search` returns for its own query)."""
+        by_language: dict[str, list[int]] = {}
+        for position in ranked:
+            chosen = by_language.setdefault(self.chunks[position].language, [])
+            if len(chosen) < CALIBRATION_DEPTH:
+                chosen.append(position)
+        baselines = {}
+        for language, positions in by_language.items():
+            best = [scores.max() for scores in (self.store.rescore(position, query) for position in positions)
+                    if len(scores)]
+            baselines[language] = float(np.mean(best or [0.0]))
+        return baselines
 
     def _after(self, position: int, frame) -> bool:
         return bool(self._days[position]) and self._days[position] > frame.end.toordinal() - 1

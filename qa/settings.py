@@ -63,14 +63,22 @@ class Settings:
     hand_vocabulary: bool = True
     # Names across scripts by sound (Thales -> タレス; see qa.search.sounds).
     transliterate: bool = True
+    # The question's words in the other language, through the dictionary, embedded
+    # with it (see qa.search.question.Question.embedded).
+    translate_dense: bool = True
+    # The answerer's sentence cosines with the question alone, not with its translations
+    # (one more embedding a question; docs/quality.md, the tenth session, has both).
+    score_sentences_alone: bool = False
     calibrate_dense: bool = True
     time_filter: bool = True
     # "As of" a date admits releases up to this many days after it, ranked after those
     # of then: figures "as of March 31" come out in a release of June.
     as_of_grace_days: int = 183
-    # The other language's best passage among the first three when it tells the same
-    # event (see qa.search.fusion.balance_languages).
+    # The other language's best passage among the first three (see
+    # qa.search.fusion.balance_languages); with balance_days, only when its release is
+    # dated within that many days of one of the two best passages' (the same event).
     balance_languages: bool = True
+    balance_days: int | None = None
     translation_weight: float = 1.0
     lexical_weight: float = 1.0
     time_weight: float = 1.0

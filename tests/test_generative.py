@@ -119,7 +119,9 @@ def test_refusals_checks_of_the_kind_asked_and_of_the_subject(sample_index):
     assert not refusal.found and refusal.generator == "fake-model" and not refusal.citations
     assert refusal.text.startswith("The indexed releases do not say.")
     # a checked sentence that gives no date is no answer to "when"
-    _, undated, _ = ask(sample_index, "When does Mission 2 land?", "Mission 2 carries the RESILIENCE lander [1].")
+    named = 1 + next(number for number, hit in enumerate(sample_index.search("When does Mission 2 land?", k=5))
+                     if "RESILIENCE" in hit.text)  # the passage that names the lander
+    _, undated, _ = ask(sample_index, "When does Mission 2 land?", f"Mission 2 carries the RESILIENCE lander [{named}].")
     assert undated.generator == "extractive" and "did not give a date" in undated.note
     # a checked sentence about something else is no answer either
     _, elsewhere, _ = ask(sample_index, "ミッション3はいつ実行される予定ですか？", "2027年には日本で開発中のシリーズ3ランダーを用います[1]。")

@@ -176,3 +176,63 @@ def test_the_dictionary_cache_is_named_by_jamdict_datas_version_not_its_time(tmp
     assert dictionary.compact_path(source) == first
     source.write_bytes(b"x" * 101)  # another database: another cache
     assert dictionary.compact_path(source) != first
+
+
+class _Glossary:
+    """A dictionary of a few entries, for the translation's plumbing."""
+
+    def __init__(self, japanese=None, english=None):
+        self._japanese, self._english = japanese or {}, english or {}
+
+    def japanese(self, word):
+        return tuple(self._japanese.get(word, ()))
+
+    def english(self, word):
+        return tuple(self._english.get(word, ()))
+
+    def name_forms(self, word):
+        return ()
+
+    def romanizations(self, word):
+        return ()
+
+
+def test_a_word_whose_own_form_the_index_lacks_is_translated_by_its_lemma():
+    from qa.search.translate import from_english
+
+    glossary = _Glossary(japanese={"countries": [("国々", 1.0)], "country": [("国", 1.0), ("国家", 1.0)]})
+    known = {"国", "国家"}.__contains__
+    written: dict[str, float] = {}
+    weights = from_english("How many countries?", glossary, known, lambda text: [text], forms=written)
+    assert set(weights) == {"国", "国家"}  # 国々 is in no release: "country" is looked up
+    assert set(written) == {"国", "国家"} and sum(written.values()) == pytest.approx(1.0)
+
+
+def test_the_translations_are_kept_as_written_for_the_dense_stage():
+    from qa.search.translate import from_english
+
+    glossary = _Glossary(japanese={"ultrapure water": [("超純水", 1.0)], "plant": [("工場", 1.0), ("植物", 0.5)]})
+    known = {"超純水", "工場"}.__contains__
+    written: dict[str, float] = {}
+    from_english("Where is the ultrapure water plant?", glossary, known, lambda text: [text], forms=written)
+    assert written == {"超純水": 1.0, "工場": 1.0}  # 植物 is in no release: dropped
+
+
+def test_the_other_languages_best_passage_takes_third_place():
+    from types import SimpleNamespace
+
+    from qa.search.fusion import balance_languages
+
+    def chunk(language, date):
+        return SimpleNamespace(language=language, doc_date=date)
+
+    chunks = [chunk("en", "2025-06-04"), chunk("en", "2025-06-04"), chunk("en", "2021-08-04"),
+              chunk("ja", "2021-08-04"), chunk("ja", "2025-06-03")]
+    # a figure told only in the Japanese release of another year is still shown third
+    assert balance_languages([0, 1, 2, 3, 4], chunks) == [0, 1, 3, 2, 4]
+    # with a date rule, only a release of the same event (within a week) is
+    assert balance_languages([0, 1, 2, 3, 4], chunks, days=7) == [0, 1, 2, 3, 4]
+    chunks[3] = chunk("ja", "2025-06-05")
+    assert balance_languages([0, 1, 2, 3, 4], chunks, days=7) == [0, 1, 3, 2, 4]
+    # both languages among the first three already: nothing moves
+    assert balance_languages([0, 3, 1, 2, 4], [chunks[0], chunks[3], chunks[1], chunks[2], chunks[4]]) == [0, 3, 1, 2, 4]

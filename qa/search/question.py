@@ -165,7 +165,15 @@ class Question:
     romaji: tuple[tuple[str, ...], ...] = ()  # for each romaji name (Takasago), its Japanese words
     timeframe: TimeFrame = TimeFrame()
     numbered: tuple[tuple[tuple[str, ...], str], ...] = ()  # (spellings of the stem, number): Mission 2
-    dense_text: str = ""    # what the dense stage embeds: the text without its dates once they set the time
+    dense_text: str = ""    # the text without its dates once they set the time
+    translated_text: str = ""  # its words in the other language, as written, weightiest first
+
+    @property
+    def embedded(self) -> str:
+        """What the dense stage embeds: the question (without its dates) and its words
+        in the other language, so that e5, which ranks passages in the question's
+        language first, also meets a passage that says it in the other one."""
+        return f"{self.dense_text} {self.translated_text}" if self.translated_text else self.dense_text
 
     @property
     def given(self) -> str:
@@ -184,7 +192,8 @@ class Question:
 
 
 def read_question(text: str, *, lexical, dictionary=None, asked: str | None = None,
-                  vocabulary: dict | None = VOCABULARY, transliterate: bool = True) -> Question:
+                  vocabulary: dict | None = VOCABULARY, transliterate: bool = True,
+                  translate_dense: bool = True) -> Question:
     """Read a (cleaned) question against an index's lexical vocabulary."""
     from .lexical import sudachi_morphemes, tokenize
     from .translate import from_english, from_japanese
@@ -206,12 +215,18 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
     def tokenized(phrase: str) -> list[str]:
         return tokenize(phrase, lexical.tokenizer)
 
+    written: dict[str, float] = {}  # the translations as written, for the dense stage
     if language == "en":
         translated = from_english(searched, dictionary, lexical.knows, tokenized, lexical.japanese_for, vocabulary,
-                                  sounds=lexical.sounds.katakana_for if transliterate else lambda word: ())
+                                  sounds=lexical.sounds.katakana_for if transliterate else lambda word: (),
+                                  forms=written)
     else:
         translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized,
-                                   sounds=lexical.sounds.latin_for if transliterate else lambda word: ())
+                                   sounds=lexical.sounds.latin_for if transliterate else lambda word: (),
+                                   forms=written)
+    own_words = set(searched.lower().split())
+    translated_text = " ".join(form for form, _ in sorted(written.items(), key=lambda item: (-item[1], item[0]))
+                               if form.lower() not in own_words) if translate_dense else ""
     own = set(tokens)
     translations = tuple(sorted(((token, round(weight, 4)) for token, weight in translated.items()
                                  if token not in own), key=lambda item: (-item[1], item[0])))
@@ -227,4 +242,5 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
                 else list(dictionary.english(stem)[:4])
         numbered.append((tuple(form for form in dict.fromkeys(forms) if form == stem or holds(form)), number))
     return Question(text=text, asked=asked or text, language=language, kind=kind, tokens=tokens, numbered=tuple(numbered),
-                    translations=translations, romaji=romaji, timeframe=timeframe, dense_text=searched)
+                    translations=translations, romaji=romaji, timeframe=timeframe, dense_text=searched,
+                    translated_text=translated_text)

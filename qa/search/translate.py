@@ -56,10 +56,12 @@ def english_lemmas(word: str) -> list[str]:
 
 
 def _share(found: list[tuple[str, float]], known: Callable[[str], bool], tokenize,
-           script: re.Pattern) -> dict[str, float]:
+           script: re.Pattern, forms: dict[str, float] | None = None) -> dict[str, float]:
     """Split one source word's weight over its translations that the index knows
-    (and that are written in the other language's `script`)."""
+    (and that are written in the other language's `script`); each translation kept,
+    as written, is added to `forms` with its share."""
     weights: dict[str, float] = {}
+    kept: dict[str, float] = {}
     for form, weight in found:
         # A word on its own may be read otherwise than in a sentence (打ち上げ alone is
         # the verb 打ち上げる): the form as written counts when the index holds it.
@@ -68,18 +70,28 @@ def _share(found: list[tuple[str, float]], known: Callable[[str], bool], tokeniz
             [token for token in tokenize(form) if known(token) and script.search(token)]
         for token in tokens:
             weights[token] = max(weights.get(token, 0.0), weight / len(tokens))
+        if tokens:
+            kept[form] = max(kept.get(form, 0.0), weight)
     total = sum(weights.values())
+    if forms is not None and total:
+        whole = sum(kept.values())
+        for form, weight in kept.items():
+            forms[form] = forms.get(form, 0.0) + weight / whole
     return {token: weight / total for token, weight in weights.items()} if total else {}
 
 
 def from_english(question: str, dictionary, known: Callable[[str], bool], tokenize,
                  names: Callable[[str], tuple[str, ...]] = lambda word: (),
                  vocabulary: dict[str, tuple[str, ...]] | None = None,
-                 sounds: Callable[[str], tuple[str, ...]] = lambda word: ()) -> dict[str, float]:
+                 sounds: Callable[[str], tuple[str, ...]] = lambda word: (),
+                 forms: dict[str, float] | None = None) -> dict[str, float]:
     """Japanese index words for an English question's words, each with its weight.
     `vocabulary` (a hand list, word -> Japanese words) is checked before the
     dictionary; a capitalized word's romaji spellings (`names`) and the katakana
-    words that sound like it (`sounds`: Thales -> タレス) are its forms too."""
+    words that sound like it (`sounds`: Thales -> タレス) are its forms too. The
+    translations as written, with their weights, are added to `forms` when given.
+    A word whose own form gives no word the index holds is looked up by its lemma
+    (countries: 国々 is in no release, 国 may be)."""
     # Words of one or two letters are only translated by the hand vocabulary (US, UK, EU).
     words = [word for word in _LATIN_WORD.findall(question)
              if len(word) > 2 or (vocabulary and word.lower() in vocabulary)]
@@ -98,13 +110,13 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
                     found = [(form, 1.0) for form in vocabulary[candidate]]
                 elif dictionary is not None:
                     found = list(dictionary.japanese(candidate))
-                if found:
+                if found and _share(found, known, tokenize, _JAPANESE):
                     break
             if size == 1 and phrase[0][:1].isupper():
-                forms = list(names(phrase[0])) + (list(dictionary.name_forms(phrase[0])) if dictionary else [])
-                forms += list(sounds(phrase[0]))
-                found += [(form, 1.0) for form in forms]
-            shared = _share(found, known, tokenize, _JAPANESE)
+                spellings = list(names(phrase[0])) + (list(dictionary.name_forms(phrase[0])) if dictionary else [])
+                spellings += list(sounds(phrase[0]))
+                found += [(form, 1.0) for form in spellings]
+            shared = _share(found, known, tokenize, _JAPANESE, forms)
             if shared:
                 for token, weight in shared.items():
                     result[token] = result.get(token, 0.0) + weight
@@ -115,10 +127,12 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
 
 
 def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize,
-                  sounds: Callable[[str], tuple[str, ...]] = lambda word: ()) -> dict[str, float]:
+                  sounds: Callable[[str], tuple[str, ...]] = lambda word: (),
+                  forms: dict[str, float] | None = None) -> dict[str, float]:
     """English index words for a Japanese question's words (SudachiPy morphemes),
     each with its weight; a katakana word's Latin spellings in the index (`sounds`:
-    ウーブン -> woven) are among them."""
+    ウーブン -> woven) are among them. The glosses as written ("business
+    integration", not the index's stems), with their weights, are added to `forms`."""
     units = [(m.surface(), m.normalized_form(), m.part_of_speech(), m.reading_form()) for m in morphemes]
     result: dict[str, float] = {}
     position = 0
@@ -140,7 +154,7 @@ def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize,
                 found += latin
             if size == 1:
                 found += [(latin, 1.0) for latin in sounds(surface)]
-            shared = _share(found, known, tokenize, _LATIN)
+            shared = _share(found, known, tokenize, _LATIN, forms)
             if shared:
                 taken = size
                 break
