@@ -39,7 +39,7 @@ from .search.question import Question, clean_question, read_question
 from .search.timeframe import allowed_dates, day_numbers, names_period, time_ranking
 from .search.translate import name_forms
 from .search import codes, overlap, vectorfiles
-from .search.dense import CALIBRATION_DEPTH
+from .search.dense import language_baselines
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
 from .stores import open_store
@@ -216,13 +216,13 @@ class Index:
         dense, sentence_scores, baselines = self.store.search(query, depth, allowed,
                                                              calibrate=settings.calibrate_dense)
         dense_ranked = sorted(dense, key=lambda position: (-dense[position], position))[:depth]
-        if len(query_vector) > 1:
-            # Ranked with the question's words in the other language; its sentences are
-            # scored, for the answerer, with the question alone: a translation appended
-            # would raise every sentence of the other language, and the answer model reads
-            # these cosines as the question's own (one fixture's "as of" plan went wrong).
+        if len(query_vector) > 1:  # score_sentences_alone: ranked with the first row,
+            # the question and its translations; its sentences scored with the second, the
+            # question alone (see `embed_question`)
             query = query_vector[1]
-            sentence_scores, baselines = {}, self._baselines(dense_ranked, query)
+            sentence_scores = {}
+            baselines = language_baselines(dense_ranked, [self.chunks[position].language for position in dense_ranked],
+                                           lambda position: self.store.rescore(position, query))
         lexical_ranked, lexical_scores = lexical.result() if lexical is not None \
             else self.store.lexical_search(weights, allowed, depth)
         rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
@@ -255,21 +255,6 @@ class Index:
                   self.chunks[position].path else "" for position in best]
         return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
                          baselines, before)
-
-    def _baselines(self, ranked: list[int], query: np.ndarray) -> dict[str, float]:
-        """For each language, the mean best-sentence cosine of its best chunks in
-        `ranked` with `query` (what `store.search` returns for its own query)."""
-        by_language: dict[str, list[int]] = {}
-        for position in ranked:
-            chosen = by_language.setdefault(self.chunks[position].language, [])
-            if len(chosen) < CALIBRATION_DEPTH:
-                chosen.append(position)
-        baselines = {}
-        for language, positions in by_language.items():
-            best = [scores.max() for scores in (self.store.rescore(position, query) for position in positions)
-                    if len(scores)]
-            baselines[language] = float(np.mean(best or [0.0]))
-        return baselines
 
     def _after(self, position: int, frame) -> bool:
         return bool(self._days[position]) and self._days[position] > frame.end.toordinal() - 1

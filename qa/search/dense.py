@@ -267,3 +267,19 @@ class DenseScorer:
     def rescore(self, position: int, query: np.ndarray) -> np.ndarray:
         """Sentence cosines of a chunk that the dense search did not bring."""
         return self.chunk_score(position, query)[1]
+
+
+def language_baselines(ranked: list[int], languages: list[str], rescore) -> dict[str, float]:
+    """For each language, the mean best-sentence cosine of its first
+    `CALIBRATION_DEPTH` chunks in `ranked` (their `languages`), each chunk's sentence
+    cosines given by `rescore(position)`: what `DenseScorer.search` returns for the
+    vector it ranked with, for a second vector (`Settings.score_sentences_alone`)."""
+    chosen: dict[str, list[int]] = {}
+    for position, language in zip(ranked, languages):
+        if len(chosen.setdefault(language, [])) < CALIBRATION_DEPTH:
+            chosen[language].append(position)
+    baselines = {}
+    for language, positions in chosen.items():
+        best = [scores.max() for scores in map(rescore, positions) if len(scores)]
+        baselines[language] = float(np.mean(best or [0.0]))
+    return baselines
