@@ -153,26 +153,11 @@ def print_tables(items: list[dict]) -> None:
     print(f"p50 answer {times[0][len(items) // 2]:.1f} ms, retrieve {times[1][len(items) // 2]:.1f} ms")
 
 
-def _number(raw: str):
-    """A setting whose default is None (balance_days): its value as written, as a number when it is one."""
-    for kind in (int, float):
-        try:
-            return kind(raw)
-        except ValueError:
-            pass
-    return raw
-
-
 def variant(overrides: list[str]) -> qa.Settings:
     """The settings of a variant: the defaults with `NAME=VALUE` overrides."""
-    settings = qa.Settings.from_environment()
-    values = {}
-    for override in overrides:
-        name, _, raw = override.partition("=")
-        current = getattr(settings, name)
-        values[name] = raw.lower() not in ("0", "false", "no", "off") if isinstance(current, bool) \
-            else type(current)(raw) if current is not None else _number(raw)
-    return dataclasses.replace(settings, **values)
+    values = dict(override.partition("=")[::2] for override in overrides)
+    return dataclasses.replace(qa.Settings.from_environment(),
+                               **{name: qa.Settings.parse(name, raw) for name, raw in values.items()})
 
 
 def main(argv=None) -> int:

@@ -169,9 +169,12 @@ class Index:
         `Question` with words in the other language gives two rows, in one batch: the
         question with them (what ranks passages) and the question alone (what scores
         sentences for the answerer, with `score_sentences_alone`; see `search_with_vector`)."""
-        texts = [question] if isinstance(question, str) else \
-            [question.embedded, question.dense_text] if question.embedded != question.dense_text \
-            and self.settings.score_sentences_alone else [question.embedded]
+        if isinstance(question, str):
+            texts = [question]
+        elif self.settings.score_sentences_alone and question.translated_text:
+            texts = [question.embedded, question.dense_text]
+        else:
+            texts = [question.embedded]
         with self._embed_lock:
             return self.embedder.embed_queries([text[:EMBEDDED_CHARACTERS] for text in texts])
 

@@ -120,22 +120,26 @@ class Settings:
         return self.embedder or DEFAULT_EMBEDDER
 
     @classmethod
+    def parse(cls, name: str, raw: str):
+        """The value of the setting `name` written as text, read by its declared type
+        (a bool is false for 0, false, no and off)."""
+        kind = str({field.name: field.type for field in fields(cls)}[name])
+        if kind == "bool":
+            return raw.strip().lower() not in ("0", "false", "no", "off")
+        if "int" in kind:
+            return int(raw)
+        if "float" in kind:
+            return float(raw)
+        return raw
+
+    @classmethod
     def from_environment(cls, **overrides) -> "Settings":
         """Defaults, then `QA_*` variables, then explicit overrides (None means unset)."""
-        types = {field.name: field.type for field in fields(cls)}
         values = {}
         for variable, name in ENVIRONMENT_OVERRIDES.items():
             raw = os.environ.get(variable)
             if raw is None or raw == "":
                 continue
-            kind = types[name]
-            if kind in (bool, "bool"):
-                values[name] = raw.strip().lower() not in ("0", "false", "no", "off")
-            elif "int" in str(kind):
-                values[name] = int(raw)
-            elif "float" in str(kind):
-                values[name] = float(raw)
-            else:
-                values[name] = raw
+            values[name] = cls.parse(name, raw)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return replace(cls(), **values)
