@@ -42,11 +42,39 @@ def test_time_frames(question, kind, start, end):
 @pytest.mark.parametrize("question", [
     "2025年3月期の売上高はいくらですか？",                        # a fiscal period is no release date
     "What was revenue in the fiscal year ending March 2025?",
+    "What were net sales for the fiscal year ended March 2021?",   # results come out in May, not March
+    "What net income did it expect for the year ending March 2024?",
+    "What revenue did it record in its fiscal year to June 2022?",
+    "What were its net sales for the fiscal year ended March 31, 2019?",
+    "What was operating income in FY2025/3?",
     "What was the last launch date announced before the landing?",  # "last ... before X" is not "latest"
     "How much did 2,023 shares cost?",
 ])
 def test_no_time_frame(question):
     assert not read_timeframe(question)
+
+
+def test_a_fiscal_period_is_written_as_the_other_language_writes_it():
+    from qa.search.periods import fiscal_periods, in_other_language
+
+    assert in_other_language("What were net sales for the fiscal year ended June 2025?", "en") == ["2025年6月期"]
+    assert in_other_language("the year to March 2023, FY3/2024 and FY2025/3", "en") == \
+        ["2023年3月期", "2024年3月期", "2025年3月期"]
+    assert in_other_language("What was revenue in fiscal 2024?", "en") == ["2024年度"]  # no month is guessed
+    assert in_other_language("2025年3月期と25年12月期の売上高", "ja") == \
+        ["fiscal year ended March 2025", "fiscal year ended December 2025"]
+    assert in_other_language("2024年度の旅客数", "ja") == ["fiscal 2024", "FY2024"]
+    assert fiscal_periods("2022年4月に発表した") == [] and fiscal_periods("in June 2025") == []
+    assert in_other_language("2025年13月期", "ja") == []
+
+
+def test_a_fiscal_period_stays_a_word_of_the_question(sample_index):
+    """"The fiscal year ended March 2021" once set a frame of March 2021 and left the
+    search: the results came out in May, and 2021年3月期 in a Japanese release was not met."""
+    question = sample_index.read_question("What were net sales for the fiscal year ended March 2021?")
+    assert not question.timeframe
+    assert "2021年3月期" in question.embedded and "march" in question.tokens
+    assert "3" in {token for token, _ in question.translations}  # the month, as 2021年3月期 writes it
 
 
 def test_dates_leave_the_text_that_is_searched():

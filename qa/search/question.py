@@ -14,6 +14,7 @@ from ..errors import QuestionError
 from ..ingest.language import detect_language
 from ..ingest.normalize import clean_characters
 from .conversation import follow_up_subject
+from .periods import in_other_language
 from .timeframe import TimeFrame, read_timeframe, without_time
 from .vocabulary import VOCABULARY
 
@@ -224,6 +225,11 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
         translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized,
                                    sounds=lexical.sounds.latin_for if transliterate else lambda word: (),
                                    forms=written)
+    for form in in_other_language(searched, language):  # 2025年3月期 <-> "fiscal year ended March 2025"
+        written[form] = max(written.get(form, 0.0), 1.0)
+        for token in tokenized(form):
+            if lexical.knows(token):
+                translated[token] = max(translated.get(token, 0.0), 1.0)
     own_words = set(searched.lower().split())
     translated_text = " ".join(form for form, _ in sorted(written.items(), key=lambda item: (-item[1], item[0]))
                                if form.lower() not in own_words) if translate_dense else ""

@@ -14,8 +14,9 @@ matches nothing must cost nothing). The kinds:
   newest releases first.
 - `before`: "before 2023" / 2023年より前: releases before its start, latest first.
 
-A fiscal period (2025年3月期, "fiscal year ending March 2025", FY2024) names no
-release date (its results come out months later), so it gives no frame. "The last
+A fiscal period (2025年3月期, "the fiscal year ended March 2025", FY2024; see
+`periods`) names no release date (its results come out months later), so it gives
+no frame. "The last
 … before X" with no date is not "latest" either.
 """
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ingest.dates import find_dates
+from .periods import FISCAL
 
 _MONTHS = {name: number for number, names in enumerate(
     [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
@@ -38,8 +40,6 @@ _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ENGLISH_MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _JAPANESE_YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d|期)")
 _YEAR = re.compile(r"(?<![\d.,$¥€])(19[5-9]\d|20\d\d)(?![\d,.]?\d)(?!年?\d{1,2}月期)(?!年度?期)")
-_FISCAL = re.compile(r"\d{4}年\d{1,2}月期|\d{4}年度|fiscal\s+(?:year\s+)?(?:ending\s+\w+\s+)?\d{4}|\bFY\s?\d{2,4}\b",
-                     re.IGNORECASE)
 _AS_OF = re.compile(r"\bas (?:of|at)\b|\bby (?=(?:the end of )?(?:" + _MONTH_NAMES + r"|\d))|時点|現在で|までに|の段階",
                     re.IGNORECASE)
 _BEFORE = re.compile(r"\bbefore\b|\bprior to\b|より前|以前", re.IGNORECASE)
@@ -95,7 +95,7 @@ def _periods(question: str) -> list[tuple[int, datetime.date, datetime.date]]:
     def free(span):
         return all(span[1] <= a or span[0] >= b for a, b in taken)
 
-    for span in (match.span() for match in _FISCAL.finditer(question)):
+    for span in (match.span() for match in FISCAL.finditer(question)):
         taken.append(span)  # a fiscal period is no release date
     for mention in find_dates(question):
         if free((mention.start, mention.end)):
