@@ -409,3 +409,25 @@ def test_a_count_asks_a_number_and_an_authority_is_no_person():
     assert question_kind("What is the latest reported group store count?") == NUMBER
     names = [f.text for f in find_facts("person", "Michael Dorsey said the Cascadia Regional Transit Authority agreed.")]
     assert names == ["Michael Dorsey"]
+
+
+def test_a_profile_line_of_another_company_is_no_answer():
+    """Out of company in the eleventh session, "2019年3月末時点の白波の連結従業員数は？"
+    was answered 9,870名 from the profile of the group that announced with it."""
+    from qa.answer.misfits import profile_of_another, profile_owner
+
+    above = ("「東海地区を代表する百貨店を目指します。」\n■会社概要\n会社名：株式会社花邑ホールディングス\n"
+             "所在地：愛知県名古屋市中区栄三丁目5番12号\n代表者：代表取締役社長 花邑宗一郎\n資本金：200億円\n")
+    line = "従業員数：9,870名（連結、2019年2月28日現在）"
+    assert profile_owner(above, line) == "株式会社花邑ホールディングス"
+    assert profile_of_another(above, line, "2019年3月末時点の白波の連結従業員数は？")
+    assert not profile_of_another(above, line, "花邑の連結従業員数は？")  # the owner, by a shorter name
+    assert not profile_of_another(above, line, "How many employees does Shiranami have?")  # another script
+    assert profile_owner("なお、第2工場の稼働開始時期に変更はありません。\n■株式会社ハルネの概要\n", "設立：1962年5月") == \
+        "株式会社ハルネ"
+    english = "About the companies\nCompany name: Hanamura Holdings Co., Ltd.\nHeadquarters: Nagoya\n"
+    assert profile_of_another(english, "Employees: 9,870", "How many employees does Shiranami have?")
+    assert not profile_of_another(english, "Employees: 9,870", "How many employees does Hanamura have?")
+    # a line that is no label, or a label line under a paragraph, has no owner
+    assert profile_owner(above, "従業員は9,870名です。") == ""
+    assert profile_owner("当社は新工場を建設します。\n", "投資額：約210億円") == ""

@@ -236,6 +236,20 @@ def test_a_word_whose_own_form_the_index_lacks_is_translated_by_its_lemma():
     assert set(written) == {"国", "国家"} and sum(written.values()) == pytest.approx(1.0)
 
 
+def test_reporting_terms_take_their_reporting_sense():
+    """JMdict gives "operating income" as 経常利益 (ordinary income) and "forecast" as
+    予報 (the weather's) first: a release's 営業利益 and 業績予想 are what is asked."""
+    from qa.search.translate import from_english
+    from qa.search.vocabulary import VOCABULARY
+
+    glossary = _Glossary(japanese={"operating income": [("経常利益", 1.0)], "forecast": [("予報", 1.0)]})
+    known = {"営業利益", "経常利益", "予報", "予想", "業績予想"}.__contains__
+    weights = from_english("What is the operating income forecast?", glossary, known, lambda text: [text],
+                           vocabulary=VOCABULARY)
+    assert set(weights) == {"営業利益", "予想", "業績予想"}
+    assert VOCABULARY["revenue"][:2] == ("売上", "収益")  # the press-release words it held are kept
+
+
 def test_the_translations_are_kept_as_written_for_the_dense_stage():
     from qa.search.translate import from_english
 

@@ -246,3 +246,52 @@ def product_above(above: str, sentence: str, asked: str) -> bool:
         return False
     named = [code for line in _MODEL_LINE.findall(above) for code in _CODE.findall(line)[:1]]
     return bool(named) and squash(named[-1]).casefold() not in wanted
+
+
+# A profile block's owner: its heading (■株式会社ハルネの概要, "About Hanamura Holdings") or
+# its company-name line (会社名：株式会社花邑ホールディングス, "Company name: Hanamura Holdings").
+_PROFILE_HEADING = re.compile(r"^[■□●◆◇【\[\s]*(?:(.{2,40}?)の(?:会社|企業)?概要|(?:about|profile of|overview of)\s+(.{2,60}?))"
+                              r"[】\]\s]*$", re.IGNORECASE)
+_NAME_LINE = re.compile(r"^[-•・\s]*(?:会社名|商号|社名|名称|company(?: name)?|name)\s*[:：]\s*(.+)$", re.IGNORECASE)
+_LABEL_LINE = re.compile(r"^[-•・\s]*[^:：。.]{1,30}[:：]")
+_LATIN_NAME = re.compile(r"\b[A-Z][\w&'-]{2,}")
+
+
+def profile_owner(above: str, sentence: str) -> str:
+    """The company whose profile block a label line (設立：1962年5月, "Employees: 3,420")
+    stands in: walking up from it through label lines to the block's company-name line
+    or heading. Empty when the sentence is no label line or the block names no company."""
+    if not _LABEL_LINE.match(sentence):
+        return ""
+    lines = above.split("\n")
+    for line in reversed(lines[:-1] if lines and not lines[-1].strip() else lines):
+        line = line.strip()
+        named = _NAME_LINE.match(line)
+        if named:
+            return named.group(1).strip()
+        heading = _PROFILE_HEADING.match(line)
+        if heading:
+            return (heading.group(1) or heading.group(2) or "").strip()
+        if not _LABEL_LINE.match(line):
+            return ""
+    return ""
+
+
+def profile_of_another(above: str, sentence: str, asked: str) -> bool:
+    """Whether a label line of a company profile belongs to a company the question does
+    not name: a joint release ends with both companies' profiles, and the parent's
+    従業員数：9,870名 is no answer about its subsidiary 白波. Names are compared in their
+    own script only (an English question says nothing of 株式会社ハルネ), and a question
+    that names nothing in the owner's script says nothing either."""
+    owner = profile_owner(above, sentence)
+    core = squash(_LEGAL.sub("", owner.replace("株式会社", "").replace("有限会社", ""))).casefold()
+    if len(core) < 2:
+        return False
+    if re.search(r"[a-z]", core):
+        words = _LATIN_NAME.findall(asked)
+        if words and asked.lstrip().startswith(words[0]):
+            words = words[1:]  # "How", "What": the question's first word, capitalized
+        runs = [word.casefold() for word in words]
+    else:
+        runs = [run for run in _NAME_RUN.findall(asked) if len(run) >= 2 and _JAPANESE.search(run)]
+    return bool(runs) and not any(run in core or core in run for run in runs)

@@ -28,7 +28,7 @@ from .misdated import (announcement_for_event, another_start, another_year_end, 
                        years_too_early)
 from .misfits import (another_companys_figure, another_counter, another_kind_counted, another_market,
                       another_measure, another_product, period_for_cumulative,
-                      product_above, spelled_count_for_japanese, total_for_part)
+                      product_above, profile_of_another, spelled_count_for_japanese, total_for_part)
 from .features import FEATURES, YEAR
 from .timeline import asks_of_now, fact_value
 
@@ -233,6 +233,8 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # the supermarkets' 70 stores are not the department stores asked
     elif kind == DATE and asked and another_start(scored.candidate.text, asked):
         return False  # sample shipments began on a day; mass production is asked
+    elif asked and profile_of_another(scored.candidate.above, scored.candidate.text, asked):
+        return False  # the parent's profile line 従業員数：9,870名 is no answer about 白波
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
 
 

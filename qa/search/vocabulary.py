@@ -8,6 +8,16 @@ small. The words of one industry (the space words it once held: land, lander, lu
 payload...) are retired: measured over the five question sets (docs/quality.md), the
 list without them gave recall@3 0.86 against 0.85 with them and 0.84 with no list at
 all, and none of them says anything about another company's releases.
+
+`REPORTING` adds the terms every listed Japanese company reports its results in
+(決算短信 and their English editions: net sales 売上高, operating income 営業利益,
+ordinary income 経常利益, full-year 通期, medium-term plan 中期経営計画), where JMdict
+gives another sense first ("operating income" is 経常利益 there, "forecast" 予報) or
+nothing (売上収益, 受注高). They are the same words for any company and industry.
+Over the 18 development sets recall@3 went from 0.789 to 0.790 with them (cross-lingual
+0.691 -> 0.696); read the other way too (a Japanese question's 営業利益 given "operating
+income"), 0.789. They are kept for what the answerer reads: "operating income"
+translated as 経常利益 binds an English question to the wrong figure of a Japanese table.
 """
 
 from __future__ import annotations
@@ -39,3 +49,22 @@ VOCABULARY = {
     "sme": ("中小企業",), "smes": ("中小企業",), "mou": ("覚書", "基本合意書"), "jv": ("合弁",), "r&d": ("研究開発",),
     "m&a": ("買収", "合併"), "esg": ("ESG",), "cto": ("最高技術責任者",), "coo": ("最高執行責任者",), "ipo": ("上場",),
 }
+
+# Financial reporting terms, English -> Japanese.
+REPORTING = {
+    "net sales": ("売上高",), "revenue": ("売上高", "売上収益", "営業収益", "収益"), "revenues": ("売上高", "売上収益", "営業収益"),
+    "operating income": ("営業利益",), "operating profit": ("営業利益",), "operating loss": ("営業損失",),
+    "ordinary income": ("経常利益",), "ordinary profit": ("経常利益",), "recurring profit": ("経常利益",),
+    "net income": ("純利益", "当期純利益"), "net profit": ("純利益", "当期純利益"), "net loss": ("純損失", "当期純損失"),
+    "operating margin": ("営業利益率",), "dividend": ("配当", "配当金"), "dividends": ("配当", "配当金"),
+    "annual dividend": ("年間配当",), "forecast": ("予想", "見通し", "業績予想"), "forecasts": ("予想", "見通し", "業績予想"),
+    "outlook": ("見通し", "予想"), "guidance": ("業績予想", "見通し"), "full-year": ("通期",), "full year": ("通期",),
+    "medium-term plan": ("中期経営計画",), "mid-term plan": ("中期経営計画",),
+    "medium-term management plan": ("中期経営計画",), "orders received": ("受注高", "受注"), "order intake": ("受注高", "受注"),
+    "order backlog": ("受注残高",), "capital expenditure": ("設備投資",), "capex": ("設備投資",),
+    "research and development": ("研究開発",), "first half": ("上期", "上半期", "中間期"), "second half": ("下期", "下半期"),
+    "quarter": ("四半期",), "consolidated": ("連結",), "upward revision": ("上方修正",), "revised upward": ("上方修正",),
+    "downward revision": ("下方修正",), "revised downward": ("下方修正",), "extraordinary loss": ("特別損失",),
+    "impairment loss": ("減損損失",), "shareholders": ("株主",),
+}
+VOCABULARY.update({word: tuple(dict.fromkeys(VOCABULARY.get(word, ()) + forms)) for word, forms in REPORTING.items()})
