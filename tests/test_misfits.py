@@ -431,3 +431,10 @@ def test_a_profile_line_of_another_company_is_no_answer():
     # a line that is no label, or a label line under a paragraph, has no owner
     assert profile_owner(above, "従業員は9,870名です。") == ""
     assert profile_owner("当社は新工場を建設します。\n", "投資額：約210億円") == ""
+
+
+def test_an_ordinal_keeps_its_dai():
+    """"第73回定時株主総会" was read as 73回 (73 times) for "第何回ですか" (which one)."""
+    from qa.answer.facts import find_facts
+
+    assert [found.text for found in find_facts(NUMBER, "2024年6月21日開催予定の第73回定時株主総会")] == ["第73回"]

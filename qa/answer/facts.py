@@ -70,7 +70,7 @@ _AMOUNT = (r"\d[\d,]*(?:\.\d+)?(?:" + _GAP + r"(?:兆|億|千万|百万|万|千)
            r"(?:兆|億|千万|百万|万|千)?")  # 百万 and 千万 as tables write them (単位:百万円; 8百万米ドル)
 _CURRENCY_BEFORE = r"(?:US\$|C\$|A\$|[$€¥£]|EUR\s?|USD\s?|JPY\s?|CHF\s?)"
 _MULTIPLIER_WORD = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m)\b)?"
-_NUMBER = re.compile(rf"(?:約|およそ|最大|最短|over |about |approximately |nearly |up to |more than )?(?<![\d\-/.,])(?<!\d:)"
+_NUMBER = re.compile(rf"(?:約|およそ|最大|最短|第|over |about |approximately |nearly |up to |more than )?(?<![\d\-/.,])(?<!\d:)"
                      rf"(?:{_CURRENCY_BEFORE}{_AMOUNT}{_MULTIPLIER_WORD}(?:{_GAP}(?:yen|dollars|euros|円|ドル))?"
                      rf"|{_AMOUNT}{_GAP}(?:(?:million|billion|trillion|thousand)\s+(?:yen|dollars|euros|pounds)|{_UNITS}))"
                      rf"(?![A-Za-z])", re.IGNORECASE)
