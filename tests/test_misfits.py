@@ -431,6 +431,9 @@ def test_a_profile_line_of_another_company_is_no_answer():
     # a line that is no label, or a label line under a paragraph, has no owner
     assert profile_owner(above, "従業員は9,870名です。") == ""
     assert profile_owner("当社は新工場を建設します。\n", "投資額：約210億円") == ""
+    # a block of a plant or a product is no company's profile: its lines may answer about the company
+    assert profile_owner("■新工場の概要\n所在地：石川県能美市\n", "生産能力：年間4,800万個") == ""
+    assert profile_owner("名称：KC-E700\n", "価格：198,000円") == "" and profile_owner("Name: Kenji Sato\n", "Born: 1970") == ""
 
 
 def test_an_ordinal_keeps_its_dai():

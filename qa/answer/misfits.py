@@ -252,7 +252,10 @@ def product_above(above: str, sentence: str, asked: str) -> bool:
 # its company-name line (会社名：株式会社花邑ホールディングス, "Company name: Hanamura Holdings").
 _PROFILE_HEADING = re.compile(r"^[■□●◆◇【\[\s]*(?:(.{2,40}?)の(?:会社|企業)?概要|(?:about|profile of|overview of)\s+(.{2,60}?))"
                               r"[】\]\s]*$", re.IGNORECASE)
-_NAME_LINE = re.compile(r"^[-•・\s]*(?:会社名|商号|社名|名称|company(?: name)?|name)\s*[:：]\s*(.+)$", re.IGNORECASE)
+_NAME_LINE = re.compile(r"^[-•・\s]*(?:会社名|商号|社名|company(?: name)?)\s*[:：]\s*(.+)$", re.IGNORECASE)
+# A heading's owner is a company only when it says so (■新工場の概要 is a plant's block).
+_FIRM = re.compile(r"株式会社|有限会社|ホールディングス|グループ|\b(?:inc|corp|corporation|co|ltd|llc|gmbh|holdings|group)\b\.?",
+                   re.IGNORECASE)
 _LABEL_LINE = re.compile(r"^[-•・\s]*[^:：。.]{1,30}[:：]")
 _LATIN_NAME = re.compile(r"\b[A-Z][\w&'-]{2,}")
 
@@ -271,7 +274,8 @@ def profile_owner(above: str, sentence: str) -> str:
             return named.group(1).strip()
         heading = _PROFILE_HEADING.match(line)
         if heading:
-            return (heading.group(1) or heading.group(2) or "").strip()
+            owner = (heading.group(1) or heading.group(2) or "").strip()
+            return owner if _FIRM.search(owner) else ""
         if not _LABEL_LINE.match(line):
             return ""
     return ""
