@@ -22,23 +22,18 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..ingest.dates import find_dates
+from ..ingest.dates import MONTH_NAMES, MONTHS as _MONTHS, find_dates
 from ..ingest.normalize import clean_characters
 from .amounts import Amount, read_amounts, supported
 
 DATE, NUMBER, NAME = "date", "number", "name"
 
-_MONTHS = {name: number for number, names in enumerate(
-    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-     ("december", "dec")], start=1) for name in names}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _YEAR_MONTH = re.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月(?!\s*\d{1,2}\s*日)"
-                         rf"|\b(?P<month_name>{_MONTH})\.?,?\s+(?:of\s+)?(?P<year2>\d{{4}})\b"
+                         rf"|\b(?P<month_name>{MONTH_NAMES})\.?,?\s+(?:of\s+)?(?P<year2>\d{{4}})\b"
                          r"|(?<!\d)(?P<year3>\d{4})[-/](?P<month3>\d{1,2})(?![-/\d])", re.IGNORECASE)
 _MONTH_DAY = re.compile(r"(?<!\d)(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
-                        rf"|\b(?P<month_name>{_MONTH})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})"
-                        rf"|\b(?P<day3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name3>{_MONTH})\b(?!\.?,?\s+\d{{4}})",
+                        rf"|\b(?P<month_name>{MONTH_NAMES})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})"
+                        rf"|\b(?P<day3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name3>{MONTH_NAMES})\b(?!\.?,?\s+\d{{4}})",
                         re.IGNORECASE)
 _MONTH_ALONE = re.compile(r"(?<![\d年])(?P<month>\d{1,2})\s*月(?!\s*\d)(?!期)|(?<![\w])(?P<month_name>January|February|March|"
                           r"April|May|June|July|August|September|October|November|December)(?![\w])")

@@ -12,7 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-_MONTHS = {
+# English month names and abbreviations -> month number (one table for qa).
+MONTHS = {
     name: number
     for number, names in enumerate(
         [
@@ -24,17 +25,17 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))  # longest first, for a regex
 
 _JAPANESE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 _REIWA = re.compile(r"令和\s*(?P<era_year>\d{1,2}|元)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 _NUMERIC = re.compile(r"(?<!\d)(?P<year>\d{4})(?P<separator>[-/.])(?P<month>\d{1,2})(?P=separator)(?P<day>\d{1,2})(?!\d)")
 _ENGLISH_MONTH_FIRST = re.compile(
-    rf"\b(?P<month_name>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b",
+    rf"\b(?P<month_name>{MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b",
     re.IGNORECASE,
 )
 _ENGLISH_DAY_FIRST = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>{_MONTH_NAMES})\.?,?\s+(?P<year>\d{{4}})\b",
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>{MONTH_NAMES})\.?,?\s+(?P<year>\d{{4}})\b",
     re.IGNORECASE,
 )
 _PATTERNS = (_JAPANESE, _REIWA, _NUMERIC, _ENGLISH_MONTH_FIRST, _ENGLISH_DAY_FIRST)
@@ -59,7 +60,7 @@ def _to_date(match: re.Match) -> datetime.date | None:
     else:
         year = int(groups["year"])
     if groups.get("month_name"):
-        month = _MONTHS[groups["month_name"].lower()]
+        month = MONTHS[groups["month_name"].lower()]
     else:
         month = int(groups["month"])
     try:

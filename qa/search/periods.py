@@ -13,12 +13,12 @@ month the company's year ends, so no month is guessed).
 
 from __future__ import annotations
 
+import calendar
 import re
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
-         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+from ..ingest.dates import MONTH_NAMES, MONTHS
+
+_MONTH = f"({MONTH_NAMES})"
 # "the fiscal year ended March 31, 2025", "the year to March 2023", "period ending June 2025"
 _ENDING = re.compile(rf"\b(?:(?:fiscal|financial|business)\s+)?(?:year|period|term)\s+(?:ending|ended|to|through)\s+"
                      rf"{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?(\d{{4}})\b", re.IGNORECASE)
@@ -38,15 +38,11 @@ def _year(digits: str) -> int:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
-def _month(name: str) -> int:
-    return next(number for number, month in enumerate(_MONTHS, start=1) if month.startswith(name.lower()[:3]))
-
-
 def fiscal_periods(text: str) -> list[tuple[int, int | None]]:
     """(year, closing month or None) of each fiscal period `text` names, in order."""
     found: list[tuple[int, tuple[int, int | None]]] = []
     for match in _ENDING.finditer(text):
-        found.append((match.start(), (int(match.group(2)), _month(match.group(1)))))
+        found.append((match.start(), (int(match.group(2)), MONTHS[match.group(1).lower()])))
     for match in _FY_MONTH.finditer(text):
         year, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
         if 1 <= int(month) <= 12:
@@ -70,7 +66,7 @@ def in_other_language(text: str, language: str) -> list[str]:
         if language == "en":
             forms.append(f"{year}年{month}月期" if month else f"{year}年度")
         elif month:
-            forms.append(f"fiscal year ended {_MONTHS[month - 1].capitalize()} {year}")
+            forms.append(f"fiscal year ended {calendar.month_name[month]} {year}")
         else:
             forms += [f"fiscal {year}", f"FY{year}"]
     return list(dict.fromkeys(forms))

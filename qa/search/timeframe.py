@@ -29,14 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..ingest.dates import find_dates
+from ..ingest.dates import MONTH_NAMES as _MONTH_NAMES, MONTHS as _MONTHS, find_dates
 from .periods import FISCAL
 
-_MONTHS = {name: number for number, names in enumerate(
-    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-     ("november", "nov"), ("december", "dec")], start=1) for name in names}
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ENGLISH_MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _JAPANESE_YEAR_MONTH = re.compile(r"(\d{4})年(\d{1,2})月(?!\d|期)")
 _YEAR = re.compile(r"(?<![\d.,$¥€])(19[5-9]\d|20\d\d)(?![\d,.]?\d)(?!年?\d{1,2}月期)(?!年度?期)")
