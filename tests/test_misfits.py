@@ -441,3 +441,29 @@ def test_an_ordinal_keeps_its_dai():
     from qa.answer.facts import find_facts
 
     assert [found.text for found in find_facts(NUMBER, "2024年6月21日開催予定の第73回定時株主総会")] == ["第73回"]
+
+
+def test_a_date_labelled_with_another_milestone_is_no_answer():
+    """Out of company in the eleventh session, the date of 営業運転開始：2020年10月 in a spec
+    block was stated for when construction was to begin (着工)."""
+    from qa.answer.milestones import another_milestone, milestones
+
+    def dated(sentence: str, text: str) -> Fact:
+        return fact(sentence, text, DATE)
+
+    line = "営業運転開始:2020年10月"
+    assert another_milestone(line, dated(line, "2020年10月"), "新発電所の着工はいつの予定ですか？")
+    assert not another_milestone(line, dated(line, "2020年10月"), "新発電所の営業運転開始はいつですか？")
+    assert not another_milestone(line, dated(line, "2020年10月"), "新発電所の計画はいつ発表されましたか？")  # no milestone asked
+    english = "Start of operation: October 2021"
+    assert another_milestone(english, dated(english, "October 2021"), "醸造所はいつ着工する予定でしたか？")
+    both = "工事期間:2019年4月着工、2021年3月完工予定"
+    asked = "When was the kiln renewal originally scheduled to be completed?"
+    assert another_milestone(both, dated(both, "2019年4月"), asked)
+    assert not another_milestone(both, dated(both, "2021年3月"), asked)
+    # a date whose label names no milestone is left to the model
+    plain = "スケジュール:2021年3月"
+    assert not another_milestone(plain, dated(plain, "2021年3月"), "いつ着工しますか？")
+    assert milestones("When was construction of the N8 machine scheduled to begin?") == {"construction"}
+    assert milestones("When will construction be completed?") == {"completion"}
+    assert milestones("新店舗はいつオープンしますか？") == {"opening"}

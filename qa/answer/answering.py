@@ -42,6 +42,7 @@ from .facts import Fact, find_facts, is_earliest, is_plan
 from .changes import asks_for_first
 from .features import FEATURES, context_of, features
 from .handover import not_handed_over
+from .latest import newest_close, superseding
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
 from .misfits import officer_of_another_company
@@ -180,6 +181,9 @@ class ExtractiveAnswerer:
         candidates = [item for item in scored if may_state(item, question)]
         best = max(candidates, key=lambda item: item.right, default=None)
         if best is not None and best.sure >= threshold:
+            newer = superseding(evidence, best, candidates, model.passage_threshold)
+            if newer is not None:  # "the latest": an older release's figure is never stated first
+                return _passage(evidence, newer.candidate, newer.holds)
             return self._stated(evidence, best, scored, model, threshold)
         # The closest passage is about what is asked: a sentence about Mission 2 is not
         # the closest passage to a question about Mission 7.
@@ -193,6 +197,8 @@ class ExtractiveAnswerer:
             # not found 26 -> 13 for facts, then 14 -> 1 with general questions; of the 13
             # general ones, 3 quote the answer; 1 of 27 unanswerable "not found" becomes a passage).
             closest = best
+        if closest is not None and closest.holds >= model.passage_threshold:
+            closest = newest_close(evidence, closest, scored, model.passage_threshold)
         if closest is None or closest.holds < model.passage_threshold and closest is not best:
             return _refusal(evidence, kind if kind != GENERAL and scored and not any(item.fact for item in scored)
                             else None)

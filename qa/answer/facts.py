@@ -70,13 +70,17 @@ _AMOUNT = (r"\d[\d,]*(?:\.\d+)?(?:" + _GAP + r"(?:兆|億|千万|百万|万|千)
            r"(?:兆|億|千万|百万|万|千)?")  # 百万 and 千万 as tables write them (単位:百万円; 8百万米ドル)
 _CURRENCY_BEFORE = r"(?:US\$|C\$|A\$|[$€¥£]|EUR\s?|USD\s?|JPY\s?|CHF\s?)"
 _MULTIPLIER_WORD = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m)\b)?"
+# A bound written after a value is part of it, as 最大 and "up to" before it are: a PUE
+# target of 1.3以下 is not a target of 1.3.
+_BOUND = r"以下|以上|未満|超(?![\u4e00-\u9fff])|\s+or\s+(?:less|lower|fewer|below|more|higher|greater|above)\b"
 _NUMBER = re.compile(rf"(?:約|およそ|最大|最短|第|over |about |approximately |nearly |up to |more than )?(?<![\d\-/.,])(?<!\d:)"
                      rf"(?:{_CURRENCY_BEFORE}{_AMOUNT}{_MULTIPLIER_WORD}(?:{_GAP}(?:yen|dollars|euros|円|ドル))?"
                      rf"|{_AMOUNT}{_GAP}(?:(?:million|billion|trillion|thousand)\s+(?:yen|dollars|euros|pounds)|{_UNITS}))"
-                     rf"(?![A-Za-z])", re.IGNORECASE)
+                     rf"(?![A-Za-z])(?:{_BOUND})?", re.IGNORECASE)
 # A number with no unit after it (its noun may follow an adjective), for how-many
 # questions; never part of a date, a time, a code or a year.
-_BARE_NUMBER = re.compile(r"(?<![\d\-/.,$€¥])(?<!\d:)\d+(?:,\d{3})*(?:\.\d+)?(?:[万億兆](?!円))?(?![\d\-/:%％]|[.,]\d|\s*(?:年|月|日|時|分))")
+_BARE_NUMBER = re.compile(r"(?<![\d\-/.,$€¥])(?<!\d:)\d+(?:,\d{3})*(?:\.\d+)?(?:[万億兆](?!円))?(?![\d\-/:%％]|[.,]\d|\s*(?:年|月|日|時|分))"
+                          rf"(?:{_BOUND})?", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|a dozen|"
                           r"dozens of|hundreds of)\b", re.IGNORECASE)

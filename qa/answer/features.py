@@ -32,6 +32,7 @@ from .candidates import Candidate
 from .changes import asks_for_earlier, roles
 from .clauses import clause, event_share, event_words, fact_is_plan, nearness
 from .facts import Fact, is_plan
+from .misfits import profile_owner
 from .terms import overlap
 
 KINDS = (DATE, PERSON, NUMBER, MONEY, PLACE, GENERAL)
@@ -191,6 +192,14 @@ def features(evidence, context: Context, candidate: Candidate, fact: Fact | None
     return [row[name] for name in FEATURES]
 
 
+def _as_read(candidate: Candidate) -> str:
+    """A sentence as a reader reads it for the question's words: a label line of a
+    company profile (従業員数：205名 under 株式会社アトリエ・ミズナギの概要) with the name of
+    the company it stands for, which its block gives once for all its lines."""
+    owner = profile_owner(candidate.above, candidate.text)
+    return f"{owner} {candidate.text}" if owner else candidate.text
+
+
 def _sentence_features(evidence, context: Context, candidate: Candidate) -> dict[str, float]:
     """The features of a candidate sentence that do not depend on its fact."""
     question, terms = evidence.question, evidence.terms
@@ -201,17 +210,18 @@ def _sentence_features(evidence, context: Context, candidate: Candidate) -> dict
     out_frame = bool(frame) and frame.kind in ("during", "as_of", "before") and not frame.contains(date)
     newest = context.frame_kind == "latest" and bool(date) and date == context.newest_with_fact
     years = frozenset(YEAR.findall(candidate.text))
+    read = _as_read(candidate)
     year_elsewhere = bool(context.question_years) and bool(years) and not (years & context.question_years)
     row = {
         "relevance": candidate.relevance,
         "above_best": candidate.relevance - context.best_relevance,
         "above_baseline": candidate.cosine - context.baseline if context.baseline else 0.0,
-        "overlap_own": overlap(terms.own, candidate.text),
-        "overlap_translated": terms.translated_share(candidate.text),
-        "overlap_rare": max(overlap(beyond, candidate.text, evidence.rarity) if beyond else 0.0,
-                            overlap(translated_beyond, candidate.text, evidence.rarity) if translated_beyond else 0.0),
-        "overlap_beyond_names": max(overlap(beyond, candidate.text) if beyond else 0.0,
-                                    overlap(translated_beyond, candidate.text) if translated_beyond else 0.0),
+        "overlap_own": overlap(terms.own, read),
+        "overlap_translated": terms.translated_share(read),
+        "overlap_rare": max(overlap(beyond, read, evidence.rarity) if beyond else 0.0,
+                            overlap(translated_beyond, read, evidence.rarity) if translated_beyond else 0.0),
+        "overlap_beyond_names": max(overlap(beyond, read) if beyond else 0.0,
+                                    overlap(translated_beyond, read) if translated_beyond else 0.0),
         "hit_rank": float(candidate.hit_rank),
         "lexical_match": float(candidate.hit.lexical_score > 0),
         "names": candidate.names,

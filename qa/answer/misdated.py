@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from ..ingest.dates import MONTH_NAMES, MONTHS
 from ..search.question import DATE, MONEY, NUMBER
 from .clauses import NOW, clause, event_words, lacks_qualifier
 from .facts import Fact, is_plan
@@ -181,9 +182,8 @@ def stale_release(question, doc_date: str | None) -> bool:
     return (frame.start - datetime.date.fromisoformat(doc_date[:10])).days > 366
 
 
-_MONTHS = ("january february march april may june july august september october november december").split()
 _JA_PERIOD = re.compile(r"((?:19|20)\d\d)年(?:度|(\d{1,2})月)?")
-_EN_PERIOD = re.compile(r"(?:(" + "|".join(_MONTHS) + r")\s+(?:\d{1,2},\s+)?)?((?:19|20)\d\d)", re.IGNORECASE)
+_EN_PERIOD = re.compile(rf"(?:\b({MONTH_NAMES})\.?\s+(?:\d{{1,2}},\s+)?)?((?:19|20)\d\d)", re.IGNORECASE)
 
 
 def _period_end(text: str) -> datetime.date | None:
@@ -199,7 +199,7 @@ def _period_end(text: str) -> datetime.date | None:
         if not match:
             return None
         year = int(match.group(2))
-        month = _MONTHS.index(match.group(1).lower()) + 1 if match.group(1) else None
+        month = MONTHS[match.group(1).lower()] if match.group(1) else None
         if month is None and re.search(r"\b(?:fiscal|FY)", text, re.IGNORECASE):
             return datetime.date(year + 1, 3, 31)
     if month is None:

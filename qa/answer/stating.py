@@ -26,6 +26,7 @@ from .facts import Fact
 from .misdated import (announcement_for_event, another_start, another_year_end, before_the_period,
                        plan_already_past, plan_for_actual_date, plan_for_result, stale_figure, stale_release,
                        years_too_early)
+from .milestones import another_milestone
 from .misfits import (another_companys_figure, another_counter, another_kind_counted, another_market,
                       another_measure, another_product, period_for_cumulative,
                       product_above, profile_of_another, spelled_count_for_japanese, total_for_part)
@@ -233,6 +234,8 @@ def stateable(scored: Scored, kind: str, asked: str = "") -> bool:
         return False  # the supermarkets' 70 stores are not the department stores asked
     elif kind == DATE and asked and another_start(scored.candidate.text, asked):
         return False  # sample shipments began on a day; mass production is asked
+    elif kind == DATE and asked and another_milestone(scored.candidate.text, scored.fact, asked):
+        return False  # 営業運転開始：2020年10月 is no answer to when construction starts
     elif asked and profile_of_another(scored.candidate.above, scored.candidate.text, asked):
         return False  # the parent's profile line 従業員数：9,870名 is no answer about 白波
     return scored.candidate.passage_names >= 1.0 and scored.candidate.numbered
