@@ -467,3 +467,31 @@ def test_a_date_labelled_with_another_milestone_is_no_answer():
     assert milestones("When was construction of the N8 machine scheduled to begin?") == {"construction"}
     assert milestones("When will construction be completed?") == {"completion"}
     assert milestones("新店舗はいつオープンしますか？") == {"opening"}
+
+
+def test_how_much_in_japanese_asks_a_quantity():
+    """Twelfth session: 「八代工場の年間処理能力はどれくらいですか。」 was read as a general
+    question, and a whole sentence about the company's total capacity was stated first.
+    どれくらい, どのくらい and どの程度 ask a quantity when no noun says money or a date."""
+    assert question_kind("八代工場の年間処理能力はどれくらいですか。") == NUMBER
+    assert question_kind("タイでの現地生産により供給リードタイムはどの程度まで短縮されますか？") == NUMBER
+    assert question_kind("建設費用はどれくらいですか？") == MONEY  # the noun decides first
+    assert question_kind("新工場はいつ頃どの程度完成しますか") == DATE
+    assert question_kind("どのような事業を展開していますか？") == GENERAL
+
+
+def test_a_time_asked_how_much_is_a_duration():
+    """Twelfth session: 「アキツ8の満載時の飛行時間はどれくらいか。」, read as a number question,
+    was answered 1回 (a count of flights). A time asked どれくらい takes a duration's units."""
+    from qa.answer.candidates import _carries_unit
+    from qa.answer.measures import COUNTED
+
+    def units(question: str) -> tuple[str, ...]:
+        return next(family for pattern, family in COUNTED if pattern.search(question.lower()))
+
+    flight = units("アキツ8の満載時の飛行時間はどれくらいか。")
+    sentence = "1回の充電で約4.5時間の飛行が可能です。"
+    once, hours = find_facts(NUMBER, sentence)
+    assert not _carries_unit(once, sentence, flight) and _carries_unit(hours, sentence, flight)
+    assert "年間" in units("AGP-BESS 2500の設計寿命はどのくらいですか？")
+    assert "名" in units("従業員数はどれくらいですか？")  # a count, not a time

@@ -55,10 +55,12 @@ COUNTED = (
     (re.compile(r"\b(kilometers|kilometres|km|miles|distance|far)\b|距離|何キロ|何km"),
      ("km", "キロ", "kilometers", "kilometres", "miles", "マイル", "meters", "metres", "メートル")),
     # "How long", "how many days", 何日間: a duration, never the date it started.
+    # A time asked "how much" (飛行時間はどれくらい, 工期はどの程度) is a duration too.
     (re.compile(r"\bhow long\b(?! ago)|\bhow many (days|weeks|months|years|hours|minutes)\b|期間|何日間|何週間|何か月|"
-                r"何カ月|何ヶ月|何年間|何時間"),
+                r"何カ月|何ヶ月|何年間|何時間|(?:時間|工期|寿命|リードタイム)(?:は|が|を)?[^。？?]{0,6}?"
+                r"(?:どれくらい|どのくらい|どれぐらい|どのぐらい|どれほど|どの程度)"),
      ("days", "day", "weeks", "week", "months", "month", "years", "year", "hours", "minutes", "日間", "週間", "か月",
-      "カ月", "ヶ月", "ヵ月", "年間", "時間", "分間")),
+      "カ月", "ヶ月", "ヵ月", "年間", "時間", "分間", "分", "秒")),
     (re.compile(r"\bhow many times\b|何回|回数"), ("回", "times")),
     (re.compile(r"\b(weigh|weighs|weight|mass|how heavy)\b|重さ|重量|質量"),
      ("kg", "キロ", "トン", "グラム", "kilograms", "kilogram", "grams", "gram", "tons", "tonnes", "pounds", "lbs")),

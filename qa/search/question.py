@@ -76,6 +76,11 @@ _JAPANESE_KINDS = [
 ]
 
 
+# The Japanese "how much / how long / how far": a quantity, whatever its unit (質量はどれくらい
+# 2.9kg, どの程度短縮 1週間, どの程度進んで 28%), unless a noun above says it is money or a date.
+_HOW_MUCH = re.compile(r"どれくらい|どのくらい|どれぐらい|どのぐらい|どれほど|どの程度|どのような規模")
+
+
 # "Mission 2", "ミッション3", "Success 8": a name with a number. A question about one
 # can only be answered by a passage that names it.
 _NUMBERED_NAME = re.compile(r"([A-Za-z][A-Za-z-]*|[\u30a0-\u30ff]+)\s*(\d{1,3})(?![\d年月日.,:])")
@@ -150,6 +155,8 @@ def question_kind(question: str) -> str:
         for kind, pattern in kinds:
             if pattern.search(question):
                 return kind
+    if _HOW_MUCH.search(question):  # what no noun above names, どれくらい asks as a quantity
+        return NUMBER
     return GENERAL
 
 
