@@ -220,11 +220,7 @@ def test_question_words_and_anchors(sample_index):
     # Two companies and two places in one sentence: the place follows the name asked about.
     ("ispaceの本社はどこですか？", "東京都中央区 [1]"),
     # Two years in one sentence: the year whose clause, verb included, names Mission 4.
-    pytest.param("When is Mission 4 planned?", "2027 (2027年) [1]", marks=pytest.mark.xfail(
-        strict=False, reason="twelfth session: the refit ranks 続く2026年には…ミッション3…2027年には…ミッション4を予定 "
-        "(0.600) above ミッション4は2027年に (0.588), and `candidates.numbered_owner` gives 2026年 to Mission 4: in "
-        "Japanese the date comes before the name it belongs to (2027年には…ミッション4), which the rule, "
-        "'the last name before the fact', does not read (docs/quality.md)")),
+    ("When is Mission 4 planned?", "2027 (2027年) [1]"),
     ("ミッション3はいつ実行される予定ですか？", "2026年 [1]"),
 ])
 def test_the_fact_about_the_thing_asked_is_chosen(sample_index, stating, question, expected):

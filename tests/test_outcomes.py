@@ -241,6 +241,28 @@ def test_a_fact_belongs_to_the_numbered_thing_named_before_it(sample_index, stat
     assert answer.fact.startswith("2027"), answer.text
 
 
+@pytest.mark.parametrize("question, sentence, asked, other", [
+    # Japanese puts the date before the name it belongs to.
+    ("When is Mission 4 planned?",
+     "続く2026年には米国法人が主導するミッション3を実行していく計画で、2027年には、開発中のランダーを用いた"
+     "ミッション4（旧ミッション6）を予定しています。", "2027", "2026"),
+    ("When is Mission 3 planned?",
+     "続く2026年には米国法人が主導するミッション3を実行していく計画で、2027年には、開発中のランダーを用いた"
+     "ミッション4（旧ミッション6）を予定しています。", "2026", "2027"),
+    # A fronted time phrase belongs to the clause after it, in English too.
+    ("When will Mission 4 fly?", "In 2026, Mission 3 will fly, and in 2027, Mission 4 will follow.", "2027", "2026"),
+    ("When will Mission 4 fly?", "Mission 3 is planned for 2026 and Mission 4 for 2027.", "2027", "2026"),
+])
+def test_a_fact_belongs_to_the_numbered_thing_of_its_clause(sample_index, question, sentence, asked, other):
+    """Regression (twelfth session): 'the last name before the fact' gave 2026年 to Mission 4 in
+    続く2026年には…ミッション3…、2027年には、…ミッション4を予定."""
+    from qa.answer.candidates import numbered_owner
+
+    read = sample_index.read_question(question)
+    assert numbered_owner(read, sentence, sentence.index(asked))
+    assert not numbered_owner(read, sentence, sentence.index(other))
+
+
 def test_a_fact_of_the_kind_asked_is_quoted_rather_than_not_found(tmp_path):
     """A short sentence that states the amount asked without naming the product (its
     previous sentence does) read as not close, and the answer was "the releases do not
