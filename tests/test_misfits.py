@@ -10,6 +10,7 @@ import datetime
 import pytest
 
 import qa
+from qa.answer.answering import ExtractiveAnswerer
 from qa.answer.changes import change_roles
 from qa.answer.clauses import event_share, event_words
 from qa.answer.facts import Fact, find_facts
@@ -495,3 +496,63 @@ def test_a_time_asked_how_much_is_a_duration():
     assert not _carries_unit(once, sentence, flight) and _carries_unit(hours, sentence, flight)
     assert "年間" in units("AGP-BESS 2500の設計寿命はどのくらいですか？")
     assert "名" in units("従業員数はどれくらいですか？")  # a count, not a time
+
+
+def test_a_profile_line_is_its_own_companys_in_either_script(tmp_path, stating):
+    """Thirteenth session, a new held-out set: "In what year was Tessera Robotics founded?" was
+    answered July 1961 from 設立：1961年7月, the profile line of the parent that bought it: an
+    English question names nothing in the owner's script, so the own-script check passed it.
+    The owner is now compared with every form of the names asked (テッセラ for Tessera)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "hatano-2025-06-02-ja.txt").write_text(
+        "2025年6月2日\n波多野運輸株式会社\nクオッカ・ロボティクス株式会社の完全子会社化に関するお知らせ\n"
+        "波多野運輸株式会社は、物流ロボットを開発するクオッカ・ロボティクス株式会社の全株式を取得し、"
+        "完全子会社化することを決定しました。\n取得価額は約48億円です。\n"
+        "■会社概要\n会社名：波多野運輸株式会社\n所在地：静岡県浜松市\n設立：1958年4月\n従業員数：3,120名\n",
+        encoding="utf-8")
+    (folder / "hatano-2020-03-10-en.txt").write_text(
+        "March 10, 2020\nHatano Unyu Co., Ltd.\nHatano Unyu invests in Quokka Robotics\n"
+        "Hatano Unyu Co., Ltd. today announced a minority investment in Quokka Robotics, a maker of "
+        "warehouse robots, which was founded in 2016 in Sapporo.\n", encoding="utf-8")
+    index = qa.build_index([folder], tmp_path / "index", settings=qa.Settings())
+    for question in ("In what year was Quokka Robotics founded?", "クオッカ・ロボティクスの設立はいつですか？"):
+        answer = index.answer(question, answerer=stating)
+        assert "1958" not in (answer.fact or ""), (question, answer.text)
+
+    def owned(question: str) -> bool:
+        scored = ExtractiveAnswerer().scored(index.evidence(question))
+        return next(item.owned for item in scored if item.fact is not None and "1958" in item.fact.text)
+
+    assert not owned("In what year was Quokka Robotics founded?")
+    assert owned("波多野運輸の設立はいつですか？") and owned("When was Hatano Unyu founded?")  # the owner's line
+
+
+def test_who_will_chair_asks_for_the_chairman():
+    from qa.answer.measures import ROLE_PATTERNS
+
+    assert ROLE_PATTERNS["chairman"].search("Who will chair the holding company?")
+    assert ROLE_PATTERNS["chairman"].search("Kenji Ogata will serve as Chair of the Board.")
+    assert not ROLE_PATTERNS["chairman"].search("a wheelchair-accessible station")
+
+
+def test_the_latest_figure_in_the_other_language_vetoes_an_older_one(tmp_path, stating):
+    """Thirteenth session, a new held-out set: for 「…最新の開示でいくらか。」 the 2022 Japanese
+    release's 60円 was stated, though a 2025 English release gives 90 yen: the model held the
+    English sentence at 0.13, under the passage threshold (0.20) the veto required. End to end
+    here (this small index holds the English sentence higher); the floor itself is tested in
+    test_outcomes.py (`superseding`)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "sawara-2022-11-08-ja.txt").write_text(
+        "2022年11月8日\n佐原建設株式会社\n業績予想の修正に関するお知らせ\n"
+        "佐原建設株式会社は、2023年3月期の通期業績予想を修正しました。資材価格の高騰により、売上高は前回予想を下回る見込みです。\n"
+        "なお、年間配当予想は1株当たり60円を据え置きます。\n", encoding="utf-8")
+    (folder / "sawara-2025-05-14-en.txt").write_text(
+        "May 14, 2025\nSawara Construction Co., Ltd.\nSawara Construction announces FY2025 results\n"
+        "Sawara Construction Co., Ltd. today announced its results for the fiscal year ended March 31, 2025. "
+        "Net sales reached a record 571.3 billion yen, up 6.2% year on year.\n"
+        "The annual dividend was 90 yen per share, for a payout ratio of 38%.\n", encoding="utf-8")
+    index = qa.build_index([folder], tmp_path / "index", settings=qa.Settings())
+    answer = index.answer("佐原建設の1株当たり年間配当は、最新の開示でいくらか。", answerer=stating)
+    assert "60円" not in (answer.fact or ""), answer.text

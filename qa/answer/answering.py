@@ -45,7 +45,7 @@ from .handover import not_handed_over
 from .latest import newest_close, superseding
 from .framing import compose, passage_text, refusal_text
 from .evidence import PASSAGES_READ, Evidence
-from .misfits import officer_of_another_company
+from .misfits import officer_of_another_company, profile_owner
 from .stating import Scored, may_state, rival_values, stateable, stated_text, statements, value_key
 from .terms import anchors_of
 from .timeline import fact_value, newer_statement, older_statement, true_when_asked
@@ -102,6 +102,12 @@ class ExtractiveAnswerer:
             pool = candidate.facts or candidate.all_facts
             preferred = self._fact_of(evidence, pool, candidate.text) if pool else None
             sentence_rows, own = [], squash(candidate.text)
+            # A label line of a company profile (設立：1961年7月) speaks for its block's company:
+            # when that company is none of the names asked (in any of their forms, either
+            # script), its facts are not the asked thing's (Tessera's founding year is not
+            # its parent's 設立).
+            owner = profile_owner(candidate.above, candidate.text)
+            foreign = bool(owner) and evidence.subject.names_share(owner) == 0.0
             for fact in candidate.all_facts or (None,):
                 same = stating.get(value_key(fact), set()) if fact is not None else set()
                 sentence_rows.append(Scored(candidate, fact, tuple(features(
@@ -109,7 +115,7 @@ class ExtractiveAnswerer:
                     support=len({path for path, _ in same} - {candidate.hit.path}),
                     rivals=rival_values(candidate, fact, facts),
                     restated=len({sentence for _, sentence in same} - {own}))),
-                    owned=fact is None or numbered_owner(evidence.question, candidate.text, fact.start)))
+                    owned=fact is None or (not foreign and numbered_owner(evidence.question, candidate.text, fact.start))))
             # A date belongs to the event asked about: when the event (landing, 着陸) is in
             # the clause of some of a sentence's dates, the others are another event's.
             if any(item.row[_FACT_EVENT] > 0 for item in sentence_rows):

@@ -23,7 +23,8 @@ ROLES = {
     # 創業し (創業した, 創業しました) and "founded" name the founding by its founder;
     # 創業家 (the founder's family) does not.
     "founder": ("founder", "founded", "co-founded", "創業者", "創設者", "ファウンダー", "創業し"),
-    "chairman": ("chairman", "chairperson", "会長"),
+    # "Who will chair the group?" asks for its chairman.
+    "chairman": ("chairman", "chairperson", "chairwoman", "chair", "会長"),
     "director": ("director", "局長", "部長", "ディレクター", "本部長", "取締役"),
     "manager": ("manager", "マネージャー", "マネジャー", "課長"),
     "representative": ("representative director", "代表取締役"),
