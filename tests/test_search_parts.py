@@ -236,6 +236,20 @@ def test_a_word_whose_own_form_the_index_lacks_is_translated_by_its_lemma():
     assert set(written) == {"国", "国家"} and sum(written.values()) == pytest.approx(1.0)
 
 
+def test_a_month_is_no_name_to_spell():
+    """Thirteenth session: "March" at a sentence's middle was looked up as a name, and its
+    sound gave ミルク (milk) as a translation of every question about March."""
+    from qa.search.translate import from_english
+
+    glossary = _Glossary(japanese={"march": [("三月", 1.0)]})
+    known = {"月", "ミルク"}.__contains__
+    weights = from_english("What was forecast for the year ending March 2019?", glossary, known,
+                           lambda text: ["三", "月"] if text == "三月" else [text], sounds=lambda word: ("ミルク",))
+    assert "ミルク" not in weights and "月" in weights
+    assert "ミルク" in from_english("Who founded Marchio?", glossary, known, lambda text: [text],
+                                  sounds=lambda word: ("ミルク",))  # a name still sounds like its katakana
+
+
 def test_reporting_terms_take_their_reporting_sense():
     """JMdict gives "operating income" as 経常利益 (ordinary income) and "forecast" as
     予報 (the weather's) first: a release's 営業利益 and 業績予想 are what is asked."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ..ingest.dates import MONTHS
 from .romaji import hepburn
 
 # English words that ask, not say: they are never translated.
@@ -31,6 +32,9 @@ _ENGLISH_SKIP = frozenset(
     "need like get let also just very really so too any some all each every other such only same once again ever "
     "never always often should shall may might must am be being been one ones thing things something anything "
     "lorem ipsum".split())
+# Capitalized words that are no names: a month or a weekday has no romaji spelling and
+# sounds like nothing ("March" was looked up as a name and gave ミルク).
+_NOT_NAMES = frozenset(MONTHS) | frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Za-z]")
 _JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN = re.compile("[a-z]{2}")
@@ -112,7 +116,7 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
                     found = list(dictionary.japanese(candidate))
                 if found and _share(found, known, tokenize, _JAPANESE):
                     break
-            if size == 1 and phrase[0][:1].isupper():
+            if size == 1 and phrase[0][:1].isupper() and phrase[0].lower() not in _NOT_NAMES:
                 spellings = list(names(phrase[0])) + (list(dictionary.name_forms(phrase[0])) if dictionary else [])
                 spellings += list(sounds(phrase[0]))
                 found += [(form, 1.0) for form in spellings]
