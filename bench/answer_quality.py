@@ -11,9 +11,9 @@ Sets (each built once into bench/results/<set>-index and reused; --rebuild rebui
   Battery, Shizuku Agri), with tests/data/agri_qa.jsonl written after the session's fixes;
 - releases: ../shared/releases, ispace's real releases (skipped when ../shared is absent);
 - more: ../shared/releases-more, Toyota, Honda, Panasonic and Hitachi;
-- heldout6 … heldout14, heldout18 … heldout20: the helper-written sets of bench/heldout (36 invented
-  companies, three a set; heldout15–17 were kept outside the repository),
-  each held out once and read since (bench/heldout_quality.py); the company is the id's middle part.
+- heldout6 … heldout14, heldout18 … heldout20, heldout23, heldout24: the helper-written sets of
+  bench/heldout (42 invented companies, three a set; heldout15–17, 21 and 22 were kept outside the
+  repository), each held out once and read since (bench/heldout_quality.py); the company is the id's middle part.
 The real releases are read from ../shared at run time and never copied into the project.
 
 Every answer is judged by `qa.scoring` (right, wrong, passage, not found, refused,

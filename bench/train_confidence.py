@@ -1,6 +1,6 @@
 """Fit the answer confidence model, evaluated leave-one-company-out.
 
-    .venv/bin/python bench/train_confidence.py [--collect] [--target 0.95] [--write] [--outer-only]
+    .venv/bin/python bench/train_confidence.py [--collect] [--target 0.95] [--write] [--outer-only] [--wrong]
                                                [--model gate-rank-order|gate|trees|...] [--variants] [--sets ...]
 
 The shipped model: --model gate-rank-order --target 0.95 --outer-only --write (about 5 min once
@@ -61,6 +61,7 @@ DATA = RESULTS / "confidence-data.json"
 DEFAULT_SETS = ("sample", "fixture", "minato", "agri", "releases", "more",
                 *(f"heldout{number}" for number in range(6, 15)), "heldout18", "heldout19", "heldout20")
 NUMBERED = FEATURES.index("numbered")
+KIND_GENERAL = FEATURES.index("kind_general")
 # Targets whose thresholds are kept, for QA_ANSWER_PRECISION (see qa.Settings).
 TARGETS = (0.8, 0.9, 0.95, 0.97, 0.99)
 GROUPS = {
@@ -270,7 +271,9 @@ def _scores(record: dict, heads: tuple, keep: np.ndarray) -> dict:
     about = [position for position, row in enumerate(rows) if row["x"][NUMBERED] > 0]  # as answering does
     closest = max(about, key=lambda position: p_order[position], default=None)
     return {"p": float(p_sure[best]) if best is not None else None,
+            "general": bool(rows[0]["x"][KIND_GENERAL]),  # never stated (see answering.answer)
             "best_right": best is not None and rows[best]["right"],
+            "best_value": rows[best].get("value") if best is not None else None,
             "best_holds": best is not None and rows[best]["holds"],
             "closest_p": float(p_holds[closest]) if closest is not None else None,
             "closest_holds_answer": closest is not None and rows[closest]["holds"],
@@ -286,6 +289,8 @@ def decided_at(scores: dict, answer_at: float, passage_at: float) -> dict:
     if scores.get("rule") in ("right", "wrong"):
         return result | {"outcome": "answer", "right": scores["rule"] == "right", "quoted": True}
     stated = scores["p"] is not None
+    if stated and scores["p"] >= answer_at and scores.get("general"):
+        return result | {"outcome": "passage", "quoted": scores["best_holds"]}
     if stated and scores["p"] >= answer_at:
         return result | {"outcome": "answer", "right": scores["best_right"], "quoted": scores["best_holds"]}
     if scores["closest_p"] is not None and scores["closest_p"] >= passage_at:
@@ -299,7 +304,8 @@ def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
     """The lowest threshold whose stated facts reach `target` precision (with every
     rule-decided answer counted), from predictions made without each question's company."""
     scored = sorted(((result["p"], record["unanswerable"] is False and result["best_right"])
-                     for record, result in decided if result.get("p") is not None), reverse=True)
+                     for record, result in decided if result.get("p") is not None and not result.get("general")),
+                    reverse=True)
     fixed_right = sum(result["outcome"] == "answer" and result["right"] for record, result in decided
                       if result.get("p") is None)
     fixed_wrong = sum(result["outcome"] == "answer" and not result["right"] for record, result in decided
@@ -435,6 +441,7 @@ def main(argv=None) -> int:
                         help="no inner round: thresholds chosen on the pooled out-of-company predictions "
                              "(minutes instead of half an hour; the figures are then not nested)")
     parser.add_argument("--write", action="store_true", help="write qa/answer/confidence.json")
+    parser.add_argument("--wrong", action="store_true", help="list the questions answered wrong out of company")
     arguments = parser.parse_args(argv)
     if arguments.collect or not DATA.exists():
         RESULTS.mkdir(parents=True, exist_ok=True)
@@ -456,6 +463,11 @@ def main(argv=None) -> int:
                  f"outer {'one company at a time' if not arguments.outer_folds else f'{arguments.outer_folds} groups of companies'}")
     figures = tables(decided)
     print_tables(figures, title)
+    if arguments.wrong:
+        print("\nstated wrong (id, kind, stated value):")
+        for record, result in decided:
+            if result["outcome"] == "answer" and (record["unanswerable"] or not result["right"]):
+                print(f"  {record['id']:32} {record['kind']:13} {result.get('best_value') or result.get('rule')}")
     if arguments.variants:
         print(f"\n{'without':22} {'right':>6} {'wrong':>6} {'precision':>9} {'refused':>8}")
         for group, names in GROUPS.items():

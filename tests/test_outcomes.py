@@ -361,6 +361,18 @@ def test_a_general_question_gets_its_closest_passage_not_nothing(sample_index):
     assert sample_index.answer("<script>alert(1)</script><img src=x onerror=alert(2)>").outcome == "not_found"
 
 
+def test_a_general_question_is_answered_by_a_quoted_passage_never_a_stated_one(sample_index, stating):
+    """Thirteenth session: out of company, sentences stated for general questions (what a
+    company does, why) held an acceptable answer 5 times in 8; even an answerer stating
+    whatever its confidence quotes the sentence as the closest passage."""
+    for question in ("What technology do ispace and Takasago plan to demonstrate on the Moon?",
+                     "高砂熱学工業はどのような事業を行っていますか？"):
+        answer = sample_index.answer(question, answerer=stating)
+        assert sample_index.read_question(question).kind == "general"
+        assert answer.outcome == PASSAGE and not answer.found and answer.citations, answer.text
+    assert sample_index.answer("When does Mission 2 land?", answerer=stating).outcome == ANSWER
+
+
 @pytest.mark.xfail(reason="the holds heads fitted on 37 and on 46 companies quote the Mission 2 sentence (it names neither "
                           "company); the one fitted on 10 quoted a sentence about Takasago", strict=False)
 def test_the_closest_passage_of_a_general_question_names_what_it_asks_about(sample_index):
