@@ -231,7 +231,7 @@ def test_stateable_needs_a_fact_and_the_names_asked_about(sample_index):
 
 def test_a_fact_belongs_to_the_numbered_thing_named_before_it(sample_index, stating):
     """Regression: ミッション3は2026年、ミッション4(旧ミッション6)は2027年 gave 2026 for Mission 4."""
-    from qa.answer.candidates import numbered_owner
+    from qa.answer.numbered import numbered_owner
 
     question = sample_index.read_question("ミッション4はいつ打ち上げる予定ですか？")
     sentence = "ミッション3は2026年、ミッション4(旧ミッション6)は2027年に打ち上げを行う予定。"
@@ -256,7 +256,7 @@ def test_a_fact_belongs_to_the_numbered_thing_named_before_it(sample_index, stat
 def test_a_fact_belongs_to_the_numbered_thing_of_its_clause(sample_index, question, sentence, asked, other):
     """Regression (twelfth session): 'the last name before the fact' gave 2026年 to Mission 4 in
     続く2026年には…ミッション3…、2027年には、…ミッション4を予定."""
-    from qa.answer.candidates import numbered_owner
+    from qa.answer.numbered import numbered_owner
 
     read = sample_index.read_question(question)
     assert numbered_owner(read, sentence, sentence.index(asked))

@@ -36,7 +36,8 @@ from ..ingest.normalize import squash
 from ..records import ANSWER, NOT_FOUND, PASSAGE, Answer, Citation, Retrieved
 from ..search.question import DATE, GENERAL, PERSON
 from . import confidence
-from .candidates import Candidate, candidates, numbered_owner
+from .candidates import Candidate, candidates
+from .numbered import numbered_owner
 from .clauses import best_fact, clause
 from .facts import Fact, find_facts, is_earliest, is_plan
 from .changes import asks_for_first
@@ -115,7 +116,8 @@ class ExtractiveAnswerer:
                     support=len({path for path, _ in same} - {candidate.hit.path}),
                     rivals=rival_values(candidate, fact, facts),
                     restated=len({sentence for _, sentence in same} - {own}))),
-                    owned=fact is None or (not foreign and numbered_owner(evidence.question, candidate.text, fact.start))))
+                    owned=fact is None or not foreign and numbered_owner(evidence.question, candidate.text,
+                                                                           fact.start)))
             # A date belongs to the event asked about: when the event (landing, 着陸) is in
             # the clause of some of a sentence's dates, the others are another event's.
             if any(item.row[_FACT_EVENT] > 0 for item in sentence_rows):

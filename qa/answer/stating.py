@@ -52,7 +52,7 @@ class Scored:
     # Its place among the sentences as the closest passage: the model's order head (the
     # holds head's probability when it has none; see `confidence`).
     order: float = 0.0
-    # The fact belongs to the numbered thing asked (see `candidates.numbered_owner`) and,
+    # The fact belongs to the numbered thing asked (see `numbered.numbered_owner`) and,
     # for a date, to the event asked about.
     owned: bool = True
 
@@ -165,7 +165,7 @@ def repeats_question(fact: Fact, asked: str) -> bool:
     """Whether the fact only repeats what the question gives: "Honda Canada" for "Who
     is the Honda Canada spokesman?", 2023年 for a question "as of November 2023". A
     bare number of one or two digits is left alone (the 2 of "Mission 2" is read as
-    the numbered thing's, see `candidates.numbered_owner`)."""
+    the numbered thing's, see `numbered.numbered_owner`)."""
     question = squash(asked).casefold()
     for form in {fact.text, fact.english}:
         value = squash(form).casefold()
