@@ -6,9 +6,9 @@ question by the same vectors retrieval used (no extra model call), and every ans
 is exactly one of three outcomes (`Answer.outcome`):
 
 - "answer": a fact stated first (for a question that asks for a date, person,
-  number, amount or place, that fact; otherwise the sentence that says it), only
-  when the confidence model (see `confidence`, fitted leave-one-company-out for a
-  target precision) is confident that it is right;
+  number, amount or place), only when the confidence model (see `confidence`, fitted
+  leave-one-company-out for a target precision) is confident that it is right; a
+  general question (what a company does, why) asks no fact and is never answered so;
 - "passage": "The closest passage says:", the sentence most likely to hold the
   answer quoted, and no fact claimed;
 - "not_found": the releases do not say (the question names something they never
@@ -188,13 +188,13 @@ class ExtractiveAnswerer:
         scored = self.scored(evidence, model=model)
         candidates = [item for item in scored if may_state(item, question)]
         best = max(candidates, key=lambda item: item.right, default=None)
-        if best is not None and best.sure >= threshold and kind == GENERAL:
-            # A general question (what a company does, why) asks no fact: the sentence the
-            # model is sure of is quoted as the closest passage, never stated. Nested
-            # leave-one-company-out, 5 of the 10 wrong facts were such sentences; without them
-            # 150 right / 5 wrong (docs/quality.md, the thirteenth session).
-            return _passage(evidence, best.candidate, best.holds)
         if best is not None and best.sure >= threshold:
+            if kind == GENERAL:
+                # A general question (what a company does, why) asks no fact: the sentence the
+                # model is sure of is quoted as the closest passage, never stated. Nested
+                # leave-one-company-out, 5 of the 10 wrong facts were such sentences; without
+                # them 150 right / 5 wrong (docs/quality.md, the thirteenth session).
+                return _passage(evidence, best.candidate, best.holds)
             newer = superseding(evidence, best, candidates, model.passage_threshold)
             if newer is not None:  # "the latest": an older release's figure is never stated first
                 return _passage(evidence, newer.candidate, newer.holds)
@@ -220,34 +220,28 @@ class ExtractiveAnswerer:
 
     def _stated(self, evidence: Evidence, best: Scored, scored: list[Scored],
                 model: confidence.ConfidenceModel, threshold: float) -> Answer:
+        # Only a fact is stated: `best` has one (a general question's sentence is quoted,
+        # see `answer`, and `stateable` admits no other candidate without a fact).
         kind = evidence.question.kind
         chosen, fact = [best.candidate], best.fact
-        update = self._newer(evidence, best, model) if fact is not None else None
+        update = self._newer(evidence, best, model)
         if update is not None and true_when_asked(evidence.question, update[0]):
             # A newer release changed the fact: the older value is never stated first for
             # what is so now, or as of a date on or after the newer release; the newer
             # statement is quoted as the closest passage (a new-user session found 2024年12月
             # stated for 「最新のリリースでは…いつ？」, and 2021's figures "as of August 2023").
             return _passage(evidence, update[0], best.holds)
-        if fact is not None and asks_for_first(evidence.question.text):
+        if asks_for_first(evidence.question.text):
             first = self._older(evidence, best, scored, model)
             if first is not None:  # "originally": an older release said otherwise first
                 return _passage(evidence, first[0], best.holds)
         confident = [item for item in scored if item.sure >= threshold and item is not best
                      and may_state(item, evidence.question)]
-        if fact is None:
-            # The best sentence of another passage, when the model is as confident in it,
-            # is quoted too: a general question is often answered in a second place.
-            others = [item.candidate for item in confident if item.candidate.hit.chunk_id != best.candidate.hit.chunk_id
-                      and item.candidate.text not in best.candidate.text
-                      and best.candidate.text not in item.candidate.text]
-            chosen += others[:1]
-        else:
-            chosen += self._same_fact_elsewhere(evidence, best.candidate, fact, [item.candidate for item in confident])
+        chosen += self._same_fact_elsewhere(evidence, best.candidate, fact, [item.candidate for item in confident])
         citations = [Citation(number, candidate.hit, candidate.text, candidate.start, candidate.end)
                      for number, candidate in enumerate(chosen, start=1)]
-        plan_text = clause(chosen[0].text, fact.start, with_predicate=True) if fact is not None else chosen[0].text
-        stated = stated_text(evidence, best) if fact is not None else " ".join(candidate.text for candidate in chosen)
+        plan_text = clause(chosen[0].text, fact.start, with_predicate=True)
+        stated = stated_text(evidence, best)
         if update is not None:
             candidate, newer_fact = update
             citations.append(Citation(len(citations) + 1, candidate.hit, candidate.text, candidate.start,

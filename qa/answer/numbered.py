@@ -45,7 +45,9 @@ _FRONTED = 8  # at most this many other characters make a clause only the fact (
 
 
 def _clause(text: str, position: int) -> tuple[int, int]:
-    """The span of the clause holding `position`."""
+    """The span of the clause holding `position`. Not `clauses.clause`, which gives the
+    clause's text, not its span, and cuts at every comma, the one of 1,000 included
+    (the features read its clauses so; changing it would move them)."""
     start = max((match.end() for match in _CLAUSE_END.finditer(text, 0, position)), default=0)
     end = _CLAUSE_END.search(text, position)
     return start, end.start() if end else len(text)
