@@ -38,7 +38,7 @@ from .search.conversation import resolve
 from .search.question import Question, clean_question, read_question
 from .search.timeframe import allowed_dates, day_numbers, names_period, time_ranking
 from .search.translate import name_forms
-from .search import codes, overlap, vectorfiles
+from .search import codes, overlap, rerank, vectorfiles
 from .search.dense import language_baselines
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
@@ -201,7 +201,37 @@ class Index:
         sentence spans and the cosine of each sentence with the question (for the
         answerer). Three rankings are fused: dense (calibrated per language, see
         `search.dense`), BM25 with the question's words and their translations, and,
-        when the question sets a time, release dates (see `search.timeframe`)."""
+        when the question sets a time, release dates (see `search.timeframe`); the
+        fused candidates are then reordered by the learned model of `search.rerank`."""
+        settings = self.settings
+        stage = self.fuse(question, query_vector, k=k)
+        if stage is None:
+            return Retrieved([], [], {})
+        signals, sentence_scores, baselines, query = stage
+        ranked, scores = signals.ranked, signals.fused
+        model = rerank.shipped() if settings.rerank else None
+        if model is not None:
+            ranked, scores = model.reorder(signals, self.rerank_features(question, signals))
+        best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])
+        if settings.balance_languages:
+            best = balance_languages(best, [self.chunks[position] for position in best], days=settings.balance_days)
+        best = best[:k]
+        hits = []
+        for position in best:
+            if position not in sentence_scores:
+                sentence_scores[position] = self.store.rescore(position, query)
+            hits.append(self._hit(position, scores.get(position, signals.fused[position]),
+                                  signals.dense.get(position, 0.0),
+                                  rerank.lexical_score(signals.lexical_scores, position)))
+        before = [self.chunks[position - 1].text if position and self.chunks[position - 1].path ==
+                  self.chunks[position].path else "" for position in best]
+        return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
+                         baselines, before)
+
+    def fuse(self, question: Question, query_vector: np.ndarray, *, k: int):
+        """The fusion's candidates and what it knew of them (`search.rerank.Signals`),
+        with the sentence cosines and language baselines of the dense stage and the
+        query vector the sentences are scored with; None when nothing can match."""
         settings = self.settings
         total = len(self.chunks)
         depth = min(total, max(50, 10 * k))
@@ -210,7 +240,7 @@ class Index:
             if settings.time_filter else None
         if allowed is not None and not allowed.any():
             if question.timeframe.kind == "after":
-                return Retrieved([], [], {})
+                return None
             allowed = None  # nothing that early: the frame cannot apply
         weights = question.lexical_query(settings.translation_weight)
         # At scale BM25 runs beside the dense stage (see `search.overlap`).
@@ -230,12 +260,14 @@ class Index:
             else self.store.lexical_search(weights, allowed, depth)
         rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
         candidates = sorted(set(dense_ranked) | set(lexical_ranked))
-        if question.timeframe:
-            rankings.append((time_ranking(question.timeframe, candidates, self._dates), settings.time_weight))
+        tiers = time_ranking(question.timeframe, candidates, self._dates) if question.timeframe else []
+        if tiers:
+            rankings.append((tiers, settings.time_weight))
         stated = quantities(question.text)
+        quantity = frozenset(position for position in candidates
+                             if shares_quantity(stated, self.chunks[position].text)) if stated else frozenset()
         if stated:  # "1.4 million km" finds 約140万km, which no word of BM25 meets
-            rankings.append(([[position for position in candidates
-                               if shares_quantity(stated, self.chunks[position].text)]], settings.quantity_weight))
+            rankings.append(([sorted(quantity)], settings.quantity_weight))
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
         ranked = sorted(fused, key=lambda position: (-fused[position], position))
         if allowed is not None and question.timeframe.kind == "as_of" and settings.as_of_grace_days:
@@ -243,21 +275,16 @@ class Index:
             # then: its passage names a date of the period ("2022年3月31日現在" for March 2022)
             ranked = [position for position in ranked if not self._after(position, question.timeframe)
                       or names_period(question.timeframe, self.chunks[position].text)]
-        best = collapse_duplicates(ranked[:3 * k], [self.chunks[position] for position in ranked[:3 * k]])
-        if settings.balance_languages:
-            best = balance_languages(best, [self.chunks[position] for position in best], days=settings.balance_days)
-        best = best[:k]
-        hits = []
-        for position in best:
-            if position not in sentence_scores:
-                sentence_scores[position] = self.store.rescore(position, query)
-            hits.append(self._hit(position, fused[position], dense.get(position, 0.0),
-                                  float(lexical_scores[position] if isinstance(lexical_scores, np.ndarray)
-                                        else lexical_scores.get(position, 0.0))))
-        before = [self.chunks[position - 1].text if position and self.chunks[position - 1].path ==
-                  self.chunks[position].path else "" for position in best]
-        return Retrieved(hits, [(self.chunks[position].sentences, sentence_scores[position]) for position in best],
-                         baselines, before)
+        signals = rerank.Signals(ranked, fused, dense, dense_ranked, lexical_ranked, lexical_scores, tiers, quantity)
+        return signals, sentence_scores, baselines, query
+
+    def rerank_features(self, question: Question, signals) -> np.ndarray:
+        """The reranker's features of the fusion's best candidates (see `search.rerank`)."""
+        def describe(position: int):
+            chunk = self.chunks[position]
+            return chunk.language, chunk.path, self._first_chunk.get(chunk.path) == position
+
+        return rerank.features(signals, question.language, describe)
 
     def _after(self, position: int, frame) -> bool:
         return bool(self._days[position]) and self._days[position] > frame.end.toordinal() - 1

@@ -84,6 +84,8 @@ class Settings:
     time_weight: float = 1.0
     quantity_weight: float = 1.0
     rrf_k: int = 10
+    # The fused candidates reordered by the learned model of qa.search.rerank.
+    rerank: bool = True
     # The precision of stated facts the answerer aims for: a fact is stated first only
     # above the confidence that reached it leave-one-company-out (see
     # qa.answer.confidence); below it, the closest passage is quoted instead. 0.95: with

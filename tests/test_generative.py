@@ -44,11 +44,20 @@ def test_plumbing_end_to_end(sample_index):
     assert "End every sentence with the number of the passage" in content and "The releases do not say" in content
 
 
+def passage_number(index, question: str, needle: str) -> int:
+    """The number [n] the model is shown for the passage that holds `needle` (the
+    order is retrieval's; the plumbing tests must not depend on it)."""
+    hits = index.evidence(question).hits
+    return next(number for number, hit in enumerate(hits, start=1) if needle in hit.text)
+
+
 def test_japanese_questions_get_japanese_instructions_and_history(sample_index):
-    _, answer, server = ask(sample_index, "ミッション3は？", "ミッション3は2026年に実行される計画です[1]。",
-                            timeout=10.0)
+    number = passage_number(sample_index, "ミッション3は？", "ミッション3は2026年")
+    reply = f"ミッション3は2026年に実行される計画です[{number}]。"
+    _, answer, server = ask(sample_index, "ミッション3は？", reply, timeout=10.0)
     messages = server.requests[0]["messages"]
     assert "日本語で" in messages[-1]["content"]
+    # the one passage cited is renumbered [1] in the answer
     assert answer.generator == "fake-model" and answer.text == "ミッション3は2026年に実行される計画です[1]。"
     history = [("ミッション2の打ち上げ日は？", "2025年1月15日 [1]。")]
     with FakeLLM("ミッション3は2026年に実行される計画です[1]。") as server:

@@ -19,15 +19,18 @@ pytest.importorskip("milvus_lite", reason="the Milvus store is tested through mi
 
 
 def _hits(index, question):
-    """Hits as compared across stores: the order, fused and dense scores exactly; BM25
-    scores to 5% (query weights reach Milvus as whole sixtieths: a translation weighted
-    0.23 goes as 14/60)."""
+    """Hits as compared across stores: the order and dense scores exactly; BM25 scores
+    to 5% (query weights reach Milvus as whole sixtieths: a translation weighted 0.23
+    goes as 14/60), and the reranker's probabilities, which read BM25 scores relative
+    to the best one, to 5% as well."""
     hits = index.search(question, k=5)
-    return [(hit.chunk_id, hit.score, hit.dense_score) for hit in hits], [hit.lexical_score for hit in hits]
+    return [(hit.chunk_id, hit.dense_score) for hit in hits], [hit.lexical_score for hit in hits], \
+        [hit.score for hit in hits]
 
 
 def _same_hits(first, second) -> bool:
-    return first[0] == second[0] and first[1] == pytest.approx(second[1], rel=5e-2, abs=1e-5)
+    return first[0] == second[0] and first[1] == pytest.approx(second[1], rel=5e-2, abs=1e-5) \
+        and first[2] == pytest.approx(second[2], rel=5e-2, abs=1e-5)
 
 
 def _answer(index, question):
