@@ -25,7 +25,8 @@ it is close enough), "-monotonic" fits the trees with a direction per feature.
    as qa.answer.answering does. Only these held-out figures are results.
 3. With --write, fit on every company and write qa/answer/confidence.json, with the
    thresholds chosen on the leave-one-company-out predictions and the figures in its notes.
---variants repeats step 2 with each group of features removed.
+--variants repeats step 2 with each group of features removed. --close-share sets the share of the best holds
+probability a sentence needs to be picked as the closest passage (qa.answer.confidence.CLOSE_SHARE).
 
 The real releases are read from ../shared at run time and never copied into the project.
 """
@@ -51,6 +52,7 @@ import qa  # noqa: E402
 from answer_quality import RESULTS, company, index_for, sets  # noqa: E402
 from qa.answer.answering import ExtractiveAnswerer  # noqa: E402
 from qa.answer.stating import may_state, stated_text, value_key  # noqa: E402
+from qa.answer import confidence  # noqa: E402
 from qa.answer.confidence import ConfidenceModel, Head, Mean, Trees  # noqa: E402
 from qa.answer.features import FEATURES  # noqa: E402
 from qa.records import Answer  # noqa: E402
@@ -241,7 +243,9 @@ def fit(records: list[dict], keep: np.ndarray, c: float, model: str = "trees") -
         return Mean((ranker, trees(x, right))), holds_head
     if model == "gate":  # the logistic regression ranks, the trees decide whether to state
         if "order" in pairwise:  # the closest passage picked by a holds ranker, decided by the holds head
-            return ranker, holds_head, trees(x, right), _fit_pairwise(records, keep, "holds", c, True)
+            order = _fit_pairwise(records, keep, "holds", c, True)
+            # "-mean": picked by the mean of the ranker's and the holds head's probabilities
+            return ranker, holds_head, trees(x, right), Mean((order, holds_head)) if "mean" in flags else order
         return ranker, holds_head, trees(x, right)
     return (trees(x, right) if model == "trees" else ranker), holds_head
 
@@ -269,7 +273,9 @@ def _scores(record: dict, heads: tuple, keep: np.ndarray) -> dict:
     stateable = [position for position, row in enumerate(rows) if row["stateable"]]
     best = max(stateable, key=lambda position: p_right[position], default=None)
     about = [position for position, row in enumerate(rows) if row["x"][NUMBERED] > 0]  # as answering does
-    closest = max(about, key=lambda position: p_order[position], default=None)
+    floor = confidence.CLOSE_SHARE * max((p_holds[position] for position in about), default=0.0)  # as answering does
+    closest = max((position for position in about if p_holds[position] >= floor),
+                  key=lambda position: p_order[position], default=None)
     return {"p": float(p_sure[best]) if best is not None else None,
             "general": bool(rows[0]["x"][KIND_GENERAL]),  # never stated (see answering.answer)
             "best_right": best is not None and rows[best]["right"],
@@ -383,7 +389,9 @@ def _closest_holds(record: dict, heads: tuple[Head, Head], keep: np.ndarray) -> 
         return False
     x = np.asarray([row["x"] for row in record["rows"]], float)[:, keep]
     order = heads[3] if len(heads) > 3 else heads[1]  # the head that picks the closest passage
-    return record["rows"][int(np.argmax(order.probability(x)))]["holds"]
+    holds = heads[1].probability(x)
+    picked = np.where(holds >= confidence.CLOSE_SHARE * holds.max(), order.probability(x), -np.inf)
+    return record["rows"][int(np.argmax(picked))]["holds"]
 
 
 def tables(decided: list[tuple[dict, dict]]) -> dict:
@@ -424,7 +432,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default=",".join(DEFAULT_SETS))
     parser.add_argument("--model", choices=("trees", "logistic", "mean", "gate", "trees-monotonic", "gate-monotonic",
-                                                      "logistic-pairwise", "gate-pairwise", "gate-rank", "gate-rank-order"),
+                                                      "logistic-pairwise", "gate-pairwise", "gate-rank", "gate-rank-order",
+                                                      "gate-rank-order-mean"),
                         default="gate-rank-order",
                         help="the heads (see above); gate-rank-order is shipped")
     parser.add_argument("--inner-folds", type=int, default=6,
@@ -442,7 +451,11 @@ def main(argv=None) -> int:
                              "(minutes instead of half an hour; the figures are then not nested)")
     parser.add_argument("--write", action="store_true", help="write qa/answer/confidence.json")
     parser.add_argument("--wrong", action="store_true", help="list the questions answered wrong out of company")
+    parser.add_argument("--close-share", type=float, default=confidence.CLOSE_SHARE,
+                        help="the closest passage is the order head's pick among sentences whose holds probability "
+                             "is at least this share of the best (0: all, as before the fourteenth session)")
     arguments = parser.parse_args(argv)
+    confidence.CLOSE_SHARE = arguments.close_share
     if arguments.collect or not DATA.exists():
         RESULTS.mkdir(parents=True, exist_ok=True)
         DATA.write_text(json.dumps(collect(arguments.sets.split(",")), ensure_ascii=False))

@@ -19,7 +19,7 @@ class Hit:
     pages: tuple[int, ...]
     title: str
     doc_date: str | None
-    score: float
+    score: float  # the reranker's P(holds the answer) (see search.rerank), or the fused score with rerank off
     start: int
     end: int
     path: str = ""

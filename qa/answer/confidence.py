@@ -132,6 +132,11 @@ def head_from_dict(record: dict) -> "Head | Trees | Mean":
         else Head.from_dict(record)
 
 
+# The closest passage is the order head's pick among the sentences whose holds
+# probability is at least this share of the best one's (qa.answer.answering).
+CLOSE_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class ConfidenceModel:
     right: "Head | Trees"
