@@ -11,7 +11,7 @@ mean vector plus the cosine with its best sentence (the whole passage's topic, a
 the one sentence that may hold the fact). Measured on the development questions,
 this was the only dense score that kept recall@3 at 1.00 in both languages across
 chunk sizes 300 to 600. Dense and lexical candidates are then fused by rank (see
-`fusion`). Whether chunk vectors are scanned or searched through PQ codes is chosen by
+`fusion`), and the best fused candidates reordered by a learned model (see `search.rerank`). Whether chunk vectors are scanned or searched through PQ codes is chosen by
 size in one place, `search.codes.plan`, and recorded in the manifest.
 """
 
