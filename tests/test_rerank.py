@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -109,7 +108,7 @@ def test_the_shipped_model_reorders_a_real_search(releases_dir):
 
 
 def test_the_training_script_refits_and_ranks(monkeypatch):
-    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "bench"))
     import train_rerank
 
     every = list(range(len(rerank.FEATURES)))
