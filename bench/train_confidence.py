@@ -273,9 +273,8 @@ def _scores(record: dict, heads: tuple, keep: np.ndarray) -> dict:
     stateable = [position for position, row in enumerate(rows) if row["stateable"]]
     best = max(stateable, key=lambda position: p_right[position], default=None)
     about = [position for position, row in enumerate(rows) if row["x"][NUMBERED] > 0]  # as answering does
-    floor = confidence.CLOSE_SHARE * max((p_holds[position] for position in about), default=0.0)  # as answering does
-    closest = max((position for position in about if p_holds[position] >= floor),
-                  key=lambda position: p_order[position], default=None)
+    picked = confidence.closest(p_order[about], p_holds[about])  # as answering does
+    closest = about[picked] if picked is not None else None
     return {"p": float(p_sure[best]) if best is not None else None,
             "general": bool(rows[0]["x"][KIND_GENERAL]),  # never stated (see answering.answer)
             "best_right": best is not None and rows[best]["right"],
@@ -389,9 +388,7 @@ def _closest_holds(record: dict, heads: tuple[Head, Head], keep: np.ndarray) -> 
         return False
     x = np.asarray([row["x"] for row in record["rows"]], float)[:, keep]
     order = heads[3] if len(heads) > 3 else heads[1]  # the head that picks the closest passage
-    holds = heads[1].probability(x)
-    picked = np.where(holds >= confidence.CLOSE_SHARE * holds.max(), order.probability(x), -np.inf)
-    return record["rows"][int(np.argmax(picked))]["holds"]
+    return record["rows"][confidence.closest(order.probability(x), heads[1].probability(x))]["holds"]
 
 
 def tables(decided: list[tuple[dict, dict]]) -> dict:

@@ -48,8 +48,12 @@ class ChunkTable(Sequence):
         self.date_codes = np.asarray(columns[:, 3], dtype=np.int64)
         self.date_table = list(codes["dates"])
         paths = codes["paths"]
-        unique, first = np.unique(np.asarray(columns[:, 4]), return_index=True)
+        self.path_codes = np.asarray(columns[:, 4], dtype=np.int64)
+        unique, first = np.unique(self.path_codes, return_index=True)
         self.first_chunk = {paths[code]: int(position) for code, position in zip(unique.tolist(), first.tolist())}
+        # Per path code, the position of its document's first chunk.
+        self.first_positions = np.full(len(paths), -1, dtype=np.int64)
+        self.first_positions[unique] = first
         self._parse = functools.lru_cache(maxsize=4096)(self._read)
 
     @classmethod

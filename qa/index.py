@@ -11,8 +11,9 @@ mean vector plus the cosine with its best sentence (the whole passage's topic, a
 the one sentence that may hold the fact). Measured on the development questions,
 this was the only dense score that kept recall@3 at 1.00 in both languages across
 chunk sizes 300 to 600. Dense and lexical candidates are then fused by rank (see
-`fusion`), and the best fused candidates reordered by a learned model (see `search.rerank`). Whether chunk vectors are scanned or searched through PQ codes is chosen by
-size in one place, `search.codes.plan`, and recorded in the manifest.
+`fusion`), and the best fused candidates reordered by a learned model (see
+`search.rerank`). Whether chunk vectors are scanned or searched through PQ codes is
+chosen by size in one place, `search.codes.plan`, and recorded in the manifest.
 """
 
 from __future__ import annotations
@@ -279,10 +280,13 @@ class Index:
         return signals, sentence_scores, baselines, query
 
     def rerank_features(self, question: Question, signals) -> np.ndarray:
-        """The reranker's features of the fusion's best candidates (see `search.rerank`)."""
+        """The reranker's features of the fusion's best candidates (see `search.rerank`),
+        read from the chunk table's columns (no chunk is parsed)."""
+        table = self.chunks
+
         def describe(position: int):
-            chunk = self.chunks[position]
-            return chunk.language, chunk.path, self._first_chunk.get(chunk.path) == position
+            code = int(table.path_codes[position])
+            return table.languages[position], code, int(table.first_positions[code]) == position
 
         return rerank.features(signals, question.language, describe)
 

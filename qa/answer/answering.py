@@ -202,11 +202,8 @@ class ExtractiveAnswerer:
         # The closest passage is about what is asked: a sentence about Mission 2 is not
         # the closest passage to a question about Mission 7.
         about = [item for item in scored if item.candidate.numbered]
-        # The order head picks among the sentences that read at least CLOSE_SHARE as close
-        # as the closest one on their own (holds head): a ranker fitted on pairs can prefer
-        # a sentence that shares no word with the question (docs/quality.md, the fourteenth session).
-        floor = confidence.CLOSE_SHARE * max((item.holds for item in about), default=0.0)
-        closest = max((item for item in about if item.holds >= floor), key=lambda item: item.order, default=None)
+        picked = confidence.closest([item.order for item in about], [item.holds for item in about])
+        closest = about[picked] if picked is not None else None
         if (closest is None or closest.holds < model.passage_threshold) and best is not None:
             # Nothing reads as close, but a sentence may be stated: it states a fact of the kind
             # asked, bound to what is asked ("開発費は総額3億5千万円です。" for the development cost

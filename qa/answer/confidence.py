@@ -133,8 +133,20 @@ def head_from_dict(record: dict) -> "Head | Trees | Mean":
 
 
 # The closest passage is the order head's pick among the sentences whose holds
-# probability is at least this share of the best one's (qa.answer.answering).
+# probability is at least this share of the best one's (`closest`).
 CLOSE_SHARE = 0.5
+
+
+def closest(order, holds) -> int | None:
+    """The index of the closest passage among sentences with these order and holds
+    probabilities: the order head's pick among those that read at least `CLOSE_SHARE`
+    as close as the closest on their own (a ranker fitted on pairs can prefer a sentence
+    that shares no word with the question; docs/quality.md, the fourteenth session).
+    None for no sentence. qa.answer.answering and bench/train_confidence.py both call it."""
+    if not len(holds):
+        return None
+    floor = CLOSE_SHARE * max(holds)
+    return max((index for index in range(len(holds)) if holds[index] >= floor), key=lambda index: order[index])
 
 
 @dataclass(frozen=True)

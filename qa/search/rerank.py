@@ -57,8 +57,8 @@ class Signals:
 
 def features(signals: Signals, question_language: str, describe) -> np.ndarray:
     """One row of `FEATURES` for each of the best `TOP` candidates of `signals.ranked`.
-    `describe(position)` gives a chunk's language, document path and whether it is its
-    document's first chunk."""
+    `describe(position)` gives a chunk's language, its document (any value that tells
+    documents apart: a path or its code) and whether it is its document's first chunk."""
     top = signals.ranked[:TOP]
     described = {position: describe(position) for position in top}
     languages = {position: about[0] for position, about in described.items()}
