@@ -15,7 +15,12 @@ it is close enough), "-monotonic" fits the trees with a direction per feature.
    every development question of every set is asked through the real retrieval, and
    every candidate answer the extractive answerer considers is recorded with its
    features (qa.answer.features) and two labels: the fact it would state first is an
-   acceptable answer (`right`), and its sentence holds one (`holds`).
+   acceptable answer (`right`), and its sentence holds one (`holds`). Each candidate that
+   may be stated also records whether the answerer would quote another release's
+   statement instead were it the best (`ExtractiveAnswerer.overruled`: a newer value for
+   the latest or for now, an older one for "originally"; judged with the shipped model's
+   holds probabilities), and whether that quote holds an answer: a vetoed best is
+   decided as that passage, never counted as a stated fact.
 2. Leave one company out (ispace, Toyota, Honda, Panasonic, Hitachi, the fixtures'
    invented companies): fit both logistic regressions on the other companies; choose
    the answer threshold on the other companies' own out-of-company predictions (an
@@ -25,7 +30,10 @@ it is close enough), "-monotonic" fits the trees with a direction per feature.
    as qa.answer.answering does. Only these held-out figures are results.
 3. With --write, fit on every company and write qa/answer/confidence.json, with the
    thresholds chosen on the leave-one-company-out predictions and the figures in its notes.
---variants repeats step 2 with each group of features removed. --close-share sets the share of the best holds
+--variants repeats step 2 with each group of features removed. --rerank-held-out DIR collects
+(into bench/results/confidence-data-nested.json, used from then on with the option) through a
+search whose reranker never saw the company asked about: DIR holds the models that
+bench/train_rerank.py --held-out-models DIR writes, one per company. --close-share sets the share of the best holds
 probability a sentence needs to be picked as the closest passage (qa.answer.confidence.CLOSE_SHARE).
 
 The real releases are read from ../shared at run time and never copied into the project.
@@ -57,8 +65,13 @@ from qa.answer.confidence import ConfidenceModel, Head, Mean, Trees  # noqa: E40
 from qa.answer.features import FEATURES  # noqa: E402
 from qa.records import Answer  # noqa: E402
 from qa.scoring import matches  # noqa: E402
+from qa.search import rerank  # noqa: E402
 
 DATA = RESULTS / "confidence-data.json"
+# Whether a best candidate the answerer would overrule is decided as the passage it quotes
+# (--no-vetoes: as a stated fact, as before the fifteenth session).
+REPLAY_VETOES = True
+NESTED_DATA = RESULTS / "confidence-data-nested.json"  # searched with held-out rerankers (--rerank-held-out)
 # Every development set: the six of the project and ../shared, and the twelve helper-written sets of bench/heldout.
 DEFAULT_SETS = ("sample", "fixture", "minato", "agri", "releases", "more",
                 *(f"heldout{number}" for number in range(6, 15)), "heldout18", "heldout19", "heldout20")
@@ -82,10 +95,17 @@ GROUPS = {
 }
 
 
-def collect(set_names: list[str]) -> list[dict]:
+def held_out_model_path(folder: Path, held: str) -> Path:
+    """Where bench/train_rerank.py --held-out-models writes the reranker fitted without `held`."""
+    return Path(folder) / f"without-{held}.json"
+
+
+def collect(set_names: list[str], rerankers: Path | None = None) -> list[dict]:
     """Every question with its candidates' features and labels, and the outcome a rule
-    decides before the model is asked (a name the releases never mention, nothing asked)."""
+    decides before the model is asked (a name the releases never mention, nothing asked).
+    With `rerankers`, each question is searched with the reranker fitted without its company."""
     answerer = ExtractiveAnswerer()
+    shipped = rerank.shipped
     records = []
     available = sets()
     for name in set_names:
@@ -94,6 +114,10 @@ def collect(set_names: list[str]) -> list[dict]:
         paths, questions = available[name]
         index = qa.load_index(index_for(name, paths), settings=qa.Settings())
         for question in questions:
+            if rerankers is not None:  # no file: the company had no question the reranker was fitted on
+                model = held_out_model_path(rerankers, company(name, question))
+                rerank.shipped = shipped if not model.exists() else \
+                    functools.partial(rerank.Reranker.from_record, json.loads(model.read_text()))
             evidence = index.evidence(question.q)
             rule = ""
             rows = []
@@ -106,19 +130,37 @@ def collect(set_names: list[str]) -> list[dict]:
                         else "wrong"
                 elif ruled is not None:
                     rule = "not_found"
-                scored = [] if rule else answerer.scored(evidence, model=False)
+                # (scored by the shipped model only for the vetoes below; the features are the same)
+                scored = [] if rule else answerer.scored(evidence)
+                options = () if question.unanswerable else question.answer
+                stateable = [item for item in scored if may_state(item, evidence.question)]
+                updates = answerer.updates_scored(evidence, answerer.model) if stateable else []
                 for item in scored:
-                    options = () if question.unanswerable else question.answer
                     can_state = may_state(item, evidence.question)
                     value = repr(value_key(item.fact)) if item.fact is not None else item.candidate.text
+                    instead = _overruled(answerer, evidence, item, stateable, scored, updates) if can_state else None
                     rows.append({"x": [round(value, 5) for value in item.row], "stateable": can_state, "value": value,
                                  "right": can_state and matches(options, stated_text(evidence, item)),
-                                 "holds": matches(options, item.candidate.text)})
+                                 "holds": matches(options, item.candidate.text),
+                                 "vetoed": instead is not None,
+                                 "veto_holds": instead is not None and matches(options, instead[0].text)})
             records.append({"set": name, "company": company(name, question), "id": question.id,
                             "lang": question.lang, "kind": question.kind, "unanswerable": question.unanswerable,
                             "rule": rule, "rows": rows})
         print(f"{name}: {len(questions)} questions collected", file=sys.stderr)
+    rerank.shipped = shipped
     return records
+
+
+def _overruled(answerer: ExtractiveAnswerer, evidence, item, stateable: list, scored: list, updates: list):
+    """What the answerer would quote instead of stating `item`'s fact were it the best
+    (`ExtractiveAnswerer.overruled`: a newer release's value for the latest or for now,
+    an older one's for "originally"), with the shipped model's holds probabilities."""
+    if item.fact is None:
+        return None
+    model = answerer.model
+    return answerer.overruled(evidence, item, stateable, scored, model,
+                              answerer.update_of(evidence, item, model, updates))
 
 
 def _matrix(records: list[dict], keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -277,6 +319,9 @@ def _scores(record: dict, heads: tuple, keep: np.ndarray) -> dict:
     closest = about[picked] if picked is not None else None
     return {"p": float(p_sure[best]) if best is not None else None,
             "general": bool(rows[0]["x"][KIND_GENERAL]),  # never stated (see answering.answer)
+            # a newer (or, for "originally", older) release's statement is quoted instead
+            "vetoed": REPLAY_VETOES and best is not None and rows[best].get("vetoed", False),
+            "veto_holds": best is not None and rows[best].get("veto_holds", False),
             "best_right": best is not None and rows[best]["right"],
             "best_value": rows[best].get("value") if best is not None else None,
             "best_holds": best is not None and rows[best]["holds"],
@@ -296,6 +341,8 @@ def decided_at(scores: dict, answer_at: float, passage_at: float) -> dict:
     stated = scores["p"] is not None
     if stated and scores["p"] >= answer_at and scores.get("general"):
         return result | {"outcome": "passage", "quoted": scores["best_holds"]}
+    if stated and scores["p"] >= answer_at and scores.get("vetoed"):
+        return result | {"outcome": "passage", "quoted": scores["veto_holds"]}
     if stated and scores["p"] >= answer_at:
         return result | {"outcome": "answer", "right": scores["best_right"], "quoted": scores["best_holds"]}
     if scores["closest_p"] is not None and scores["closest_p"] >= passage_at:
@@ -309,7 +356,8 @@ def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
     """The lowest threshold whose stated facts reach `target` precision (with every
     rule-decided answer counted), from predictions made without each question's company."""
     scored = sorted(((result["p"], record["unanswerable"] is False and result["best_right"])
-                     for record, result in decided if result.get("p") is not None and not result.get("general")),
+                     for record, result in decided if result.get("p") is not None and not result.get("general")
+                     and not result.get("vetoed")),  # never stated, whatever the threshold
                     reverse=True)
     fixed_right = sum(result["outcome"] == "answer" and result["right"] for record, result in decided
                       if result.get("p") is None)
@@ -451,12 +499,20 @@ def main(argv=None) -> int:
     parser.add_argument("--close-share", type=float, default=confidence.CLOSE_SHARE,
                         help="the closest passage is the order head's pick among sentences whose holds probability "
                              "is at least this share of the best (0: all, as before the fourteenth session)")
+    parser.add_argument("--rerank-held-out", type=Path, default=None,
+                        help="search each company's questions with the reranker fitted without it (models written by "
+                             "bench/train_rerank.py --held-out-models); data in bench/results/confidence-data-nested.json")
+    parser.add_argument("--no-vetoes", action="store_true",
+                        help="decide a best candidate the answerer would overrule as stated (as before)")
     arguments = parser.parse_args(argv)
     confidence.CLOSE_SHARE = arguments.close_share
-    if arguments.collect or not DATA.exists():
+    global REPLAY_VETOES
+    REPLAY_VETOES = not arguments.no_vetoes
+    data = DATA if arguments.rerank_held_out is None else NESTED_DATA
+    if arguments.collect or not data.exists():
         RESULTS.mkdir(parents=True, exist_ok=True)
-        DATA.write_text(json.dumps(collect(arguments.sets.split(",")), ensure_ascii=False))
-    records = [record for record in json.loads(DATA.read_text()) if record["set"] in arguments.sets.split(",")]
+        data.write_text(json.dumps(collect(arguments.sets.split(","), arguments.rerank_held_out), ensure_ascii=False))
+    records = [record for record in json.loads(data.read_text()) if record["set"] in arguments.sets.split(",")]
     everything = np.ones(len(FEATURES), bool)
     options = {"inner_folds": arguments.inner_folds, "model": arguments.model, "workers": os.cpu_count() or 1,
                "folds": arguments.outer_folds}

@@ -17,6 +17,9 @@
    company of `--sets`: companies no model saw.
 4. With --write, the model fitted on every company of `--sets` is written to
    qa/search/rerank.json with the figures in its notes.
+5. With --held-out-models DIR, each company's leave-one-company-out model is written to
+   DIR/without-<company>.json, for bench/train_confidence.py --collect --rerank-held-out DIR
+   (the answer evaluation with a search that never saw the company asked about).
 --variants repeats step 2 with each group of features removed, another regularization,
 and without the language balance.
 The real releases are read from ../shared at run time and never copied into the project.
@@ -43,7 +46,7 @@ from answer_quality import company, index_for, sets  # noqa: E402
 from qa.evaluation import squash  # noqa: E402
 from qa.search import rerank  # noqa: E402
 from qa.search.fusion import balance_languages, collapse_duplicates  # noqa: E402
-from train_confidence import DEFAULT_SETS  # noqa: E402
+from train_confidence import DEFAULT_SETS, held_out_model_path  # noqa: E402
 
 GROUPS = {
     "language": ("same_language", "same_lexical", "same_dense_gap", "same_log_lexical_rank", "same_log_dense_rank"),
@@ -112,10 +115,16 @@ def rank_of(item: dict, model: rerank.Reranker | None, columns: list[int], balan
     return next((rank for rank, index in enumerate(order, start=1) if candidates[index].label), None)
 
 
-def leave_one_company_out(items: list[dict], columns: list[int], c: float, balance: bool = True) -> dict[str, int | None]:
+def leave_one_company_out(items: list[dict], columns: list[int], c: float, balance: bool = True,
+                          folder: Path | None = None) -> dict[str, int | None]:
+    """Each company's candidates reordered by a model fitted on the others (written to
+    `folder`, when given, as `held_out_model_path`)."""
     ranks = {}
     for held in sorted({item["company"] for item in items}):
         model = fit([item for item in items if item["company"] != held], columns, c)
+        if folder is not None:
+            held_out_model_path(folder, held).write_text(json.dumps(model.to_record({"without": held})) + "\n",
+                                                         encoding="utf-8")
         for item in items:
             if item["company"] == held:
                 ranks[item["set"] + "/" + item["id"]] = rank_of(item, model, columns, balance)
@@ -153,6 +162,8 @@ def main(argv=None) -> int:
     parser.add_argument("--c", type=float, default=0.1)
     parser.add_argument("--variants", action="store_true")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--held-out-models", type=Path, default=None,
+                        help="write each company's leave-one-company-out model into this folder")
     args = parser.parse_args(argv)
     names = [name for name in args.sets.split(",") if name]
     checks = [name for name in args.check.split(",") if name and name not in names]
@@ -160,7 +171,9 @@ def main(argv=None) -> int:
     every = list(range(len(rerank.FEATURES)))
     fused = {item["set"] + "/" + item["id"]: rank_of(item, None, every) for item in items}
     before = table(items, fused, "fused (as before)")
-    held = leave_one_company_out(items, every, args.c)
+    if args.held_out_models is not None:
+        args.held_out_models.mkdir(parents=True, exist_ok=True)
+    held = leave_one_company_out(items, every, args.c, folder=args.held_out_models)
     after = table(items, held, f"reranked, leave-one-company-out (C={args.c})")
     per_set(items, fused, held)
     if args.variants:

@@ -11,16 +11,16 @@ mean vector plus the cosine with its best sentence (the whole passage's topic, a
 the one sentence that may hold the fact). Measured on the development questions,
 this was the only dense score that kept recall@3 at 1.00 in both languages across
 chunk sizes 300 to 600. Dense and lexical candidates are then fused by rank (see
-`fusion`), and the best fused candidates reordered by a learned model (see
-`search.rerank`). Whether chunk vectors are scanned or searched through PQ codes is
-chosen by size in one place, `search.codes.plan`, and recorded in the manifest.
+`fusion`, the stage in `search.fused`), and the best fused candidates reordered by a
+learned model (see `search.rerank`); what the answer stage asks about words and names
+is answered by `search.lexicon`. Whether chunk vectors are scanned or searched through
+PQ codes is chosen by size in one place, `search.codes.plan`, and recorded in the
+manifest.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import math
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,15 +32,13 @@ from .chunktable import ChunkTable
 from .records import Hit, Retrieved, document_infos
 from .search import dictionary
 from .search.embedders import Embedder
-from .search.fusion import as_tiers, balance_languages, collapse_duplicates, reciprocal_rank_fusion
-from .search.lexical import LexicalIndex, latin_form, reading, tokenize
-from .search.quantities import quantities, shares_quantity
+from .search.fusion import balance_languages, collapse_duplicates
+from .search.lexical import LexicalIndex
+from .search.lexicon import Lexicon
 from .search.conversation import resolve
 from .search.question import Question, clean_question, read_question
-from .search.timeframe import allowed_dates, day_numbers, names_period, time_ranking
-from .search.translate import name_forms
-from .search import codes, overlap, rerank, vectorfiles
-from .search.dense import language_baselines
+from .search.timeframe import day_numbers
+from .search import codes, fused, rerank, vectorfiles
 from .search.vocabulary import VOCABULARY
 from .settings import Settings
 from .stores import open_store
@@ -85,7 +83,7 @@ class BuildReport:
         return self.chunks / self.seconds if self.seconds else 0.0
 
 
-class Index:
+class Index(Lexicon):
     # What adds and removes documents (`qa.library`): the library builds indexes, so it
     # imports this module and this module cannot import it; the package connects the
     # two once (qa/__init__.py), and nothing here imports upward.
@@ -230,54 +228,9 @@ class Index:
                          baselines, before)
 
     def fuse(self, question: Question, query_vector: np.ndarray, *, k: int):
-        """The fusion's candidates and what it knew of them (`search.rerank.Signals`),
-        with the sentence cosines and language baselines of the dense stage and the
-        query vector the sentences are scored with; None when nothing can match."""
-        settings = self.settings
-        total = len(self.chunks)
-        depth = min(total, max(50, 10 * k))
-        query = query_vector[0]
-        allowed = allowed_dates(question.timeframe, self._days, settings.as_of_grace_days) \
-            if settings.time_filter else None
-        if allowed is not None and not allowed.any():
-            if question.timeframe.kind == "after":
-                return None
-            allowed = None  # nothing that early: the frame cannot apply
-        weights = question.lexical_query(settings.translation_weight)
-        # At scale BM25 runs beside the dense stage (see `search.overlap`).
-        lexical = overlap.start(self.store.lexical_search, weights, allowed, depth) \
-            if total > settings.exact_limit and getattr(self.store, "overlaps", False) else None
-        dense, sentence_scores, baselines = self.store.search(query, depth, allowed,
-                                                             calibrate=settings.calibrate_dense)
-        dense_ranked = sorted(dense, key=lambda position: (-dense[position], position))[:depth]
-        if len(query_vector) > 1:  # score_sentences_alone: ranked with the first row,
-            # the question and its translations; its sentences scored with the second, the
-            # question alone (see `embed_question`)
-            query = query_vector[1]
-            sentence_scores = {}
-            baselines = language_baselines(dense_ranked, [self.chunks[position].language for position in dense_ranked],
-                                           lambda position: self.store.rescore(position, query))
-        lexical_ranked, lexical_scores = lexical.result() if lexical is not None \
-            else self.store.lexical_search(weights, allowed, depth)
-        rankings = [(as_tiers(dense_ranked), 1.0), (as_tiers(lexical_ranked), settings.lexical_weight)]
-        candidates = sorted(set(dense_ranked) | set(lexical_ranked))
-        tiers = time_ranking(question.timeframe, candidates, self._dates) if question.timeframe else []
-        if tiers:
-            rankings.append((tiers, settings.time_weight))
-        stated = quantities(question.text)
-        quantity = frozenset(position for position in candidates
-                             if shares_quantity(stated, self.chunks[position].text)) if stated else frozenset()
-        if stated:  # "1.4 million km" finds 約140万km, which no word of BM25 meets
-            rankings.append(([sorted(quantity)], settings.quantity_weight))
-        fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
-        ranked = sorted(fused, key=lambda position: (-fused[position], position))
-        if allowed is not None and question.timeframe.kind == "as_of" and settings.as_of_grace_days:
-            # a release after the date asked is read only when it tells the state as of
-            # then: its passage names a date of the period ("2022年3月31日現在" for March 2022)
-            ranked = [position for position in ranked if not self._after(position, question.timeframe)
-                      or names_period(question.timeframe, self.chunks[position].text)]
-        signals = rerank.Signals(ranked, fused, dense, dense_ranked, lexical_ranked, lexical_scores, tiers, quantity)
-        return signals, sentence_scores, baselines, query
+        """The fusion's candidates and what it knew of them: see `search.fused.fuse`."""
+        return fused.fuse(question, query_vector, k=k, store=self.store, chunks=self.chunks, days=self._days,
+                          dates=self._dates, settings=self.settings)
 
     def rerank_features(self, question: Question, signals) -> np.ndarray:
         """The reranker's features of the fusion's best candidates (see `search.rerank`),
@@ -289,9 +242,6 @@ class Index:
             return table.languages[position], code, int(table.first_positions[code]) == position
 
         return rerank.features(signals, question.language, describe)
-
-    def _after(self, position: int, frame) -> bool:
-        return bool(self._days[position]) and self._days[position] > frame.end.toordinal() - 1
 
     def first_hit_of(self, path: str) -> Hit | None:
         """The first chunk of the document at `path`, as a hit (for questions about
@@ -330,44 +280,6 @@ class Index:
         from . import asking
 
         return asking.answerer_for(self, answerer)
-
-    # --- what the answer stage asks of search (see qa.answer.evidence.Searcher) ---
-
-    def holds(self, form: str) -> bool:
-        """Whether the index holds a word or name, in every token of it."""
-        tokens = tokenize(form, self.lexical.tokenizer)
-        return bool(tokens) and all(self.lexical.knows(token) for token in tokens)
-
-    def knows(self, token: str) -> bool:
-        return self.lexical.knows(token)
-
-    @functools.lru_cache(maxsize=8192)
-    def rarity(self, token: str) -> float:
-        """A word's inverse document frequency in the index, log((N + 1) / (n + 1)) + 1
-        (a word of no chunk counts as the rarest); cached per index."""
-        count = self.lexical.frequency(token) if token in self.lexical.vocab_dict else \
-            self.lexical.frequency(latin_form(token)) if token.isascii() else 0
-        return math.log((len(self.chunks) + 1) / (count + 1)) + 1.0
-
-    def common_word(self, word: str) -> bool:
-        """Whether an English word is a common word (a frequent JMdict gloss), not a name."""
-        dictionary = self.dictionary
-        return dictionary is not None and any(weight >= 0.7 for _, weight in dictionary.japanese(word.lower()))
-
-    def other_forms(self, name: str) -> tuple[str, ...]:
-        """A name's forms in the other script that the index may hold (Takasago -> 高砂)."""
-        return name_forms(name, self.dictionary, self.lexical.knows,
-                          lambda text: tokenize(text, self.lexical.tokenizer), romaji=self.lexical.spelled,
-                          vocabulary=VOCABULARY if self.settings.hand_vocabulary else None, reading=reading,
-                          only_known=False, sounds=self._sounds)
-
-    def _sounds(self, name: str) -> tuple[str, ...]:
-        if not self.settings.transliterate:
-            return ()
-        table = self.lexical.sounds
-        if name.isascii():
-            return table.katakana_for(name)
-        return table.latin_for(name) + table.longer_katakana(name)
 
     # --- persistence -------------------------------------------------------------
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 import qa
-from qa.answer.answering import ExtractiveAnswerer, verify_citations
+from qa.answer.answering import ExtractiveAnswerer
+from qa.answer.outcomes import verify_citations
 from qa.answer.evidence import Evidence
 from qa.search.conversation import resolve
 from qa.errors import QAError

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import qa
-from qa.answer.answering import verify_citations
+from qa.answer.outcomes import verify_citations
 from qa.answer.checking import Checker
 from qa.answer.sentences import split_finished
 from qa.answer.endpoint import Endpoint

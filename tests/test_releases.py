@@ -210,3 +210,16 @@ def test_counted_things_and_roles_not_in_the_releases(releases_index, stating):
     answer = releases_index.answer("How many customer payloads will Flight 1 carry?", answerer=stating)
     assert answer.found and answer.text.startswith("four [1]") and "four customer payloads" in answer.text, answer.text
     assert not releases_index.answer("Who is the Prime Minister of Japan?").found
+
+
+def test_a_round_named_by_a_letter_is_a_numbered_name(releases_index):
+    """"Series B" is a numbered name, as Mission 2 is: the question about the Series B round
+    quoted the Series A release's title (シリーズAラウンドで総額12億円), which it ranked
+    first among the sentences it read."""
+    from qa.search.question import numbered_stems
+
+    assert numbered_stems("How much did Lunaris raise in its Series B round?") == [("Series", "B")]
+    assert numbered_stems("シリーズBラウンドの調達額は？") == [("シリーズ", "B")]
+    assert numbered_stems("Did I see Plan A? Is A Corp listed? What about the C-HR?") == [("Plan", "A")]
+    answer = releases_index.answer("How much did Lunaris Robotics raise in its Series B round?")
+    assert answer.citations and "30 million" in answer.citations[0].quote and "12億円" not in answer.citations[0].quote

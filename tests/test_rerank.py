@@ -73,7 +73,12 @@ def test_only_the_best_candidates_are_reordered():
     # the others keep the fused order
     assert order[0] == 110 and order[1:rerank.TOP] == [p for p in ranked[:rerank.TOP] if p != 110]
     assert order[rerank.TOP:] == ranked[rerank.TOP:]
-    assert set(probabilities) == set(ranked[:rerank.TOP]) and probabilities[110] > probabilities[100]
+    assert set(probabilities) == set(ranked) and probabilities[110] > probabilities[100]
+    # below the TOP the model read, scores stay on its scale, under its lowest, in fused order
+    # (hits 31 and on kept their fused score, another scale, when more than 10 were asked for)
+    lowest = min(probabilities[position] for position in ranked[:rerank.TOP])
+    beyond = [probabilities[position] for position in ranked[rerank.TOP:]]
+    assert beyond == sorted(beyond, reverse=True) and max(beyond) <= lowest
     assert model.reorder(signals(ranked=[]), np.zeros((0, len(rerank.FEATURES)))) == ([], {})
 
 

@@ -30,10 +30,9 @@ from typing import Protocol
 
 import numpy as np
 
-from ..errors import QAError
 from ..ingest.dates import find_dates
 from ..ingest.normalize import squash
-from ..records import ANSWER, NOT_FOUND, PASSAGE, Answer, Citation, Retrieved
+from ..records import ANSWER, Answer, Citation, Retrieved
 from ..search.question import DATE, GENERAL, PERSON
 from . import confidence
 from .candidates import Candidate, candidates
@@ -42,20 +41,20 @@ from .clauses import best_fact, clause
 from .facts import Fact, find_facts, is_earliest, is_plan
 from .changes import asks_for_first
 from .features import FEATURES, context_of, features
-from .handover import not_handed_over
+from .handover import not_handed_over, not_officers_of_another
 from .latest import newest_close, superseding
-from .framing import compose, passage_text, refusal_text
+from .framing import compose
 from .evidence import PASSAGES_READ, Evidence
-from .misfits import officer_of_another_company, profile_owner
+from .misfits import profile_owner
+from .outcomes import passage, refusal, verify_citations
 from .stating import Scored, may_state, rival_values, stateable, stated_text, statements, value_key
 from .terms import anchors_of
-from .timeline import fact_value, newer_statement, older_statement, true_when_asked
+from .timeline import about_the_same, fact_value, newer_statement, older_statement, true_when_asked
 
 _RELEASE_ITSELF = re.compile(r"この(プレス)?リリース|本リリース|このニュース|\bth(is|e) (press )?release\b|\bthis announcement\b",
                              re.IGNORECASE)
 
 _FACT_EVENT = FEATURES.index("fact_event")
-_OVERLAP_RARE = FEATURES.index("overlap_rare")
 
 
 class Answerer(Protocol):
@@ -127,7 +126,7 @@ class ExtractiveAnswerer:
         if evidence.question.kind == PERSON and evidence.subject.roles and not evidence.subject.former:
             rows = self._not_handed_over(evidence, rows, found, retrieved)
         if evidence.question.kind == PERSON:
-            rows = _not_officers_of_another(rows, evidence.question.given)
+            rows = not_officers_of_another(rows, evidence.question.given)
         model = self.model if model is None else model
         if model and rows:
             matrix = np.asarray([item.row for item in rows], dtype=float)
@@ -172,9 +171,9 @@ class ExtractiveAnswerer:
             if answer is not None:
                 return answer
         if not anchors_of(question):  # nothing asked about: "?", "🚀", "いつ？" with no earlier turn
-            return _refusal(evidence, None)
+            return refusal(evidence, None)
         if evidence.subject.unknown:  # "Mitsubishi": the releases never mention it
-            return _refusal(evidence, None)
+            return refusal(evidence, None)
         return None
 
     def answer(self, evidence: Evidence) -> Answer:
@@ -194,11 +193,12 @@ class ExtractiveAnswerer:
                 # model is sure of is quoted as the closest passage, never stated. Nested
                 # leave-one-company-out, 5 of the 10 wrong facts were such sentences; without
                 # them 150 right / 5 wrong (docs/quality.md, the thirteenth session).
-                return _passage(evidence, best.candidate, best.holds)
-            newer = superseding(evidence, best, candidates, model.passage_threshold)
-            if newer is not None:  # "the latest": an older release's figure is never stated first
-                return _passage(evidence, newer.candidate, newer.holds)
-            return self._stated(evidence, best, scored, model, threshold)
+                return passage(evidence, best.candidate, best.holds)
+            update = self.update_of(evidence, best, model)
+            instead = self.overruled(evidence, best, candidates, scored, model, update)
+            if instead is not None:
+                return passage(evidence, *instead)
+            return self._stated(evidence, best, scored, model, threshold, update)
         # The closest passage is about what is asked: a sentence about Mission 2 is not
         # the closest passage to a question about Mission 7.
         about = [item for item in scored if item.candidate.numbered]
@@ -216,27 +216,38 @@ class ExtractiveAnswerer:
         if closest is not None and closest.holds >= model.passage_threshold:
             closest = newest_close(evidence, closest, scored, model.passage_threshold)
         if closest is None or closest.holds < model.passage_threshold and closest is not best:
-            return _refusal(evidence, kind if kind != GENERAL and scored and not any(item.fact for item in scored)
+            return refusal(evidence, kind if kind != GENERAL and scored and not any(item.fact for item in scored)
                             else None)
-        return _passage(evidence, closest.candidate, closest.holds)
+        return passage(evidence, closest.candidate, closest.holds)
 
-    def _stated(self, evidence: Evidence, best: Scored, scored: list[Scored],
-                model: confidence.ConfidenceModel, threshold: float) -> Answer:
-        # Only a fact is stated: `best` has one (a general question's sentence is quoted,
-        # see `answer`, and `stateable` admits no other candidate without a fact).
-        kind = evidence.question.kind
-        chosen, fact = [best.candidate], best.fact
-        update = self._newer(evidence, best, model)
+    def overruled(self, evidence: Evidence, best: Scored, candidates: list[Scored], scored: list[Scored],
+                  model: confidence.ConfidenceModel, update) -> tuple[Candidate, float] | None:
+        """What to quote as the closest passage instead of stating `best`'s fact (the
+        model is sure of it), with its P(holds), or None to state it. `candidates`: the
+        sentences that may be stated; `update`: a newer release's statement (`update_of`).
+        bench/train_confidence.py replays this for every candidate it fits on."""
+        newer = superseding(evidence, best, candidates, model.passage_threshold)
+        if newer is not None:  # "the latest": an older release's figure is never stated first
+            return newer.candidate, newer.holds
         if update is not None and true_when_asked(evidence.question, update[0]):
             # A newer release changed the fact: the older value is never stated first for
             # what is so now, or as of a date on or after the newer release; the newer
             # statement is quoted as the closest passage (a new-user session found 2024年12月
             # stated for 「最新のリリースでは…いつ？」, and 2021's figures "as of August 2023").
-            return _passage(evidence, update[0], best.holds)
+            return update[0], best.holds
         if asks_for_first(evidence.question.text):
             first = self._older(evidence, best, scored, model)
             if first is not None:  # "originally": an older release said otherwise first
-                return _passage(evidence, first[0], best.holds)
+                return first[0], best.holds
+        return None
+
+    def _stated(self, evidence: Evidence, best: Scored, scored: list[Scored],
+                model: confidence.ConfidenceModel, threshold: float, update) -> Answer:
+        # Only a fact is stated: `best` has one (a general question's sentence is quoted,
+        # see `answer`, and `stateable` admits no other candidate without a fact); a newer
+        # release's `update` that is not true when asked is cited after it.
+        kind = evidence.question.kind
+        chosen, fact = [best.candidate], best.fact
         confident = [item for item in scored if item.sure >= threshold and item is not best
                      and may_state(item, evidence.question)]
         chosen += self._same_fact_elsewhere(evidence, best.candidate, fact, [item.candidate for item in confident])
@@ -265,23 +276,31 @@ class ExtractiveAnswerer:
                 and any(squash(other.text) == same for other in candidate.facts)
                 and evidence.terms.overlap(candidate.text) >= needed][:1]
 
-    def _newer(self, evidence: Evidence, chosen: Scored, model: confidence.ConfidenceModel):
-        """A newer release's different statement of the same fact, if any: one the
-        model would hold to give the answer (P(holds) at least the passage threshold)."""
+    def updates_scored(self, evidence: Evidence, model: confidence.ConfidenceModel) -> list[Scored]:
+        """The sentences of the newer releases' passages (`Evidence.updates`), scored."""
         if evidence.updates is None or not evidence.updates.hits:
+            return []
+        return self.scored(evidence, evidence.updates, passages=len(evidence.updates.hits), model=model)
+
+    def update_of(self, evidence: Evidence, chosen: Scored, model: confidence.ConfidenceModel,
+               others: list[Scored] | None = None):
+        """A newer release's different statement of the same fact, if any: one the
+        model would hold to give the answer (P(holds) at least the passage threshold).
+        `others`: `updates_scored`, when already scored."""
+        others = self.updates_scored(evidence, model) if others is None else others
+        if not others:
             return None
-        others = self.scored(evidence, evidence.updates, passages=len(evidence.updates.hits), model=model)
         question = evidence.question
         # (stateable, not `may_state`: a newer release is after the period asked, by design)
-        others = _about_the_same(evidence, chosen, others, model, lambda item: bool(item.candidate.facts) and
+        others = about_the_same(evidence, chosen, others, model, lambda item: bool(item.candidate.facts) and
                                  stateable(item, question.kind, question.given))
         return newer_statement(chosen.candidate, fact_value(chosen.fact.text), others, -1.0,
                                lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
 
     def _older(self, evidence: Evidence, chosen: Scored, scored: list[Scored], model: confidence.ConfidenceModel):
         """An older release's different statement of the same fact, among the passages
-        read, held as closely as a newer one must be (see `_newer`)."""
-        others = _about_the_same(evidence, chosen, scored, model,
+        read, held as closely as a newer one must be (see `update_of`)."""
+        others = about_the_same(evidence, chosen, scored, model,
                                  lambda item: item.fact is not None and may_state(item, evidence.question))
         return older_statement(chosen.candidate, fact_value(chosen.fact.text), others,
                                lambda candidate: self._fact_of(evidence, candidate.facts, candidate.text))
@@ -306,62 +325,3 @@ class ExtractiveAnswerer:
         return answer
 
 
-def _about_the_same(evidence: Evidence, chosen: Scored, items: list[Scored], model: confidence.ConfidenceModel,
-                    gate) -> list[Candidate]:
-    """The sentences of `items` that pass `gate` and may restate `chosen`'s fact: the
-    model holds them to give the answer (P(holds) at least the passage threshold), they
-    hold at least half of the question's rare words the answer holds (by idf weight:
-    another company's Mission 4 in 2027, which shares only 打ち上げ, 0.22 against 1.0,
-    is no update of this company's rover), and their passage names what the answer's
-    passage names, in the passage itself (a Japanese passage does not stand for
-    "Orbital Bakery" because it cannot spell it: a new-user session got another
-    company's founding year as the "newer release")."""
-    needed = 0.5 * chosen.row[_OVERLAP_RARE]
-    subject = evidence.subject
-    named = subject.names_share(chosen.candidate.hit.text)
-    return [item.candidate for item in items if item.holds >= model.passage_threshold and gate(item)
-            and item.row[_OVERLAP_RARE] >= needed and subject.names_share(item.candidate.hit.text) >= named]
-
-
-def _passage(evidence: Evidence, candidate: Candidate, holds: float) -> Answer:
-    """"The closest passage says: …": `candidate`'s sentence quoted, no fact claimed."""
-    question = evidence.question
-    citation = Citation(1, candidate.hit, candidate.text, candidate.start, candidate.end)
-    answer = Answer(text=passage_text(question.language, citation, plan=is_plan(candidate.text)), found=False,
-                    outcome=PASSAGE, citations=[citation], language=question.language, question=question.text,
-                    hits=list(evidence.hits), confidence=round(holds, 4))
-    verify_citations(answer)
-    return answer
-
-
-def _not_officers_of_another(rows: list[Scored], asked: str) -> list[Scored]:
-    """The rows, with a person that some sentence gives as another company's officer
-    (see `misfits.officer_of_another_company`) marked as no answer wherever named: the
-    parent's president, blocked in the release's first sentence, is no answer in its
-    profile block (代表者：代表取締役社長 花邑宗一郎) either."""
-    others = {squash(item.fact.text) for item in rows
-              if item.fact is not None and officer_of_another_company(item.candidate.text, item.fact, asked)}
-    return [replace(item, owned=False) if item.fact is not None and squash(item.fact.text) in others else item
-            for item in rows] if others else rows
-
-
-def _refusal(evidence: Evidence, missing_kind: str | None) -> Answer:
-    question = evidence.question
-    return Answer(text=refusal_text(question.language, missing_kind, unknown=evidence.subject.unknown),
-                  found=False, outcome=NOT_FOUND, citations=[], language=question.language, question=question.text,
-                  hits=list(evidence.hits))
-
-
-def verify_citations(answer: Answer) -> None:
-    """Every quote must be the exact span of its passage that its offsets name, and
-    every [n] in the text must name a citation."""
-    for citation in answer.citations:
-        if not citation.quote or citation.hit.text[citation.quote_start:citation.quote_end] != citation.quote:
-            raise QAError(f"internal error: citation [{citation.n}] is not a verbatim span of its passage")
-    for number in range(1, len(answer.citations) + 1):
-        if f"[{number}]" not in answer.text:
-            raise QAError(f"internal error: citation [{number}] is not referred to in the answer")
-
-
-def with_updates(evidence: Evidence, updates: Retrieved) -> Evidence:
-    return replace(evidence, updates=updates)

@@ -62,6 +62,13 @@ _UNITS = (r"億円|万円|円|米ドル|ドル|ユーロ|名|人|社|チーム|�
           r"batteries|lines|plants|stores|shops|outlets|countries|acres|hectares|square meters|square metres|kilograms|kilometers|kilometres|"
           r"meters|metres|grams|miles|tons|tonnes|"
           r"days|weeks|months|years|hours|minutes")
+# What "million", "billion" … counts, kept with the number as a Japanese figure keeps its
+# unit (612万トン): "about 42 million tons" is the demand asked, "about 42 million" is not.
+_COUNTED = (r"yen|dollars|euros|pounds|baht|dong|won|yuan|rupees|tons|tonnes|units|cases|shares|common shares|"
+            r"people|persons|employees|users|members|customers|subscribers|visitors|passengers|households|"
+            r"vehicles|cars|trucks|EVs|batteries|copies|downloads|barrels|liters|litres|kilograms|kilometers|"
+            r"kilometres|meters|metres|miles|square (?:meters|metres|feet|kilometers|kilometres)|"
+            r"cubic (?:meters|metres|feet)|m2|m²|hours|kWh|MWh|GWh")
 # A number: digits, with Japanese multipliers inside it (1万6300円, 12億9000万ドル,
 # 5兆9000億円), never the tail of a date or a code (2025-10-06, 10:12) and never read
 # across a line break (a header's date glued to the body's first line is no figure).
@@ -75,7 +82,7 @@ _MULTIPLIER_WORD = r"(?:\s?(?:million|billion|trillion|thousand|bn|mn|m)\b)?"
 _BOUND = r"以下|以上|未満|超(?![\u4e00-\u9fff])|\s+or\s+(?:less|lower|fewer|below|more|higher|greater|above)\b"
 _NUMBER = re.compile(rf"(?:約|およそ|最大|最短|第|over |about |approximately |nearly |up to |more than )?(?<![\d\-/.,])(?<!\d:)"
                      rf"(?:{_CURRENCY_BEFORE}{_AMOUNT}{_MULTIPLIER_WORD}(?:{_GAP}(?:yen|dollars|euros|円|ドル))?"
-                     rf"|{_AMOUNT}{_GAP}(?:(?:million|billion|trillion|thousand)\s+(?:yen|dollars|euros|pounds)|{_UNITS}))"
+                     rf"|{_AMOUNT}{_GAP}(?:(?:million|billion|trillion|thousand)(?:\s+(?:{_COUNTED}))?|{_UNITS}))"
                      rf"(?![A-Za-z])(?:{_BOUND})?", re.IGNORECASE)
 # A number with no unit after it (its noun may follow an adjective), for how-many
 # questions; never part of a date, a time, a code or a year.

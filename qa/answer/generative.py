@@ -24,7 +24,8 @@ from typing import Iterator
 from ..errors import LLMError
 from ..records import Answer, Citation, Hit
 from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE
-from .answering import ExtractiveAnswerer, verify_citations
+from .answering import ExtractiveAnswerer
+from .outcomes import verify_citations
 from .evidence import PASSAGES_READ, Evidence
 from .checking import Checker
 from .prompting import INSTRUCTIONS, REFUSALS, STOP, passages_of, prompt

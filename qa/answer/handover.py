@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 from typing import Callable, Iterable
 
+from ..ingest.normalize import squash
 from ..search.question import PERSON
 from ..search.timeframe import TimeFrame
 from .binding import Subject
@@ -28,6 +29,7 @@ from .evidence import Evidence
 from .candidates import LEAVING_JA, Candidate, takes_another_role
 from .facts import Fact
 from .measures import ROLE_PATTERNS
+from .misfits import officer_of_another_company
 from .stating import Scored
 
 # How far (characters) the role left may stand from the person.
@@ -153,3 +155,14 @@ def not_handed_over(rows: list[Scored], others: list[Candidate], evidence: Evide
     return [replace(item, owned=False) if item.fact is not None and item.fact.kind == PERSON and item.owned
             and handed_over(item.fact, item.candidate, departures, frame, reading) is not None else item
             for item in rows]
+
+
+def not_officers_of_another(rows: list[Scored], asked: str) -> list[Scored]:
+    """The rows, with a person that some sentence gives as another company's officer
+    (see `misfits.officer_of_another_company`) marked as no answer wherever named: the
+    parent's president, blocked in the release's first sentence, is no answer in its
+    profile block (代表者：代表取締役社長 花邑宗一郎) either."""
+    others = {squash(item.fact.text) for item in rows
+              if item.fact is not None and officer_of_another_company(item.candidate.text, item.fact, asked)}
+    return [replace(item, owned=False) if item.fact is not None and squash(item.fact.text) in others else item
+            for item in rows] if others else rows

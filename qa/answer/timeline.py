@@ -14,7 +14,7 @@ compared after NFKC and without spaces, dates by the day they name.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..ingest.dates import find_dates
 from ..ingest.normalize import squash
@@ -23,7 +23,13 @@ from ..search.timeframe import TimeFrame
 from .candidates import Candidate
 from .changes import roles
 from .facts import Fact
-from .features import asks_past
+from .evidence import Evidence
+from .features import FEATURES, asks_past
+
+if TYPE_CHECKING:  # stating reads fact values from here
+    from .stating import Scored
+
+_OVERLAP_RARE = FEATURES.index("overlap_rare")
 
 # Candidates within this relevance of the best compete on their release date.
 LATEST_MARGIN = 0.03
@@ -136,3 +142,19 @@ def true_when_asked(question, newer: Candidate) -> bool:
     if frame and frame.kind == "before" and frame.start is not None:
         return bool(released) and released < frame.start.isoformat()
     return False
+
+
+def about_the_same(evidence: Evidence, chosen: Scored, items: list[Scored], model, gate) -> list[Candidate]:
+    """The sentences of `items` that pass `gate` and may restate `chosen`'s fact: the
+    model holds them to give the answer (P(holds) at least the passage threshold), they
+    hold at least half of the question's rare words the answer holds (by idf weight:
+    another company's Mission 4 in 2027, which shares only 打ち上げ, 0.22 against 1.0,
+    is no update of this company's rover), and their passage names what the answer's
+    passage names, in the passage itself (a Japanese passage does not stand for
+    "Orbital Bakery" because it cannot spell it: a new-user session got another
+    company's founding year as the "newer release")."""
+    needed = 0.5 * chosen.row[_OVERLAP_RARE]
+    subject = evidence.subject
+    named = subject.names_share(chosen.candidate.hit.text)
+    return [item.candidate for item in items if item.holds >= model.passage_threshold and gate(item)
+            and item.row[_OVERLAP_RARE] >= needed and subject.names_share(item.candidate.hit.text) >= named]

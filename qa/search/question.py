@@ -89,14 +89,37 @@ _NOT_NAMES = {"in", "on", "at", "of", "by", "for", "to", "from", "since", "until
 _LATIN_NAME = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9-]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+[A-Z][A-Za-z]*)(?![\w-])")
 
 
+# "Series B", "シリーズC", "Class A": a capitalized name with a capital letter for its
+# number (never I, a pronoun), as funding rounds, share classes and phases are named; a
+# question about the Series B round is not answered by the Series A one.
+_LETTERED_NAME = re.compile(r"((?<![\w-])[A-Z][a-z]+|[\u30a0-\u30ff]+)[ \t]?([A-HJ-Z])(?![A-Za-z0-9-])")
+_QUESTION_WORDS = {"is", "was", "are", "were", "did", "does", "do", "will", "can", "could", "should", "has", "have",
+                   "had", "how", "what", "when", "which", "who", "where", "why"}
+
+
 def numbered_stems(question: str) -> list[tuple[str, str]]:
-    """(stem, number) of each numbered name of a question: Mission 2, ミッション3."""
-    return [(stem, number) for stem, number in _NUMBERED_NAME.findall(question) if stem.lower() not in _NOT_NAMES]
+    """(stem, number) of each numbered name of a question, in order: Mission 2,
+    ミッション3, and a letter for a number: Series B."""
+    found = [(match.start(), match.group(1), match.group(2)) for match in _NUMBERED_NAME.finditer(question)
+             if match.group(1).lower() not in _NOT_NAMES]
+    found += [(match.start(), match.group(1), match.group(2)) for match in _LETTERED_NAME.finditer(question)
+              if match.group(1).lower() not in _NOT_NAMES | _QUESTION_WORDS]
+    return [(stem, number) for _, stem, number in sorted(found)]
+
+
+def designation(number: str) -> str:
+    """The pattern of a numbered name's number after its stem (Mission 2, Series B)."""
+    return rf"{number}(?!\d)" if number.isdigit() else rf"(?-i:{number})(?![A-Za-z0-9])"
+
+
+def designations(number: str) -> str:
+    """Any number of the same sort as `number` (digits, or one capital letter), grouped."""
+    return r"(\d+)" if number.isdigit() else r"((?-i:[A-Z]))(?![A-Za-z0-9])"
 
 
 def numbered_pattern(forms, number: str) -> re.Pattern:
     alternatives = "|".join(re.escape(form) for form in forms)
-    return re.compile(rf"(?:{alternatives})\s*{number}(?!\d)", re.IGNORECASE)
+    return re.compile(rf"(?:{alternatives})\s*{designation(number)}", re.IGNORECASE)
 
 
 def numbered_names(question: str | "Question") -> list[re.Pattern]:

@@ -108,14 +108,19 @@ class Reranker:
 
     def reorder(self, signals: Signals, matrix: np.ndarray) -> tuple[list[int], dict[int, float]]:
         """The ranking with its best `TOP` reordered by P(holds the answer) (ties keep
-        the fused order), and that probability for each of them."""
+        the fused order), and a score for each: that probability, and below the `TOP`,
+        which the model did not read, the lowest of them scaled by the fused score (a
+        hit's score is on one scale however many are asked for)."""
         top = signals.ranked[:TOP]
         if not top:
             return list(signals.ranked), {}
         probabilities = self.probabilities(matrix)
         order = sorted(range(len(top)), key=lambda index: (-probabilities[index], index))
-        return [top[index] for index in order] + list(signals.ranked[TOP:]), \
-            {top[index]: float(probabilities[index]) for index in order}
+        scores = {top[index]: float(probabilities[index]) for index in order}
+        floor, last = float(probabilities.min()), signals.fused[top[-1]]
+        for position in signals.ranked[TOP:]:
+            scores[position] = floor * min(1.0, signals.fused[position] / last) if last > 0 else 0.0
+        return [top[index] for index in order] + list(signals.ranked[TOP:]), scores
 
     def to_record(self, notes: dict | None = None) -> dict:
         return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
