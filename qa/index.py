@@ -184,7 +184,7 @@ class Index(Lexicon):
         resolved = clean_question(resolve(asked, history))
         return read_question(resolved, lexical=self.lexical, dictionary=self.dictionary, asked=asked,
                              vocabulary=VOCABULARY if self.settings.hand_vocabulary else None,
-                             transliterate=self.settings.transliterate,
+                             transliterate=self.settings.transliterate, kanji_readings=self.settings.kanji_readings,
                              translate_dense=self.settings.translate_dense)
 
     def search(self, question: str | Question, k: int = 5) -> list[Hit]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..ingest.language import CJK_CHARACTERS
+from . import kanji
 from .postings import B, K1, Background, Postings, build_postings, extend_postings
 from .romaji import capitalized_words, spelling_key, spelling_table
 from .sounds import SoundTable
@@ -140,6 +141,7 @@ class LexicalIndex:
         self._dense: dict[int, np.ndarray] = {}  # least recently used first
         self._dense_lock = threading.Lock()
         self.sounds = SoundTable(self.vocab_dict)  # names across scripts, grouped on first use
+        self._kanji_held: dict[str, tuple[str, ...]] = {}  # kanji piece -> the Latin words it reads here
 
     def japanese_for(self, word: str) -> tuple[str, ...]:
         """Japanese words of the index that a Latin word unknown to it spells in romaji
@@ -240,6 +242,15 @@ class LexicalIndex:
     @property
     def total_tokens(self) -> int:
         return int(self.postings.lengths.astype(np.int64).sum())
+
+    def kanji_spellings(self, text: str) -> tuple[str, ...]:
+        """The Latin words of this index that read a piece of `text`'s kanji (隼友 ->
+        hayatomo; see `kanji`)."""
+        return kanji.spellings(text, self._holds_latin, self._kanji_held)
+
+    def _holds_latin(self, word: str) -> bool:
+        tokens = tokenize(word, self.tokenizer)
+        return bool(tokens) and all(self.knows(token) for token in tokens)
 
     def knows(self, term: str) -> bool:
         """Whether a token (or a Latin word, in any form) occurs anywhere in the index."""

@@ -47,7 +47,12 @@ class Lexicon:
         return name_forms(name, self.dictionary, self.lexical.knows,
                           lambda text: tokenize(text, self.lexical.tokenizer), romaji=self.lexical.spelled,
                           vocabulary=VOCABULARY if self.settings.hand_vocabulary else None, reading=reading,
-                          only_known=False, sounds=self._sounds)
+                          only_known=False, sounds=self._sounds, kanji_spellings=self._kanji_spellings)
+
+    def _kanji_spellings(self, name: str) -> tuple[str, ...]:
+        if not self.settings.kanji_readings:
+            return ()
+        return self.lexical.kanji_spellings(name)
 
     def _sounds(self, name: str) -> tuple[str, ...]:
         if not self.settings.transliterate:

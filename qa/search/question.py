@@ -223,7 +223,7 @@ class Question:
 
 
 def read_question(text: str, *, lexical, dictionary=None, asked: str | None = None,
-                  vocabulary: dict | None = VOCABULARY, transliterate: bool = True,
+                  vocabulary: dict | None = VOCABULARY, transliterate: bool = True, kanji_readings: bool = True,
                   translate_dense: bool = True) -> Question:
     """Read a (cleaned) question against an index's lexical vocabulary."""
     from .lexical import sudachi_morphemes, tokenize
@@ -255,6 +255,11 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
         translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized,
                                    sounds=lexical.sounds.latin_for if transliterate else lambda word: (),
                                    forms=written)
+    if language == "ja" and kanji_readings:  # 隼友海運 -> hayatomo, kaiun: a name no dictionary lists (see `kanji`)
+        for word in lexical.kanji_spellings(searched):
+            written[word] = max(written.get(word, 0.0), 1.0)
+            for token in tokenized(word):
+                translated[token] = max(translated.get(token, 0.0), 1.0)
     for form in in_other_language(searched, language):  # 2025年3月期 <-> "fiscal year ended March 2025"
         written[form] = max(written.get(form, 0.0), 1.0)
         for token in tokenized(form):

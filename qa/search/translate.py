@@ -178,10 +178,12 @@ def name_forms(name: str, dictionary, known: Callable[[str], bool], tokenize,
                romaji: Callable[[str], tuple[str, ...]] = lambda word: (),
                vocabulary: dict[str, tuple[str, ...]] | None = None,
                reading: Callable[[str], str] = lambda word: "", only_known: bool = True,
-               sounds: Callable[[str], tuple[str, ...]] = lambda word: ()) -> tuple[str, ...]:
+               sounds: Callable[[str], tuple[str, ...]] = lambda word: (),
+               kanji_spellings: Callable[[str], tuple[str, ...]] = lambda name: ()) -> tuple[str, ...]:
     """The other-script forms of a name (that the index holds, with `only_known`): a
     Latin name's Japanese spellings (Takasago -> 高砂, Mitsubishi -> 三菱, CFO ->
-    最高財務責任者), a Japanese name's romanizations (星野 -> hoshino, 袴田 -> hakamada)."""
+    最高財務責任者), a Japanese name's romanizations (星野 -> hoshino, 袴田 -> hakamada;
+    `kanji_spellings`: 隼友 -> hayatomo, read kanji by kanji)."""
     found: list[str] = []
     spelled_hiragana: set[str] = set()
     if name.isascii():
@@ -202,6 +204,7 @@ def name_forms(name: str, dictionary, known: Callable[[str], bool], tokenize,
         spelled = hepburn(reading(name)) if reading else ""
         if spelled:
             candidates.append(spelled)
+        candidates += list(kanji_spellings(name))
     candidates += list(sounds(name))  # Thales <-> タレス: the same name heard in the other script
     for candidate in candidates:
         tokens = tokenize(candidate)
