@@ -24,7 +24,7 @@ from typing import Callable
 from ..records import Hit
 from ..search.timeframe import names_period
 from ..search.lexical import latin_form
-from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, Question, designations, numbered_names
+from ..search.question import DATE, GENERAL, MONEY, NUMBER, PERSON, PLACE, Question, numbered_names, stem_pattern
 from .binding import Subject
 from .clauses import event_words, names_event
 from .facts import Fact, find_facts, is_money
@@ -296,8 +296,7 @@ def candidates(hits: list[Hit], sentences: list[tuple], *, question: Question, t
     first lines of its release (`heads`: each hit's document's first chunk) name."""
     kind, language = question.kind, question.language
     numbered_patterns = numbered_names(question)
-    stems = [re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*{designations(number)}", re.IGNORECASE)
-             for forms, number in question.numbered]
+    stems = [stem_pattern(forms, number) for forms, number in question.numbered]
     events = event_words(question.text, set(terms.all)) if kind == DATE else set()
     stated = quantities(question.text)
     found = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..search.question import Question, designations
+from ..search.question import Question, stem_pattern
 
 _PARENTHESES = re.compile(r"\([^)]*\)|（[^）]*）")
 
@@ -29,8 +29,7 @@ def numbered_owner(question: Question, text: str, position: int) -> bool:
     asides = [match.span() for match in _PARENTHESES.finditer(text)]
     clause = _clause(text, position)
     for forms, number in question.numbered:
-        stem = re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*{designations(number)}",
-                          re.IGNORECASE)
+        stem = stem_pattern(forms, number)
         named = [match for match in stem.finditer(text)
                  if not any(start < match.start() < end for start, end in asides)]
         if not any(match.group(1) == number for match in named) or {m.group(1) for m in named} == {number}:

@@ -246,10 +246,11 @@ class LexicalIndex:
     def kanji_spellings(self, text: str) -> tuple[str, ...]:
         """The Latin words of this index that read a piece of `text`'s kanji (隼友 ->
         hayatomo; see `kanji`)."""
-        return kanji.spellings(text, self._holds_latin, self._kanji_held)
+        return kanji.spellings(text, self.holds, self._kanji_held)
 
-    def _holds_latin(self, word: str) -> bool:
-        tokens = tokenize(word, self.tokenizer)
+    def holds(self, form: str) -> bool:
+        """Whether the index holds a word or name, in every token of it."""
+        tokens = tokenize(form, self.tokenizer)
         return bool(tokens) and all(self.knows(token) for token in tokens)
 
     def knows(self, term: str) -> bool:

@@ -23,8 +23,7 @@ class Lexicon:
 
     def holds(self, form: str) -> bool:
         """Whether the index holds a word or name, in every token of it."""
-        tokens = tokenize(form, self.lexical.tokenizer)
-        return bool(tokens) and all(self.lexical.knows(token) for token in tokens)
+        return self.lexical.holds(form)
 
     def knows(self, token: str) -> bool:
         return self.lexical.knows(token)

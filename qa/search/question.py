@@ -117,6 +117,12 @@ def designations(number: str) -> str:
     return r"(\d+)" if number.isdigit() else r"((?-i:[A-Z]))(?![A-Za-z0-9])"
 
 
+def stem_pattern(forms, number: str) -> re.Pattern:
+    """A numbered name's stem with any number of the same sort (Mission 3 for a question
+    about Mission 2, Series A for Series B), the number in group 1."""
+    return re.compile(rf"(?:{'|'.join(re.escape(form) for form in forms)})\s*{designations(number)}", re.IGNORECASE)
+
+
 def numbered_pattern(forms, number: str) -> re.Pattern:
     alternatives = "|".join(re.escape(form) for form in forms)
     return re.compile(rf"(?:{alternatives})\s*{designation(number)}", re.IGNORECASE)
