@@ -100,12 +100,27 @@ def held_out_model_path(folder: Path, held: str) -> Path:
     return Path(folder) / f"without-{held}.json"
 
 
+def _held_out_reranker(folder: Path, held_out: str, held: dict, shipped):
+    """What `rerank.shipped` gives while `held_out`'s questions are asked: the reranker
+    fitted without that company (no file: it had no question the rerankers were fitted
+    on, so the shipped one never saw it either)."""
+    if held_out not in held:
+        path = held_out_model_path(folder, held_out)
+        if path.exists():
+            model = rerank.Reranker.from_record(json.loads(path.read_text()))
+            held[held_out] = lambda: model
+        else:
+            held[held_out] = shipped
+    return held[held_out]
+
+
 def collect(set_names: list[str], rerankers: Path | None = None) -> list[dict]:
     """Every question with its candidates' features and labels, and the outcome a rule
     decides before the model is asked (a name the releases never mention, nothing asked).
     With `rerankers`, each question is searched with the reranker fitted without its company."""
     answerer = ExtractiveAnswerer()
     shipped = rerank.shipped
+    held: dict = {}  # company -> its held-out reranker, read once
     records = []
     available = sets()
     for name in set_names:
@@ -114,10 +129,8 @@ def collect(set_names: list[str], rerankers: Path | None = None) -> list[dict]:
         paths, questions = available[name]
         index = qa.load_index(index_for(name, paths), settings=qa.Settings())
         for question in questions:
-            if rerankers is not None:  # no file: the company had no question the reranker was fitted on
-                model = held_out_model_path(rerankers, company(name, question))
-                rerank.shipped = shipped if not model.exists() else \
-                    functools.partial(rerank.Reranker.from_record, json.loads(model.read_text()))
+            if rerankers is not None:
+                rerank.shipped = _held_out_reranker(rerankers, company(name, question), held, shipped)
             evidence = index.evidence(question.q)
             rule = ""
             rows = []

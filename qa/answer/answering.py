@@ -283,7 +283,7 @@ class ExtractiveAnswerer:
         return self.scored(evidence, evidence.updates, passages=len(evidence.updates.hits), model=model)
 
     def update_of(self, evidence: Evidence, chosen: Scored, model: confidence.ConfidenceModel,
-               others: list[Scored] | None = None):
+                  others: list[Scored] | None = None):
         """A newer release's different statement of the same fact, if any: one the
         model would hold to give the answer (P(holds) at least the passage threshold).
         `others`: `updates_scored`, when already scored."""

@@ -229,7 +229,7 @@ class Question:
 
 
 def read_question(text: str, *, lexical, dictionary=None, asked: str | None = None,
-                  vocabulary: dict | None = VOCABULARY, transliterate: bool = True, kanji_readings: bool = True,
+                  vocabulary: dict | None = VOCABULARY, transliterate: bool = True, kanji_readings: bool = False,
                   translate_dense: bool = True) -> Question:
     """Read a (cleaned) question against an index's lexical vocabulary."""
     from .lexical import sudachi_morphemes, tokenize
