@@ -35,6 +35,7 @@ it is close enough), "-monotonic" fits the trees with a direction per feature.
 search whose reranker never saw the company asked about: DIR holds the models that
 bench/train_rerank.py --held-out-models DIR writes, one per company. --close-share sets the share of the best holds
 probability a sentence needs to be picked as the closest passage (qa.answer.confidence.CLOSE_SHARE).
+--curve compares variants without choosing a threshold: the facts stated right at most k wrong, and the AUC.
 
 The real releases are read from ../shared at run time and never copied into the project.
 """
@@ -384,6 +385,28 @@ def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
     return best
 
 
+def curve(decided: list[tuple[dict, dict]], wrongs=(3, 5, 8, 10, 15, 20, 30, 50)) -> tuple[dict, float]:
+    """Threshold-free: the facts stated right when at most k are wrong, for each k of
+    `wrongs`, as the answer threshold falls, and the AUC of the stated candidate's
+    probability for right against wrong. Two variants compare on this without the
+    noise of one chosen threshold (a wrong fact more or less moves it)."""
+    scored = sorted(((result["p"], record["unanswerable"] is False and result["best_right"])
+                     for record, result in decided if result.get("p") is not None and not result.get("general")
+                     and not result.get("vetoed")), key=lambda pair: -pair[0])
+    right = wrong = 0
+    found = {}
+    for _, is_right in scored:
+        right, wrong = right + is_right, wrong + (not is_right)
+        for most in wrongs:
+            if wrong <= most:
+                found[most] = right
+    good = np.asarray([p for p, is_right in scored if is_right])
+    bad = np.asarray([p for p, is_right in scored if not is_right])
+    auc = float((good[:, None] > bad[None, :]).mean() + 0.5 * (good[:, None] == bad[None, :]).mean()) \
+        if len(good) and len(bad) else float("nan")
+    return found, auc
+
+
 def passage_threshold(decided: list[tuple[dict, dict]], keep_share: float = 0.9) -> float:
     """The closest passage is shown unless it is clearly unrelated: the threshold
     keeps `keep_share` of the closest passages that hold the answer (predicted
@@ -508,6 +531,8 @@ def main(argv=None) -> int:
                         help="no inner round: thresholds chosen on the pooled out-of-company predictions "
                              "(minutes instead of half an hour; the figures are then not nested)")
     parser.add_argument("--write", action="store_true", help="write qa/answer/confidence.json")
+    parser.add_argument("--curve", action="store_true",
+                        help="also the facts stated right at most k wrong, whatever the threshold, and the AUC")
     parser.add_argument("--wrong", action="store_true", help="list the questions answered wrong out of company")
     parser.add_argument("--close-share", type=float, default=confidence.CLOSE_SHARE,
                         help="the closest passage is the order head's pick among sentences whose holds probability "
@@ -542,6 +567,10 @@ def main(argv=None) -> int:
                  f"outer {'one company at a time' if not arguments.outer_folds else f'{arguments.outer_folds} groups of companies'}")
     figures = tables(decided)
     print_tables(figures, title)
+    if arguments.curve:
+        found, auc = curve(decided)
+        print("\nright facts at most k wrong: " + ", ".join(f"{most}: {right}" for most, right in found.items())
+              + f"; AUC of the stated candidate's probability {auc:.4f}")
     if arguments.wrong:
         print("\nstated wrong (id, kind, stated value):")
         for record, result in decided:

@@ -54,6 +54,7 @@ GROUPS = {
     "time": ("log_time_tier", "timed"),
     "quantity": ("quantity",),
     "scores": ("dense", "dense_gap", "lexical", "fused"),
+    "coverage": ("own_coverage", "translated_coverage", "coverage", "coverage_gap"),
 }
 
 

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from qa.answer.confidence import Trees, head_from_dict
 
@@ -135,3 +136,19 @@ def test_the_closest_passage_shares_the_question_words(sample_index):
     to the one that answers it (holds 0.12 against 0.29)."""
     answer = sample_index.answer("Which team did ispace run in the Google Lunar XPRIZE?")
     assert answer.outcome == "passage" and "HAKUTO" in answer.citations[0].quote
+
+
+def test_the_curve_counts_right_facts_at_each_number_of_wrong_ones():
+    """Sixteenth session: variants are compared on the facts stated right at most k
+    wrong, whatever threshold one would choose, and on the AUC."""
+    tc = train_confidence()
+
+    def question(p, right, unanswerable=False, **more):
+        return {"unanswerable": unanswerable}, {"p": p, "best_right": right, **more}
+
+    decided = [question(0.9, True), question(0.8, False), question(0.7, True), question(0.6, True),
+               question(0.5, True, unanswerable=True), question(0.95, False, general=True),
+               question(0.99, False, vetoed=True), question(None, False)]
+    found, auc = tc.curve(decided, wrongs=(0, 1, 2))
+    assert found == {0: 1, 1: 3, 2: 3}  # an unanswerable question's fact is wrong; general and vetoed never stated
+    assert auc == pytest.approx(4 / 6)  # right at 0.9, 0.7, 0.6 against wrong at 0.8, 0.5

@@ -54,6 +54,11 @@ def test_features_read_the_fusion_signals():
     timed = rerank.features(signals(tiers=[[3, 9], [7]]), "en", ABOUT.__getitem__)
     assert column(timed, "timed") == [1.0] * 4
     assert column(timed, "log_time_tier") == pytest.approx([math.log(3), math.log(2), 0.0, math.log(2)])
+    covered = rerank.features(signals(coverage={7: (0.5, 0.0), 3: (0.25, 0.75)}), "en", ABOUT.__getitem__)
+    assert column(covered, "own_coverage") == [0.5, 0.25, 0.0, 0.0]
+    assert column(covered, "translated_coverage") == [0.0, 0.75, 0.0, 0.0]
+    assert column(covered, "coverage") == [0.5, 0.75, 0.0, 0.0]
+    assert column(covered, "coverage_gap") == pytest.approx([-0.25, 0.0, -0.75, -0.75])  # against the best's
     # an array of every chunk's BM25 score (the local store) reads as the dict (Milvus)
     scores = np.zeros(10, dtype=np.float32)
     scores[3], scores[7] = 4.0, 2.0

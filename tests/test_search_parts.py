@@ -292,3 +292,57 @@ def test_the_other_languages_best_passage_takes_third_place():
     assert balance_languages([0, 1, 2, 3, 4], chunks, days=7) == [0, 1, 3, 2, 4]
     # both languages among the first three already: nothing moves
     assert balance_languages([0, 3, 1, 2, 4], [chunks[0], chunks[3], chunks[1], chunks[2], chunks[4]]) == [0, 3, 1, 2, 4]
+
+
+class _Morpheme:
+    """A SudachiPy morpheme's face, for the translation's plumbing."""
+
+    def __init__(self, surface, part):
+        self._surface, self._part = surface, part
+
+    def surface(self):
+        return self._surface
+
+    def normalized_form(self):
+        return self._surface
+
+    def part_of_speech(self):
+        return self._part
+
+    def reading_form(self):
+        return ""
+
+
+def test_each_question_word_keeps_its_own_translations():
+    """Sixteenth session: the search weighs how many of the question's words a passage
+    holds in translation, so each word's translations are kept together."""
+    from qa.search.translate import from_japanese
+
+    glossary = _Glossary(english={"従業員": ["employee", "worker", "staff"], "数": ["number"]})
+    known = {"employee", "worker", "number"}.__contains__
+    groups: list[dict[str, float]] = []
+    noun, suffix = ("名詞", "普通名詞", "一般", "*", "*", "*"), ("名詞", "接尾辞", "*", "*", "*", "*")
+    from_japanese([_Morpheme("従業員", noun), _Morpheme("数", suffix)], glossary, known, lambda text: [text],
+                  groups=groups)
+    assert [set(group) for group in groups] == [{"employee", "worker"}, {"number"}]
+    assert groups[0]["employee"] > groups[0]["worker"]  # the first sense weighs more
+
+
+def test_a_word_held_in_translation_counts_as_the_word():
+    from qa.search.question import Question
+
+    question = Question(text="従業員数は？", asked="従業員数は？", language="ja", kind="number", tokens=("従業員", "数"),
+                        translation_groups=((("employe", 1.0), ("worker", 0.5)), (("number", 1.0),)))
+    assert question.coverage("Employees: 212") == (0.0, 0.5)  # one of two words, whole
+    assert question.coverage("Workers: 212") == (0.0, 0.25)  # a later sense counts less
+    assert question.coverage("Number of employees: 212") == (0.0, 1.0)
+    assert question.coverage("従業員数：212名") == (1.0, 0.0)
+
+
+def test_a_question_read_against_an_index_groups_its_translations(sample_index):
+    question = sample_index.read_question("When is the lunar landing planned?")
+    assert question.translation_groups and all(group[0][1] == 1.0 for group in question.translation_groups)
+    assert {token for group in question.translation_groups for token, _ in group} <= \
+        {token for token, _ in question.translations}
+    own, translated = question.coverage("2025年6月6日に月面着陸を予定しているミッション2")
+    assert translated >= 0.5 and own == 0.0

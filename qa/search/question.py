@@ -204,6 +204,9 @@ class Question:
     numbered: tuple[tuple[tuple[str, ...], str], ...] = ()  # (spellings of the stem, number): Mission 2
     dense_text: str = ""    # the text without its dates once they set the time
     translated_text: str = ""  # its words in the other language, as written, weightiest first
+    # For each of its words that has translations, those tokens with their share of the
+    # word relative to its likeliest translation (1.0): 従業員 -> employe 1.0, worker 0.5.
+    translation_groups: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     @property
     def embedded(self) -> str:
@@ -216,6 +219,17 @@ class Question:
     def given(self) -> str:
         """What the question itself gives, as asked and as read (a follow-up rewritten)."""
         return self.asked if self.asked == self.text else f"{self.asked} | {self.text}"
+
+    def coverage(self, text: str) -> tuple[float, float]:
+        """The share of its words `text` holds (as a word or inside one), and the share
+        it holds in translation, each word counting its likeliest translation held
+        (relative to its first one: 従業員 held as "employees" is the whole word)."""
+        lowered = text.lower()
+        own = set(self.tokens)
+        held = sum(token in lowered for token in own) / len(own) if own else 0.0
+        translated = sum(max((share for token, share in group if token in lowered), default=0.0)
+                         for group in self.translation_groups)
+        return held, translated / max(len(own), len(self.translation_groups), 1)
 
     def lexical_query(self, translation_weight: float = 1.0) -> dict[str, float]:
         """Token -> weight: each of its own tokens counts 1 (as often as it occurs),
@@ -253,24 +267,25 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
         return tokenize(phrase, lexical.tokenizer)
 
     written: dict[str, float] = {}  # the translations as written, for the dense stage
+    groups: list[dict[str, float]] = []  # each source word's translations
     if language == "en":
         translated = from_english(searched, dictionary, lexical.knows, tokenized, lexical.japanese_for, vocabulary,
                                   sounds=lexical.sounds.katakana_for if transliterate else lambda word: (),
-                                  forms=written)
+                                  forms=written, groups=groups)
     else:
         translated = from_japanese(sudachi_morphemes(searched), dictionary, lexical.knows, tokenized,
                                    sounds=lexical.sounds.latin_for if transliterate else lambda word: (),
-                                   forms=written)
-    if language == "ja" and kanji_readings:  # 隼友海運 -> hayatomo, kaiun: a name no dictionary lists (see `kanji`)
-        for word in lexical.kanji_spellings(searched):
-            written[word] = max(written.get(word, 0.0), 1.0)
-            for token in tokenized(word):
-                translated[token] = max(translated.get(token, 0.0), 1.0)
-    for form in in_other_language(searched, language):  # 2025年3月期 <-> "fiscal year ended March 2025"
+                                   forms=written, groups=groups)
+    extra = list(lexical.kanji_spellings(searched)) if language == "ja" and kanji_readings else []
+    # 隼友海運 -> hayatomo, kaiun: a name no dictionary lists (see `kanji`); 2025年3月期 <->
+    # "fiscal year ended March 2025": each form is a word of its own, fully translated.
+    for form in extra + list(in_other_language(searched, language)):
         written[form] = max(written.get(form, 0.0), 1.0)
-        for token in tokenized(form):
-            if lexical.knows(token):
-                translated[token] = max(translated.get(token, 0.0), 1.0)
+        known = [token for token in tokenized(form) if lexical.knows(token)]
+        for token in known:
+            translated[token] = max(translated.get(token, 0.0), 1.0)
+        if known:
+            groups.append(dict.fromkeys(known, 1.0))
     own_words = set(searched.lower().split())
     translated_text = " ".join(form for form, _ in sorted(written.items(), key=lambda item: (-item[1], item[0]))
                                if form.lower() not in own_words) if translate_dense else ""
@@ -290,4 +305,13 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
         numbered.append((tuple(form for form in dict.fromkeys(forms) if form == stem or holds(form)), number))
     return Question(text=text, asked=asked or text, language=language, kind=kind, tokens=tokens, numbered=tuple(numbered),
                     translations=translations, romaji=romaji, timeframe=timeframe, dense_text=searched,
-                    translated_text=translated_text)
+                    translated_text=translated_text,
+                    translation_groups=tuple(group for group in (_relative(shares, own) for shares in groups) if group))
+
+
+def _relative(shares: dict[str, float], own: set[str]) -> tuple[tuple[str, float], ...]:
+    """One word's translations (not among the question's own tokens), each with its
+    weight over the likeliest one's."""
+    top = max(shares.values(), default=0.0)
+    return tuple((token, round(weight / top, 4)) for token, weight in sorted(shares.items(), key=lambda item: -item[1])
+                 if token not in own) if top > 0 else ()

@@ -88,13 +88,13 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
                  names: Callable[[str], tuple[str, ...]] = lambda word: (),
                  vocabulary: dict[str, tuple[str, ...]] | None = None,
                  sounds: Callable[[str], tuple[str, ...]] = lambda word: (),
-                 forms: dict[str, float] | None = None) -> dict[str, float]:
+                 forms: dict[str, float] | None = None, groups: list | None = None) -> dict[str, float]:
     """Japanese index words for an English question's words, each with its weight.
     `vocabulary` (a hand list, word -> Japanese words) is checked before the
     dictionary; a capitalized word's romaji spellings (`names`) and the katakana
     words that sound like it (`sounds`: Thales -> タレス) are its forms too. The
-    translations as written, with their weights, are added to `forms` when given.
-    A word whose own form gives no word the index holds is looked up by its lemma
+    translations as written, with their weights, are added to `forms` when given, and
+    each source word's translations (token -> weight) to `groups`. A word whose own form gives no word the index holds is looked up by its lemma
     (countries: 国々 is in no release, 国 may be)."""
     # Words of one or two letters are only translated by the hand vocabulary (US, UK, EU).
     words = [word for word in _LATIN_WORD.findall(question)
@@ -124,6 +124,8 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
             if shared:
                 for token, weight in shared.items():
                     result[token] = result.get(token, 0.0) + weight
+                if groups is not None:
+                    groups.append(shared)
                 taken = size
                 break
         position += max(taken, 1)
@@ -132,11 +134,12 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
 
 def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize,
                   sounds: Callable[[str], tuple[str, ...]] = lambda word: (),
-                  forms: dict[str, float] | None = None) -> dict[str, float]:
+                  forms: dict[str, float] | None = None, groups: list | None = None) -> dict[str, float]:
     """English index words for a Japanese question's words (SudachiPy morphemes),
     each with its weight; a katakana word's Latin spellings in the index (`sounds`:
     ウーブン -> woven) are among them. The glosses as written ("business
-    integration", not the index's stems), with their weights, are added to `forms`."""
+    integration", not the index's stems), with their weights, are added to `forms`,
+    and each source word's translations (token -> weight) to `groups`."""
     units = [(m.surface(), m.normalized_form(), m.part_of_speech(), m.reading_form()) for m in morphemes]
     result: dict[str, float] = {}
     position = 0
@@ -164,6 +167,8 @@ def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize,
                 break
         for token, weight in shared.items():
             result[token] = result.get(token, 0.0) + weight
+        if shared and groups is not None:
+            groups.append(shared)
         position += taken
     return result
 
