@@ -316,7 +316,7 @@ class _Morpheme:
 def test_each_question_word_keeps_its_own_translations():
     """Sixteenth session: the search weighs how many of the question's words a passage
     holds in translation, so each word's translations are kept together."""
-    from qa.search.translate import from_japanese
+    from qa.search.translate import from_japanese, relative_groups
 
     glossary = _Glossary(english={"従業員": ["employee", "worker", "staff"], "数": ["number"]})
     known = {"employee", "worker", "number"}.__contains__
@@ -326,23 +326,27 @@ def test_each_question_word_keeps_its_own_translations():
                   groups=groups)
     assert [set(group) for group in groups] == [{"employee", "worker"}, {"number"}]
     assert groups[0]["employee"] > groups[0]["worker"]  # the first sense weighs more
+    assert relative_groups(groups, own={"number"}) == ((("employee", 1.0), ("worker", 0.5)),)  # its own word: no group
 
 
 def test_a_word_held_in_translation_counts_as_the_word():
     from qa.search.question import Question
+    from qa.search.rerank import coverage
 
     question = Question(text="従業員数は？", asked="従業員数は？", language="ja", kind="number", tokens=("従業員", "数"),
                         translation_groups=((("employe", 1.0), ("worker", 0.5)), (("number", 1.0),)))
-    assert question.coverage("Employees: 212") == (0.0, 0.5)  # one of two words, whole
-    assert question.coverage("Workers: 212") == (0.0, 0.25)  # a later sense counts less
-    assert question.coverage("Number of employees: 212") == (0.0, 1.0)
-    assert question.coverage("従業員数：212名") == (1.0, 0.0)
+    assert coverage(question, "Employees: 212") == (0.0, 0.5)  # one of two words, whole
+    assert coverage(question, "Workers: 212") == (0.0, 0.25)  # a later sense counts less
+    assert coverage(question, "Number of employees: 212") == (0.0, 1.0)
+    assert coverage(question, "従業員数：212名") == (1.0, 0.0)
 
 
 def test_a_question_read_against_an_index_groups_its_translations(sample_index):
+    from qa.search.rerank import coverage
+
     question = sample_index.read_question("When is the lunar landing planned?")
     assert question.translation_groups and all(group[0][1] == 1.0 for group in question.translation_groups)
     assert {token for group in question.translation_groups for token, _ in group} <= \
         {token for token, _ in question.translations}
-    own, translated = question.coverage("2025年6月6日に月面着陸を予定しているミッション2")
+    own, translated = coverage(question, "2025年6月6日に月面着陸を予定しているミッション2")
     assert translated >= 0.5 and own == 0.0

@@ -9,7 +9,7 @@ filters the candidates before either stage ranks them (`timeframe.allowed_dates`
 ranks them once more by date (`timeframe.time_ranking`); a quantity the question names
 ("1.4 million km") is a ranking of its own, since 約140万km meets no word of BM25. The
 best `rerank.TOP` are read once more, for the share of the question's words they hold
-(`Question.coverage`), which the reranker weighs.
+(`rerank.coverage`), which the reranker weighs.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def fuse(question: Question, query_vector: np.ndarray, *, k: int, store, chunks,
         # then: its passage names a date of the period ("2022年3月31日現在" for March 2022)
         ranked = [position for position in ranked if not _after(days, position, question.timeframe)
                   or names_period(question.timeframe, chunks[position].text)]
-    coverage = {position: question.coverage(chunks[position].text) for position in ranked[:rerank.TOP]}
+    coverage = {position: rerank.coverage(question, chunks[position].text) for position in ranked[:rerank.TOP]}
     signals = rerank.Signals(ranked, fused, dense, dense_ranked, lexical_ranked, lexical_scores, tiers, quantity,
                              coverage)
     return signals, sentence_scores, baselines, query

@@ -205,7 +205,8 @@ class Question:
     dense_text: str = ""    # the text without its dates once they set the time
     translated_text: str = ""  # its words in the other language, as written, weightiest first
     # For each of its words that has translations, those tokens with their share of the
-    # word relative to its likeliest translation (1.0): 従業員 -> employe 1.0, worker 0.5.
+    # word relative to its likeliest translation (1.0): 従業員 -> employe 1.0, worker 0.5
+    # (`translate.relative_groups`; the reranker's `rerank.coverage` reads them).
     translation_groups: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     @property
@@ -219,17 +220,6 @@ class Question:
     def given(self) -> str:
         """What the question itself gives, as asked and as read (a follow-up rewritten)."""
         return self.asked if self.asked == self.text else f"{self.asked} | {self.text}"
-
-    def coverage(self, text: str) -> tuple[float, float]:
-        """The share of its words `text` holds (as a word or inside one), and the share
-        it holds in translation, each word counting its likeliest translation held
-        (relative to its first one: 従業員 held as "employees" is the whole word)."""
-        lowered = text.lower()
-        own = set(self.tokens)
-        held = sum(token in lowered for token in own) / len(own) if own else 0.0
-        translated = sum(max((share for token, share in group if token in lowered), default=0.0)
-                         for group in self.translation_groups)
-        return held, translated / max(len(own), len(self.translation_groups), 1)
 
     def lexical_query(self, translation_weight: float = 1.0) -> dict[str, float]:
         """Token -> weight: each of its own tokens counts 1 (as often as it occurs),
@@ -247,7 +237,7 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
                   translate_dense: bool = True) -> Question:
     """Read a (cleaned) question against an index's lexical vocabulary."""
     from .lexical import sudachi_morphemes, tokenize
-    from .translate import from_english, from_japanese
+    from .translate import from_english, from_japanese, relative_groups
 
     language = detect_language(text)
     kind = question_kind(asked or text)
@@ -306,12 +296,4 @@ def read_question(text: str, *, lexical, dictionary=None, asked: str | None = No
     return Question(text=text, asked=asked or text, language=language, kind=kind, tokens=tokens, numbered=tuple(numbered),
                     translations=translations, romaji=romaji, timeframe=timeframe, dense_text=searched,
                     translated_text=translated_text,
-                    translation_groups=tuple(group for group in (_relative(shares, own) for shares in groups) if group))
-
-
-def _relative(shares: dict[str, float], own: set[str]) -> tuple[tuple[str, float], ...]:
-    """One word's translations (not among the question's own tokens), each with its
-    weight over the likeliest one's."""
-    top = max(shares.values(), default=0.0)
-    return tuple((token, round(weight / top, 4)) for token, weight in sorted(shares.items(), key=lambda item: -item[1])
-                 if token not in own) if top > 0 else ()
+                    translation_groups=relative_groups(groups, own))

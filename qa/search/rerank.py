@@ -14,7 +14,7 @@ its document's first passage, its tier in the question's time frame, and whether
 prints a quantity the question names; and one reading of the 30 passages' text (the
 fusion already reads it for quantities): the share of the question's words each holds,
 in the question's words and in translation, a word counting its likeliest translation
-held (`Question.coverage`). BM25 sums rare words; coverage counts the words asked, so
+held (`coverage`). BM25 sums rare words; coverage counts the words asked, so
 "Employees: 212" holds 従業員数 as fully as 従業員数：171名 does (leave-one-company-out
 recall@3 0.824 -> 0.831, evidence in the other language 0.755 -> 0.769; on the two
 sets no model saw 0.827 -> 0.834, other language 0.726 -> 0.774). The model is
@@ -62,7 +62,7 @@ class Signals:
     tiers: list[list[int]]
     quantity: frozenset[int]
     # The share of the question's words each of the best `TOP` holds, in its words and in
-    # translation (`Question.coverage`).
+    # translation (`coverage`).
     coverage: dict = field(default_factory=dict)
 
 
@@ -101,6 +101,19 @@ def features(signals: Signals, question_language: str, describe) -> np.ndarray:
                      float(position in signals.quantity), covered[position][0], covered[position][1],
                      max(covered[position]), max(covered[position]) - most))
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+def coverage(question, text: str) -> tuple[float, float]:
+    """The share of `question`'s words (its lexical tokens) that `text` holds, as a word
+    or inside one, and the share it holds in translation, each word counting its
+    likeliest translation held (`Question.translation_groups`: 従業員 held as
+    "employees" is the whole word)."""
+    lowered = text.lower()
+    own = set(question.tokens)
+    held = sum(token in lowered for token in own) / len(own) if own else 0.0
+    translated = sum(max((share for token, share in group if token in lowered), default=0.0)
+                     for group in question.translation_groups)
+    return held, translated / max(len(own), len(question.translation_groups), 1)
 
 
 def lexical_score(scores, position: int) -> float:

@@ -173,6 +173,20 @@ def from_japanese(morphemes, dictionary, known: Callable[[str], bool], tokenize,
     return result
 
 
+def relative_groups(groups: list[dict[str, float]], own) -> tuple[tuple[tuple[str, float], ...], ...]:
+    """Each source word's translations (`groups`, as `from_english` and `from_japanese`
+    give them), without the question's `own` tokens, each with its weight over the
+    word's likeliest translation's; words left with none are dropped."""
+    kept = []
+    for shares in groups:
+        top = max(shares.values(), default=0.0)
+        group = tuple((token, round(weight / top, 4)) for token, weight
+                      in sorted(shares.items(), key=lambda item: -item[1]) if token not in own) if top > 0 else ()
+        if group:
+            kept.append(group)
+    return tuple(kept)
+
+
 def _glosses(form: str, dictionary) -> list[tuple[str, float]]:
     """English glosses of a Japanese word, weighted by sense order."""
     glosses = dictionary.english(form)
