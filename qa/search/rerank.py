@@ -7,21 +7,20 @@ development sets BM25 alone put the passage that answers in the top 3 for 0.85
 fusion for 0.81 and 0.93, while across languages the fusion was far ahead (0.78
 and 0.72 against 0.49 and 0.35). The best `TOP` fused candidates are therefore
 reordered by a logistic regression of P(the passage holds the answer) over the
-signals the fusion already has: the dense and lexical
-ranks and scores, whether the passage is in the question's language (and the same
-signals for that case alone), the best fused rank of its document, whether it is
-its document's first passage, its tier in the question's time frame, and whether it
-prints a quantity the question names; and one reading of the 30 passages' text (the
-fusion already reads it for quantities): the share of the question's words each holds,
-in the question's words and in translation, a word counting its likeliest translation
-held (`coverage`). BM25 sums rare words; coverage counts the words asked, so
-"Employees: 212" holds 従業員数 as fully as 従業員数：171名 does (leave-one-company-out
-recall@3 0.824 -> 0.831, evidence in the other language 0.755 -> 0.769; on the two
-sets no model saw 0.827 -> 0.834, other language 0.726 -> 0.774). The model is
-fitted by bench/train_rerank.py on the development sets and evaluated
-leave-one-company-out (docs/quality.md); its
-coefficients, over standardized features, are read with numpy from `rerank.json`.
-Nothing below depends on the store: Milvus gives the same signals.
+signals the fusion already has: the dense and lexical ranks and scores, whether the
+passage is in the question's language (and the same signals for that case alone),
+the best fused rank of its document, whether it is its document's first passage,
+its tier in the question's time frame, and whether it prints a quantity the question
+names; and, from one more reading of the 30 passages' text (substring tests, no
+tokenizer), the share of the question's words each holds, in the question's
+words and in translation, a word counting its likeliest translation held
+(`coverage`). BM25 sums rare words; coverage counts the words asked, so "Employees:
+212" holds 従業員数 as fully as 従業員数：171名 does (leave-one-company-out recall@3
+0.824 -> 0.831, evidence in the other language 0.755 -> 0.769; on the two sets no
+model saw 0.827 -> 0.834, other language 0.726 -> 0.774). The model is fitted by
+bench/train_rerank.py on the development sets and evaluated leave-one-company-out
+(docs/quality.md); its coefficients, over standardized features, are read with numpy
+from `rerank.json`. Nothing below depends on the store: Milvus gives the same signals.
 """
 
 from __future__ import annotations

@@ -94,8 +94,9 @@ def from_english(question: str, dictionary, known: Callable[[str], bool], tokeni
     dictionary; a capitalized word's romaji spellings (`names`) and the katakana
     words that sound like it (`sounds`: Thales -> タレス) are its forms too. The
     translations as written, with their weights, are added to `forms` when given, and
-    each source word's translations (token -> weight) to `groups`. A word whose own form gives no word the index holds is looked up by its lemma
-    (countries: 国々 is in no release, 国 may be)."""
+    each source word's translations (token -> weight) to `groups`. A word whose own
+    form gives no word the index holds is looked up by its lemma (countries: 国々 is in
+    no release, 国 may be)."""
     # Words of one or two letters are only translated by the hand vocabulary (US, UK, EU).
     words = [word for word in _LATIN_WORD.findall(question)
              if len(word) > 2 or (vocabulary and word.lower() in vocabulary)]
