@@ -366,13 +366,18 @@ def decided_at(scores: dict, answer_at: float, passage_at: float) -> dict:
     return result | {"outcome": "not_found"}
 
 
+def _statable(decided: list[tuple[dict, dict]]) -> list[tuple[float, bool]]:
+    """(probability, right) of each question's best candidate that a threshold may state,
+    most probable first (a general question's and a vetoed one are never stated)."""
+    return sorted(((result["p"], record["unanswerable"] is False and result["best_right"])
+                   for record, result in decided if result.get("p") is not None and not result.get("general")
+                   and not result.get("vetoed")), reverse=True)
+
+
 def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
     """The lowest threshold whose stated facts reach `target` precision (with every
     rule-decided answer counted), from predictions made without each question's company."""
-    scored = sorted(((result["p"], record["unanswerable"] is False and result["best_right"])
-                     for record, result in decided if result.get("p") is not None and not result.get("general")
-                     and not result.get("vetoed")),  # never stated, whatever the threshold
-                    reverse=True)
+    scored = _statable(decided)
     fixed_right = sum(result["outcome"] == "answer" and result["right"] for record, result in decided
                       if result.get("p") is None)
     fixed_wrong = sum(result["outcome"] == "answer" and not result["right"] for record, result in decided
@@ -390,9 +395,7 @@ def curve(decided: list[tuple[dict, dict]], wrongs=(3, 5, 8, 10, 15, 20, 30, 50)
     `wrongs`, as the answer threshold falls, and the AUC of the stated candidate's
     probability for right against wrong. Two variants compare on this without the
     noise of one chosen threshold (a wrong fact more or less moves it)."""
-    scored = sorted(((result["p"], record["unanswerable"] is False and result["best_right"])
-                     for record, result in decided if result.get("p") is not None and not result.get("general")
-                     and not result.get("vetoed")), key=lambda pair: -pair[0])
+    scored = _statable(decided)
     right = wrong = 0
     found = {}
     for _, is_right in scored:
