@@ -374,9 +374,11 @@ def _statable(decided: list[tuple[dict, dict]]) -> list[tuple[float, bool]]:
                    and not result.get("vetoed")), reverse=True)
 
 
-def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
+def answer_threshold(decided: list[tuple[dict, dict]], target: float, margin: float = 0.0) -> float:
     """The lowest threshold whose stated facts reach `target` precision (with every
-    rule-decided answer counted), from predictions made without each question's company."""
+    rule-decided answer counted), from predictions made without each question's company.
+    With a `margin` z > 0 the precision is its Wilson lower bound at z (`lower_bound`):
+    a few right facts more above the threshold do not make it safe."""
     scored = _statable(decided)
     fixed_right = sum(result["outcome"] == "answer" and result["right"] for record, result in decided
                       if result.get("p") is None)
@@ -385,9 +387,22 @@ def answer_threshold(decided: list[tuple[dict, dict]], target: float) -> float:
     best, right, wrong = 1.0, fixed_right, fixed_wrong
     for probability, is_right in scored:
         right, wrong = right + is_right, wrong + (not is_right)
-        if right / max(1, right + wrong) >= target:
+        if lower_bound(right, wrong, margin) >= target:
             best = probability
     return best
+
+
+def lower_bound(right: int, wrong: int, z: float) -> float:
+    """The Wilson score interval's lower end for `right` of `right + wrong` (z = 0: the share)."""
+    total = right + wrong
+    if total == 0:
+        return 0.0
+    share = right / total
+    if z <= 0:
+        return share
+    centre = share + z * z / (2 * total)
+    spread = z * np.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
+    return float((centre - spread) / (1 + z * z / total))
 
 
 def curve(decided: list[tuple[dict, dict]], wrongs=(3, 5, 8, 10, 15, 20, 30, 50)) -> tuple[dict, float]:
@@ -424,14 +439,14 @@ def passage_threshold(decided: list[tuple[dict, dict]], keep_share: float = 0.9)
 
 def out_of_company(records: list[dict], keep: np.ndarray, c: float, target: float,
                    inner: bool = True, inner_folds: int = 0, folds: int = 0,
-                   model: str = "trees", workers: int = 1) -> list[tuple[dict, dict]]:
+                   model: str = "trees", workers: int = 1, margin: float = 0.0) -> list[tuple[dict, dict]]:
     """Leave-one-company-out decisions for every question. With `folds`, the companies
     are held out in that many groups instead of one by one; `inner_folds` does this for
     the inner round that chooses the thresholds (0: one company at a time), which keeps
     37 companies' nested fits within minutes. The outer round runs on `workers` processes."""
     companies = sorted({record["company"] for record in records})
     groups = [companies[start::folds] for start in range(folds)] if folds else [[name] for name in companies]
-    task = functools.partial(_held_out, records, keep, c, target, inner, inner_folds, model)
+    task = functools.partial(_held_out, records, keep, c, target, inner, inner_folds, model, margin)
     if inner and workers > 1 and len(groups) > 1:
         with multiprocessing.get_context("fork").Pool(min(len(groups), workers), initializer=_one_thread) as pool:
             parts = pool.map(task, groups)
@@ -449,7 +464,7 @@ def _one_thread() -> None:
 
 
 def _held_out(records: list[dict], keep: np.ndarray, c: float, target: float, inner: bool, inner_folds: int,
-              model: str, held_out: list[str]) -> list[tuple[dict, dict]]:
+              model: str, margin: float, held_out: list[str]) -> list[tuple[dict, dict]]:
     """The decisions for the questions of the companies `held_out`, fitted without them."""
     training = [record for record in records if record["company"] not in held_out]
     if not any(row["right"] for record in training for row in record["rows"]):
@@ -457,7 +472,7 @@ def _held_out(records: list[dict], keep: np.ndarray, c: float, target: float, in
     heads = fit(training, keep, c, model)
     if inner:
         inner_decided = out_of_company(training, keep, c, target, inner=False, folds=inner_folds, model=model)
-        answer_at = answer_threshold(inner_decided, target)
+        answer_at = answer_threshold(inner_decided, target, margin)
         passage_at = passage_threshold(inner_decided)
     else:
         answer_at, passage_at = 0.0, 0.0
@@ -529,6 +544,9 @@ def main(argv=None) -> int:
     parser.add_argument("--target", type=float, default=qa.Settings().answer_precision,  # the answerer's default
                         help="precision of stated facts to reach")
     parser.add_argument("--c", type=float, default=0.3, help="inverse regularization strength")
+    parser.add_argument("--margin", type=float, default=0.0,
+                        help="choose the answer threshold on the Wilson lower bound of precision at this z "
+                             "(0: on the precision itself, as shipped)")
     parser.add_argument("--variants", action="store_true", help="also each group of features removed")
     parser.add_argument("--outer-only", action="store_true",
                         help="no inner round: thresholds chosen on the pooled out-of-company predictions "
@@ -556,10 +574,10 @@ def main(argv=None) -> int:
     records = [record for record in json.loads(data.read_text()) if record["set"] in arguments.sets.split(",")]
     everything = np.ones(len(FEATURES), bool)
     options = {"inner_folds": arguments.inner_folds, "model": arguments.model, "workers": os.cpu_count() or 1,
-               "folds": arguments.outer_folds}
+               "folds": arguments.outer_folds, "margin": arguments.margin}
     if arguments.outer_only:
         decided = out_of_company(records, everything, arguments.c, arguments.target, inner=False, **options)
-        answer_at, passage_at = answer_threshold(decided, arguments.target), passage_threshold(decided)
+        answer_at, passage_at = answer_threshold(decided, arguments.target, arguments.margin), passage_threshold(decided)
         decided = [(record, result | decided_at(result, answer_at, passage_at)) for record, result in decided]
         title = (f"out-of-company predictions, {arguments.model}, thresholds chosen on them (not nested): "
                  f"answer {answer_at:.3f}, passage {passage_at:.3f}")
@@ -588,7 +606,7 @@ def main(argv=None) -> int:
                   f"{row['refused']}/{row['unanswerable']}")
     if arguments.write:
         heads = fit(records, everything, arguments.c, arguments.model)
-        thresholds = {f"{target:.2f}": round(answer_threshold(decided, target), 4)
+        thresholds = {f"{target:.2f}": round(answer_threshold(decided, target, arguments.margin), 4)
                       for target in sorted({arguments.target, *TARGETS})}
         model = ConfidenceModel(heads[0], heads[1], thresholds[f"{arguments.target:.2f}"],
                                 round(passage_threshold(decided), 4), thresholds=thresholds,

@@ -152,3 +152,17 @@ def test_the_curve_counts_right_facts_at_each_number_of_wrong_ones():
     found, auc = tc.curve(decided, wrongs=(0, 1, 2))
     assert found == {0: 1, 1: 3, 2: 3}  # an unanswerable question's fact is wrong; general and vetoed never stated
     assert auc == pytest.approx(4 / 6)  # right at 0.9, 0.7, 0.6 against wrong at 0.8, 0.5
+
+
+def test_a_precision_margin_chooses_a_higher_answer_threshold():
+    """Seventeenth session: the threshold may be chosen on the Wilson lower bound of the
+    stated facts' precision, so that a few right facts above it do not make it safe."""
+    tc = train_confidence()
+    assert tc.lower_bound(19, 1, 0.0) == pytest.approx(0.95)
+    assert tc.lower_bound(19, 1, 1.0) == pytest.approx(0.8764, abs=1e-4)  # Wilson, z = 1
+    assert tc.lower_bound(0, 0, 1.0) == 0.0
+    assert tc.lower_bound(400, 0, 1.0) > tc.lower_bound(40, 0, 1.0)  # more facts, a tighter bound
+    # 40 right facts, then a wrong one, then 5 right ones, most probable first
+    decided = [({"unanswerable": False}, {"p": 1.0 - step / 100, "best_right": step != 40}) for step in range(46)]
+    assert tc.answer_threshold(decided, 0.95) == pytest.approx(0.55)  # 45 of 46: 0.978
+    assert tc.answer_threshold(decided, 0.95, margin=1.0) == pytest.approx(0.61)  # 45 of 46: 0.945 at z = 1
