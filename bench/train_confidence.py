@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/train_confidence.py [--collect] [--target 0.95] [--write] [--outer-only] [--wrong]
                                                [--model gate-rank-order|gate|trees|...] [--variants] [--sets ...]
+                                               [--curve] [--margin z]
 
 The shipped model: --model gate-rank-order --target 0.95 --outer-only --write (about 5 min once
 the data is collected; --collect asks every question again, about 3 min with the indexes
@@ -36,6 +37,8 @@ search whose reranker never saw the company asked about: DIR holds the models th
 bench/train_rerank.py --held-out-models DIR writes, one per company. --close-share sets the share of the best holds
 probability a sentence needs to be picked as the closest passage (qa.answer.confidence.CLOSE_SHARE).
 --curve compares variants without choosing a threshold: the facts stated right at most k wrong, and the AUC.
+--margin z chooses the answer threshold on the Wilson lower bound of the stated facts' precision at z
+(0, the shipped choice: on the precision itself); measured nested in docs/quality.md, seventeenth session.
 
 The real releases are read from ../shared at run time and never copied into the project.
 """
